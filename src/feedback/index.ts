@@ -1,0 +1,1 @@
+export type { TestReport, Failure, Frame, Locals } from './types.js';

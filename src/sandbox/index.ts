@@ -1,0 +1,1 @@
+export type { Sandbox, ExecOptions, ExecResult } from './types.js';
