@@ -3,8 +3,7 @@ import { join } from 'node:path';
 import { CONFIG_PATH } from './load.js';
 
 export type DetectedTestCommand =
-  | { ok: true; command: string; runner: string; reason: string }
-  | { ok: false; message: string };
+  { ok: true; command: string; runner: string; reason: string } | { ok: false; message: string };
 
 type Detector = (repo: RepoFiles) => Promise<DetectedTestCommand | null>;
 
@@ -24,7 +23,10 @@ class RepoFiles {
   }
 
   async has(name: string): Promise<boolean> {
-    this.names ??= readdir(this.dir).then((n) => new Set(n), () => new Set<string>());
+    this.names ??= readdir(this.dir).then(
+      (n) => new Set(n),
+      () => new Set<string>(),
+    );
     return (await this.names).has(name);
   }
 
@@ -55,12 +57,21 @@ const packageJson: Detector = async (repo) => {
   try {
     pkg = JSON.parse(text) as typeof pkg;
   } catch {
-    return { ok: false, message: `package.json is not valid JSON; fix it or set \`test:\` in ${CONFIG_PATH}` };
+    return {
+      ok: false,
+      message: `package.json is not valid JSON; fix it or set \`test:\` in ${CONFIG_PATH}`,
+    };
   }
   const script = pkg.scripts?.test;
   if (typeof script !== 'string' || script.trim() === '' || NPM_DEFAULT_TEST.test(script)) return null;
-  const manager = (await repo.has('pnpm-lock.yaml')) ? 'pnpm' : (await repo.has('yarn.lock')) ? 'yarn' : 'npm';
-  const lockfile = { pnpm: 'pnpm-lock.yaml', yarn: 'yarn.lock', npm: 'package-lock.json or no lockfile' }[manager];
+  const manager = (await repo.has('pnpm-lock.yaml'))
+    ? 'pnpm'
+    : (await repo.has('yarn.lock'))
+      ? 'yarn'
+      : 'npm';
+  const lockfile = { pnpm: 'pnpm-lock.yaml', yarn: 'yarn.lock', npm: 'package-lock.json or no lockfile' }[
+    manager
+  ];
   return {
     ok: true,
     command: `${manager} test`,
@@ -79,14 +90,24 @@ const pytest: Detector = async (repo) => {
   for (const [file, section] of markers) {
     const text = await repo.text(file);
     if (text !== null && section.test(text)) {
-      return { ok: true, command: 'python -m pytest', runner: 'pytest', reason: `pytest configured in ${file}` };
+      return {
+        ok: true,
+        command: 'python -m pytest',
+        runner: 'pytest',
+        reason: `pytest configured in ${file}`,
+      };
     }
   }
   const isTestFile = (name: string) => /^test_.*\.py$|_test\.py$/.test(name);
   for (const dir of ['tests', 'test', '.']) {
     if ((await repo.list(dir)).some(isTestFile)) {
       const where = dir === '.' ? 'the repository root' : `${dir}/`;
-      return { ok: true, command: 'python -m pytest', runner: 'pytest', reason: `test_*.py files in ${where}` };
+      return {
+        ok: true,
+        command: 'python -m pytest',
+        runner: 'pytest',
+        reason: `test_*.py files in ${where}`,
+      };
     }
   }
   return null;

@@ -85,7 +85,8 @@ function parseModelSpec(spec: string): ModelSelection {
 function normalizeModel(model: RawConfig['model']): ModelSelection {
   if (typeof model === 'string') return parseModelSpec(model);
   if (model.provider === 'none') return { provider: 'none', spec: 'none' };
-  if (!model.name) throw new ConfigError(`model.name: required for provider \`${model.provider}\``, 'model.name');
+  if (!model.name)
+    throw new ConfigError(`model.name: required for provider \`${model.provider}\``, 'model.name');
   if (model.provider === 'openai-compatible') {
     if (!model.baseUrl)
       throw new ConfigError('model.baseUrl: required for provider `openai-compatible`', 'model.baseUrl');
@@ -114,7 +115,9 @@ export function parseConfig(text: string): MimoConfig {
   const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
   if (doc.errors.length > 0) {
     const first = doc.errors[0]!;
-    const where = first.linePos?.[0] ? ` at line ${first.linePos[0].line}, column ${first.linePos[0].col}` : '';
+    const where = first.linePos?.[0]
+      ? ` at line ${first.linePos[0].line}, column ${first.linePos[0].col}`
+      : '';
     throw new ConfigError(`${CONFIG_PATH} is not valid YAML${where}: ${first.message.split('\n')[0]}`);
   }
   const value: unknown = doc.toJS();

@@ -8,11 +8,14 @@ import { EXIT_FAILED, UsageError } from '../program.js';
 export function register(program: Command): void {
   program
     .command('config')
-    .description('validate .github/mimo.yml of a repository and print the effective config and test command as JSON')
+    .description(
+      'validate .github/mimo.yml of a repository and print the effective config and test command as JSON',
+    )
     .option('--repo <dir>', 'repository directory', '.')
     .action(async (options: { repo: string }) => {
       const repo = resolve(options.repo);
-      if (!existsSync(repo) || !statSync(repo).isDirectory()) throw new UsageError(`--repo ${options.repo}: no such directory`);
+      if (!existsSync(repo) || !statSync(repo).isDirectory())
+        throw new UsageError(`--repo ${options.repo}: no such directory`);
       try {
         const config = await loadConfig(repo);
         const detected = config.test
