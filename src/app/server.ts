@@ -1,0 +1,102 @@
+import { existsSync, readFileSync } from 'node:fs';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { join } from 'node:path';
+import { parseEnv } from 'node:util';
+import { pino, type Logger } from 'pino';
+import { Probot, Server, type ApplicationFunction } from 'probot';
+import { getPrivateKey } from '@probot/get-private-key';
+import { loadProbotSetupFactory } from './probot-setup.js';
+
+export type ServerMode = 'app' | 'setup';
+
+export interface StartOptions {
+  appFn: ApplicationFunction;
+  env?: NodeJS.ProcessEnv;
+  /** Overrides PORT (0 = a free port). */
+  port?: number;
+  log?: Logger;
+}
+
+export interface RunningServer {
+  mode: ServerMode;
+  port: number;
+  server: Server;
+  stop(): Promise<void>;
+}
+
+/** Credentials missing in production: the app cannot run and must not silently fall back to setup mode. */
+export class MissingCredentialsError extends Error {
+  override name = 'MissingCredentialsError';
+}
+
+function healthHandler(mode: ServerMode) {
+  return async (req: IncomingMessage, res: ServerResponse): Promise<boolean> => {
+    if (req.method !== 'GET' || req.url?.split('?')[0] !== '/healthz') return false;
+    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'ok', mode }));
+    return true;
+  };
+}
+
+function readCredentials(env: NodeJS.ProcessEnv): { appId?: number; privateKey?: string } {
+  const appId = Number(env.APP_ID) || undefined;
+  let privateKey: string | undefined;
+  try {
+    privateKey = getPrivateKey({ env: env as Record<string, string> })?.toString() || undefined;
+  } catch {
+    privateKey = undefined;
+  }
+  return { appId, privateKey };
+}
+
+/** Applies `.env` from the working directory the way Probot does (existing variables win). */
+export function applyDotEnv(env: NodeJS.ProcessEnv = process.env, path = join(process.cwd(), '.env')): void {
+  if (!existsSync(path)) return;
+  const parsed = parseEnv(readFileSync(path, 'utf8')) as Record<string, string>;
+  for (const [key, value] of Object.entries(parsed)) if (env[key] === undefined) env[key] = value;
+}
+
+/**
+ * Starts the HTTP server as `npm start` does: the app when APP_ID and a private key are configured, otherwise
+ * Probot's GitHub App setup flow on `/` so a maintainer can register and install the App from `app.yml`.
+ * `GET /healthz` answers in both modes.
+ */
+export async function startServer(options: StartOptions): Promise<RunningServer> {
+  const env = options.env ?? process.env;
+  const log = options.log ?? pino({ level: env.LOG_LEVEL ?? 'info', name: 'mimo' });
+  const port = options.port ?? (Number(env.PORT) || 3000);
+  const host = env.HOST ?? 'localhost';
+  const { appId, privateKey } = readCredentials(env);
+  const baseUrl = env.GHE_HOST ? `${env.GHE_PROTOCOL ?? 'https'}://${env.GHE_HOST}/api/v3` : undefined;
+
+  if (appId && privateKey) {
+    const server = new Server({
+      host,
+      port,
+      log,
+      webhookProxy: env.WEBHOOK_PROXY_URL,
+      Probot: Probot.defaults({ appId, privateKey, secret: env.WEBHOOK_SECRET, baseUrl, log }),
+    });
+    await server.load(options.appFn);
+    server.addHandler(healthHandler('app'));
+    await server.start();
+    return { mode: 'app', port: server.port, server, stop: () => server.stop() };
+  }
+
+  if (env.NODE_ENV === 'production') {
+    throw new MissingCredentialsError(
+      `${appId ? 'PRIVATE_KEY or PRIVATE_KEY_PATH' : 'APP_ID'} is not set; production mode needs the GitHub App's credentials (see docs/deploy.md)`,
+    );
+  }
+  // The setup flow's Probot instance is never used to call GitHub; it only needs placeholder credentials.
+  const server = new Server({
+    host,
+    port,
+    log,
+    Probot: Probot.defaults({ appId: 1, privateKey: 'unused in setup mode', log }),
+  });
+  const setupAppFactory = await loadProbotSetupFactory();
+  await server.loadHandlerFactory(setupAppFactory({ host, port, log: log.child({ name: 'setup' }) }));
+  server.addHandler(healthHandler('setup'));
+  await server.start();
+  return { mode: 'setup', port: server.port, server, stop: () => server.stop() };
+}
