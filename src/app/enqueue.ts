@@ -1,0 +1,92 @@
+import type { Context } from 'probot';
+import type { MimoConfig } from '../config/index.js';
+import type { JobRecord } from '../jobs/index.js';
+import { reply, type AppDeps, type Octokit, type RepoCoordinates } from './deps.js';
+import { isFixBranch } from './guards.js';
+import { jobKey, jobScope, type RepairRequest } from './request.js';
+
+const CHECK_NAME = 'mimo fix';
+const FAILING = new Set(['failure', 'timed_out', 'action_required', 'startup_failure']);
+
+/** Whether any check or status on `sha` failed; `null` when CI has not finished or there is none. */
+export async function ciFailing(
+  octokit: Octokit,
+  where: RepoCoordinates,
+  sha: string,
+): Promise<boolean | null> {
+  const { data } = await octokit.rest.checks.listForRef({ ...where, ref: sha, per_page: 100 });
+  const runs = data.check_runs.filter((run) => run.name !== CHECK_NAME);
+  const { data: combined } = await octokit.rest.repos.getCombinedStatusForRef({ ...where, ref: sha });
+  if (runs.some((run) => run.conclusion && FAILING.has(run.conclusion))) return true;
+  if (combined.statuses.some((s) => s.state === 'failure' || s.state === 'error')) return true;
+  const pending =
+    runs.some((run) => run.status !== 'completed') || combined.statuses.some((s) => s.state === 'pending');
+  return runs.length + combined.statuses.length === 0 || pending ? null : false;
+}
+
+/** Why a new repair of this request is refused, or null when it may run. */
+export async function refusal(
+  deps: AppDeps,
+  config: MimoConfig,
+  request: RepairRequest,
+): Promise<string | null> {
+  const scope = jobScope(request);
+  const previous = (await deps.queue.list({ scope })).filter((job) => job.state !== 'cancelled');
+  if (request.pr && isFixBranch(request.pr.headRef) && previous.length >= 1) {
+    return 'this pull request is one of my own fixes and I have already tried to repair it once';
+  }
+  if (previous.length >= config.triggers.maxAttemptsPerPr) {
+    return `I have already made ${previous.length} repair attempts here (the limit is \`triggers.maxAttemptsPerPr: ${config.triggers.maxAttemptsPerPr}\` in .github/mimo.yml)`;
+  }
+  return null;
+}
+
+/** Validates, enqueues and acknowledges a repair request from a comment or a label. */
+export async function enqueueRepair(
+  context: Context,
+  deps: AppDeps,
+  config: MimoConfig,
+  request: RepairRequest,
+  where: RepoCoordinates & { number: number },
+): Promise<void> {
+  if (
+    request.pr &&
+    request.mode === 'repair' &&
+    (await ciFailing(context.octokit, where, request.pr.headSha)) === false
+  ) {
+    return reply(
+      context,
+      where,
+      `Nothing is red on \`${request.pr.headSha.slice(0, 7)}\`: every check passed, so there is nothing to fix. (Describe a bug in an issue and comment \`/mimo fix\` there to get a reproduction test and a fix.)`,
+    );
+  }
+  const refused = await refusal(deps, config, request);
+  if (refused) return reply(context, where, `I won't start another repair: ${refused}.`);
+  const { duplicate } = await deps.queue.enqueue({
+    key: jobKey(request),
+    group: request.repo.fullName,
+    scope: jobScope(request),
+    ...(request.pr ? { version: request.pr.headSha } : {}),
+    payload: request,
+  });
+  if (duplicate) {
+    return reply(
+      context,
+      where,
+      'A repair of this exact commit is already queued or running; comment `/mimo status` to follow it.',
+    );
+  }
+  context.log.info({ key: jobKey(request) }, 'repair enqueued');
+}
+
+export function describeJobs(jobs: JobRecord<RepairRequest>[]): string {
+  if (jobs.length === 0) return 'No repairs have been requested here yet.';
+  const rows = jobs.map((job) => {
+    const sha = job.payload.pr?.headSha.slice(0, 7) ?? '—';
+    const when = new Date(job.createdAt).toISOString().replace('T', ' ').slice(0, 16);
+    return `| ${job.state} | ${job.payload.trigger} | \`${sha}\` | ${when} UTC | ${job.reason ?? ''} |`;
+  });
+  return ['| State | Trigger | Commit | Requested | Note |', '| --- | --- | --- | --- | --- |', ...rows].join(
+    '\n',
+  );
+}

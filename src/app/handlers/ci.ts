@@ -1,0 +1,104 @@
+import type { Context } from 'probot';
+import { ConfigError, type MimoConfig } from '../../config/index.js';
+import { loadRepoConfig, type AppDeps, type RepoCoordinates } from '../deps.js';
+import { refusal } from '../enqueue.js';
+import { branchAllowed, isBlockedBot } from '../guards.js';
+import { pullRequestRef, repoRef } from '../refs.js';
+import { jobKey, jobScope, type RepairRequest } from '../request.js';
+
+type CiEvent = 'check_run.completed' | 'check_suite.completed' | 'workflow_run.completed';
+const FAILED = new Set(['failure', 'timed_out']);
+
+interface FailedCi {
+  sha: string;
+  prNumbers: number[];
+  workflowRunId?: number;
+  checkRunIds?: number[];
+}
+
+/** The failure this event reports, or null when it is not a failure or comes from this app itself. */
+function failedCi(context: Context<CiEvent>, slug: string): FailedCi | null {
+  const payload = context.payload;
+  if ('workflow_run' in payload) {
+    const run = payload.workflow_run;
+    if (!run.conclusion || !FAILED.has(run.conclusion)) return null;
+    return {
+      sha: run.head_sha,
+      prNumbers: run.pull_requests.flatMap((p) => (p ? [p.number] : [])),
+      workflowRunId: run.id,
+    };
+  }
+  if ('check_run' in payload) {
+    const run = payload.check_run;
+    if (!run.conclusion || !FAILED.has(run.conclusion) || run.app?.slug === slug) return null;
+    return { sha: run.head_sha, prNumbers: run.pull_requests.map((p) => p.number), checkRunIds: [run.id] };
+  }
+  const suite = payload.check_suite;
+  if (!suite.conclusion || !FAILED.has(suite.conclusion) || suite.app?.slug === slug) return null;
+  return { sha: suite.head_sha, prNumbers: suite.pull_requests.map((p) => p.number) };
+}
+
+async function openPullRequestsFor(context: Context<CiEvent>, where: RepoCoordinates, failure: FailedCi) {
+  if (failure.prNumbers.length > 0) {
+    return Promise.all(
+      failure.prNumbers.map(
+        async (n) => (await context.octokit.rest.pulls.get({ ...where, pull_number: n })).data,
+      ),
+    );
+  }
+  // Fork PRs are not listed in check payloads: find open PRs whose head is the failing commit.
+  const open = await context.octokit.paginate(context.octokit.rest.pulls.list, {
+    ...where,
+    state: 'open',
+    per_page: 100,
+  });
+  return open.filter((pr) => pr.head.sha === failure.sha);
+}
+
+/** Automatic repair of red CI on a pull request's head, when `.github/mimo.yml` enables it. */
+export async function onCiCompleted(context: Context<CiEvent>, deps: AppDeps, slug: string): Promise<void> {
+  const failure = failedCi(context, slug);
+  if (!failure) return;
+  const { repository } = context.payload;
+  const where = { owner: repository.owner.login, repo: repository.name };
+  let config: MimoConfig;
+  try {
+    config = await loadRepoConfig(context.octokit, where);
+  } catch (error) {
+    if (error instanceof ConfigError)
+      return context.log.warn({ error: error.message }, 'invalid config: no automatic repair');
+    throw error;
+  }
+  if (!config.triggers.ci.enabled) return;
+  for (const pr of await openPullRequestsFor(context, where, failure)) {
+    if (pr.head.sha !== failure.sha || pr.state !== 'open') continue; // stale: the PR moved on
+    const { branches, ignoreBranches } = config.triggers.ci;
+    if (!branchAllowed(pr.head.ref, branches, ignoreBranches)) continue;
+    const author = pr.user ?? { login: 'ghost', type: 'User' };
+    if (isBlockedBot(author, config.triggers.allowBots)) continue;
+    const request: RepairRequest = {
+      mode: 'repair',
+      trigger: 'ci',
+      deliveryId: context.id,
+      installationId: context.payload.installation?.id ?? 0,
+      repo: repoRef(repository),
+      pr: pullRequestRef(pr),
+      requestedBy: author.login,
+      ...(failure.workflowRunId ? { failedWorkflowRunId: failure.workflowRunId } : {}),
+      ...(failure.checkRunIds ? { failedCheckRunIds: failure.checkRunIds } : {}),
+    };
+    const refused = await refusal(deps, config, request);
+    if (refused) {
+      context.log.info({ pr: pr.number, refused }, 'automatic repair skipped');
+      continue;
+    }
+    const { duplicate } = await deps.queue.enqueue({
+      key: jobKey(request),
+      group: request.repo.fullName,
+      scope: jobScope(request),
+      version: pr.head.sha,
+      payload: request,
+    });
+    context.log.info({ key: jobKey(request), duplicate }, 'automatic repair enqueued');
+  }
+}

@@ -1,0 +1,90 @@
+import type { Context } from 'probot';
+import { ConfigError } from '../../config/index.js';
+import { helpText, parseCommand } from '../commands.js';
+import { configErrorComment, loadRepoConfig, reply, type AppDeps } from '../deps.js';
+import { isBlockedBot, isOwnEvent } from '../guards.js';
+import { hasWriteAccess } from '../permissions.js';
+import { enqueueRepair, describeJobs } from '../enqueue.js';
+import { pullRequestRef, repoRef } from '../refs.js';
+import type { RepairRequest } from '../request.js';
+
+/** `/mimo fix|stop|status|help` on a pull request or an issue. */
+export async function onIssueComment(
+  context: Context<'issue_comment.created'>,
+  deps: AppDeps,
+  slug: string,
+): Promise<void> {
+  const { comment, issue, repository, sender } = context.payload;
+  if (isOwnEvent(sender, slug)) return;
+  const command = parseCommand(comment.body);
+  if (!command) return;
+  const where = { owner: repository.owner.login, repo: repository.name, number: issue.number };
+
+  let config;
+  try {
+    config = await loadRepoConfig(context.octokit, where);
+  } catch (error) {
+    if (error instanceof ConfigError) return reply(context, where, configErrorComment(error));
+    throw error;
+  }
+  if (!config.triggers.comment || isBlockedBot(sender, config.triggers.allowBots)) return;
+
+  if (!(await hasWriteAccess(context.octokit, where.owner, where.repo, sender.login))) {
+    context.log.info({ user: sender.login }, 'command refused: no write access');
+    return reply(
+      context,
+      where,
+      `Thanks for the suggestion, @${sender.login}! Only people with write access to this repository can run \`/mimo\` commands. A maintainer can comment \`/mimo fix\` to start a repair.`,
+    );
+  }
+  await context.octokit.rest.reactions.createForIssueComment({
+    owner: where.owner,
+    repo: where.repo,
+    comment_id: comment.id,
+    content: 'eyes',
+  });
+
+  const scope = issue.pull_request
+    ? `${repository.full_name}#${issue.number}`
+    : `${repository.full_name}!${issue.number}`;
+  switch (command.name) {
+    case 'help':
+      return reply(context, where, helpText());
+    case 'unknown':
+      return reply(context, where, `I don't know the command \`${command.word}\`.\n\n${helpText()}`);
+    case 'status':
+      return reply(context, where, describeJobs(await deps.queue.list({ scope })));
+    case 'stop': {
+      const active = await deps.queue.list({ scope, states: ['queued', 'running'] });
+      for (const job of active) await deps.queue.cancel(job.id, `stopped by @${sender.login}`);
+      return reply(
+        context,
+        where,
+        active.length
+          ? `Stopped ${active.length} repair job(s); the log so far is kept.`
+          : 'Nothing is running here.',
+      );
+    }
+    case 'fix': {
+      const base: Omit<RepairRequest, 'mode' | 'pr' | 'issue'> = {
+        trigger: 'comment',
+        deliveryId: context.id,
+        installationId: context.payload.installation?.id ?? 0,
+        repo: repoRef(repository),
+        requestedBy: sender.login,
+        ...(command.instructions ? { instructions: command.instructions } : {}),
+      };
+      if (issue.pull_request) {
+        const { data: pr } = await context.octokit.rest.pulls.get({ ...where, pull_number: issue.number });
+        const request: RepairRequest = { ...base, mode: 'repair', pr: pullRequestRef(pr) };
+        return enqueueRepair(context, deps, config, request, where);
+      }
+      const request: RepairRequest = {
+        ...base,
+        mode: 'issue',
+        issue: { number: issue.number, title: issue.title, body: issue.body ?? '' },
+      };
+      return enqueueRepair(context, deps, config, request, where);
+    }
+  }
+}

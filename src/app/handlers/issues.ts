@@ -1,0 +1,49 @@
+import type { Context } from 'probot';
+import { ConfigError } from '../../config/index.js';
+import { configErrorComment, loadRepoConfig, reply, type AppDeps } from '../deps.js';
+import { enqueueRepair } from '../enqueue.js';
+import { isBlockedBot, isOwnEvent } from '../guards.js';
+import { hasWriteAccess } from '../permissions.js';
+import { repoRef } from '../refs.js';
+
+/** An issue labelled with `triggers.issueLabel` becomes a pull request with a reproduction test and a fix. */
+export async function onIssueLabeled(
+  context: Context<'issues.labeled'>,
+  deps: AppDeps,
+  slug: string,
+): Promise<void> {
+  const { issue, label, repository, sender } = context.payload;
+  if (!label || isOwnEvent(sender, slug)) return;
+  const where = { owner: repository.owner.login, repo: repository.name, number: issue.number };
+  let config;
+  try {
+    config = await loadRepoConfig(context.octokit, where);
+  } catch (error) {
+    if (error instanceof ConfigError) return reply(context, where, configErrorComment(error));
+    throw error;
+  }
+  if (config.triggers.issueLabel === null || label.name !== config.triggers.issueLabel) return;
+  if (isBlockedBot(sender, config.triggers.allowBots)) return;
+  if (!(await hasWriteAccess(context.octokit, where.owner, where.repo, sender.login))) {
+    return reply(
+      context,
+      where,
+      `Only people with write access can start a repair with the \`${label.name}\` label.`,
+    );
+  }
+  await enqueueRepair(
+    context,
+    deps,
+    config,
+    {
+      mode: 'issue',
+      trigger: 'issue_label',
+      deliveryId: context.id,
+      installationId: context.payload.installation?.id ?? 0,
+      repo: repoRef(repository),
+      issue: { number: issue.number, title: issue.title, body: issue.body ?? '' },
+      requestedBy: sender.login,
+    },
+    where,
+  );
+}

@@ -1,0 +1,70 @@
+import { fitGithubText, type Octokit, type RepoId } from './octokit.js';
+
+export const CHECK_NAME = 'mimo fix';
+
+export type CheckConclusion = 'success' | 'failure' | 'neutral' | 'cancelled';
+
+export interface CheckOutput {
+  title: string;
+  summary: string;
+  text?: string;
+}
+
+function output(o: CheckOutput) {
+  return {
+    title: o.title.slice(0, 255),
+    summary: fitGithubText(o.summary),
+    ...(o.text ? { text: fitGithubText(o.text) } : {}),
+  };
+}
+
+/**
+ * The "mimo fix" check run on the commit being repaired: created when the job starts, updated every iteration,
+ * concluded with the stop reason. A failed repair never concludes `success`.
+ */
+export class RepairCheckRun {
+  private constructor(
+    private readonly octokit: Octokit,
+    private readonly repo: RepoId,
+    readonly id: number,
+    readonly url: string,
+  ) {}
+
+  static async create(
+    octokit: Octokit,
+    repo: RepoId,
+    headSha: string,
+    detailsUrl?: string,
+  ): Promise<RepairCheckRun> {
+    const { data } = await octokit.rest.checks.create({
+      ...repo,
+      name: CHECK_NAME,
+      head_sha: headSha,
+      status: 'in_progress',
+      started_at: new Date().toISOString(),
+      ...(detailsUrl ? { details_url: detailsUrl } : {}),
+      output: { title: 'Repair started', summary: 'Running the tests to see what fails…' },
+    });
+    return new RepairCheckRun(octokit, repo, data.id, data.html_url ?? '');
+  }
+
+  async update(o: CheckOutput): Promise<void> {
+    await this.octokit.rest.checks.update({
+      ...this.repo,
+      check_run_id: this.id,
+      status: 'in_progress',
+      output: output(o),
+    });
+  }
+
+  async conclude(conclusion: CheckConclusion, o: CheckOutput): Promise<void> {
+    await this.octokit.rest.checks.update({
+      ...this.repo,
+      check_run_id: this.id,
+      status: 'completed',
+      conclusion,
+      completed_at: new Date().toISOString(),
+      output: output(o),
+    });
+  }
+}
