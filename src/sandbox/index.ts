@@ -1,1 +1,31 @@
+// Helpers working in parallel: read docs/CONTRACTS.md first (shared names, commit rules, deadline 01:15 UTC).
 export type { Sandbox, ExecOptions, ExecResult } from './types.js';
+export { openDockerSandbox, withDockerSandbox, type DockerSandboxOptions } from './docker.js';
+export {
+  defaultPolicy,
+  resolvePolicy,
+  policyFromConfig,
+  type SandboxPolicy,
+  type PolicyConfigInput,
+} from './policy.js';
+export {
+  buildImages,
+  runnerImageName,
+  baseImageName,
+  runnerDockerfile,
+  RUNNER_PACKAGES,
+  type BuildProgress,
+  type BuildImagesOptions,
+  type BuiltImage,
+} from './images.js';
+export { sweepContainers, type SweepOptions } from './sweep.js';
+export { dockerClient, engineEndpoint, assertEngineReachable, imageExists } from './engine.js';
+export { CappedOutput } from './output.js';
+export {
+  EngineUnreachableError,
+  ImageMissingError,
+  WorkspaceMissingError,
+  NetworkNotAllowedError,
+  SandboxDisposedError,
+  ImageBuildError,
+} from './errors.js';

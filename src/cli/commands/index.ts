@@ -1,6 +1,8 @@
 // Helpers working in parallel: read docs/CONTRACTS.md first (shared names, commit rules, deadline 01:15 UTC).
 import type { Command } from 'commander';
 import { register as registerConfig } from './config.js';
+import { register as registerExec } from './exec.js';
+import { register as registerImages } from './images.js';
 
 /**
  * Every subcommand lives in its own file exporting `register(program)`; add one line here per command.
@@ -8,4 +10,6 @@ import { register as registerConfig } from './config.js';
  */
 export function registerCommands(program: Command): void {
   registerConfig(program);
+  registerExec(program);
+  registerImages(program);
 }

@@ -1,0 +1,79 @@
+import type { Command } from 'commander';
+import { existsSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { ConfigError, loadConfig } from '../../config/index.js';
+import {
+  ImageMissingError,
+  openDockerSandbox,
+  policyFromConfig,
+  runnerImageName,
+} from '../../sandbox/index.js';
+import { EXIT_FAILED, EXIT_OK, UsageError } from '../program.js';
+
+interface ExecFlags {
+  repo: string;
+  network?: boolean;
+  timeout?: string;
+  image?: string;
+}
+
+function timeoutMs(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const seconds = Number(value);
+  if (!Number.isFinite(seconds) || seconds <= 0)
+    throw new UsageError(`--timeout ${value}: expected seconds > 0`);
+  return Math.round(seconds * 1000);
+}
+
+/**
+ * `mimo exec --repo DIR [--network] [--timeout SECONDS] [--image NAME] -- CMD…`: runs one command in the sandbox
+ * the agent uses (same policy, from the repo's .github/mimo.yml) and prints its ExecResult as one JSON object.
+ * One operand is a shell command line (`sh -c`); several are an argv.
+ */
+export function register(program: Command): void {
+  program
+    .command('exec')
+    .description('run a command in the locked-down sandbox on a repository and print the result as JSON')
+    .requiredOption('--repo <dir>', 'workspace directory, mounted at /workspace')
+    .option('--network', 'connect the container to a network for this command (default: no network)')
+    .option('--timeout <seconds>', 'wall-clock limit; the whole process tree is killed when it expires')
+    .option('--image <name>', 'image the engine has (default: .github/mimo.yml `image:` or the mimo runner)')
+    .argument('<command...>', 'command line (one operand, run by sh -c) or argv (several operands)')
+    .action(async (command: string[], flags: ExecFlags) => {
+      const repo = resolve(flags.repo);
+      if (!existsSync(repo) || !statSync(repo).isDirectory()) {
+        throw new UsageError(`--repo ${flags.repo}: no such directory`);
+      }
+      const timeout = timeoutMs(flags.timeout);
+      let config;
+      try {
+        config = await loadConfig(repo);
+      } catch (error) {
+        if (error instanceof ConfigError) throw new UsageError(error.message);
+        throw error;
+      }
+      const policy = policyFromConfig(config);
+      if (flags.network) policy.allowSetupNetwork = true;
+      const image = flags.image ?? config.image ?? runnerImageName();
+      const sandbox = await openDockerSandbox({ workspace: repo, image, policy }).catch((error: unknown) => {
+        throw error instanceof ImageMissingError ? new UsageError(error.message) : error;
+      });
+      const interrupted = () => {
+        void sandbox.dispose().finally(() => process.exit(130));
+      };
+      process.once('SIGINT', interrupted);
+      process.once('SIGTERM', interrupted);
+      try {
+        if (flags.network) await sandbox.setNetwork(true);
+        const result = await sandbox.exec(command.length === 1 ? command[0]! : command, {
+          timeoutMs: timeout,
+        });
+        process.stdout.write(`${JSON.stringify(result)}\n`);
+        process.exitCode = result.exitCode === 0 && !result.timedOut ? EXIT_OK : EXIT_FAILED;
+      } finally {
+        process.off('SIGINT', interrupted);
+        process.off('SIGTERM', interrupted);
+        await sandbox.dispose();
+      }
+    });
+}

@@ -1,0 +1,66 @@
+import Docker from 'dockerode';
+import { EngineUnreachableError, ImageMissingError } from './errors.js';
+
+/**
+ * A dockerode client for the engine DOCKER_HOST names (dockerode's default: DOCKER_HOST, DOCKER_TLS_VERIFY and
+ * DOCKER_CERT_PATH, else the local socket), so an app host without an engine can use a remote one.
+ */
+export function dockerClient(): Docker {
+  return new Docker();
+}
+
+/** Where the client connects, for messages. */
+export function engineEndpoint(docker: Docker): string {
+  const m = docker.modem as unknown as {
+    socketPath?: unknown;
+    host?: string;
+    port?: number | string;
+    protocol?: string;
+  };
+  if (typeof m.socketPath === 'string') return `unix://${m.socketPath}`;
+  if (m.host) return `${m.protocol ?? 'tcp'}://${m.host}${m.port ? `:${m.port}` : ''}`;
+  return process.env.DOCKER_HOST || 'unix:///var/run/docker.sock';
+}
+
+function errorReason(error: unknown): string {
+  const e = error as { code?: string; statusCode?: number; message?: string };
+  if (e.code === 'ENOENT') return 'no socket there';
+  if (e.code === 'EACCES') return 'permission denied on the socket';
+  if (e.code === 'ECONNREFUSED') return 'connection refused';
+  return e.code ?? e.message ?? String(error);
+}
+
+/** Checks the engine answers; throws EngineUnreachableError with what to do when it does not. */
+export async function assertEngineReachable(docker: Docker, timeoutMs = 5000): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([
+      docker.ping(),
+      new Promise((_, reject) => {
+        timer = setTimeout(
+          () => reject(Object.assign(new Error('timed out'), { code: 'no answer' })),
+          timeoutMs,
+        );
+      }),
+    ]);
+  } catch (error) {
+    throw new EngineUnreachableError(engineEndpoint(docker), errorReason(error));
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Whether the engine has the image (never pulls). */
+export async function imageExists(docker: Docker, image: string): Promise<boolean> {
+  try {
+    await docker.getImage(image).inspect();
+    return true;
+  } catch (error) {
+    if ((error as { statusCode?: number }).statusCode === 404) return false;
+    throw error;
+  }
+}
+
+export async function assertImagePresent(docker: Docker, image: string): Promise<void> {
+  if (!(await imageExists(docker, image))) throw new ImageMissingError(image);
+}

@@ -1,0 +1,58 @@
+/** Errors of the sandbox organ: each message says what went wrong and what the user can do about it. */
+
+/** The Docker engine could not be reached (not running, wrong DOCKER_HOST, no permission on the socket). */
+export class EngineUnreachableError extends Error {
+  override name = 'EngineUnreachableError';
+  constructor(
+    readonly endpoint: string,
+    readonly reason: string,
+  ) {
+    super(
+      `cannot reach the Docker engine at ${endpoint} (${reason}). Start it (e.g. \`sudo systemctl start docker\`), ` +
+        `make sure this user may use its socket (the \`docker\` group), or point DOCKER_HOST at a reachable engine ` +
+        `(e.g. DOCKER_HOST=tcp://build-host:2376 with DOCKER_TLS_VERIFY=1 and DOCKER_CERT_PATH). See docs/sandbox.md.`,
+    );
+  }
+}
+
+/** The image asked for is not on the engine; nothing is ever pulled from a registry. */
+export class ImageMissingError extends Error {
+  override name = 'ImageMissingError';
+  constructor(readonly image: string) {
+    super(
+      `image ${image} is not on the Docker engine: run \`mimo images build\` to build the runner images, ` +
+        `or name an image the engine has (--image NAME, or \`image:\` in .github/mimo.yml)`,
+    );
+  }
+}
+
+/** The workspace to mount does not exist or is not a directory. */
+export class WorkspaceMissingError extends Error {
+  override name = 'WorkspaceMissingError';
+  constructor(readonly workspace: string) {
+    super(`workspace ${workspace} does not exist or is not a directory`);
+  }
+}
+
+/** Network was asked for while the policy forbids it (the repo's config does not allow a networked setup). */
+export class NetworkNotAllowedError extends Error {
+  override name = 'NetworkNotAllowedError';
+  constructor() {
+    super(
+      'network access is not allowed by the sandbox policy (set `network: { setup: true }` in .github/mimo.yml)',
+    );
+  }
+}
+
+/** A sandbox was used after dispose(). */
+export class SandboxDisposedError extends Error {
+  override name = 'SandboxDisposedError';
+  constructor() {
+    super('the sandbox has been disposed; open a new one');
+  }
+}
+
+/** Building a runner image failed; the message carries the step and the tail of its output. */
+export class ImageBuildError extends Error {
+  override name = 'ImageBuildError';
+}

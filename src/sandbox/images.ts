@@ -1,0 +1,221 @@
+import type Docker from 'dockerode';
+import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { Readable } from 'node:stream';
+import { pack } from 'tar-stream';
+import { dockerClient, assertEngineReachable, imageExists } from './engine.js';
+import { ImageBuildError } from './errors.js';
+
+/**
+ * The runner images. No registry can be pulled from, so the base is a Debian root filesystem made by
+ * debootstrap and imported; the runner is one Dockerfile layer on top with every toolchain we support
+ * (one polyglot image: see docs/sandbox.md for why). Both are tagged by a hash of their recipe, so a changed
+ * recipe builds new images and an unchanged one is never rebuilt.
+ */
+export const BASE_RECIPE = {
+  tool: 'debootstrap',
+  variant: 'minbase',
+  suite: 'trixie',
+  cleanup: ['var/lib/apt/lists/*', 'var/cache/apt/*.bin', 'var/cache/apt/archives/*.deb'],
+};
+
+/** Debian packages of the polyglot runner. */
+export const RUNNER_PACKAGES = [
+  'ca-certificates',
+  'make',
+  'procps',
+  'python3',
+  'python-is-python3',
+  'python3-pytest',
+  'python3-pytest-cov',
+  'python3-coverage',
+  'python3-pip',
+  'python3-venv',
+  'nodejs',
+  'npm',
+  'golang-go',
+  'cargo',
+  'rustc',
+];
+
+function shortHash(text: string): string {
+  return createHash('sha256').update(text).digest('hex').slice(0, 12);
+}
+
+export function baseImageName(): string {
+  return `mimo-base:${shortHash(JSON.stringify(BASE_RECIPE))}`;
+}
+
+/** The Dockerfile of the runner: HOME is a tmpfs at run time; toolchains told not to fetch anything unasked. */
+export function runnerDockerfile(base: string = baseImageName()): string {
+  return [
+    `FROM ${base}`,
+    'ENV DEBIAN_FRONTEND=noninteractive LANG=C.UTF-8 LC_ALL=C.UTF-8',
+    'RUN apt-get update \\',
+    ` && apt-get install -y --no-install-recommends ${RUNNER_PACKAGES.join(' ')} \\`,
+    ' && apt-get clean && rm -rf /var/lib/apt/lists/* \\',
+    ' && mkdir -p /workspace /home/sandbox && chmod 1777 /home/sandbox',
+    'ENV HOME=/home/sandbox GOTOOLCHAIN=local GOFLAGS=-buildvcs=false PIP_BREAK_SYSTEM_PACKAGES=1 \\',
+    '    PIP_DISABLE_PIP_VERSION_CHECK=1 npm_config_update_notifier=false npm_config_fund=false npm_config_audit=false',
+    'WORKDIR /workspace',
+    'CMD ["sleep", "infinity"]',
+    '',
+  ].join('\n');
+}
+
+/** The default polyglot runner image (python3 + pytest + coverage, node + npm, go, cargo). */
+export function runnerImageName(): string {
+  return `mimo-runner:${shortHash(runnerDockerfile())}`;
+}
+
+export interface BuildProgress {
+  image: string;
+  message: string;
+}
+
+export interface BuildImagesOptions {
+  docker?: Docker;
+  /** Build even when the tag is present. */
+  force?: boolean;
+  /** Debian mirror for debootstrap (default MIMO_DEBIAN_MIRROR or deb.debian.org). */
+  mirror?: string;
+}
+
+export interface BuiltImage {
+  name: string;
+  built: boolean;
+  seconds: number;
+}
+
+function run(cmd: string, args: string[], onLine: (line: string) => void): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const tail: string[] = [];
+    const line = (l: string) => {
+      tail.push(l);
+      if (tail.length > 20) tail.shift();
+      onLine(l);
+    };
+    createInterface({ input: child.stdout }).on('line', line);
+    createInterface({ input: child.stderr }).on('line', line);
+    child.on('error', (error) => reject(new ImageBuildError(`cannot run ${cmd}: ${error.message}`)));
+    child.on('close', (code) =>
+      code === 0 ? resolve() : reject(new ImageBuildError(`${cmd} exited with ${code}:\n${tail.join('\n')}`)),
+    );
+  });
+}
+
+function follow(
+  docker: Docker,
+  stream: NodeJS.ReadableStream,
+  onLine: (line: string) => void,
+): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const tail: string[] = [];
+    docker.modem.followProgress(
+      stream,
+      (error: Error | null, events: { error?: string }[]) => {
+        const failed = error ?? events.find((e) => e.error)?.error;
+        if (failed) reject(new ImageBuildError(`${String(failed)}\n${tail.join('\n')}`));
+        else resolve();
+      },
+      (event: { stream?: string; status?: string; error?: string }) => {
+        const text = (event.stream ?? event.status ?? event.error ?? '').trimEnd();
+        if (!text) return;
+        tail.push(text);
+        if (tail.length > 20) tail.shift();
+        onLine(text);
+      },
+    );
+  });
+}
+
+async function buildBase(
+  docker: Docker,
+  name: string,
+  mirror: string,
+  onLine: (l: string) => void,
+): Promise<void> {
+  if (typeof process.getuid === 'function' && process.getuid() !== 0) {
+    throw new ImageBuildError(
+      'building mimo-base runs debootstrap, which needs root: run `sudo mimo images build`',
+    );
+  }
+  const dir = await mkdtemp(join(tmpdir(), 'mimo-rootfs-'));
+  try {
+    await run(
+      'debootstrap',
+      [`--variant=${BASE_RECIPE.variant}`, BASE_RECIPE.suite, dir, mirror],
+      onLine,
+    ).catch((error: Error) => {
+      throw new ImageBuildError(
+        `${error.message}\n(debootstrap must be installed: \`apt-get install debootstrap\`, and ${mirror} reachable)`,
+      );
+    });
+    await run('sh', ['-c', `cd "$1" && rm -rf ${BASE_RECIPE.cleanup.join(' ')}`, 'sh', dir], onLine);
+    onLine(`importing the root filesystem as ${name}`);
+    const tar = spawn('tar', ['-C', dir, '--numeric-owner', '-c', '.'], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    const [repo, tag] = name.split(':') as [string, string];
+    const stream = (await docker.importImage(tar.stdout, {
+      repo,
+      tag,
+      changes: ['CMD ["bash"]'],
+    })) as NodeJS.ReadableStream;
+    await follow(docker, stream, onLine);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+async function buildRunner(docker: Docker, name: string, onLine: (l: string) => void): Promise<void> {
+  const context = pack();
+  context.entry({ name: 'Dockerfile' }, runnerDockerfile());
+  context.finalize();
+  const chunks: Buffer[] = [];
+  for await (const chunk of context) chunks.push(chunk as Buffer);
+  const stream = await docker.buildImage(Readable.from([Buffer.concat(chunks)]), {
+    t: name,
+    rm: true,
+    forcerm: true,
+    labels: { 'dev.mimo.recipe': name },
+  });
+  await follow(docker, stream, onLine);
+}
+
+/**
+ * Builds mimo-base and the runner when their tags are missing (or always with `force`), reporting each line of
+ * progress. Takes minutes the first time, nothing after.
+ */
+export async function buildImages(
+  onProgress: (progress: BuildProgress) => void = () => {},
+  options: BuildImagesOptions = {},
+): Promise<BuiltImage[]> {
+  const docker = options.docker ?? dockerClient();
+  await assertEngineReachable(docker);
+  const mirror = options.mirror ?? process.env.MIMO_DEBIAN_MIRROR ?? 'http://deb.debian.org/debian';
+  const steps: [string, (name: string, onLine: (l: string) => void) => Promise<void>][] = [
+    [baseImageName(), (name, onLine) => buildBase(docker, name, mirror, onLine)],
+    [runnerImageName(), (name, onLine) => buildRunner(docker, name, onLine)],
+  ];
+  const results: BuiltImage[] = [];
+  for (const [name, build] of steps) {
+    const started = Date.now();
+    if (!options.force && (await imageExists(docker, name))) {
+      onProgress({ image: name, message: 'present, not rebuilt' });
+      results.push({ name, built: false, seconds: 0 });
+      continue;
+    }
+    onProgress({ image: name, message: 'building' });
+    await build(name, (message) => onProgress({ image: name, message }));
+    const seconds = Math.round((Date.now() - started) / 1000);
+    onProgress({ image: name, message: `built in ${seconds} s` });
+    results.push({ name, built: true, seconds });
+  }
+  return results;
+}
