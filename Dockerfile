@@ -1,0 +1,28 @@
+# mimo-code GitHub App. Multi-stage: compile TypeScript, then a slim runtime with production dependencies only.
+# The app talks to a Docker engine for the sandboxes: mount the engine's socket or set DOCKER_HOST (docs/deploy.md).
+FROM node:20-bookworm-slim AS build
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY tsconfig.json tsconfig.build.json ./
+COPY src ./src
+RUN npm run build && touch dist/.build-stamp
+
+FROM node:20-bookworm-slim AS runtime
+# git runs on the host side of the sandbox (clone, commit, push); debootstrap builds the runner images.
+RUN apt-get update && apt-get install -y --no-install-recommends git ca-certificates debootstrap docker.io \
+    && rm -rf /var/lib/apt/lists/*
+WORKDIR /app
+ENV NODE_ENV=production
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --no-audit --no-fund
+COPY --from=build /app/dist ./dist
+COPY scripts ./scripts
+COPY bin ./bin
+COPY app.yml ./
+# The source tree is not shipped: ensure-built sees dist/ as current through the stamp file.
+RUN mkdir -p src data && chown -R node:node /app/data
+USER node
+EXPOSE 3000
+HEALTHCHECK --interval=30s --timeout=5s CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
+CMD ["node", "dist/app/main.js"]
