@@ -2,9 +2,14 @@
 // trace, a request body or an API key.
 import {
   APIConnectionError as AnthropicConnectionError,
+  APIConnectionTimeoutError as AnthropicTimeoutError,
   APIError as AnthropicAPIError,
 } from '@anthropic-ai/sdk';
-import { APIConnectionError as OpenAIConnectionError, APIError as OpenAIAPIError } from 'openai';
+import {
+  APIConnectionError as OpenAIConnectionError,
+  APIConnectionTimeoutError as OpenAITimeoutError,
+  APIError as OpenAIAPIError,
+} from 'openai';
 
 export type ModelErrorKind =
   | 'auth'
@@ -135,7 +140,8 @@ export function toModelError(error: unknown, context: ErrorContext): ModelError 
         provider,
       );
     if (error instanceof OpenAIConnectionError || error instanceof AnthropicConnectionError) {
-      const timeout = /timed? ?out/i.test(error.message) ? ' (timed out)' : '';
+      const timeout =
+        error instanceof OpenAITimeoutError || error instanceof AnthropicTimeoutError ? ' (timed out)' : '';
       return new ModelError(
         `could not reach ${provider}${timeout}; check the network and the base URL`,
         'network',
