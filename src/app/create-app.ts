@@ -1,4 +1,4 @@
-import type { ApplicationFunction, Probot } from 'probot';
+import type { Probot } from 'probot';
 import type { AppDeps } from './deps.js';
 import { onCiCompleted } from './handlers/ci.js';
 import { onIssueComment } from './handlers/comment.js';
@@ -9,7 +9,7 @@ import { onPullRequestChanged } from './handlers/pull-request.js';
  * The webhook side of the app: every handler only validates and enqueues (or answers a command), so GitHub gets
  * its acknowledgement fast; the repairs run in workers.
  */
-export function createApp(deps: AppDeps): ApplicationFunction {
+export function createApp(deps: AppDeps): (app: Probot) => void {
   return (app: Probot) => {
     let slug: Promise<string> | undefined;
     const appSlug = () =>

@@ -1,0 +1,107 @@
+import { join } from 'node:path';
+import type { MimoConfig } from '../../config/index.js';
+import { createModel, withBudget } from '../../models/index.js';
+import { Budget, JsonlLog, MemoryLog, fanOut, runRepair, type Reporter, type RepairResult } from '../../repair/index.js';
+import { dockerClient, imageExists, openDockerSandbox, policyFromConfig, type Sandbox } from '../../sandbox/index.js';
+import { Workspace } from '../../tools/index.js';
+import { defaultAnalyzer } from '../../repair/analyzer.js';
+import type { PreparedJob } from './prepare.js';
+
+export interface ExecutedRepair {
+  result: RepairResult;
+  log: MemoryLog;
+  logPath: string;
+  workspace: Workspace;
+  setup?: { command: string; exitCode: number; output: string };
+}
+
+export function budgetFromConfig(config: MimoConfig): Budget {
+  return new Budget({
+    maxIterations: config.limits.iterations,
+    maxWallTimeMs: config.limits.wallTimeMinutes * 60_000,
+    maxTokens: config.limits.tokens,
+    maxCostUsd: config.limits.costUsd,
+  });
+}
+
+/** The image named by the config, else the CI job's container when this engine has it, else the runner image. */
+async function chooseImage(job: PreparedJob): Promise<string | undefined> {
+  if (job.config.image) return job.config.image;
+  if (job.image && (await imageExists(dockerClient(), job.image))) return job.image;
+  return undefined;
+}
+
+async function runSetup(sandbox: Sandbox, job: PreparedJob, reporter: Reporter) {
+  if (!job.setupCommand) return undefined;
+  const command = job.setupCommand;
+  const network = job.config.network.setup;
+  if (network) await sandbox.setNetwork(true);
+  try {
+    const result = await sandbox.exec(command, { timeoutMs: job.config.limits.commandTimeoutSeconds * 1000 });
+    reporter.event({
+      ts: new Date().toISOString(),
+      iteration: 0,
+      phase: 'start',
+      message: `setup \`${command}\` exited ${result.exitCode}${network ? '' : ' (without network)'}`,
+      command,
+      exitCode: result.exitCode,
+      durationMs: result.durationMs,
+    });
+    return { command, exitCode: result.exitCode, output: (result.stdout + result.stderr).slice(-4000) };
+  } finally {
+    if (network) await sandbox.setNetwork(false);
+  }
+}
+
+/**
+ * Runs the repair loop on a prepared job in a fresh sandbox. The model key is read from the app's environment and
+ * stays in this process; the sandbox gets no environment of ours.
+ */
+export async function executeRepair(
+  job: PreparedJob,
+  options: {
+    env: Record<string, string | undefined>;
+    signal: AbortSignal;
+    reporter?: Reporter;
+    mode: 'repair' | 'issue';
+    issue?: { title: string; body: string };
+    instructions?: string;
+    jobId: string;
+  },
+): Promise<ExecutedRepair> {
+  const { config } = job;
+  const budget = budgetFromConfig(config);
+  const spec = config.model.provider === 'none' && options.env.MIMO_MODEL ? options.env.MIMO_MODEL : config.model.spec;
+  const model = createModel(spec, { env: options.env });
+  const log = new MemoryLog();
+  const logPath = join(job.dir, '..', 'log.jsonl');
+  const reporter = fanOut(log, new JsonlLog(logPath), options.reporter);
+  const image = await chooseImage(job);
+  const sandbox = await openDockerSandbox({
+    workspace: job.dir,
+    ...(image ? { image } : {}),
+    policy: policyFromConfig(config),
+    labels: { 'mimo.job': options.jobId },
+  });
+  try {
+    const setup = await runSetup(sandbox, job, reporter);
+    const workspace = await Workspace.open(job.dir);
+    const result = await runRepair({
+      sandbox,
+      workspace,
+      testCommand: job.testCommand,
+      model: model ? withBudget(model, budget) : null,
+      budget,
+      analyzer: defaultAnalyzer(),
+      reporter,
+      paths: config.paths,
+      mode: options.mode,
+      ...(options.issue ? { issue: options.issue } : {}),
+      signal: options.signal,
+      commandTimeoutMs: config.limits.commandTimeoutSeconds * 1000,
+    });
+    return { result, log, logPath, workspace, ...(setup ? { setup } : {}) };
+  } finally {
+    await sandbox.dispose();
+  }
+}

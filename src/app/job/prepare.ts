@@ -1,0 +1,102 @@
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { detectTestCommand, type MimoConfig } from '../../config/index.js';
+import { GitWorkspace } from '../../git/index.js';
+import {
+  failedCheckRunLogs,
+  failedWorkflowRunLogs,
+  fileAt,
+  workflowHints,
+  type FailedJobLog,
+  type Octokit,
+  type WorkflowHints,
+} from '../../github/index.js';
+import type { RepairRequest } from '../request.js';
+
+/** Everything a repair needs, gathered on the host before any container starts. */
+export interface PreparedJob {
+  config: MimoConfig;
+  git: GitWorkspace;
+  /** The work tree that is bind-mounted into the sandbox (no `.git` inside). */
+  dir: string;
+  headSha: string;
+  testCommand: string;
+  setupCommand?: string;
+  image?: string;
+  /** Logs of the failed CI jobs, to show the model what CI saw. */
+  ciLogs: FailedJobLog[];
+  hints: WorkflowHints | null;
+  cleanup(): Promise<void>;
+}
+
+/** The job cannot run as configured; the message is posted to the user as is. */
+export class JobSetupError extends Error {
+  override name = 'JobSetupError';
+}
+
+async function seedFromCi(octokit: Octokit, request: RepairRequest) {
+  const repo = { owner: request.repo.owner, repo: request.repo.name };
+  const ciLogs = request.failedWorkflowRunId
+    ? await failedWorkflowRunLogs(octokit, repo, request.failedWorkflowRunId)
+    : request.failedCheckRunIds
+      ? await failedCheckRunLogs(octokit, repo, request.failedCheckRunIds)
+      : [];
+  const first = ciLogs.find((log) => log.workflowPath);
+  const workflow = first?.workflowPath && request.pr ? await fileAt(octokit, repo, first.workflowPath, request.pr.headSha) : null;
+  return { ciLogs, hints: workflow && first ? workflowHints(workflow, first.name) : null };
+}
+
+/**
+ * Clones the commit to repair (a PR's head through the base repository's `refs/pull/N/head`, so forks need no
+ * access of their own; an issue's default branch) and picks the commands: the config (read from the default
+ * branch by the caller, never from the PR) first, then the failing CI job's own steps, then detection.
+ */
+export async function prepareJob(
+  octokit: Octokit,
+  token: string,
+  request: RepairRequest,
+  options: { workRoot?: string; config: MimoConfig },
+): Promise<PreparedJob> {
+  const { config } = options;
+  const root = options.workRoot ?? tmpdir();
+  await mkdir(root, { recursive: true });
+  const base = await mkdtemp(join(root, 'mimo-job-'));
+  const dir = join(base, 'work');
+  const cleanup = () => rm(base, { recursive: true, force: true });
+  try {
+    const ref = request.pr ? `refs/pull/${request.pr.number}/head` : request.repo.defaultBranch;
+    const git = await GitWorkspace.clone({
+      url: request.repo.cloneUrl,
+      token,
+      ref,
+      ...(request.pr ? { sha: request.pr.headSha } : {}),
+      dir,
+      gitDir: join(base, 'git'),
+    });
+    const headSha = await git.headSha();
+    const { ciLogs, hints } = await seedFromCi(octokit, request);
+    let testCommand = config.test ?? hints?.test;
+    if (!testCommand) {
+      const detected = await detectTestCommand(dir);
+      if (!detected.ok) throw new JobSetupError(detected.message);
+      testCommand = detected.command;
+    }
+    const setupCommand = config.setup ?? (hints && hints.setup.length > 0 ? hints.setup.join(' && ') : undefined);
+    return {
+      config,
+      git,
+      dir,
+      headSha,
+      testCommand,
+      ...(setupCommand ? { setupCommand } : {}),
+      ...((config.image ?? hints?.image) ? { image: config.image ?? hints?.image } : {}),
+      ciLogs,
+      hints,
+      cleanup,
+    };
+  } catch (error) {
+    await cleanup();
+    throw error;
+  }
+}

@@ -1,0 +1,63 @@
+import type { Probot } from 'probot';
+import { comment, type Octokit } from '../github/index.js';
+import { openQueue, type JobRecord, type Queue, type Worker } from '../jobs/index.js';
+import { createApp } from './create-app.js';
+import type { RepairRequest } from './request.js';
+import { createJobHandler, type JobHandlerDeps } from './worker-handler.js';
+
+type Env = Record<string, string | undefined>;
+
+/** Job-handler dependencies backed by a Probot instance (GitHub App credentials from the environment). */
+export function jobDepsFromProbot(probot: Probot, env: Env): JobHandlerDeps {
+  let slug: Promise<string> | undefined;
+  return {
+    async auth(installationId) {
+      const octokit = (await probot.auth(installationId)) as Octokit;
+      const { token } = (await octokit.auth({ type: 'installation' })) as { token: string };
+      return { octokit, token };
+    },
+    appSlug: () =>
+      (slug ??= probot
+        .auth()
+        .then(async (octokit) => (await octokit.rest.apps.getAuthenticated()).data?.slug ?? 'mimo-code')),
+    env,
+    ...(env.MIMO_WORK_DIR ? { workRoot: env.MIMO_WORK_DIR } : {}),
+    log: probot.log,
+  };
+}
+
+/** A job lost twice to crashes is not retried again: say so where it was requested. */
+export function reportInterrupted(deps: JobHandlerDeps) {
+  return async (job: JobRecord<RepairRequest>) => {
+    const request = job.payload;
+    const number = request.pr?.number ?? request.issue?.number;
+    if (!number) return;
+    const { octokit } = await deps.auth(request.installationId);
+    await comment(
+      octokit,
+      { owner: request.repo.owner, repo: request.repo.name },
+      number,
+      'The repair was interrupted twice by a restart of mimo-code and was not retried again. Comment `/mimo fix` to start over.',
+    );
+  };
+}
+
+export function startWorker(queue: Queue<RepairRequest>, deps: JobHandlerDeps, concurrency: number): Worker {
+  return queue.process(createJobHandler(deps), { concurrency, onInterrupted: reportInterrupted(deps) });
+}
+
+/**
+ * The app as `npm start` runs it: webhook handlers that enqueue, plus an embedded worker (unless
+ * `MIMO_EMBEDDED_WORKER=false`, when separate `mimo worker` processes consume a Redis queue).
+ */
+export async function mimoApp(app: Probot, env: Env = process.env): Promise<void> {
+  const queue = await openQueue<RepairRequest>({
+    ...(env.REDIS_URL ? { redisUrl: env.REDIS_URL } : {}),
+    ...(env.MIMO_DB ? { sqlitePath: env.MIMO_DB } : {}),
+  });
+  createApp({ queue })(app);
+  if (env.MIMO_EMBEDDED_WORKER !== 'false') {
+    startWorker(queue, jobDepsFromProbot(app, env), Number(env.MIMO_CONCURRENCY) || 2);
+  }
+  app.log.info('mimo-code loaded');
+}
