@@ -1,1 +1,66 @@
+/** The job queue organ: SQLite embedded by default, BullMQ on Redis when REDIS_URL is set. */
+import { resolve } from 'node:path';
+import { BullmqQueue, type BullmqQueueOptions } from './bullmq.js';
+import type { QueueTimingOptions } from './options.js';
+import { SqliteQueue } from './sqlite.js';
+import type { Queue } from './types.js';
+
 export type * from './types.js';
+export { SqliteQueue, type SqliteQueueOptions } from './sqlite.js';
+export { BullmqQueue, type BullmqQueueOptions } from './bullmq.js';
+export type { QueueTimingOptions } from './options.js';
+export { MAX_ATTEMPTS } from './options.js';
+export {
+  INTERRUPTED_REASON,
+  JobCancelledError,
+  LeaseLostError,
+  QueueClosedError,
+  QueueConfigError,
+  QueueError,
+  WorkerShutdownError,
+} from './errors.js';
+
+/** The SQLite file used when neither `sqlitePath` nor MIMO_DB names one, relative to the working directory. */
+export const DEFAULT_SQLITE_PATH = 'data/mimo.sqlite';
+
+export interface OpenQueueOptions extends QueueTimingOptions {
+  /** Redis URL: when set (or REDIS_URL is), the queue is BullMQ on that Redis. */
+  redisUrl?: string;
+  /** SQLite file when there is no Redis URL; default MIMO_DB, else `data/mimo.sqlite` under the working dir. */
+  sqlitePath?: string;
+  /** BullMQ queue name and Redis key prefix (tests isolate themselves with these). */
+  queueName?: string;
+  prefix?: string;
+  /** Where to read REDIS_URL and MIMO_DB from; default process.env. */
+  env?: Record<string, string | undefined>;
+  onError?: (error: unknown) => void;
+}
+
+/** Which backend `openQueue` picks for these options, without opening anything. */
+export function describeQueue(
+  options: OpenQueueOptions = {},
+): { kind: 'bullmq'; url: string } | { kind: 'sqlite'; path: string } {
+  const env = options.env ?? process.env;
+  const url = nonEmpty(options.redisUrl) ?? nonEmpty(env.REDIS_URL);
+  if (url) return { kind: 'bullmq', url };
+  const path = nonEmpty(options.sqlitePath) ?? nonEmpty(env.MIMO_DB) ?? DEFAULT_SQLITE_PATH;
+  return { kind: 'sqlite', path: path === ':memory:' ? path : resolve(path) };
+}
+
+/** Opens the queue: BullMQ when a Redis URL is given (or REDIS_URL is set), SQLite otherwise. */
+export function openQueue<T>(options: OpenQueueOptions = {}): Queue<T> {
+  const { pollMs, leaseMs, heartbeatMs, onError } = options;
+  const timing = { pollMs, leaseMs, heartbeatMs, onError };
+  const target = describeQueue(options);
+  if (target.kind === 'bullmq') {
+    const bullmq: BullmqQueueOptions = { ...timing, url: target.url };
+    if (options.queueName) bullmq.queueName = options.queueName;
+    if (options.prefix) bullmq.prefix = options.prefix;
+    return new BullmqQueue<T>(bullmq);
+  }
+  return new SqliteQueue<T>({ ...timing, path: target.path });
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value && value.trim() ? value.trim() : undefined;
+}
