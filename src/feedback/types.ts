@@ -1,3 +1,4 @@
+// Helpers working in parallel: read docs/CONTRACTS.md first (shared names, commit rules, deadline 01:15 UTC).
 /** What a test run means, in the words a developer would use. */
 
 export interface Frame {

@@ -1,0 +1,82 @@
+import { innermost } from './paths.js';
+import type { Failure, TestReport } from './types.js';
+
+/** Failures kept per report; beyond it failures are still counted in `failed` but not stored. */
+export const MAX_FAILURES = 5_000;
+
+/** A parser consumes cleaned lines one at a time, so a 50 MB log never has to be in memory at once. */
+export interface LineParser {
+  push(line: string): void;
+  finish(): TestReport;
+}
+
+export interface Counts {
+  passed: number;
+  failed: number;
+  skipped: number;
+}
+
+/**
+ * Collects failures and counts. Counts printed by the runner's summary win over counts derived from the
+ * failures seen; summaries of several runs in one log (several packages, sessions or test binaries) add up.
+ */
+export class ReportBuilder {
+  readonly failures: Failure[] = [];
+  private summary: Counts | null = null;
+  private seen: Counts = { passed: 0, failed: 0, skipped: 0 };
+
+  constructor(readonly runner: string) {}
+
+  /** `failure.file`/`line` are the fallback location, used only when no frame is inside the project. */
+  add(failure: Failure): void {
+    this.seen.failed++;
+    if (this.failures.length >= MAX_FAILURES) return;
+    this.failures.push(ordered(failure));
+  }
+
+  pass(n = 1): void {
+    this.seen.passed += n;
+  }
+
+  skip(n = 1): void {
+    this.seen.skipped += n;
+  }
+
+  /** Adds one summary line's counts (e.g. `3 failed, 2 passed`). */
+  addSummary(counts: Partial<Counts>): void {
+    this.summary ??= { passed: 0, failed: 0, skipped: 0 };
+    this.summary.passed += counts.passed ?? 0;
+    this.summary.failed += counts.failed ?? 0;
+    this.summary.skipped += counts.skipped ?? 0;
+  }
+
+  get hasSummary(): boolean {
+    return this.summary !== null;
+  }
+
+  report(): TestReport {
+    const counts = this.summary ?? this.seen;
+    return {
+      runner: this.runner,
+      passed: counts.passed,
+      failed: Math.max(counts.failed, this.summary ? 0 : this.failures.length),
+      skipped: counts.skipped,
+      failures: this.failures,
+    };
+  }
+}
+
+/** Copies a failure with its location resolved and keys in the order of the CLI contract. */
+function ordered(failure: Failure): Failure {
+  const loc = innermost(failure.frames) ?? { file: failure.file, line: failure.line };
+  const out: Failure = { test: failure.test } as Failure;
+  if (loc.file) out.file = loc.file;
+  if (loc.file && loc.line !== undefined) out.line = loc.line;
+  out.kind = failure.kind || 'Error';
+  out.message = failure.message.trim();
+  if (failure.expected !== undefined) out.expected = failure.expected;
+  if (failure.actual !== undefined) out.actual = failure.actual;
+  out.frames = failure.frames;
+  if (failure.locals && Object.keys(failure.locals).length) out.locals = failure.locals;
+  return out;
+}

@@ -1,0 +1,82 @@
+/** Which runner printed a log: decided line by line from markers that only that runner prints. */
+
+export const RUNNERS = [
+  'pytest',
+  'unittest',
+  'jest',
+  'vitest',
+  'mocha',
+  'node-test',
+  'tap',
+  'tsc',
+  'eslint',
+  'go',
+  'cargo',
+  'junit',
+  'generic',
+] as const;
+export type RunnerName = (typeof RUNNERS)[number];
+
+// Checked in order on each line; the first marker seen decides. Markers are lines no other runner prints.
+const MARKERS: Array<[RunnerName, RegExp]> = [
+  ['junit', /^\s*(<\?xml\b.*\?>\s*)?<testsuites?\b/],
+  ['pytest', /^=+ (test session starts|FAILURES|ERRORS|short test summary info) =+$/],
+  ['pytest', /^(FAILED|ERROR) \S+::\S+/],
+  ['unittest', /^(FAIL|ERROR): \S+ \([\w.]+\)$/],
+  ['unittest', /^Ran \d+ tests? in [\d.]+s$/],
+  ['vitest', /^\s*RUN\s+v\d+\.\d+/],
+  ['vitest', /^\s*Test Files\s+\d+ (failed|passed)/],
+  ['vitest', /^\s*FAIL\s+\S+.* > /],
+  ['jest', /^(PASS|FAIL) \S+\.(test|spec)\.[cm]?[jt]sx?\b/],
+  ['jest', /^Tests:\s+\d+ \w+.*\d+ total$/],
+  ['jest', /^\s{2}● /],
+  ['node-test', /^ℹ (tests|pass|fail) \d+$/],
+  ['node-test', /^✖ failing tests:$/],
+  ['tap', /^TAP version \d+$/],
+  ['tap', /^\s*# Subtest: /],
+  ['mocha', /^\s+\d+ (passing|failing) \(\d+m?s\)$/],
+  ['mocha', /^\s+\d+ failing$/],
+  ['mocha', /^\s*Exception during run: /],
+  ['tsc', /^\S.*\(\d+,\d+\): error TS\d+: /],
+  ['tsc', /^\S.*:\d+:\d+ - error TS\d+: /],
+  ['eslint', /^\s+\d+:\d+\s+(error|warning)\s+.+$/],
+  ['eslint', /:\d+:\d+: .* \[(Error|Warning)(\/\S+)?\]$/],
+  ['eslint', /^✖ \d+ problems? \(\d+ errors?, \d+ warnings?\)$/],
+  ['go', /^--- (FAIL|PASS|SKIP): \S+ \(/],
+  ['go', /^=== RUN\s+\S+/],
+  ['go', /^(FAIL|ok)\s+\S+\s+([\d.]+s|\[build failed\]|\(cached\))/],
+  ['go', /^goroutine \d+ \[running\]:$/],
+  ['cargo', /^running \d+ tests?$/],
+  ['cargo', /^test result: (ok|FAILED)\. \d+ passed/],
+  ['cargo', /^error\[E\d{4}\]: /],
+  ['cargo', /^\s+Compiling \S+ v\d/],
+];
+
+/** The runner a single line proves, or null. */
+export function detectLine(line: string): RunnerName | null {
+  for (const [runner, re] of MARKERS) if (re.test(line)) return runner;
+  return null;
+}
+
+/** The runner that printed `text` (`unknown` when no runner's marker appears). */
+export function detectRunner(text: string): string {
+  let start = 0;
+  while (start < text.length) {
+    let end = text.indexOf('\n', start);
+    if (end < 0) end = text.length;
+    const hit = detectLine(stripForDetect(text.slice(start, end)));
+    if (hit) return reportedName(hit);
+    start = end + 1;
+  }
+  return 'unknown';
+}
+
+/** The `runner` a report names for a parser (`tap` reports as node-test, `generic` as unknown). */
+export function reportedName(runner: RunnerName): string {
+  return runner === 'tap' ? 'node-test' : runner === 'generic' ? 'unknown' : runner;
+}
+
+function stripForDetect(line: string): string {
+  // eslint-disable-next-line no-control-regex
+  return line.includes('\x1b') ? line.replace(/\x1b\[[0-?]*[ -/]*[@-~]/g, '') : line;
+}

@@ -1,0 +1,172 @@
+/** Extractors shared by several parsers: Python tracebacks, JS error blocks, expected vs actual. */
+import { frame } from './paths.js';
+import { dedent } from './text.js';
+import type { Frame } from './types.js';
+
+export interface ErrorInfo {
+  kind: string;
+  message: string;
+  frames: Frame[];
+  expected?: string;
+  actual?: string;
+}
+
+const PY_TRACEBACK = /^(\s*)Traceback \(most recent call last\):\s*$/;
+const PY_FILE = /^\s*File "(.+)", line (\d+)(?:, in (.+))?$/;
+const PY_EXC = /^([A-Za-z_][\w.]*)(?::\s?(.*))?$/;
+const PY_CHAIN = /^(During handling of the above exception|The above exception was the direct cause)/;
+
+/** A Python exception as printed by `traceback`: the last traceback of a chain, frames innermost first. */
+export function parsePythonTraceback(lines: string[]): ErrorInfo | null {
+  let start = -1;
+  let base = '';
+  for (let i = lines.length - 1; i >= 0; i--) {
+    const m = PY_TRACEBACK.exec(lines[i]!);
+    if (m) {
+      start = i;
+      base = m[1]!;
+      break;
+    }
+  }
+  if (start < 0) return null;
+  const frames: Frame[] = [];
+  let i = start + 1;
+  let excLine = -1;
+  for (; i < lines.length; i++) {
+    const line = lines[i]!;
+    const file = PY_FILE.exec(line);
+    if (file) {
+      frames.unshift(frame(file[1]!, Number(file[2]), file[3]));
+      continue;
+    }
+    if (line.trim() && line.startsWith(base) && !/\s/.test(line[base.length] ?? ' ')) {
+      excLine = i;
+      break;
+    }
+  }
+  if (excLine < 0) return { kind: 'Error', message: '', frames };
+  const rest: string[] = [];
+  for (let j = excLine + 1; j < lines.length && !PY_CHAIN.test(lines[j]!.trim()); j++) rest.push(lines[j]!);
+  return withExpectedActual({ ...pythonException(lines[excLine]!.slice(base.length), rest), frames });
+}
+
+/** Splits `KeyError: 'age'` (plus continuation lines) into kind and message. */
+export function pythonException(first: string, rest: string[] = []): { kind: string; message: string } {
+  const m = PY_EXC.exec(first.trim());
+  const kept = rest.map((l) => l.trimEnd());
+  while (kept.length && !kept[kept.length - 1]) kept.pop();
+  const tail = kept.join('\n');
+  if (m && (m[2] !== undefined || /(Error|Exception|Exit|Interrupt|Failed|Warning|Iteration)$/.test(m[1]!))) {
+    return { kind: m[1]!, message: [m[2] ?? '', tail].filter(Boolean).join('\n') };
+  }
+  return { kind: 'Error', message: [first.trim(), tail].filter(Boolean).join('\n') };
+}
+
+const JS_AT =
+  /^\s*(?:at )?(?:(?:async )?(.+?) \((.+?):(\d+):(\d+)\)|(?:async )?((?:file:\/\/|node:|\/|\.{1,2}\/|[\w@-]+\/)[^\s()]*?):(\d+):(\d+))\s*(?:\{)?$/;
+const VITEST_AT = /^\s*❯ (?:(\S+) )?(\S+?):(\d+):(\d+)$/;
+const JS_HEADER = /^\s*(?:Uncaught )?([A-Z]\w*(?:Error|Exception)|Error)(?: \[[\w$.-]+\])?(?::\s?(.*))?$/;
+const CODE_FRAME = /^\s*(?:>\s*)?\d+\s*\||^\s*\|\s*\^?|^\s*\d+\|/;
+
+/** One JS stack frame (`at fn (file:1:2)`, `at file:1:2`, vitest's `❯ file:1:2`), or null. */
+export function jsFrame(line: string): Frame | null {
+  const m = JS_AT.exec(line);
+  if (m) {
+    const file = (m[2] ?? m[5])!.replace(/^file:\/\//, '');
+    if (file === '<anonymous>' || file === 'native') return null;
+    return frame(file, Number(m[3] ?? m[6]), m[1] ? m[1].replace(/^async /, '') : undefined);
+  }
+  const v = VITEST_AT.exec(line);
+  return v ? frame(v[2]!, Number(v[3]), v[1]) : null;
+}
+
+export function isJsStackLine(line: string): boolean {
+  return /^\s*at \S/.test(line) || VITEST_AT.test(line);
+}
+
+/**
+ * A JS error block: header (`TypeError: …`), message lines, stack frames. Lines of code frames and the
+ * `{ code: … }` dump Node appends are not message. Frames are innermost first, as V8 prints them.
+ */
+export function parseJsError(all: string[]): ErrorInfo {
+  // What a crash prints before the error itself (`file:line`, the code line, a caret) is not its message.
+  const first = all.findIndex((l) => JS_HEADER.test(l) || isJsStackLine(l));
+  const lines = first > 0 && JS_HEADER.test(all[first]!) ? all.slice(first) : all;
+  const frames: Frame[] = [];
+  const message: string[] = [];
+  let kind = '';
+  let headline = '';
+  let inMessage = true;
+  let dumped: Record<string, string> = {};
+  for (const line of lines) {
+    if (isJsStackLine(line)) {
+      const f = jsFrame(line);
+      if (f) frames.push(f);
+      inMessage = false;
+      if (line.trimEnd().endsWith('{')) dumped = {};
+      continue;
+    }
+    const prop = /^\s+(actual|expected): (.+?),?$/.exec(line);
+    if (!inMessage && prop) dumped[prop[1]!] = prop[2]!;
+    if (!inMessage || CODE_FRAME.test(line)) {
+      if (CODE_FRAME.test(line)) inMessage = false;
+      continue;
+    }
+    const header = kind || message.length ? null : JS_HEADER.exec(line);
+    if (header) {
+      kind = header[1]!;
+      headline = header[2] ?? '';
+      continue;
+    }
+    message.push(line);
+  }
+  const text = (kind ? [headline, ...dedent(message)].filter((l, i) => i > 0 || l) : dedent(message))
+    .join('\n')
+    .trim();
+  const info: ErrorInfo = { kind: kind || 'Error', message: text, frames };
+  if (dumped.actual !== undefined && dumped.expected !== undefined) {
+    info.actual = dumped.actual;
+    info.expected = dumped.expected;
+    return info;
+  }
+  return withExpectedActual(info);
+}
+
+// Comparison texts whose first group is the actual value and second the expected one.
+const ACTUAL_EXPECTED: RegExp[] = [
+  /^assert (.+?) == (.+)$/,
+  /^(?:\w+ differ: )?(.+?) != (.+)$/,
+  /^(.+?) !== (.+)$/,
+  /^expected (.+?) to (?:be|equal|deeply equal|strictly equal|eql) (.+?)(?: \/\/.*)?$/,
+  /(?:got |= )(.+?), want (.+)$/,
+];
+
+/** Fills `expected`/`actual` from the conventional comparison texts of the common assertion styles. */
+export function withExpectedActual(info: ErrorInfo): ErrorInfo {
+  const lines = info.message.split('\n');
+  const expected = lines.find((l) => /^\s*Expected:\s/.test(l));
+  const received = lines.find((l) => /^\s*Received:\s/.test(l));
+  if (expected && received) {
+    info.expected = expected.replace(/^\s*Expected:\s+/, '');
+    info.actual = received.replace(/^\s*Received:\s+/, '');
+    return info;
+  }
+  const left = lines.find((l) => /^\s*left: /.test(l));
+  const right = lines.find((l) => /^\s*right: /.test(l));
+  if (left && right) {
+    info.actual = left.replace(/^\s*left: /, '');
+    info.expected = right.replace(/^\s*right: /, '');
+    return info;
+  }
+  for (const line of lines.slice(0, 3)) {
+    for (const re of ACTUAL_EXPECTED) {
+      const m = re.exec(line.trim());
+      if (m) {
+        info.actual = m[1]!;
+        info.expected = m[2]!;
+        return info;
+      }
+    }
+  }
+  return info;
+}

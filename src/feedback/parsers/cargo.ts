@@ -1,0 +1,114 @@
+/** `cargo test`: panics (with or without `RUST_BACKTRACE`), `test result` lines, rustc compile errors. */
+import { ReportBuilder, type LineParser } from '../builder.js';
+import { withExpectedActual } from '../extract.js';
+import { frame } from '../paths.js';
+import { capLines } from '../text.js';
+import type { Failure, Frame, TestReport } from '../types.js';
+
+const BLOCK = /^---- (\S+) stdout ----$/;
+const PANIC = /^thread '(.+?)'(?: \(\d+\))? panicked at (?:'(.*)', )?(\S+?):(\d+):(\d+):?$/;
+const RESULT = /^test result: \w+\. (\d+) passed; (\d+) failed; (\d+) ignored/;
+const TEST_LINE = /^test (\S+) \.\.\. (ok|FAILED|ignored)/;
+const DIAGNOSTIC = /^(error|warning)(?:\[(E\d+)\])?: (.*)$/;
+const ARROW = /^\s*--> (.+?):(\d+):(\d+)$/;
+
+export class CargoParser implements LineParser {
+  private readonly builder = new ReportBuilder('cargo');
+  private block: { test: string; lines: string[] } | null = null;
+  private diagnostic: { code?: string; message: string } | null = null;
+
+  push(line: string): void {
+    const block = BLOCK.exec(line);
+    if (block) {
+      this.close();
+      this.block = { test: block[1]!, lines: [] };
+      return;
+    }
+    const result = RESULT.exec(line);
+    if (result) {
+      this.close();
+      this.builder.addSummary({
+        passed: Number(result[1]),
+        failed: Number(result[2]),
+        skipped: Number(result[3]),
+      });
+      return;
+    }
+    if (/^failures:$/.test(line)) return this.close();
+    if (this.block) {
+      this.block.lines.push(line);
+      if (this.block.lines.length > 800) this.block.lines = capLines(this.block.lines, 400);
+      return;
+    }
+    const test = TEST_LINE.exec(line);
+    if (test) {
+      if (test[2] === 'ok') this.builder.pass();
+      else if (test[2] === 'ignored') this.builder.skip();
+      return;
+    }
+    const diag = DIAGNOSTIC.exec(line);
+    if (diag) {
+      this.diagnostic = diag[1] === 'error' ? { code: diag[2], message: diag[3]! } : null;
+      return;
+    }
+    const arrow = ARROW.exec(line);
+    if (arrow && this.diagnostic) {
+      const [, file, ln, col] = arrow;
+      this.builder.add({
+        test: `${file}:${ln}:${col}`,
+        kind: this.diagnostic.code ?? 'error',
+        message: this.diagnostic.message,
+        frames: [frame(file!, Number(ln))],
+      });
+      this.diagnostic = null;
+    }
+  }
+
+  finish(): TestReport {
+    this.close();
+    return this.builder.report();
+  }
+
+  private close(): void {
+    if (!this.block) return;
+    const { test, lines } = this.block;
+    this.block = null;
+    this.builder.add(panicFailure(test, lines));
+  }
+}
+
+/** The panic of one test: message lines after `panicked at`, location, and backtrace frames if printed. */
+function panicFailure(test: string, lines: string[]): Failure {
+  const frames: Frame[] = [];
+  const message: string[] = [];
+  let location: Frame | undefined;
+  let state: 'before' | 'message' | 'trace' | 'done' = 'before';
+  let fn = '';
+  for (const line of lines) {
+    const panic = PANIC.exec(line);
+    if (panic && state === 'before') {
+      location = frame(panic[3]!, Number(panic[4]));
+      if (panic[2] !== undefined) message.push(panic[2]);
+      state = 'message';
+      continue;
+    }
+    if (/^stack backtrace:/.test(line)) {
+      state = 'trace';
+      continue;
+    }
+    if (state === 'message') {
+      if (/^note: /.test(line) || !line.trim()) state = 'done';
+      else message.push(line);
+      continue;
+    }
+    if (state === 'trace') {
+      const fnLine = /^\s+\d+: (.+)$/.exec(line);
+      if (fnLine) fn = fnLine[1]!;
+      const at = /^\s+at (.+?):(\d+)(?::\d+)?$/.exec(line);
+      if (at) frames.push(frame(at[1]!.replace(/^\.\//, ''), Number(at[2]), fn));
+    }
+  }
+  if (!frames.length && location) frames.push(location);
+  const info = withExpectedActual({ kind: 'panic', message: message.join('\n'), frames });
+  return { test, ...info };
+}

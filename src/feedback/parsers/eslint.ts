@@ -1,0 +1,40 @@
+/** ESLint's stylish (default) and unix formatters: every problem is a failure, its rule is the kind. */
+import { ReportBuilder, type LineParser } from '../builder.js';
+import { frame } from '../paths.js';
+import type { TestReport } from '../types.js';
+
+const STYLISH = /^\s+(\d+):(\d+)\s+(error|warning)\s+(.*)$/;
+const UNIX = /^(.+?):(\d+):(\d+): (.*) \[(Error|Warning)(?:\/(.+))?\]$/;
+
+export class EslintParser implements LineParser {
+  private readonly builder = new ReportBuilder('eslint');
+  private file = '';
+
+  push(line: string): void {
+    const unix = UNIX.exec(line);
+    if (unix) {
+      const [, file, ln, col, message, , rule] = unix;
+      return this.add(file!, Number(ln), col!, message!, rule);
+    }
+    const s = STYLISH.exec(line);
+    if (s && this.file) {
+      const [, ln, col, , rest] = s;
+      const split = /^(.*?)\s{2,}(\S+)$/.exec(rest!);
+      return this.add(this.file, Number(ln), col!, split ? split[1]! : rest!.trim(), split?.[2]);
+    }
+    if (/^\S/.test(line) && !/^[✖✔]|^\d+ problems?/.test(line)) this.file = line.trim();
+  }
+
+  finish(): TestReport {
+    return this.builder.report();
+  }
+
+  private add(file: string, line: number, col: string, message: string, rule?: string): void {
+    this.builder.add({
+      test: `${file}:${line}:${col}`,
+      kind: rule ?? (/^Parsing error/.test(message) ? 'parsing-error' : 'eslint'),
+      message,
+      frames: [frame(file, line)],
+    });
+  }
+}

@@ -1,0 +1,154 @@
+/** `go test` (default and `-v`): `--- FAIL` with its log lines, panics with goroutine traces, build errors. */
+import { ReportBuilder, type LineParser } from '../builder.js';
+import { withExpectedActual } from '../extract.js';
+import { frame } from '../paths.js';
+import { capLines } from '../text.js';
+import type { Failure, Frame, TestReport } from '../types.js';
+
+const RUN = /^=== (?:RUN|CONT|PAUSE)\s+(\S+)/;
+const RESULT = /^\s*--- (FAIL|PASS|SKIP): (\S+) \([\d.]+m?s\)$/;
+const LOG = /^\s+(\S+\.go):(\d+): (.*)$/;
+const PANIC = /^panic: (.*?)(?: \[recovered\])?$/;
+const BUILD = /^(\S+\.go):(\d+):(\d+): (.*)$/;
+const PACKAGE = /^(FAIL|ok)\s+(\S+)/;
+
+export class GoParser implements LineParser {
+  private readonly builder = new ReportBuilder('go');
+  private logs = new Map<string, { file: string; line: number; text: string[] }[]>();
+  private running = '';
+  private open: Failure | null = null;
+  private panic: { message: string; lines: string[] } | null = null;
+  private buildPackage = '';
+
+  push(line: string): void {
+    if (this.panic) {
+      if (!PACKAGE.test(line) && !/^exit status \d+$/.test(line)) {
+        this.panic.lines.push(line);
+        if (this.panic.lines.length > 2000) this.panic.lines = capLines(this.panic.lines, 1000);
+        return;
+      }
+      this.closePanic();
+    }
+    const run = RUN.exec(line);
+    if (run) {
+      this.close();
+      this.running = run[1]!;
+      return;
+    }
+    const result = RESULT.exec(line);
+    if (result) {
+      this.close();
+      const [, status, name] = result;
+      if (status === 'FAIL') this.open = this.failureWithLogs(name!);
+      else if (status === 'PASS') this.builder.pass();
+      else this.builder.skip();
+      this.logs.delete(name!);
+      return;
+    }
+    const log = LOG.exec(line);
+    if (log) {
+      const entry = { file: log[1]!, line: Number(log[2]), text: [log[3]!] };
+      if (this.open) this.addLog(this.open, entry);
+      else this.logsOf(this.running).push(entry);
+      return;
+    }
+    if (/^\s{8,}\S/.test(line)) {
+      const target = this.open ? null : this.logsOf(this.running).at(-1);
+      if (this.open) this.open.message += `\n${line.trim()}`;
+      else target?.text.push(line.trim());
+      return;
+    }
+    const panic = PANIC.exec(line);
+    if (panic) {
+      this.panic = { message: panic[1]!, lines: [] };
+      return;
+    }
+    const pkg = /^# (\S+)/.exec(line);
+    if (pkg) {
+      this.close();
+      this.buildPackage = pkg[1]!;
+      return;
+    }
+    const build = BUILD.exec(line);
+    if (build) {
+      this.close();
+      const [, file, ln, , message] = build;
+      this.builder.add({
+        test: this.buildPackage || file!,
+        kind: 'BuildError',
+        message: message!,
+        frames: [frame(file!, Number(ln))],
+      });
+      return;
+    }
+    if (PACKAGE.test(line)) this.close();
+  }
+
+  finish(): TestReport {
+    if (this.panic) this.closePanic();
+    this.close();
+    return this.builder.report();
+  }
+
+  private logsOf(test: string) {
+    let list = this.logs.get(test);
+    if (!list) this.logs.set(test, (list = []));
+    return list;
+  }
+
+  private failureWithLogs(name: string): Failure {
+    const failure: Failure = { test: name, kind: 'TestFailure', message: '', frames: [] };
+    for (const entry of this.logs.get(name) ?? []) this.addLog(failure, entry);
+    this.logs.delete(name);
+    return failure;
+  }
+
+  private addLog(failure: Failure, entry: { file: string; line: number; text: string[] }): void {
+    failure.message = [failure.message, entry.text.join('\n')].filter(Boolean).join('\n');
+    if (!failure.frames.length) failure.frames.push(frame(entry.file, entry.line));
+  }
+
+  private close(): void {
+    if (this.open) this.builder.add({ ...this.open, ...withExpectedActual({ ...this.open }) });
+    this.open = null;
+  }
+
+  /** A panic belongs to the test just reported failing, or (a timeout) to the test function in the trace. */
+  private closePanic(): void {
+    const { message, lines } = this.panic!;
+    this.panic = null;
+    const { frames, test } = goroutine(lines);
+    const failure: Failure =
+      this.open && !this.open.message
+        ? this.open
+        : { test: test ?? 'panic', kind: 'panic', message: '', frames: [] };
+    this.open = null;
+    failure.kind = 'panic';
+    failure.message = message;
+    failure.frames = frames;
+    this.builder.add(failure);
+  }
+}
+
+/** Frames of the first goroutine that runs project code (innermost first), and the test function in it. */
+function goroutine(lines: string[]): { frames: Frame[]; test?: string } {
+  const stacks: Frame[][] = [];
+  let current: Frame[] | null = null;
+  let fn = '';
+  for (const line of lines) {
+    if (/^goroutine \d+ \[/.test(line)) {
+      current = [];
+      stacks.push(current);
+      continue;
+    }
+    const loc = /^\t(\S+):(\d+)(?: \+0x[0-9a-f]+)?$/.exec(line);
+    if (loc && current) {
+      current.push(frame(loc[1]!, Number(loc[2]), fn || undefined));
+      continue;
+    }
+    if (line.trim()) fn = line.replace(/\(.*\)$/, '').replace(/^created by /, '');
+  }
+  const chosen = stacks.find((s) => s.some((f) => f.inProject)) ?? stacks[0] ?? [];
+  const testFrame = chosen.find((f) => f.inProject && /\.Test\w*$/.test(f.function ?? ''));
+  return { frames: chosen, test: testFrame?.function?.replace(/^.*\./, '') };
+}

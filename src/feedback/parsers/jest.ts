@@ -1,0 +1,73 @@
+/** Jest's default reporter (with or without `--verbose`), including suites that failed to run. */
+import { ReportBuilder, type LineParser } from '../builder.js';
+import { parseJsError } from '../extract.js';
+import { capLines } from '../text.js';
+import type { TestReport } from '../types.js';
+import { normalizeJsKind } from './js-errors.js';
+
+const FILE = /^\s*(PASS|FAIL)\s+(\S.*?)(?: \(\d.*\))?$/;
+const BLOCK = /^\s{2}● (.+)$/;
+const TESTS = /^Tests:\s+(.*)$/;
+
+export class JestParser implements LineParser {
+  private readonly builder = new ReportBuilder('jest');
+  private file = '';
+  private block: { title: string; lines: string[] } | null = null;
+  private suiteErrors = 0;
+  private repeating = false;
+
+  push(line: string): void {
+    const file = FILE.exec(line);
+    if (file) {
+      this.close();
+      this.file = file[2]!;
+      return;
+    }
+    if (/^Summary of all failing tests/.test(line)) {
+      this.close();
+      this.repeating = true;
+      return;
+    }
+    const tests = TESTS.exec(line);
+    if (tests) {
+      this.close();
+      const c: Record<string, number> = {};
+      for (const m of tests[1]!.matchAll(/(\d+) (\w+)/g)) c[m[2]!] = Number(m[1]);
+      this.builder.addSummary({
+        passed: c.passed ?? 0,
+        failed: (c.failed ?? 0) + this.suiteErrors,
+        skipped: (c.skipped ?? 0) + (c.todo ?? 0),
+      });
+      this.suiteErrors = 0;
+      this.repeating = false;
+      return;
+    }
+    if (/^Test Suites:/.test(line)) return this.close();
+    const block = BLOCK.exec(line);
+    if (block && !this.repeating) {
+      this.close();
+      this.block = { title: block[1]!, lines: [] };
+      return;
+    }
+    if (this.block) {
+      this.block.lines.push(line);
+      if (this.block.lines.length > 800) this.block.lines = capLines(this.block.lines, 400);
+    }
+  }
+
+  finish(): TestReport {
+    this.close();
+    if (this.suiteErrors && this.builder.hasSummary) this.builder.addSummary({ failed: this.suiteErrors });
+    return this.builder.report();
+  }
+
+  private close(): void {
+    if (!this.block) return;
+    const { title, lines } = this.block;
+    this.block = null;
+    const suite = title === 'Test suite failed to run';
+    if (suite) this.suiteErrors++;
+    const info = normalizeJsKind(parseJsError(lines));
+    this.builder.add({ test: suite ? this.file : title, file: this.file || undefined, ...info });
+  }
+}

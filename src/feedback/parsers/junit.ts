@@ -1,0 +1,154 @@
+/**
+ * JUnit XML from any writer (pytest --junitxml, jest-junit, vitest, mocha xunit, node:test, eslint -f junit):
+ * scanned element by element so only one <testcase> is held in memory. The failure body is the runner's own
+ * text, so it goes through that runner's extractor (pytest block, Python traceback, JS stack).
+ */
+import { ReportBuilder, type LineParser } from '../builder.js';
+import { parseJsError, parsePythonTraceback, withExpectedActual, type ErrorInfo } from '../extract.js';
+import { frame, pathInText } from '../paths.js';
+import type { TestReport } from '../types.js';
+import { normalizeJsKind } from './js-errors.js';
+import { parsePytestBlock } from './pytest.js';
+
+const MAX_BUFFER = 8 * 1024 * 1024;
+const SOURCE_PATH = /[/\\]|\.[cm]?[jt]sx?$|\.py$/;
+
+export class JunitParser implements LineParser {
+  private readonly builder = new ReportBuilder('junit');
+  private buffer = '';
+  private suite: Record<string, string> = {};
+
+  push(line: string): void {
+    this.buffer += `${line}\n`;
+    this.scan();
+    if (this.buffer.length > MAX_BUFFER) this.buffer = this.buffer.slice(-MAX_BUFFER / 2);
+  }
+
+  finish(): TestReport {
+    this.scan();
+    return this.builder.report();
+  }
+
+  private scan(): void {
+    for (;;) {
+      const m = /<(testsuite|testcase)\b((?:[^>"']|"[^"]*"|'[^']*')*?)(\/?)>/.exec(this.buffer);
+      if (!m) {
+        const lt = this.buffer.lastIndexOf('<');
+        this.buffer = lt >= 0 ? this.buffer.slice(lt) : '';
+        return;
+      }
+      const attrs = attributes(m[2]!);
+      if (m[1] === 'testsuite') {
+        this.suite = attrs;
+        this.buffer = this.buffer.slice(m.index + m[0].length);
+        continue;
+      }
+      let body = '';
+      let end = m.index + m[0].length;
+      if (!m[3]) {
+        const close = this.buffer.indexOf('</testcase>', end);
+        if (close < 0) {
+          this.buffer = this.buffer.slice(m.index);
+          return;
+        }
+        body = this.buffer.slice(end, close);
+        end = close + '</testcase>'.length;
+      }
+      this.buffer = this.buffer.slice(end);
+      this.testcase(attrs, body);
+    }
+  }
+
+  private testcase(attrs: Record<string, string>, body: string): void {
+    const fail = /<(failure|error)\b((?:[^>"']|"[^"]*"|'[^']*')*?)(?:\/>|>([\s\S]*?)<\/\1>)/.exec(body);
+    if (!fail) {
+      if (/<skipped\b/.test(body)) this.builder.skip();
+      else this.builder.pass();
+      return;
+    }
+    const fa = attributes(fail[2]!);
+    const text = decode(fail[3] ?? '');
+    const name = attrs.name ?? '';
+    const classname = attrs.classname ?? '';
+    if (this.suite.package === 'org.eslint') {
+      const file = this.suite.name ?? classname;
+      const at = /line (\d+), col (\d+)/.exec(text);
+      const line = at ? Number(at[1]) : 0;
+      this.builder.add({
+        test: `${file}:${line}:${at?.[2] ?? 0}`,
+        kind: /^Parsing error/.test(fa.message ?? '') ? 'parsing-error' : name.replace(/^org\.eslint\./, ''),
+        message: fa.message ?? text,
+        frames: at ? [frame(file, line)] : [],
+      });
+      return;
+    }
+    const info = bodyInfo(text, fa);
+    const file =
+      attrs.file ?? (SOURCE_PATH.test(classname) ? classname : undefined) ?? pathInText(info.message);
+    this.builder.add({
+      test: testName(classname, name),
+      file,
+      line: attrs.line ? Number(attrs.line) : undefined,
+      ...info,
+    });
+  }
+}
+
+function bodyInfo(text: string, fa: Record<string, string>): ErrorInfo {
+  const lines = text
+    .replace(/^\s*\n/, '')
+    .trimEnd()
+    .split('\n');
+  let info: ErrorInfo | null = null;
+  if (lines.some((l) => /^E\s|^\[XPASS/.test(l))) info = parsePytestBlock(lines);
+  else if (lines.some((l) => /Traceback \(most recent call last\)/.test(l)))
+    info = parsePythonTraceback(lines);
+  else if (lines.some((l) => /^\s*at \S|❯ \S+:\d+:\d+/.test(l))) {
+    const cause = lines.findIndex((l) => /^\s*cause: /.test(l));
+    const from = cause >= 0 ? [lines[cause]!.replace(/cause: /, ''), ...lines.slice(cause + 1)] : lines;
+    info = normalizeJsKind(parseJsError(from));
+  }
+  if (!info || (!info.message && fa.message)) {
+    info = withExpectedActual({
+      kind: info?.kind ?? 'Error',
+      message: fa.message ?? text.trim(),
+      frames: info?.frames ?? [],
+    });
+  }
+  if (info.kind === 'Error' && fa.type && /^[A-Z]\w*(Error|Exception)$/.test(fa.type)) info.kind = fa.type;
+  return normalizeJsKind(info);
+}
+
+/** `classname` + `name` without repeating what the writer already put in both. */
+function testName(classname: string, name: string): string {
+  if (!classname || classname === 'test' || name.startsWith(classname) || classname === name) return name;
+  if (SOURCE_PATH.test(classname)) return `${classname} > ${name}`;
+  return `${classname}.${name}`;
+}
+
+function attributes(text: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const m of text.matchAll(/([\w:.-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')/g))
+    out[m[1]!] = decode(m[2] ?? m[3] ?? '');
+  return out;
+}
+
+const ENTITIES: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
+
+function decode(text: string): string {
+  // CDATA sections are literal; entities are decoded only outside them.
+  return text
+    .split(/(<!\[CDATA\[[\s\S]*?\]\]>)/)
+    .map((part) => (part.startsWith('<![CDATA[') ? part.slice(9, -3) : decodeEntities(part)))
+    .join('');
+}
+
+function decodeEntities(text: string): string {
+  return text.replace(/&(#x[0-9a-f]+|#\d+|\w+);/gi, (all, e: string) => {
+    if (e[0] === '#') {
+      const code = e[1] === 'x' || e[1] === 'X' ? parseInt(e.slice(2), 16) : Number(e.slice(1));
+      return Number.isFinite(code) && code <= 0x10ffff ? String.fromCodePoint(code) : all;
+    }
+    return ENTITIES[e] ?? all;
+  });
+}

@@ -1,0 +1,72 @@
+/** Mocha's spec reporter: the numbered failure list after `N failing`, and `Exception during run`. */
+import { ReportBuilder, type LineParser } from '../builder.js';
+import { parseJsError } from '../extract.js';
+import { pathInText } from '../paths.js';
+import { capLines } from '../text.js';
+import type { TestReport } from '../types.js';
+import { normalizeJsKind } from './js-errors.js';
+
+const COUNT = /^\s+(\d+) (passing|pending|failing)\b/;
+const ENTRY = /^\s{2}(\d+)\) (.*)$/;
+
+export class MochaParser implements LineParser {
+  private readonly builder = new ReportBuilder('mocha');
+  private listing = false;
+  private block: { title: string[]; titleDone: boolean; lines: string[]; crash: boolean } | null = null;
+  private counts: Record<string, number> | null = null;
+
+  push(line: string): void {
+    const count = COUNT.exec(line);
+    if (count) {
+      this.close();
+      this.counts ??= {};
+      this.counts[count[2]!] = Number(count[1]);
+      if (count[2] === 'failing') this.listing = true;
+      return;
+    }
+    const crash = /^\s*Exception during run: (.*)$/.exec(line);
+    if (crash) {
+      this.close();
+      this.block = { title: ['Exception during run'], titleDone: true, lines: [crash[1]!], crash: true };
+      return;
+    }
+    const entry = this.listing ? ENTRY.exec(line) : null;
+    if (entry) {
+      this.close();
+      const title = entry[2]!;
+      const done = title.endsWith(':');
+      this.block = { title: [done ? title.slice(0, -1) : title], titleDone: done, lines: [], crash: false };
+      return;
+    }
+    if (!this.block) return;
+    if (!this.block.titleDone) {
+      const part = line.trim();
+      if (part.endsWith(':')) this.block.titleDone = true;
+      if (part) this.block.title.push(part.replace(/:$/, ''));
+      return;
+    }
+    if (this.block.crash && /^\}$/.test(line)) return this.close();
+    this.block.lines.push(line);
+    if (this.block.lines.length > 800) this.block.lines = capLines(this.block.lines, 400);
+  }
+
+  finish(): TestReport {
+    this.close();
+    if (this.counts) {
+      this.builder.addSummary({
+        passed: this.counts.passing ?? 0,
+        failed: this.counts.failing ?? 0,
+        skipped: this.counts.pending ?? 0,
+      });
+    }
+    return this.builder.report();
+  }
+
+  private close(): void {
+    if (!this.block) return;
+    const { title, lines } = this.block;
+    this.block = null;
+    const info = normalizeJsKind(parseJsError(lines));
+    this.builder.add({ test: title.join(' '), file: pathInText(info.message), ...info });
+  }
+}

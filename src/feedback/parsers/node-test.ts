@@ -1,0 +1,117 @@
+/** node:test's spec reporter (the tree, or its `failing tests` recap when present). */
+import { ReportBuilder, type LineParser } from '../builder.js';
+import { parseJsError, type ErrorInfo } from '../extract.js';
+import { capLines } from '../text.js';
+import type { Failure, TestReport } from '../types.js';
+import { normalizeJsKind } from './js-errors.js';
+
+const ENTRY = /^(\s*)✖ (.+?)(?: \([\d.]+m?s\))?(?: # .*)?$/;
+const COUNT = /^ℹ (tests|pass|fail|cancelled|skipped|todo) (\d+)$/;
+const AT = /^test at (.+):(\d+):\d+$/;
+const CRASH_HEADER = /^(?:[A-Z]\w*)?Error(?: \[\w+\])?: /;
+const SUBTESTS = /^'?\d+ subtests? failed'?$/;
+
+interface Entry {
+  name: string;
+  indent: number;
+  at?: { file: string; line: number };
+  lines: string[];
+}
+
+export class NodeTestSpecParser implements LineParser {
+  private readonly builder = new ReportBuilder('node-test');
+  private failures: Failure[] = [];
+  private entry: Entry | null = null;
+  private at: Entry['at'];
+  private crashes: ErrorInfo[] = [];
+  private crash: string[] | null = null;
+  private counts: Record<string, number> = {};
+
+  push(line: string): void {
+    if (this.crash) {
+      if (/^Node\.js v\d/.test(line) || /^[✖✔▶ℹ﹣]/.test(line)) {
+        this.crashes.push(parseJsError(this.crash));
+        this.crash = null;
+      } else {
+        this.crash.push(line);
+        if (this.crash.length > 400) this.crash = capLines(this.crash, 200);
+        return;
+      }
+    }
+    if (/^✖ failing tests:/.test(line)) {
+      this.close();
+      this.failures = [];
+      return;
+    }
+    const count = COUNT.exec(line);
+    if (count) {
+      this.close();
+      this.counts[count[1]!] = (this.counts[count[1]!] ?? 0) + Number(count[2]);
+      return;
+    }
+    const at = AT.exec(line);
+    if (at) {
+      this.close();
+      this.at = { file: at[1]!, line: Number(at[2]) };
+      return;
+    }
+    const entry = ENTRY.exec(line);
+    if (entry) {
+      this.close();
+      this.entry = { name: entry[2]!, indent: entry[1]!.length, at: this.at, lines: [] };
+      this.at = undefined;
+      return;
+    }
+    if (this.entry) {
+      const indent = line.length - line.trimStart().length;
+      if (!line.trim() || indent > this.entry.indent) {
+        this.entry.lines.push(line);
+        if (this.entry.lines.length > 800) this.entry.lines = capLines(this.entry.lines, 400);
+        return;
+      }
+      this.close();
+    }
+    if (CRASH_HEADER.test(line)) this.crash = [line];
+  }
+
+  finish(): TestReport {
+    if (this.crash) this.crashes.push(parseJsError(this.crash));
+    this.crash = null;
+    this.close();
+    for (const f of this.failures) this.builder.add(f);
+    const c = this.counts;
+    if (c.tests !== undefined) {
+      this.builder.addSummary({
+        passed: c.pass ?? 0,
+        failed: (c.fail ?? 0) + (c.cancelled ?? 0),
+        skipped: (c.skipped ?? 0) + (c.todo ?? 0),
+      });
+    }
+    return this.builder.report();
+  }
+
+  private close(): void {
+    const entry = this.entry;
+    if (!entry) return;
+    this.entry = null;
+    if (entry.lines.some((l) => /^\s*[✖✔﹣] /.test(l))) return; // a suite: its tests are listed themselves
+    const info = entryInfo(entry.lines.map(unquote), entry.name, this.crashes);
+    if (SUBTESTS.test(info.message)) return;
+    this.failures.push({ test: entry.name, file: entry.at?.file, line: entry.at?.line, ...info });
+  }
+}
+
+/** A failure's error; a file-level `test failed` takes the crash printed for that file (e.g. a missing module). */
+export function entryInfo(lines: string[], name: string, crashes: ErrorInfo[]): ErrorInfo {
+  const info = normalizeJsKind(parseJsError(lines));
+  if (info.message === 'test failed' && name.includes('/')) {
+    const crash = crashes.find((c) => c.frames.some((f) => f.file === name) || c.message.includes(name));
+    if (crash) return normalizeJsKind({ ...crash });
+  }
+  return info;
+}
+
+function unquote(line: string): string {
+  const m = /^(\s*)'(.*)'$/.exec(line);
+  return m ? m[1]! + m[2]!.replace(/\\'/g, "'") : line;
+}

@@ -1,0 +1,234 @@
+/** pytest: long/auto/short/line/native/`-q` styles, `-l` locals, setup and collection errors, xfail/xpass. */
+import { ReportBuilder, type LineParser } from '../builder.js';
+import { parsePythonTraceback, pythonException, withExpectedActual, type ErrorInfo } from '../extract.js';
+import { frame } from '../paths.js';
+import { capLines, dedent } from '../text.js';
+import type { Failure, Frame, Locals, TestReport } from '../types.js';
+
+const SECTION = /^=+ (.+?) =+$/;
+const BLOCK = /^_{3,} (.+?) _{3,}$/;
+const SUMMARY = /^(FAILED|ERROR|XPASS|XFAIL|PASSED|SKIPPED) (\S+)(?: - (.*))?$/;
+const COUNTS = /^=*\s*((?:\d+ [a-z]+(?:, )?)+) in [\d.]+s\b.*?=*$/;
+const SHORT_FRAME = /^(\S.*?):(\d+): in (.+)$/;
+const LONG_LOCATION = /^(\S.*?\.py|<[^>]+>):(\d+): ?(.*)$/;
+const LINE_ENTRY = /^(\S.*?\.py):(\d+): (.+)$/;
+const LOCAL = /^([A-Za-z_]\w*)\s*= (.*)$/;
+const PY_FILE = /^\s*File "(.+)", line (\d+)/;
+const MAX_BLOCK_LINES = 400;
+
+interface Pending {
+  name?: string;
+  section: 'failures' | 'errors';
+  failure: Failure;
+}
+
+interface SummaryEntry {
+  status: string;
+  nodeid: string;
+  message: string;
+}
+
+/** Parses one failure block of pytest (any traceback style) into kind, message, frames and locals. */
+export function parsePytestBlock(lines: string[]): ErrorInfo & { locals?: Locals } {
+  if (
+    lines.some((l) => /^\s*Traceback \(most recent call last\):/.test(l)) &&
+    !lines.some((l) => /^E\s/.test(l))
+  ) {
+    const native = parsePythonTraceback(lines);
+    if (native) return native;
+  }
+  const xpass = lines.map((l) => /^\[(XPASS\(strict\))\] ?(.*)$/.exec(l)).find(Boolean);
+  if (xpass) return { kind: xpass[1]!, message: xpass[2]!, frames: [] };
+  const frames: Frame[] = [];
+  const eLines: string[] = [];
+  let lastKind = '';
+  let locals: Locals = {};
+  for (const line of lines) {
+    if (/^E(\s|$)/.test(line)) {
+      eLines.push(line.slice(1));
+      continue;
+    }
+    if (/^_ _ _/.test(line)) {
+      locals = {};
+      continue;
+    }
+    const short = SHORT_FRAME.exec(line);
+    if (short) {
+      frames.push(frame(short[1]!, Number(short[2]), short[3]));
+      locals = {};
+      continue;
+    }
+    const loc = LONG_LOCATION.exec(line);
+    if (loc) {
+      frames.push(frame(loc[1]!, Number(loc[2])));
+      if (loc[3]) lastKind = loc[3].trim();
+      continue;
+    }
+    const local = LOCAL.exec(line);
+    if (local) locals[local[1]!] = local[2]!;
+  }
+  frames.reverse();
+  const e = dedent(eLines);
+  let info: ErrorInfo;
+  const k = e.findIndex((l) => /^[A-Za-z_][\w.]*(:|$)/.test(l) && pythonException(l).kind !== 'Error');
+  if (k >= 0) {
+    for (const l of e.slice(0, k)) {
+      const m = PY_FILE.exec(l);
+      if (m) frames.unshift(frame(m[1]!, Number(m[2])));
+    }
+    info = { ...pythonException(e[k]!, e.slice(k + 1)), frames };
+  } else {
+    const kind = lastKind || (e[0]?.startsWith('assert ') ? 'AssertionError' : 'Error');
+    info = { kind, message: e.join('\n'), frames };
+  }
+  const out: ErrorInfo & { locals?: Locals } = withExpectedActual(info);
+  if (Object.keys(locals).length) out.locals = locals;
+  return out;
+}
+
+export class PytestParser implements LineParser {
+  private readonly builder = new ReportBuilder('pytest');
+  private section = '';
+  private block: { name: string; lines: string[] } | null = null;
+  private pending: Pending[] = [];
+  private summary: SummaryEntry[] = [];
+
+  push(line: string): void {
+    const section = SECTION.exec(line);
+    if (section) {
+      this.closeBlock();
+      const title = section[1]!;
+      const counts = COUNTS.exec(title) ?? COUNTS.exec(line);
+      if (counts) return this.endSession(counts[1]!);
+      this.section = title.startsWith('FAILURES')
+        ? 'failures'
+        : title.startsWith('ERRORS')
+          ? 'errors'
+          : title.startsWith('short test summary')
+            ? 'summary'
+            : 'other';
+      return;
+    }
+    if (this.section === 'summary') return this.summaryLine(line);
+    const counts = COUNTS.exec(line);
+    if (counts && !line.startsWith(' ')) return this.endSession(counts[1]!);
+    if (this.section !== 'failures' && this.section !== 'errors') return;
+    const block = BLOCK.exec(line);
+    if (block) {
+      this.closeBlock();
+      this.block = { name: block[1]!, lines: [] };
+      return;
+    }
+    if (this.block) {
+      this.block.lines.push(line);
+      if (this.block.lines.length > MAX_BLOCK_LINES * 2)
+        this.block.lines = capLines(this.block.lines, MAX_BLOCK_LINES);
+      return;
+    }
+    // --tb=line: one `path:line: message` per failure, no block header.
+    const entry = LINE_ENTRY.exec(line);
+    if (entry) {
+      const { kind, message } = lineKind(entry[3]!);
+      const info = withExpectedActual({ kind, message, frames: [frame(entry[1]!, Number(entry[2]))] });
+      this.pending.push({ section: this.section, failure: { test: '', ...info } });
+    } else if (/^\[XPASS\(strict\)\]/.test(line)) {
+      this.pending.push({ section: this.section, failure: { test: '', ...parsePytestBlock([line]) } });
+    }
+  }
+
+  finish(): TestReport {
+    this.closeBlock();
+    this.flush();
+    return this.builder.report();
+  }
+
+  private summaryLine(line: string): void {
+    const m = SUMMARY.exec(line);
+    if (m) {
+      this.summary.push({ status: m[1]!, nodeid: m[2]!, message: m[3] ?? '' });
+    } else if (/^\s/.test(line) && this.summary.length) {
+      this.summary[this.summary.length - 1]!.message += `\n${line}`;
+    } else {
+      const counts = COUNTS.exec(line);
+      if (counts) this.endSession(counts[1]!);
+    }
+  }
+
+  private closeBlock(): void {
+    if (!this.block) return;
+    const { name, lines } = this.block;
+    this.block = null;
+    const header = /^ERROR (?:at (?:setup|teardown) of|collecting) (.+)$/.exec(name);
+    const info = parsePytestBlock(lines);
+    const failure: Failure = { test: header ? header[1]! : name, ...info };
+    if (/^ERROR collecting /.test(name) && !failure.frames.some((f) => f.inProject))
+      failure.file = header![1];
+    this.pending.push({
+      name: failure.test,
+      section: this.section === 'errors' ? 'errors' : 'failures',
+      failure,
+    });
+  }
+
+  private endSession(counts: string): void {
+    this.closeBlock();
+    const c: Record<string, number> = {};
+    for (const m of counts.matchAll(/(\d+) ([a-z]+)/g)) c[m[2]!.replace(/s$/, '')] = Number(m[1]);
+    this.builder.addSummary({
+      passed: (c.passed ?? 0) + (c.xpassed ?? 0),
+      failed: (c.failed ?? 0) + (c.error ?? 0),
+      skipped: (c.skipped ?? 0) + (c.xfailed ?? 0),
+    });
+    this.flush();
+    this.section = '';
+  }
+
+  /** Names each failure block by its node id from the short summary, and adds summary-only failures. */
+  private flush(): void {
+    const entries = this.summary.filter((s) => s.status === 'FAILED' || s.status === 'ERROR');
+    const used = new Set<SummaryEntry>();
+    const take = (pred: (s: SummaryEntry) => boolean) => {
+      const hit = entries.find((s) => !used.has(s) && pred(s));
+      if (hit) used.add(hit);
+      return hit;
+    };
+    for (const p of this.pending) {
+      const want = p.section === 'errors' ? 'ERROR' : 'FAILED';
+      const hit = p.name
+        ? (take((s) => s.status === want && matches(s.nodeid, p.name!)) ??
+          take((s) => matches(s.nodeid, p.name!)))
+        : take((s) => s.status === 'FAILED');
+      if (hit) p.failure.test = hit.nodeid;
+      if (!p.failure.file) p.failure.file = nodeFile(p.failure.test);
+      this.builder.add(p.failure);
+    }
+    for (const s of entries) {
+      if (used.has(s)) continue;
+      const { kind, message } = lineKind(dedent(s.message.split('\n')).join('\n'));
+      this.builder.add({
+        test: s.nodeid,
+        file: nodeFile(s.nodeid),
+        ...withExpectedActual({ kind, message, frames: [] }),
+      });
+    }
+    this.pending = [];
+    this.summary = [];
+  }
+}
+
+function matches(nodeid: string, name: string): boolean {
+  return nodeid === name || nodeid.endsWith(`::${name.replace(/\./g, '::')}`) || nodeid.endsWith(`::${name}`);
+}
+
+function nodeFile(nodeid: string): string | undefined {
+  const file = nodeid.split('::')[0]!;
+  return /\.py$/.test(file) ? file : undefined;
+}
+
+/** Kind and message of a one-line failure text (`KeyError: 'age'`, `assert 2 == 2.5`, `Failed: …`). */
+function lineKind(text: string): { kind: string; message: string } {
+  const [first = '', ...rest] = text.split('\n');
+  if (/^assert /.test(first)) return { kind: 'AssertionError', message: text };
+  const exc = pythonException(first, rest);
+  return exc.kind === 'Error' ? { kind: 'Error', message: text } : exc;
+}

@@ -1,0 +1,131 @@
+/** TAP 13 as node:test writes it (`--test-reporter=tap`): `not ok` lines with their YAML diagnostics. */
+import { ReportBuilder, type LineParser } from '../builder.js';
+import { jsFrame, parseJsError, withExpectedActual, type ErrorInfo } from '../extract.js';
+import { capLines, dedent } from '../text.js';
+import type { Frame, TestReport } from '../types.js';
+import { entryInfo } from './node-test.js';
+import { normalizeJsKind } from './js-errors.js';
+
+const RESULT = /^(\s*)(not ok|ok) \d+(?: - (.*?))?(?: # (SKIP|TODO)\b.*)?$/i;
+const COUNT = /^# (tests|pass|fail|cancelled|skipped|todo) (\d+)$/;
+
+export class TapParser implements LineParser {
+  private readonly builder = new ReportBuilder('node-test');
+  private pending: { name: string; yaml: string[] | null; indent: number } | null = null;
+  private inYaml = false;
+  private comments: string[] = [];
+  private crashes: ErrorInfo[] = [];
+  private counts: Record<string, number> = {};
+
+  push(line: string): void {
+    if (this.inYaml && this.pending) {
+      if (/^\s*\.\.\.\s*$/.test(line)) {
+        this.inYaml = false;
+        return this.close();
+      }
+      this.pending.yaml!.push(line);
+      if (this.pending.yaml!.length > 800) this.pending.yaml = capLines(this.pending.yaml!, 400);
+      return;
+    }
+    if (this.pending && /^\s*---\s*$/.test(line)) {
+      this.pending.yaml = [];
+      this.inYaml = true;
+      return;
+    }
+    const result = RESULT.exec(line);
+    if (result) {
+      this.close();
+      if (result[4]) return this.builder.skip();
+      if (result[2] === 'ok') return this.builder.pass();
+      this.pending = { name: result[3] ?? '', yaml: null, indent: result[1]!.length };
+      return;
+    }
+    this.close();
+    const count = COUNT.exec(line);
+    if (count) {
+      this.counts[count[1]!] = (this.counts[count[1]!] ?? 0) + Number(count[2]);
+      return;
+    }
+    const comment = /^\s*# ?(.*)$/.exec(line);
+    if (comment && !/^Subtest: /.test(comment[1]!)) {
+      if (/^Node\.js v\d/.test(comment[1]!)) {
+        this.crashes.push(parseJsError(this.comments));
+        this.comments = [];
+      } else {
+        this.comments.push(comment[1]!);
+        if (this.comments.length > 400) this.comments = this.comments.slice(-200);
+      }
+    }
+  }
+
+  finish(): TestReport {
+    this.close();
+    const c = this.counts;
+    if (c.tests !== undefined) {
+      this.builder.addSummary({
+        passed: c.pass ?? 0,
+        failed: (c.fail ?? 0) + (c.cancelled ?? 0),
+        skipped: (c.skipped ?? 0) + (c.todo ?? 0),
+      });
+    }
+    return this.builder.report();
+  }
+
+  private close(): void {
+    const p = this.pending;
+    if (!p) return;
+    this.pending = null;
+    const y = parseYaml(p.yaml ?? []);
+    if (y.type === 'suite' && y.failureType === 'subtestsFailed') return;
+    const frames = (y.stack ?? '')
+      .split('\n')
+      .map(jsFrame)
+      .filter((f): f is Frame => f !== null);
+    let info: ErrorInfo = { kind: y.name ?? 'Error', message: y.error ?? '', frames };
+    if (y.expected !== undefined) info.expected = y.expected;
+    if (y.actual !== undefined) info.actual = y.actual;
+    if (y.failureType === 'testTimeoutFailure') info.kind = 'Timeout';
+    if (info.message === 'test failed') info = entryInfo(['test failed'], p.name, this.crashes);
+    else if (info.expected === undefined) info = withExpectedActual(info);
+    const loc = /^(.+):(\d+):\d+$/.exec(y.location ?? '');
+    this.builder.add({
+      test: p.name,
+      file: loc?.[1],
+      line: loc ? Number(loc[2]) : undefined,
+      ...normalizeJsKind(info),
+    });
+  }
+}
+
+/** The small YAML subset TAP diagnostics use: scalars, quoted strings, `|-` blocks, nested maps as text. */
+function parseYaml(lines: string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  const base = lines.find((l) => l.trim())?.search(/\S/) ?? 0;
+  for (let i = 0; i < lines.length; i++) {
+    const m = /^(\s*)([\w-]+):(?: (.*))?$/.exec(lines[i]!);
+    if (!m || m[1]!.length !== base) continue;
+    const value = m[3];
+    if (value === undefined || value === '|-' || value === '|' || value === '>-') {
+      const block: string[] = [];
+      while (i + 1 < lines.length && (!lines[i + 1]!.trim() || lines[i + 1]!.search(/\S/) > base))
+        block.push(lines[++i]!);
+      const text = dedent(block);
+      out[m[2]!] = value === undefined ? text.join(', ') : text.join('\n');
+    } else {
+      out[m[2]!] = scalar(value);
+    }
+  }
+  return out;
+}
+
+function scalar(value: string): string {
+  if (value.startsWith("'") && value.endsWith("'")) return value.slice(1, -1).replace(/''/g, "'");
+  if (value.startsWith('"') && value.endsWith('"')) {
+    try {
+      return JSON.parse(value) as string;
+    } catch {
+      return value.slice(1, -1);
+    }
+  }
+  return value;
+}

@@ -1,0 +1,50 @@
+/** The TypeScript compiler: every diagnostic is a failure (`--pretty false` and `--pretty` layouts). */
+import { ReportBuilder, type LineParser } from '../builder.js';
+import { frame } from '../paths.js';
+import type { Failure, TestReport } from '../types.js';
+
+const PLAIN = /^(.+?)\((\d+),(\d+)\): (error|warning) (TS\d+): (.*)$/;
+const PRETTY = /^(.+?):(\d+):(\d+) - (error|warning) (TS\d+): (.*)$/;
+const GLOBAL = /^(error|warning) (TS\d+): (.*)$/;
+
+export class TscParser implements LineParser {
+  private readonly builder = new ReportBuilder('tsc');
+  private current: Failure | null = null;
+
+  push(line: string): void {
+    const m = PLAIN.exec(line) ?? PRETTY.exec(line);
+    if (m) {
+      this.close();
+      const [, file, ln, col, , code, message] = m;
+      this.current = {
+        test: `${file}:${ln}:${col}`,
+        kind: code!,
+        message: message!,
+        frames: [frame(file!, Number(ln))],
+      };
+      return;
+    }
+    const g = GLOBAL.exec(line);
+    if (g) {
+      this.close();
+      this.current = { test: 'tsc', kind: g[2]!, message: g[3]!, frames: [] };
+      return;
+    }
+    // A multi-line message continues on indented lines right after its header.
+    if (this.current && /^\s+\S/.test(line) && !/^\s*~+\s*$/.test(line)) {
+      this.current.message += `\n${line.trim()}`;
+      return;
+    }
+    this.close();
+  }
+
+  finish(): TestReport {
+    this.close();
+    return this.builder.report();
+  }
+
+  private close(): void {
+    if (this.current) this.builder.add(this.current);
+    this.current = null;
+  }
+}

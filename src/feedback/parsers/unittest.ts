@@ -1,0 +1,72 @@
+/** Python's unittest text runner (default and `-v`), including loader import errors. */
+import { ReportBuilder, type LineParser } from '../builder.js';
+import { parsePythonTraceback } from '../extract.js';
+import { capLines } from '../text.js';
+import type { TestReport } from '../types.js';
+
+const RULE = /^(=|-){50,}$/;
+const HEADER = /^(FAIL|ERROR|UNEXPECTED SUCCESS): (\S+) \((.+)\)$/;
+const RAN = /^Ran (\d+) tests? in /;
+const RESULT = /^(FAILED|OK)(?: \((.*)\))?$/;
+
+export class UnittestParser implements LineParser {
+  private readonly builder = new ReportBuilder('unittest');
+  private block: { test: string; status: string; lines: string[] } | null = null;
+  private ran = 0;
+
+  push(line: string): void {
+    if (RULE.test(line)) {
+      if (this.block && !this.block.lines.length && line.startsWith('-')) return; // the rule under a header
+      return this.close();
+    }
+    const header = HEADER.exec(line);
+    if (header) {
+      this.close();
+      this.block = { test: testId(header[2]!, header[3]!), status: header[1]!, lines: [] };
+      return;
+    }
+    const ran = RAN.exec(line);
+    if (ran) {
+      this.close();
+      this.ran = Number(ran[1]);
+      return;
+    }
+    const result = RESULT.exec(line);
+    if (result && !this.block) {
+      const c: Record<string, number> = {};
+      for (const m of (result[2] ?? '').matchAll(/(\w+)=(\d+)/g)) c[m[1]!] = Number(m[2]);
+      const failed = (c.failures ?? 0) + (c.errors ?? 0) + (c.unexpected_successes ?? 0);
+      const skipped = (c.skipped ?? 0) + (c.expected_failures ?? 0);
+      this.builder.addSummary({ passed: Math.max(0, this.ran - failed - skipped), failed, skipped });
+      this.ran = 0;
+      return;
+    }
+    if (this.block) {
+      this.block.lines.push(line);
+      if (this.block.lines.length > 800) this.block.lines = capLines(this.block.lines, 400);
+    }
+  }
+
+  finish(): TestReport {
+    this.close();
+    return this.builder.report();
+  }
+
+  private close(): void {
+    if (!this.block) return;
+    const { test, status, lines } = this.block;
+    this.block = null;
+    const info = parsePythonTraceback(lines) ?? {
+      kind: status === 'UNEXPECTED SUCCESS' ? 'UnexpectedSuccess' : 'Error',
+      message: lines.join('\n').trim(),
+      frames: [],
+    };
+    this.builder.add({ test, ...info });
+  }
+}
+
+/** `test_x (pkg.mod.Class.test_x)` (3.11+) or `test_x (pkg.mod.Class)` → `pkg.mod.Class.test_x`. */
+function testId(name: string, where: string): string {
+  if (where.includes('_FailedTest')) return name;
+  return where.endsWith(`.${name}`) ? where : `${where}.${name}`;
+}

@@ -1,0 +1,60 @@
+/** Vitest's default and verbose reporters: `FAIL  file > suite > test` blocks and the `Tests` summary. */
+import { ReportBuilder, type LineParser } from '../builder.js';
+import { parseJsError } from '../extract.js';
+import { capLines } from '../text.js';
+import type { TestReport } from '../types.js';
+import { normalizeJsKind } from './js-errors.js';
+
+const BLOCK = /^\s*FAIL\s+(.+?)(?: \[ (.+) \])?$/;
+const TESTS = /^\s*Tests\s+(.*?)\s*\(\d+\)$/;
+const SEPARATOR = /^⎯{3,}/;
+
+export class VitestParser implements LineParser {
+  private readonly builder = new ReportBuilder('vitest');
+  private block: { title: string; suite: boolean; lines: string[] } | null = null;
+  private suiteErrors = 0;
+
+  push(line: string): void {
+    const block = BLOCK.exec(line);
+    if (block) {
+      this.close();
+      this.block = { title: block[2] ?? block[1]!, suite: block[2] !== undefined, lines: [] };
+      return;
+    }
+    if (SEPARATOR.test(line)) return this.close();
+    const tests = TESTS.exec(line);
+    if (tests) {
+      this.close();
+      const c: Record<string, number> = {};
+      for (const m of tests[1]!.matchAll(/(\d+) (\w+)/g)) c[m[2]!] = Number(m[1]);
+      this.builder.addSummary({
+        passed: c.passed ?? 0,
+        failed: (c.failed ?? 0) + this.suiteErrors,
+        skipped: (c.skipped ?? 0) + (c.todo ?? 0),
+      });
+      this.suiteErrors = 0;
+      return;
+    }
+    if (/^\s*Test Files\s/.test(line)) return this.close();
+    if (this.block) {
+      this.block.lines.push(line);
+      if (this.block.lines.length > 800) this.block.lines = capLines(this.block.lines, 400);
+    }
+  }
+
+  finish(): TestReport {
+    this.close();
+    if (this.suiteErrors && this.builder.hasSummary) this.builder.addSummary({ failed: this.suiteErrors });
+    return this.builder.report();
+  }
+
+  private close(): void {
+    if (!this.block) return;
+    const { title, suite, lines } = this.block;
+    this.block = null;
+    if (suite) this.suiteErrors++;
+    const info = normalizeJsKind(parseJsError(lines));
+    const file = title.split(' > ')[0]!;
+    this.builder.add({ test: title, file, ...info });
+  }
+}

@@ -1,0 +1,55 @@
+/** Line-level text hygiene shared by every parser: ANSI colours, carriage returns, binary noise, long lines. */
+
+// CSI (colours, cursor moves), OSC (titles, hyperlinks) and two-byte escapes.
+// eslint-disable-next-line no-control-regex
+const ANSI = /\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[@-Z\\-_]/g;
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\x00-\x08\x0e-\x1a\x1c-\x1f\x7f\ufffd]/g;
+
+/** Longest line kept (characters); the rest of a longer line is dropped. */
+export const MAX_LINE = 16_384;
+
+export function stripAnsi(text: string): string {
+  return text.includes('\x1b') ? text.replace(ANSI, '') : text;
+}
+
+/**
+ * Cleans one raw line: strips ANSI, keeps what a terminal would show after a carriage return, caps the length.
+ * Returns `null` for a line that is mostly binary noise (so garbage never reaches a parser).
+ */
+export function cleanLine(raw: string): string | null {
+  let line = raw.length > MAX_LINE ? raw.slice(0, MAX_LINE) : raw;
+  if (line.endsWith('\r')) line = line.slice(0, -1);
+  line = stripAnsi(line);
+  const cr = line.lastIndexOf('\r');
+  if (cr >= 0) line = line.slice(cr + 1);
+  const noise = line.match(CONTROL);
+  if (noise && noise.length * 10 > line.length) return null;
+  return noise ? line.replace(CONTROL, '') : line;
+}
+
+/** Removes the indentation common to all non-blank lines, and blank lines at both ends. */
+export function dedent(lines: string[]): string[] {
+  let min = Infinity;
+  for (const line of lines) {
+    if (!line.trim()) continue;
+    const indent = line.length - line.trimStart().length;
+    if (indent < min) min = indent;
+  }
+  const out = lines.map((l) => (l.trim() ? l.slice(min === Infinity ? 0 : min) : '').trimEnd());
+  while (out.length && !out[0]) out.shift();
+  while (out.length && !out[out.length - 1]) out.pop();
+  return out;
+}
+
+/** Keeps at most `max` lines of a block: the head and the tail, with a marker in between. */
+export function capLines(lines: string[], max: number): string[] {
+  if (lines.length <= max) return lines;
+  const head = Math.ceil(max / 2);
+  const tail = max - head;
+  return [
+    ...lines.slice(0, head),
+    `… ${lines.length - max} lines cut …`,
+    ...lines.slice(lines.length - tail),
+  ];
+}
