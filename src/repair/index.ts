@@ -1,1 +1,19 @@
-export {};
+// The repair loop: pure TypeScript over Sandbox, Model, Workspace and Reporter.
+export { Budget, BudgetExceededError } from './budget.js';
+export type { BudgetLimits, BudgetLimit } from './budget.js';
+export { runRepair } from './loop.js';
+export type { RepairOptions, Analyzer, TestRun } from './context.js';
+export type { RepairResult, StopInfo } from './session.js';
+export { isGreen, failingTests, newFailures, selectTests, runTestCommand } from './testrun.js';
+export { checkEdit, isTestFile, globToRegExp, matchesAny, ALWAYS_DENIED } from './guard.js';
+export type { GuardPolicy, ProposedEdit } from './guard.js';
+export { MemoryLog, JsonlLog, fanOut, parseJsonlLog } from './log.js';
+export type { IterationEvent, Reporter, StopReason, Phase } from './log.js';
+export {
+  renderIterationTable,
+  renderFailingChart,
+  renderSummary,
+  renderMarkdownReport,
+  renderProgress,
+} from './render.js';
+export { systemPrompt, initialPrompt, turnFeedback } from './prompt.js';

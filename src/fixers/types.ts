@@ -1,0 +1,41 @@
+import type { TestReport } from '../feedback/index.js';
+import type { Sandbox } from '../sandbox/index.js';
+import type { Workspace } from '../tools/index.js';
+
+export interface FixerContext {
+  workspace: Workspace;
+  sandbox: Sandbox;
+  /** The latest test run: parsed report and raw output. */
+  report: TestReport;
+  output: string;
+  /** Whether a fixer may turn the network on (lockfile refresh), from the config's `network.setup`. */
+  allowNetwork: boolean;
+  signal?: AbortSignal;
+}
+
+/** A deterministic repair: the loop applies it, reruns the tests, and keeps it only if they got better. */
+export interface FixProposal {
+  fixer: string;
+  /** What it does, for the log: "add `import json` to pipeline/report.py". */
+  description: string;
+  /** Identity of the proposal, so the same one is never tried twice. */
+  key: string;
+  /** Makes the edit through the workspace (recorded) and returns the changed paths. */
+  apply(): Promise<string[]>;
+}
+
+export interface Fixer {
+  name: string;
+  propose(context: FixerContext): Promise<FixProposal[]>;
+}
+
+/** A failure location as a workspace path: container paths (`/workspace/x.py`) and `./` prefixes are stripped. */
+export function workspacePath(file: string | undefined, workdir: string): string | undefined {
+  if (!file) return undefined;
+  let path = file.replace(/\\/g, '/');
+  const root = workdir.replace(/\/+$/, '') + '/';
+  if (path.startsWith(root)) path = path.slice(root.length);
+  if (path.startsWith('./')) path = path.slice(2);
+  if (path.startsWith('/')) return undefined;
+  return path;
+}

@@ -1,0 +1,58 @@
+import type { TestReport } from '../feedback/index.js';
+import type { Model } from '../models/index.js';
+import type { Budget } from './budget.js';
+import type { Sandbox } from '../sandbox/index.js';
+import type { Workspace } from '../tools/index.js';
+import type { Fixer } from '../fixers/index.js';
+import type { Reporter } from './log.js';
+
+/** The parts of feedback/ and localize/ the loop uses, injectable so the loop stays pure and testable. */
+export interface Analyzer {
+  parse(output: string): TestReport;
+  render(report: TestReport, readSource: (file: string) => string | undefined): string;
+  signature(report: TestReport): string;
+  rank?(reports: TestReport[]): Array<{ file: string; line: number; score: number }>;
+}
+
+export interface RepairOptions {
+  sandbox: Sandbox;
+  workspace: Workspace;
+  testCommand: string;
+  /** `null` runs the deterministic fixers only (`--model none`). Wrap it with `withBudget` before passing it. */
+  model: Model | null;
+  budget: Budget;
+  analyzer: Analyzer;
+  reporter?: Reporter;
+  /** Deterministic fixers tried before any model turn (default: all built-in fixers). */
+  fixers?: Fixer[];
+  /** Globs the agent may / may not edit. */
+  paths?: { allow: string[]; deny: string[] };
+  mode?: 'repair' | 'issue';
+  /** Issue mode: the issue's text (data for the prompt, never instructions). */
+  issue?: { title: string; body: string };
+  /** Stop after the same failure signature or the same edit this many times (default 3). */
+  noProgressLimit?: number;
+  /** Reruns of the originally failing tests in the proof of fix (default 3). */
+  proofRuns?: number;
+  commandTimeoutMs?: number;
+  /** Output tokens per model turn (default 4096). */
+  maxTokensPerTurn?: number;
+  /** `/mimo stop`. */
+  signal?: AbortSignal;
+  /** Set when the model wrapper does not charge the budget itself. */
+  chargeUsage?: boolean;
+  env?: Record<string, string>;
+  /** Whether fixers may turn the network on (lockfile refresh): the config's `network.setup`. */
+  allowNetwork?: boolean;
+}
+
+/** One run of the test command, parsed. */
+export interface TestRun {
+  command: string;
+  exitCode: number;
+  timedOut: boolean;
+  output: string;
+  report: TestReport;
+  signature: string;
+  durationMs: number;
+}

@@ -1,0 +1,50 @@
+import type { TestRun } from './context.js';
+import type { Session } from './session.js';
+import { failingTests, isGreen, selectTests } from './testrun.js';
+
+export interface Proof {
+  ok: boolean;
+  /** Tests that failed in some proof run although the candidate run passed them. */
+  flaky: string[];
+  runs: number;
+  detail: string;
+  final?: TestRun;
+}
+
+/**
+ * Proof of fix: the originally failing tests rerun `runs` times on the fixed tree (narrowed to those tests where the
+ * runner takes test ids), then the whole suite once. A test that fails in any of them is flaky, not fixed.
+ */
+export async function proveFix(session: Session, originallyFailing: string[], runs: number): Promise<Proof> {
+  const { testCommand } = session.options;
+  const ids = originallyFailing.filter((t) => !t.startsWith('('));
+  let narrowed = selectTests(testCommand, session.baseline.report.runner, ids);
+  const flaky = new Set<string>();
+  let count = 0;
+  for (let i = 1; i <= runs; i++) {
+    let run = await session.test(narrowed);
+    // A narrowed command that selects nothing (ids the runner does not accept) proves nothing: use the whole suite.
+    if (narrowed !== testCommand && run.report.passed === 0 && run.report.failed === 0) {
+      narrowed = testCommand;
+      run = await session.test(narrowed);
+    }
+    count++;
+    session.emitRun('proof', `proof run ${i}/${runs} of the originally failing tests`, run);
+    if (!isGreen(run)) failingTests(run).forEach((t) => flaky.add(t));
+  }
+  const full = await session.test();
+  count++;
+  session.emitRun('proof', 'proof run of the whole suite', full);
+  if (!isGreen(full)) failingTests(full).forEach((t) => flaky.add(t));
+  const list = [...flaky];
+  return {
+    ok: list.length === 0,
+    flaky: list,
+    runs: count,
+    final: full,
+    detail:
+      list.length === 0
+        ? `the ${ids.length || 'originally failing'} test(s) passed ${runs} times and the whole suite passed (${full.report.passed} tests)`
+        : `${list.length} test(s) flip between runs: ${list.slice(0, 5).join(', ')}`,
+  };
+}

@@ -1,0 +1,203 @@
+import { builtinFixers } from '../fixers/index.js';
+import { describeScore, scoreCandidate, type QualityScore } from '../score/index.js';
+import { diffOfEdits, type FileEdit } from '../tools/index.js';
+import type { RepairOptions, TestRun } from './context.js';
+import { checkEdit, isTestFile } from './guard.js';
+import type { IterationEvent, Phase, Reporter, StopReason } from './log.js';
+import { failingTests, isGreen, runTestCommand } from './testrun.js';
+
+export interface StopInfo {
+  reason: StopReason;
+  detail: string;
+  limit?: string;
+}
+
+/** Thrown inside the loop to end the run with a reason; caught at the top and turned into the stop event. */
+export class StopRun extends Error {
+  constructor(readonly info: StopInfo) {
+    super(info.detail);
+  }
+}
+
+export interface RepairResult {
+  success: boolean;
+  stop: StopInfo;
+  edits: FileEdit[];
+  diff: string;
+  iterations: number;
+  baseline?: TestRun;
+  final?: TestRun;
+  score?: QualityScore;
+  flaky: string[];
+  rootCause?: string;
+}
+
+/** Shared state of one run: options with defaults, the event stream, test runs and scoring. */
+export class Session {
+  readonly mode: 'repair' | 'issue';
+  readonly noProgressLimit: number;
+  readonly signal: AbortSignal;
+  readonly reporter: Reporter;
+  readonly fixers;
+  readonly rootCauses: string[] = [];
+  baseline!: TestRun;
+  iteration = 0;
+  reproduced = false;
+  /** Issue mode: the tests the model wrote that failed before the fix. */
+  reproTests: string[] = [];
+  private readonly started = Date.now();
+
+  constructor(readonly options: RepairOptions) {
+    this.mode = options.mode ?? 'repair';
+    this.noProgressLimit = options.noProgressLimit ?? 3;
+    this.signal = options.signal
+      ? AbortSignal.any([options.signal, options.budget.signal])
+      : options.budget.signal;
+    this.reporter = options.reporter ?? { event: () => undefined };
+    this.fixers = options.fixers ?? builtinFixers;
+  }
+
+  emit(phase: Phase, message: string, extra: Partial<IterationEvent> = {}): void {
+    this.reporter.event({
+      ts: new Date().toISOString(),
+      iteration: this.iteration,
+      phase,
+      message,
+      ...extra,
+    });
+  }
+
+  /** Ends the run now if `/mimo stop` was sent or the wall-time budget is spent. */
+  checkInterrupt(): void {
+    if (this.options.signal?.aborted)
+      throw new StopRun({ reason: 'aborted', detail: 'stopped on request (/mimo stop)' });
+    // Iterations are gated where a turn starts; here only what a test run or a call consumes.
+    const limit = this.options.budget.exhaustedResource();
+    if (limit) throw new StopRun({ reason: 'budget', detail: this.options.budget.describe(limit), limit });
+  }
+
+  /** Runs the tests (whole suite or a narrowed command) within the remaining wall time. */
+  async test(command = this.options.testCommand): Promise<TestRun> {
+    this.checkInterrupt();
+    const timeout = Math.min(this.options.commandTimeoutMs ?? 600_000, this.options.budget.remainingMs());
+    const run = await runTestCommand({
+      sandbox: this.options.sandbox,
+      analyzer: this.options.analyzer,
+      command,
+      timeoutMs: timeout,
+      signal: this.signal,
+      env: this.options.env,
+    });
+    if (this.options.signal?.aborted)
+      throw new StopRun({ reason: 'aborted', detail: 'stopped on request (/mimo stop)' });
+    if (run.timedOut && this.options.budget.exhausted() === 'wall_time') {
+      throw new StopRun({
+        reason: 'budget',
+        detail: 'the wall time budget ran out during a test run',
+        limit: 'wall_time',
+      });
+    }
+    return run;
+  }
+
+  async score(run: TestRun): Promise<QualityScore> {
+    return scoreCandidate({
+      report: run.report,
+      exitCode: run.exitCode,
+      baseline: this.baseline?.report ?? run.report,
+      edits: this.options.workspace.edits(),
+      output: run.output,
+      baselineOutput: this.baseline?.output ?? run.output,
+      sandbox: this.options.sandbox,
+      signal: this.signal,
+    });
+  }
+
+  /** Logs a test run with its failures and score. */
+  emitRun(
+    phase: Phase,
+    message: string,
+    run: TestRun,
+    score?: QualityScore,
+    extra: Partial<IterationEvent> = {},
+  ): void {
+    const tests = failingTests(run);
+    this.emit(phase, message, {
+      command: run.command,
+      exitCode: run.exitCode,
+      durationMs: run.durationMs,
+      failures: {
+        passed: run.report.passed,
+        failed: Math.max(run.report.failed, isGreen(run) ? 0 : tests.length),
+        skipped: run.report.skipped,
+        tests: tests.slice(0, 50),
+        signature: run.signature,
+      },
+      score: score ? { value: score.value, parts: score.parts } : undefined,
+      ...extra,
+    });
+  }
+
+  /** The fix is acceptable: green, and no test that ran at the baseline has disappeared. */
+  accepted(run: TestRun): boolean {
+    return isGreen(run) && run.report.passed >= this.baseline.report.passed;
+  }
+
+  describe(score: QualityScore): string {
+    return describeScore(score);
+  }
+
+  readSource = (file: string): string | undefined => {
+    // Synchronous reads are not available on Workspace; feedback rendering takes what was cached.
+    return this.sourceCache.get(file.replace(/^\.\//, ''));
+  };
+  readonly sourceCache = new Map<string, string>();
+
+  /** Caches the project files named by a report, so the renderer can show source lines around failures. */
+  async cacheSources(run: TestRun): Promise<void> {
+    const workdir = this.options.sandbox.workdir.replace(/\/+$/, '') + '/';
+    for (const f of run.report.failures) {
+      for (const file of [f.file, ...f.frames.filter((fr) => fr.inProject).map((fr) => fr.file)]) {
+        if (!file) continue;
+        const rel = file.startsWith(workdir) ? file.slice(workdir.length) : file;
+        if (rel.startsWith('/') || this.sourceCache.has(rel)) continue;
+        const text = await this.options.workspace.readIfExists(rel).catch(() => null);
+        if (text !== null) {
+          this.sourceCache.set(rel, text);
+          this.sourceCache.set(file, text);
+        }
+      }
+    }
+  }
+
+  async feedback(run: TestRun): Promise<string> {
+    await this.cacheSources(run);
+    if (isGreen(run)) return `All tests pass (${run.report.passed} passed).`;
+    const rendered = this.options.analyzer.render(run.report, this.readSource);
+    if (run.report.failures.length > 0) return rendered;
+    const tail = run.output.slice(-3000);
+    return `${rendered}\nThe test command ${run.timedOut ? 'timed out' : `exited with code ${run.exitCode}`}; the end of its output:\n${tail}`;
+  }
+
+  /** The anti-cheat guard with this run's policy; in issue mode only test files may change until reproduction. */
+  guard = (path: string, before: string | null, after: string | null): string | null => {
+    const original = this.options.workspace.originalOf(path);
+    const refused = checkEdit(
+      { path, original: original === undefined ? before : original, before, after },
+      { allow: this.options.paths?.allow ?? [], deny: this.options.paths?.deny ?? [], mode: this.mode },
+    );
+    if (refused) return refused;
+    if (this.mode === 'issue' && !this.reproduced && !isTestFile(path)) {
+      return `${path}: first write a test that reproduces the issue (a test file); code changes come after the loop confirms it fails.`;
+    }
+    return null;
+  };
+
+  elapsedMs(): number {
+    return Date.now() - this.started;
+  }
+
+  diff(): string {
+    return diffOfEdits(this.options.workspace.edits());
+  }
+}

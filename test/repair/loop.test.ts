@@ -1,0 +1,189 @@
+import { CALC_FILES, FIX_ADD, runScenario } from './scenario.js';
+
+describe('repair loop (fake sandbox, scripted turns)', () => {
+  it('stops at once with "nothing to fix" when the baseline is green, without asking the model', async () => {
+    const { result, events, scripted } = await runScenario({
+      files: { ...CALC_FILES, 'calc.py': CALC_FILES['calc.py'].replace('a - b', 'a + b') },
+      turns: [{ toolCalls: [{ name: 'finish', arguments: { status: 'give_up', summary: 'x' } }] }],
+    });
+    expect(result.stop.reason).toBe('nothing_to_fix');
+    expect(result.success).toBe(false);
+    expect(result.edits).toEqual([]);
+    expect(scripted!.remaining).toBe(1);
+    expect(events.map((e) => e.phase)).toEqual(['start', 'baseline', 'stop']);
+  });
+
+  it('fixes a logic bug in 3 iterations, proves it and logs every step', async () => {
+    const { result, events, suite, scripted } = await runScenario({
+      turns: [
+        { text: 'Look at the code.', toolCalls: [{ name: 'read_file', arguments: { path: 'calc.py' } }] },
+        { toolCalls: [{ name: 'search', arguments: { pattern: 'def add' } }] },
+        {
+          toolCalls: [
+            FIX_ADD,
+            { name: 'finish', arguments: { status: 'fixed', summary: 'done', rootCause: 'add subtracted' } },
+          ],
+        },
+      ],
+    });
+    expect(result.stop.reason).toBe('green');
+    expect(result.success).toBe(true);
+    expect(result.iterations).toBe(3);
+    expect(scripted!.remaining).toBe(0);
+    expect(result.edits).toEqual([
+      {
+        path: 'calc.py',
+        before: CALC_FILES['calc.py'],
+        after: CALC_FILES['calc.py'].replace('a - b', 'a + b'),
+      },
+    ]);
+    expect(result.diff).toContain('-    return a - b\n+    return a + b');
+    expect(result.rootCause).toBe('add subtracted');
+    // baseline + tests after iteration 3 + 3 proof reruns + whole suite
+    expect(suite.state.runs).toBe(6);
+    const tools = events.filter((e) => e.phase === 'tool').map((e) => e.tool?.name);
+    expect(tools).toEqual(['read_file', 'search', 'edit', 'finish']);
+    const stop = events.at(-1)!;
+    expect(stop.phase).toBe('stop');
+    expect(stop.files).toEqual(['calc.py']);
+    expect(stop.totals?.iterations).toBe(3);
+    expect(events.filter((e) => e.phase === 'proof')).toHaveLength(4);
+  });
+
+  it('stops on the iteration budget and never starts a turn beyond it', async () => {
+    const read = { toolCalls: [{ name: 'read_file', arguments: { path: 'calc.py' } }] };
+    const { result, scripted } = await runScenario({
+      limits: { maxIterations: 2 },
+      turns: [read, read, read, read],
+    });
+    expect(result.stop).toMatchObject({ reason: 'budget', limit: 'iterations' });
+    expect(result.iterations).toBe(2);
+    expect(scripted!.remaining).toBe(2);
+  });
+
+  it('stops on the wall-time budget during the run', async () => {
+    let clock = 0;
+    const turns = [{ toolCalls: [{ name: 'read_file', arguments: { path: 'calc.py' } }] }];
+    const { result } = await runScenario({
+      now: () => clock,
+      limits: { maxWallTimeMs: 1000 },
+      turns: [...turns, ...turns],
+      extra: {
+        reporter: {
+          event: (e) => {
+            if (e.phase === 'model') clock += 2000; // the first model turn takes the whole budget
+          },
+        },
+      },
+    });
+    expect(result.stop).toMatchObject({ reason: 'budget', limit: 'wall_time' });
+    expect(result.iterations).toBe(1);
+  });
+
+  it('stops with "no progress" when the same failures come back after edits', async () => {
+    const touch = (n: number) => ({
+      toolCalls: [
+        {
+          name: 'edit',
+          arguments: {
+            path: 'calc.py',
+            edits: [{ search: `def mul(a, b):${'\n'}`, replace: `def mul(a, b):${'\n'}    # ${n}${'\n'}` }],
+          },
+        },
+      ],
+    });
+    const { result } = await runScenario({ turns: [touch(1), touch(2), touch(3), touch(4)] });
+    expect(result.stop.reason).toBe('no_progress');
+    expect(result.stop.detail).toMatch(/the same failures 3 times/);
+    expect(result.iterations).toBe(2);
+  });
+
+  it('stops with "no progress" when the same edit is repeated', async () => {
+    const there = {
+      name: 'edit',
+      arguments: { path: 'calc.py', edits: [{ search: 'a * b', replace: 'b * a' }] },
+    };
+    const back = {
+      name: 'edit',
+      arguments: { path: 'calc.py', edits: [{ search: 'b * a', replace: 'a * b' }] },
+    };
+    const { result } = await runScenario({
+      tests: {
+        test_add: (read) => read('calc.py').includes('return a + b') || `state ${read('calc.py').length}`,
+      },
+      turns: [{ toolCalls: [there] }, { toolCalls: [back] }, { toolCalls: [there] }],
+      extra: { noProgressLimit: 10 },
+    });
+    expect(result.stop.reason).toBe('no_progress');
+    expect(result.stop.detail).toMatch(/the same edit was repeated/);
+  });
+
+  it('stops with "no progress" after turns without any tool call', async () => {
+    const { result } = await runScenario({ turns: [{ text: 'hmm' }, { text: 'hmm' }, { text: 'hmm' }] });
+    expect(result.stop).toMatchObject({
+      reason: 'no_progress',
+      detail: '3 turns in a row without a tool call',
+    });
+  });
+
+  it('stops when the model gives up, and keeps nothing as a success', async () => {
+    const { result, events } = await runScenario({
+      turns: [
+        {
+          toolCalls: [
+            { name: 'finish', arguments: { status: 'give_up', summary: 'needs a product decision' } },
+          ],
+        },
+      ],
+    });
+    expect(result.stop).toMatchObject({
+      reason: 'gave_up',
+      detail: 'the model gave up: needs a product decision',
+    });
+    expect(result.success).toBe(false);
+    expect(events.at(-1)!.stop?.reason).toBe('gave_up');
+  });
+
+  it('ends cleanly on /mimo stop (an AbortSignal)', async () => {
+    const stop = new AbortController();
+    const read = { toolCalls: [{ name: 'read_file', arguments: { path: 'calc.py' } }] };
+    const { result, events } = await runScenario({
+      turns: [read, read, read],
+      extra: {
+        signal: stop.signal,
+        reporter: { event: (e) => (e.phase === 'tool' ? stop.abort() : undefined) },
+      },
+    });
+    expect(result.stop.reason).toBe('aborted');
+    expect(result.iterations).toBe(1);
+    expect(events).toEqual([]); // the custom reporter replaced the memory log
+  });
+
+  it('rejects deleting a test back to the model with the reason, and leaves the file untouched', async () => {
+    const deleteTest = {
+      name: 'edit',
+      arguments: {
+        path: 'tests/test_calc.py',
+        edits: [{ search: 'def test_add():\n    assert add(2, 3) == 5\n\n\n', replace: '' }],
+      },
+    };
+    const { result, events } = await runScenario({
+      turns: [{ toolCalls: [deleteTest] }, { toolCalls: [FIX_ADD] }],
+    });
+    const rejected = events.find((e) => e.tool?.rejected);
+    expect(rejected?.tool?.rejected).toMatch(/removing tests is not allowed \(2 → 1\)/);
+    expect(result.stop.reason).toBe('green');
+    expect(result.edits.map((e) => e.path)).toEqual(['calc.py']);
+  });
+
+  it('fails a run whose fix flips between runs: flaky, not fixed', async () => {
+    const { result, events } = await runScenario({
+      turns: [{ toolCalls: [FIX_ADD] }],
+      flaky: { test: 'test_add', runs: [4] },
+    });
+    expect(result.stop.reason).toBe('flaky');
+    expect(result.success).toBe(false);
+    expect(result.flaky).toContain('test_add');
+    expect(events.at(-1)!.flaky).toContain('test_add');
+  });
+});
