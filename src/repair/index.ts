@@ -17,3 +17,4 @@ export {
   renderProgress,
 } from './render.js';
 export { systemPrompt, initialPrompt, turnFeedback } from './prompt.js';
+export { defaultAnalyzer } from './analyzer.js';
