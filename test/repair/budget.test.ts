@@ -135,7 +135,7 @@ describe('withBudget', () => {
   it('does not wait out a retry-after longer than the time left', async () => {
     nock(API)
       .post('/v1/chat/completions')
-      .reply(429, fixture('openai-errors.json')['429'], { 'retry-after': '90' });
+      .reply(429, fixture<Record<string, object>>('openai-errors.json')['429'], { 'retry-after': '90' });
     let now = 0;
     const budget = new Budget(limits, () => now);
     const { model, delays } = gpt();
