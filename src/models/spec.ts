@@ -1,6 +1,7 @@
 // Model selection: one string from `.github/mimo.yml` (`model:`), `--model` or `MIMO_MODEL`. Keys come only from the
 // environment, never from the repository's config.
 import { isAbsolute, resolve } from 'node:path';
+import { z } from 'zod';
 import { AnthropicModel } from './anthropic.js';
 import { ModelConfigError } from './errors.js';
 import { OpenAIChatModel, type ToolProtocol } from './openai.js';
@@ -55,7 +56,10 @@ export function parseModelSpec(spec: string): ModelSpec {
 export interface CreateModelOptions {
   /** Where keys are read from (default `process.env`). */
   env?: Record<string, string | undefined>;
-  /** Price overrides per model name (or `provider:model`), merged over the built-in list prices. */
+  /**
+   * Price overrides per model name (or `provider:model`), merged over the built-in list prices and over
+   * `MIMO_PRICING` (a JSON object of the same shape in the environment).
+   */
   pricing?: PricingTable;
   /** Directory a relative `scripted:` path is resolved against (default the working directory). */
   baseDir?: string;
@@ -69,7 +73,7 @@ export interface CreateModelOptions {
 export function createModel(spec: string, options: CreateModelOptions = {}): Model | null {
   const parsed = parseModelSpec(spec);
   const env = options.env ?? process.env;
-  const pricing = mergePricing(options.pricing);
+  const pricing = mergePricing({ ...pricingFromEnv(env.MIMO_PRICING), ...options.pricing });
   const key = (name: string) => {
     const value = env[name]?.trim();
     if (!value) {
@@ -117,4 +121,30 @@ export function createModel(spec: string, options: CreateModelOptions = {}): Mod
         retry: options.retry,
       });
   }
+}
+
+const priceSchema = z.strictObject({
+  input: z.number().nonnegative(),
+  output: z.number().nonnegative(),
+  cacheRead: z.number().nonnegative().optional(),
+  cacheWrite: z.number().nonnegative().optional(),
+});
+const pricingSchema = z.record(z.string(), priceSchema);
+
+/** `MIMO_PRICING='{"my-model": {"input": 0.5, "output": 1.5}}'`: $ per million tokens. */
+export function pricingFromEnv(text: string | undefined): PricingTable {
+  if (!text?.trim()) return {};
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw new ModelConfigError(
+      'MIMO_PRICING is not valid JSON; expected {"<model>": {"input": <$/Mtok>, "output": <$/Mtok>}}',
+    );
+  }
+  const parsed = pricingSchema.safeParse(json);
+  if (!parsed.success) {
+    throw new ModelConfigError(`MIMO_PRICING: ${z.prettifyError(parsed.error).replace(/\n/g, '; ')}`);
+  }
+  return parsed.data;
 }

@@ -1,4 +1,4 @@
-import { createModel, ModelConfigError, parseModelSpec } from '../../src/models/index.js';
+import { createModel, ModelConfigError, parseModelSpec, type PricedModel } from '../../src/models/index.js';
 
 describe('model selection string', () => {
   it('parses every form', () => {
@@ -48,5 +48,22 @@ describe('model selection string', () => {
     expect(createModel('openai-compatible:http://127.0.0.1:8080/v1#local', { env: {} })!.id).toBe(
       'openai-compatible:http://127.0.0.1:8080/v1#local',
     );
+  });
+});
+
+describe('price overrides from the environment', () => {
+  it('prices a model the list does not know, and rejects a malformed table with the reason', () => {
+    const model = createModel('openai-compatible:http://localhost:11434/v1#qwen3-coder:30b', {
+      env: { MIMO_PRICING: '{"qwen3-coder:30b": {"input": 0.05, "output": 0.1}}' },
+    }) as PricedModel;
+    expect(model.price).toEqual({ input: 0.05, output: 0.1 });
+    expect(() =>
+      createModel('openai:gpt-5.4', { env: { OPENAI_API_KEY: 'sk-x', MIMO_PRICING: '{gpt' } }),
+    ).toThrow(/^MIMO_PRICING is not valid JSON/);
+    expect(() =>
+      createModel('openai:gpt-5.4', {
+        env: { OPENAI_API_KEY: 'sk-x', MIMO_PRICING: '{"gpt-5.4": {"input": "cheap"}}' },
+      }),
+    ).toThrow(/^MIMO_PRICING: .*input/);
   });
 });
