@@ -23,7 +23,11 @@ export interface RepoCoordinates {
  */
 export async function loadRepoConfig(octokit: Octokit, where: RepoCoordinates): Promise<MimoConfig> {
   try {
-    const { data } = await octokit.rest.repos.getContent({ ...where, path: CONFIG_PATH });
+    const { data } = await octokit.rest.repos.getContent({
+      owner: where.owner,
+      repo: where.repo,
+      path: CONFIG_PATH,
+    });
     if (Array.isArray(data) || data.type !== 'file' || !('content' in data)) {
       throw new ConfigError(`${CONFIG_PATH} must be a file`);
     }

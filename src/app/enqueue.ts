@@ -52,7 +52,7 @@ export async function enqueueRepair(
   if (
     request.pr &&
     request.mode === 'repair' &&
-    (await ciFailing(context.octokit, where, request.pr.headSha)) === false
+    (await ciFailing(context.octokit, { owner: where.owner, repo: where.repo }, request.pr.headSha)) === false
   ) {
     return reply(
       context,

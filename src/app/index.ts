@@ -6,7 +6,13 @@ export default function app(probot: Probot): Promise<void> {
   return mimoApp(probot);
 }
 
-export { startServer, applyDotEnv, MissingCredentialsError, type RunningServer, type ServerMode } from './server.js';
+export {
+  startServer,
+  applyDotEnv,
+  MissingCredentialsError,
+  type RunningServer,
+  type ServerMode,
+} from './server.js';
 export { createApp } from './create-app.js';
 export { createJobHandler, type JobHandlerDeps } from './worker-handler.js';
 export { jobDepsFromProbot, startWorker, mimoApp } from './runtime.js';

@@ -13,7 +13,10 @@ function proofLines(events: IterationEvent[]): string {
   const proof = events.filter((e) => e.phase === 'proof');
   if (proof.length === 0) return 'No proof runs (the repair did not reach a green state).';
   return proof
-    .map((e) => `- ${e.message}${e.failures ? ` — ${e.failures.failed} failing, ${e.failures.passed} passing` : ''}`)
+    .map(
+      (e) =>
+        `- ${e.message}${e.failures ? ` — ${e.failures.failed} failing, ${e.failures.passed} passing` : ''}`,
+    )
     .join('\n');
 }
 
@@ -22,7 +25,11 @@ function target(request: RepairRequest): string {
 }
 
 /** The fix PR's body: summary, proof of fix, iteration table and chart, cost, and the whole log when it fits. */
-export function pullRequestBody(request: RepairRequest, result: RepairResult, events: IterationEvent[]): string {
+export function pullRequestBody(
+  request: RepairRequest,
+  result: RepairResult,
+  events: IterationEvent[],
+): string {
   const head = [
     MARKER,
     request.mode === 'issue'
@@ -48,12 +55,16 @@ export function pullRequestBody(request: RepairRequest, result: RepairResult, ev
 }
 
 /** The check run's text while running and at the end: the table (and the log when it fits). */
-export function checkRunOutput(events: IterationEvent[], final = false): { title: string; summary: string; text: string } {
+export function checkRunOutput(
+  events: IterationEvent[],
+  final = false,
+): { title: string; summary: string; text: string } {
   const stop = [...events].reverse().find((e) => e.phase === 'stop')?.stop;
   const lastRun = [...events].reverse().find((e) => e.failures);
-  const title = final && stop
-    ? `${stop.reason === 'green' ? 'Fixed' : stop.reason === 'nothing_to_fix' ? 'Nothing to fix' : 'Not fixed'}: ${stop.detail}`
-    : `Iteration ${events.at(-1)?.iteration ?? 0}${lastRun?.failures ? `: ${lastRun.failures.failed} failing` : ''}`;
+  const title =
+    final && stop
+      ? `${stop.reason === 'green' ? 'Fixed' : stop.reason === 'nothing_to_fix' ? 'Nothing to fix' : 'Not fixed'}: ${stop.detail}`
+      : `Iteration ${events.at(-1)?.iteration ?? 0}${lastRun?.failures ? `: ${lastRun.failures.failed} failing` : ''}`;
   return {
     title,
     summary: `${renderSummary(events)}\n\n${renderIterationTable(events)}`,
@@ -62,7 +73,12 @@ export function checkRunOutput(events: IterationEvent[], final = false): { title
 }
 
 /** The comment on the original PR or issue when no fix PR was opened: what was tried and why it stopped. */
-export function failureComment(request: RepairRequest, events: IterationEvent[], checkUrl: string, extra = ''): string {
+export function failureComment(
+  request: RepairRequest,
+  events: IterationEvent[],
+  checkUrl: string,
+  extra = '',
+): string {
   return [
     MARKER,
     `I could not repair ${target(request)}.`,

@@ -17,7 +17,11 @@ export interface JobHandlerDeps {
   appSlug(): Promise<string>;
   env: Record<string, string | undefined>;
   workRoot?: string;
-  log: { info(obj: object, msg: string): void; warn(obj: object, msg: string): void; error(obj: object, msg: string): void };
+  log: {
+    info(obj: object, msg: string): void;
+    warn(obj: object, msg: string): void;
+    error(obj: object, msg: string): void;
+  };
 }
 
 const CONCLUSION: Partial<Record<StopReason, CheckConclusion>> = {
@@ -47,7 +51,9 @@ export function createJobHandler(deps: JobHandlerDeps): JobHandler<RepairRequest
       request.pr?.headSha ??
       (await octokit.rest.repos.getBranch({ ...repo, branch: request.repo.defaultBranch })).data.commit.sha;
     const check = await RepairCheckRun.create(octokit, repo, headSha);
-    const reporter = new CheckRunReporter(check, (error) => deps.log.warn({ err: error }, 'check run update failed'));
+    const reporter = new CheckRunReporter(check, (error) =>
+      deps.log.warn({ err: error }, 'check run update failed'),
+    );
     let prepared: PreparedJob | undefined;
     try {
       prepared = await prepareJob(octokit, token, request, { workRoot: deps.workRoot, config });
@@ -85,10 +91,20 @@ export function createJobHandler(deps: JobHandlerDeps): JobHandler<RepairRequest
       if (publication.kind === 'pull_request') {
         output.summary = `Fix pull request: ${publication.url}\n\n${output.summary}`;
         await check.conclude('success', output);
-        await comment(octokit, repo, number, `The tests pass with the fix in ${publication.url} (opened by mimo-code).`);
+        await comment(
+          octokit,
+          repo,
+          number,
+          `The tests pass with the fix in ${publication.url} (opened by mimo-code).`,
+        );
       } else if (publication.kind === 'pushed_to_fork') {
         await check.conclude('success', output);
-        await comment(octokit, repo, number, `I pushed the fix as ${publication.sha.slice(0, 7)} to \`${publication.branch}\`.`);
+        await comment(
+          octokit,
+          repo,
+          number,
+          `I pushed the fix as ${publication.sha.slice(0, 7)} to \`${publication.branch}\`.`,
+        );
       } else {
         output.summary = `${publication.reason} The patch is in ${publication.url}.\n\n${output.summary}`;
         output.text = `\`\`\`diff\n${result.diff}\n\`\`\`\n\n${output.text}`;

@@ -75,7 +75,11 @@ export async function onIssueComment(
         ...(command.instructions ? { instructions: command.instructions } : {}),
       };
       if (issue.pull_request) {
-        const { data: pr } = await context.octokit.rest.pulls.get({ ...where, pull_number: issue.number });
+        const { data: pr } = await context.octokit.rest.pulls.get({
+          owner: where.owner,
+          repo: where.repo,
+          pull_number: issue.number,
+        });
         const request: RepairRequest = { ...base, mode: 'repair', pr: pullRequestRef(pr) };
         return enqueueRepair(context, deps, config, request, where);
       }

@@ -4,7 +4,15 @@ import { ModelError, ModelConfigError } from '../../models/index.js';
 import { EngineUnreachableError, ImageMissingError } from '../../sandbox/index.js';
 import { JobSetupError } from './prepare.js';
 
-const ACTIONABLE = [ConfigError, GitError, ModelError, ModelConfigError, EngineUnreachableError, ImageMissingError, JobSetupError];
+const ACTIONABLE = [
+  ConfigError,
+  GitError,
+  ModelError,
+  ModelConfigError,
+  EngineUnreachableError,
+  ImageMissingError,
+  JobSetupError,
+];
 
 /**
  * What a user may read about a failure: the message of errors written for users, and nothing else — never a stack
@@ -12,5 +20,5 @@ const ACTIONABLE = [ConfigError, GitError, ModelError, ModelConfigError, EngineU
  */
 export function userFacingMessage(error: unknown): string {
   if (ACTIONABLE.some((kind) => error instanceof kind)) return (error as Error).message;
-  return 'an internal error stopped the repair; the app\'s logs have the details.';
+  return "an internal error stopped the repair; the app's logs have the details.";
 }

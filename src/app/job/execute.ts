@@ -1,8 +1,22 @@
 import { join } from 'node:path';
 import type { MimoConfig } from '../../config/index.js';
 import { createModel, withBudget } from '../../models/index.js';
-import { Budget, JsonlLog, MemoryLog, fanOut, runRepair, type Reporter, type RepairResult } from '../../repair/index.js';
-import { dockerClient, imageExists, openDockerSandbox, policyFromConfig, type Sandbox } from '../../sandbox/index.js';
+import {
+  Budget,
+  JsonlLog,
+  MemoryLog,
+  fanOut,
+  runRepair,
+  type Reporter,
+  type RepairResult,
+} from '../../repair/index.js';
+import {
+  dockerClient,
+  imageExists,
+  openDockerSandbox,
+  policyFromConfig,
+  type Sandbox,
+} from '../../sandbox/index.js';
 import { Workspace } from '../../tools/index.js';
 import { defaultAnalyzer } from '../../repair/analyzer.js';
 import type { PreparedJob } from './prepare.js';
@@ -71,7 +85,8 @@ export async function executeRepair(
 ): Promise<ExecutedRepair> {
   const { config } = job;
   const budget = budgetFromConfig(config);
-  const spec = config.model.provider === 'none' && options.env.MIMO_MODEL ? options.env.MIMO_MODEL : config.model.spec;
+  const spec =
+    config.model.provider === 'none' && options.env.MIMO_MODEL ? options.env.MIMO_MODEL : config.model.spec;
   const model = createModel(spec, { env: options.env });
   const log = new MemoryLog();
   const logPath = join(job.dir, '..', 'log.jsonl');

@@ -43,7 +43,10 @@ async function seedFromCi(octokit: Octokit, request: RepairRequest) {
       ? await failedCheckRunLogs(octokit, repo, request.failedCheckRunIds)
       : [];
   const first = ciLogs.find((log) => log.workflowPath);
-  const workflow = first?.workflowPath && request.pr ? await fileAt(octokit, repo, first.workflowPath, request.pr.headSha) : null;
+  const workflow =
+    first?.workflowPath && request.pr
+      ? await fileAt(octokit, repo, first.workflowPath, request.pr.headSha)
+      : null;
   return { ciLogs, hints: workflow && first ? workflowHints(workflow, first.name) : null };
 }
 
@@ -82,7 +85,8 @@ export async function prepareJob(
       if (!detected.ok) throw new JobSetupError(detected.message);
       testCommand = detected.command;
     }
-    const setupCommand = config.setup ?? (hints && hints.setup.length > 0 ? hints.setup.join(' && ') : undefined);
+    const setupCommand =
+      config.setup ?? (hints && hints.setup.length > 0 ? hints.setup.join(' && ') : undefined);
     return {
       config,
       git,

@@ -29,14 +29,22 @@ function commitMessage(request: RepairRequest, result: RepairResult): string {
   const subject = request.pr
     ? `Fix failing tests of #${request.pr.number}`
     : `Fix #${request.issue?.number}: ${request.issue?.title ?? ''}`.slice(0, 72);
-  const body = [result.rootCause ? `Root cause: ${result.rootCause}` : '', `Repaired by mimo-code (${result.stop.detail}).`];
+  const body = [
+    result.rootCause ? `Root cause: ${result.rootCause}` : '',
+    `Repaired by mimo-code (${result.stop.detail}).`,
+  ];
   return `${subject}\n\n${body.filter(Boolean).join('\n')}\n`;
 }
 
 async function postPatch(input: PublishInput, reason: string): Promise<Publication> {
   const { octokit, request, result } = input;
   const number = request.pr?.number ?? request.issue!.number;
-  const url = await comment(octokit, { owner: request.repo.owner, repo: request.repo.name }, number, patchComment(request, result, reason));
+  const url = await comment(
+    octokit,
+    { owner: request.repo.owner, repo: request.repo.name },
+    number,
+    patchComment(request, result, reason),
+  );
   return { kind: 'patch_comment', url, reason };
 }
 
@@ -64,7 +72,8 @@ export async function publishFix(input: PublishInput): Promise<Publication> {
     }
     await git.push({ url: request.repo.cloneUrl, token, branch });
   } catch (error) {
-    if (error instanceof PushDeniedError) return postPatch(input, `Pushing the fix was refused: ${(error as Error).message}`);
+    if (error instanceof PushDeniedError)
+      return postPatch(input, `Pushing the fix was refused: ${(error as Error).message}`);
     throw error;
   }
   const title = request.pr
