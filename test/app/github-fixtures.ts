@@ -48,7 +48,13 @@ export function testProbot(queue: Queue<RepairRequest>): Probot {
   const probot = new Probot({
     appId: 123,
     privateKey: pem,
-    Octokit: ProbotOctokit.defaults({ retry: { enabled: false }, throttle: { enabled: false } }),
+    // Probot layers its own throttle options on top of the class defaults; a defaults function runs last and
+    // turns throttling (which spaces writes a second apart) and retries off for tests.
+    Octokit: ProbotOctokit.defaults((options: Record<string, unknown>) => ({
+      ...options,
+      retry: { enabled: false },
+      throttle: { ...(options.throttle as object), enabled: false },
+    })),
     logLevel: 'warn',
   });
   probot.load(createApp({ queue, appSlug: 'mimo-code' }));
