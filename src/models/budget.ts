@@ -3,7 +3,7 @@
 // left can pay for, and refuses the call with a BudgetExceededError naming the limit when not even a short answer
 // fits. After the call it charges the real usage. Retries never wait past the wall-time budget.
 // (Imports repair/budget.ts directly, not repair/index.ts: the loop imports models/, so the entry would be a cycle.)
-import { BudgetExceededError, type Budget } from '../repair/budget.js';
+import { BudgetExceededError, dollars, type Budget } from '../repair/budget.js';
 import { costOf, findPrice, type ModelPrice } from './pricing.js';
 import { toolsToJsonSchema } from './schema.js';
 import type { Completion, CompletionRequest, Model } from './types.js';
@@ -93,9 +93,9 @@ function affordableOutput(request: CompletionRequest, budget: Budget, price: Mod
     const worst = inputCost + (minimum * outputRate) / 1_000_000;
     throw new BudgetExceededError(
       'cost',
-      `cost limit: the next call could cost up to $${worst.toFixed(4)} ` +
-        `(${input} input tokens estimated, ${minimum} output tokens) but $${dollarsLeft.toFixed(4)} ` +
-        `of $${budget.limits.maxCostUsd.toFixed(2)} remains`,
+      `cost limit: the next call could cost up to ${dollars(worst)} ` +
+        `(${input} input tokens estimated, ${minimum} output tokens) but ${dollars(dollarsLeft)} ` +
+        `of ${dollars(budget.limits.maxCostUsd)} remains`,
     );
   }
   return maxTokens;

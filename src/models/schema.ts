@@ -39,5 +39,12 @@ export function validateToolCall(tools: ToolDefinition[], name: string, args: un
   }
   const result = tool.parameters.safeParse(args);
   if (result.success) return undefined;
-  return `invalid arguments for ${name}: ${z.prettifyError(result.error).replace(/\n/g, '; ')}`;
+  return `invalid arguments for ${name}: ${formatIssues(result.error)}`;
+}
+
+/** `search: Too small: expected string to have >=1 characters; replace: Invalid input: expected string, …` */
+export function formatIssues(error: z.ZodError): string {
+  return error.issues
+    .map((issue) => `${issue.path.length > 0 ? `${issue.path.join('.')}: ` : ''}${issue.message}`)
+    .join('; ');
 }

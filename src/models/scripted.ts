@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { z } from 'zod';
 import { ModelConfigError, ModelError } from './errors.js';
-import { validateToolCall } from './schema.js';
+import { formatIssues, validateToolCall } from './schema.js';
 import type { Completion, CompletionRequest, Model, ToolCall } from './types.js';
 
 export const ScriptedTurnSchema = z.strictObject({
@@ -29,7 +29,7 @@ export function parseScript(text: string, source = 'script'): z.output<typeof Sc
     }
     const parsed = ScriptedTurnSchema.safeParse(json);
     if (!parsed.success) {
-      throw new ModelConfigError(`${where}: ${z.prettifyError(parsed.error).replace(/\n/g, '; ')}`);
+      throw new ModelConfigError(`${where}: ${formatIssues(parsed.error)}`);
     }
     turns.push(parsed.data);
   });

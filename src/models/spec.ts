@@ -6,6 +6,7 @@ import { AnthropicModel } from './anthropic.js';
 import { ModelConfigError } from './errors.js';
 import { OpenAIChatModel, type ToolProtocol } from './openai.js';
 import { mergePricing, type PricingTable } from './pricing.js';
+import { formatIssues } from './schema.js';
 import type { RetryOptions } from './retry.js';
 import { ScriptedModel } from './scripted.js';
 import type { Model } from './types.js';
@@ -144,7 +145,7 @@ export function pricingFromEnv(text: string | undefined): PricingTable {
   }
   const parsed = pricingSchema.safeParse(json);
   if (!parsed.success) {
-    throw new ModelConfigError(`MIMO_PRICING: ${z.prettifyError(parsed.error).replace(/\n/g, '; ')}`);
+    throw new ModelConfigError(`MIMO_PRICING: ${formatIssues(parsed.error)}`);
   }
   return parsed.data;
 }

@@ -115,13 +115,18 @@ export class Budget {
       case 'tokens':
         return `token limit reached: ${spent.tokens} of ${this.limits.maxTokens} tokens used`;
       case 'cost':
-        return `cost limit reached: $${spent.costUsd.toFixed(4)} of $${this.limits.maxCostUsd.toFixed(2)} spent`;
+        return `cost limit reached: ${dollars(spent.costUsd)} of ${dollars(this.limits.maxCostUsd)} spent`;
     }
   }
 
   private abortForTime(): void {
     this.controller.abort(new BudgetExceededError('wall_time', this.describe('wall_time')));
   }
+}
+
+/** Dollars with cents, or four decimals under $1 so small budgets read right: `$0.0075`, `$2.00`. */
+export function dollars(value: number): string {
+  return `$${value.toFixed(Math.abs(value) < 1 ? 4 : 2)}`;
 }
 
 function formatMinutes(ms: number): string {

@@ -44,7 +44,7 @@ describe('Budget', () => {
     expect(budget.exhaustedResource()).toBeNull();
     budget.charge({ inputTokens: 2000, outputTokens: 500, cacheReadTokens: 0 }, 0.0065);
     expect(budget.exhausted()).toBe('cost');
-    expect(budget.describe('cost')).toBe('cost limit reached: $0.0105 of $0.01 spent');
+    expect(budget.describe('cost')).toBe('cost limit reached: $0.0105 of $0.0100 spent');
     now += limits.maxWallTimeMs;
     expect(budget.exhausted()).toBe('wall_time');
     expect(budget.describe('wall_time')).toBe('time limit reached: 10.0 min of 10.0 min used');
@@ -78,7 +78,7 @@ describe('withBudget', () => {
     expect(refused).toBeInstanceOf(BudgetExceededError);
     expect((refused as BudgetExceededError).limit).toBe('cost');
     expect((refused as BudgetExceededError).message).toMatch(
-      /^cost limit: the next call could cost up to \$0\.\d{4} \(\d+ input tokens estimated, 200 output tokens\) but \$0\.0018 of \$0\.01 remains$/,
+      /^cost limit: the next call could cost up to \$0\.\d{4} \(\d+ input tokens estimated, 200 output tokens\) but \$0\.0018 of \$0\.0075 remains$/,
     );
     // Only two requests reached the API: the third was refused before it was sent.
     expect(scope.pendingMocks()).toHaveLength(1);
