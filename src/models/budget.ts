@@ -6,6 +6,7 @@
 import { BudgetExceededError, dollars, type Budget } from '../repair/budget.js';
 import { costOf, findPrice, type ModelPrice } from './pricing.js';
 import { toolsToJsonSchema } from './schema.js';
+import { ScriptedModel } from './scripted.js';
 import type { Completion, CompletionRequest, Model } from './types.js';
 
 /** Characters per token used to estimate input size: conservative for code (≈3–4 chars per token). */
@@ -45,10 +46,12 @@ export function estimateInputTokens(request: CompletionRequest): number {
 
 export function withBudget(model: Model, budget: Budget): Model {
   const price = hasPrice(model) ? model.price : priceFromId(model.id);
+  // A replay consumes no tokens and no dollars: only the time limit applies to it.
+  const metered = !(model instanceof ScriptedModel);
   return {
     id: model.id,
     async complete(request: CompletionRequest): Promise<Completion> {
-      const maxTokens = affordableOutput(request, budget, price);
+      const maxTokens = metered ? affordableOutput(request, budget, price) : unmetered(request, budget);
       const signal = request.signal ? AbortSignal.any([request.signal, budget.signal]) : budget.signal;
       const completion = await model.complete({
         ...request,
@@ -60,6 +63,11 @@ export function withBudget(model: Model, budget: Budget): Model {
       return completion;
     },
   };
+}
+
+function unmetered(request: CompletionRequest, budget: Budget): number {
+  if (budget.remainingMs() <= 0) throw new BudgetExceededError('wall_time', budget.describe('wall_time'));
+  return request.maxTokens;
 }
 
 /** `request.maxTokens` clamped to the budget left, or a BudgetExceededError when a useful answer does not fit. */

@@ -64,10 +64,11 @@ export interface ErrorContext {
   secrets?: string[];
 }
 
+/** Key-like tokens, credentials in headers, and organization/project ids (not secret, but not for a public PR). */
 const KEY_PATTERNS = [
   /\bsk-[A-Za-z0-9_*.-]{6,}/g,
-  /\bsk-ant-[A-Za-z0-9_*.-]{6,}/g,
   /\b(?:Bearer|x-api-key:?)\s+\S+/gi,
+  /\b(?:org|proj)[-_][A-Za-z0-9]{6,}/g,
 ];
 
 /** Removes anything that looks like a key from provider text, and bounds its length. */

@@ -76,7 +76,7 @@ export class OpenAIChatModel implements Model {
 
   async complete(request: CompletionRequest): Promise<Completion> {
     const started = performance.now();
-    let native = this.protocol !== 'text' && request.tools.length > 0;
+    let native = this.protocol !== 'text';
     let response: ChatCompletion;
     try {
       response = await this.send(native ? this.nativeBody(request) : this.textBody(request), request);
@@ -87,7 +87,7 @@ export class OpenAIChatModel implements Model {
       native = false;
       response = await this.send(this.textBody(request), request);
     }
-    if (native && this.protocol === 'auto') this.protocol = 'native';
+    if (native && this.protocol === 'auto' && request.tools.length > 0) this.protocol = 'native';
     return this.toCompletion(response, request, native, performance.now() - started);
   }
 
@@ -102,7 +102,13 @@ export class OpenAIChatModel implements Model {
           signal: request.signal,
           timeout: remaining ? Math.max(1000, Math.min(600_000, remaining())) : 600_000,
         }),
-      (error) => toModelError(error, this.context),
+      (error) => {
+        const failure = toModelError(error, this.context);
+        // llama.cpp answers a 500 when it cannot take tools: retrying cannot help, switching protocol can.
+        return failure.kind === 'server' && TOOLS_UNSUPPORTED.test(failure.message)
+          ? new ModelError(failure.message, 'bad_request', failure.provider, failure.status)
+          : failure;
+      },
       { ...this.options.retry, signal: request.signal, remainingMs: remaining },
     );
   }
@@ -122,8 +128,8 @@ export class OpenAIChatModel implements Model {
     return {
       model: this.options.model,
       messages: [{ role: 'system', content: request.system }, ...request.messages.map(toOpenAIMessage)],
-      tools,
-      ...(this.options.provider === 'openai' ? { parallel_tool_calls: true } : {}),
+      ...(tools.length > 0 ? { tools } : {}),
+      ...(tools.length > 0 && this.options.provider === 'openai' ? { parallel_tool_calls: true } : {}),
       ...this.limit(request.maxTokens),
     };
   }
@@ -176,7 +182,7 @@ export class OpenAIChatModel implements Model {
 const FINISH: Record<string, StopReason> = { stop: 'end_turn', tool_calls: 'tool_use', length: 'max_tokens' };
 
 function isToolsRejected(error: ModelError): boolean {
-  return (error.kind === 'bad_request' || error.kind === 'server') && TOOLS_UNSUPPORTED.test(error.message);
+  return error.kind === 'bad_request' && TOOLS_UNSUPPORTED.test(error.message);
 }
 
 function readNativeCall(

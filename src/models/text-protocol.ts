@@ -89,7 +89,12 @@ function readBlock(
   } catch (error) {
     if (!isToolTag) return undefined;
     const reason = error instanceof Error ? error.message : 'not JSON';
-    return invalidCall(nextId(), '', body, `the tool call block is not valid JSON (${reason}). ${SHAPE}`);
+    return invalidCall(
+      nextId(),
+      UNNAMED,
+      body,
+      `the tool call block is not valid JSON (${reason}). ${SHAPE}`,
+    );
   }
   const record =
     typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)
@@ -98,7 +103,7 @@ function readBlock(
   if (!isToolTag && (!record || typeof record.name !== 'string' || !('arguments' in record)))
     return undefined;
   if (!record || typeof record.name !== 'string') {
-    return invalidCall(nextId(), '', parsed, `the tool call block has no "name". ${SHAPE}`);
+    return invalidCall(nextId(), UNNAMED, parsed, `the tool call block has no "name". ${SHAPE}`);
   }
   const args = record.arguments ?? {};
   const problem = validateToolCall(tools, record.name, args);
@@ -107,6 +112,8 @@ function readBlock(
     : { id: nextId(), name: record.name, arguments: args };
 }
 
+/** Name given to a call whose block names no tool, so its error result still reads sensibly. */
+const UNNAMED = 'unreadable_call';
 const SHAPE = 'Write {"name": "<tool>", "arguments": {...}} inside a ```tool block.';
 
 function invalidCall(id: string, name: string, args: unknown, reason: string): ToolCall {

@@ -96,6 +96,26 @@ describe('OpenAI-compatible servers through baseURL', () => {
     expect(second.toolCalls[0]!.id).toBe('call_2_1');
   });
 
+  it('switches protocol at once, without retrying, when llama.cpp answers 500 for tools without --jinja', async () => {
+    const llamacpp = fixture<Record<string, object>>('llamacpp-responses.json');
+    const { delays, sleep } = recordingSleep();
+    const scope = nock('http://127.0.0.1:8080')
+      .post('/v1/chat/completions')
+      .reply(500, llamacpp.tools_without_jinja)
+      .post('/v1/chat/completions', (body: Body) => !('tools' in body))
+      .reply(200, llamacpp.text_answer);
+    const model = createModel('openai-compatible:http://127.0.0.1:8080/v1#local', {
+      env: {},
+      retry: { sleep },
+    })!;
+
+    const result = await model.complete(request());
+
+    expect(scope.isDone()).toBe(true);
+    expect(delays).toEqual([]);
+    expect(result.toolCalls).toEqual([{ id: 'call_1_1', name: 'run_tests', arguments: {} }]);
+  });
+
   it('says which model to pull when Ollama does not have it', async () => {
     nock(OLLAMA).post('/v1/chat/completions').reply(404, ollama.model_missing);
     const model = compatible('openai-compatible:http://localhost:11434/v1#qwen3-coder');

@@ -1,4 +1,4 @@
-import { ModelError, parseRetryAfter, retryDelay, withRetry } from '../../src/models/index.js';
+import { ModelError, parseRetryAfter, redact, retryDelay, withRetry } from '../../src/models/index.js';
 
 const overloaded = (retryAfterMs?: number) =>
   new ModelError('anthropic is overloaded', 'overloaded', 'anthropic', 529, retryAfterMs);
@@ -82,5 +82,19 @@ describe('retry policy', () => {
       signal: controller.signal,
     });
     await expect(failure).rejects.toThrow('the call to anthropic was cancelled (time budget or stop)');
+  });
+});
+
+describe('provider text quoted in errors', () => {
+  it('keeps keys, bearer tokens and organization ids out, and stays one bounded line', () => {
+    const text =
+      'Rate limit reached for gpt-5.4 in organization org-Q1w2E3r4T5y6 on tokens per min.\n' +
+      'Incorrect API key provided: sk-proj-abcdef123456. Header was Bearer sk-live-999999 and my-own-secret-value.';
+    const quoted = redact(text, ['my-own-secret-value']);
+    expect(quoted).toBe(
+      'Rate limit reached for gpt-5.4 in organization [redacted] on tokens per min. ' +
+        'Incorrect API key provided: [redacted] Header was [redacted] and [redacted].',
+    );
+    expect(redact('x'.repeat(1000))).toHaveLength(300);
   });
 });

@@ -1,5 +1,11 @@
 import nock from 'nock';
-import { createModel, estimateInputTokens, withBudget, type Model } from '../../src/models/index.js';
+import {
+  createModel,
+  estimateInputTokens,
+  ScriptedModel,
+  withBudget,
+  type Model,
+} from '../../src/models/index.js';
 import { Budget, BudgetExceededError, type BudgetLimits } from '../../src/repair/budget.js';
 import { fixture, recordingSleep, tools } from '../models/helpers.js';
 
@@ -121,6 +127,19 @@ describe('withBudget', () => {
       /^token limit: the next call needs about \d+ input tokens plus 256 for the answer, but 293 of 3200 tokens remain$/,
     );
     expect(scope.pendingMocks()).toHaveLength(1);
+  });
+
+  it('holds a scripted replay only to the time limit: it spends no tokens or dollars', async () => {
+    const budget = new Budget({ ...limits, maxTokens: 10, maxCostUsd: 0 });
+    const model = withBudget(
+      new ScriptedModel([{ toolCalls: [{ name: 'run_tests', arguments: {} }] }]),
+      budget,
+    );
+
+    const turn = await model.complete(request(4096));
+
+    expect(turn.toolCalls.map((call) => call.name)).toEqual(['run_tests']);
+    expect(budget.spent()).toMatchObject({ tokens: 0, costUsd: 0 });
   });
 
   it('refuses every call once the wall time is spent', async () => {
