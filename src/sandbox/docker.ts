@@ -25,6 +25,8 @@ export interface DockerSandboxOptions {
 
 const HOME = '/home/sandbox';
 const PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+/** The user of the container's init and keep-alive process (nobody). */
+const KEEPALIVE_UID = 65534;
 /** The network a setup phase is connected to. */
 const SETUP_NETWORK = 'bridge';
 
@@ -74,7 +76,12 @@ function containerSpec(
     Image: image,
     Entrypoint: ['sleep'],
     Cmd: ['infinity'],
-    User: `${user.uid}:${user.gid}`,
+    // init and the keep-alive run as another unprivileged user than the commands, which therefore cannot kill
+    // them (and end the container), while the commands' own leftovers can all be swept (scripts.ts).
+    User:
+      user.uid === KEEPALIVE_UID
+        ? `${KEEPALIVE_UID - 1}:${KEEPALIVE_UID - 1}`
+        : `${KEEPALIVE_UID}:${KEEPALIVE_UID}`,
     WorkingDir: WORKDIR,
     Env: [`PATH=${PATH}`, `HOME=${HOME}`, 'LANG=C.UTF-8'],
     Labels: labels,
@@ -84,8 +91,8 @@ function containerSpec(
       Mounts: [{ Type: 'bind', Source: dir, Target: WORKDIR, ReadOnly: false }],
       ReadonlyRootfs: true,
       Tmpfs: {
-        '/tmp': `rw,nosuid,nodev,size=${policy.tmpBytes},mode=1777`,
-        [HOME]: `rw,nosuid,nodev,size=${policy.homeBytes},uid=${user.uid},gid=${user.gid},mode=700`,
+        '/tmp': `rw,exec,nosuid,nodev,size=${policy.tmpBytes},mode=1777`,
+        [HOME]: `rw,exec,nosuid,nodev,size=${policy.homeBytes},uid=${user.uid},gid=${user.gid},mode=700`,
       },
       CapDrop: ['ALL'],
       SecurityOpt: ['no-new-privileges'],
@@ -106,6 +113,8 @@ class DockerSandbox implements Sandbox {
   private readonly ctx: ExecContext;
   private network: 'none' | 'setup' | 'detached' = 'none';
   private disposing: Promise<void> | undefined;
+  /** Commands run one at a time: each one's leftovers are swept when it ends. */
+  private queue: Promise<unknown> = Promise.resolve();
 
   constructor(
     readonly hostWorkspace: string,
@@ -128,13 +137,27 @@ class DockerSandbox implements Sandbox {
     };
   }
 
-  async exec(command: string | string[], options: ExecOptions = {}): Promise<ExecResult> {
-    if (this.disposing) throw new SandboxDisposedError();
-    return runExec(this.ctx, command, {
-      ...options,
-      timeoutMs: options.timeoutMs ?? this.policy.commandTimeoutMs,
-      maxOutputBytes: options.maxOutputBytes ?? this.policy.maxOutputBytes,
-    });
+  exec(command: string | string[], options: ExecOptions = {}): Promise<ExecResult> {
+    if (this.disposing) return Promise.reject(new SandboxDisposedError());
+    const run = async () => {
+      if (this.disposing) throw new SandboxDisposedError();
+      const limits = {
+        ...options,
+        timeoutMs: options.timeoutMs ?? this.policy.commandTimeoutMs,
+        maxOutputBytes: options.maxOutputBytes ?? this.policy.maxOutputBytes,
+      };
+      try {
+        return await runExec(this.ctx, command, limits);
+      } catch (error) {
+        // The container stopped (e.g. its init was OOM-killed): start it again once and retry.
+        if ((error as { statusCode?: number }).statusCode !== 409 || this.disposing) throw error;
+        await this.ctx.restart();
+        return runExec(this.ctx, command, limits);
+      }
+    };
+    const result = this.queue.then(run, run);
+    this.queue = result.catch(() => undefined);
+    return result;
   }
 
   async setNetwork(enabled: boolean): Promise<void> {

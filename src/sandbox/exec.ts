@@ -1,53 +1,12 @@
 import type Docker from 'dockerode';
-import { randomUUID } from 'node:crypto';
 import { posix } from 'node:path';
 import { Writable } from 'node:stream';
 import { CappedOutput } from './output.js';
+import { KILLER, OOM_READ, TRAILER, WRAPPER } from './scripts.js';
 import type { ExecOptions, ExecResult } from './types.js';
 
 /** Where the workspace is mounted inside the container. */
 export const WORKDIR = '/workspace';
-/** The environment variable that marks every process of one exec, so a timeout can find and kill them all. */
-const MARK = 'MIMO_EXEC_ID';
-
-/**
- * Runs the command, then appends the memory cgroup's OOM-kill counter to stderr as a trailer (stripped again
- * on the host): so `oomKilled` is known even when a shell swallowed the kill of a child. Only builtins after
- * the command, so it costs no extra process. cgroup v1 and v2.
- */
-const OOM_READ = `n=
-for f in /sys/fs/cgroup/memory/memory.oom_control /sys/fs/cgroup/memory.events; do
-  if [ -r "$f" ]; then
-    while read -r k v; do [ "$k" = oom_kill ] && n=$v; done < "$f"
-    break
-  fi
-done`;
-const WRAPPER = `"$@"
-rc=$?
-${OOM_READ}
-printf '\\036mimo-oom-kill=%s\\n' "$n" >&2
-exit $rc`;
-// eslint-disable-next-line no-control-regex -- the trailer starts with ASCII RS, which no normal output ends with
-const TRAILER = /\x1emimo-oom-kill=(\d*)\n$/;
-
-/**
- * Kills every process carrying the exec's mark, whatever its process group or session (a background child,
- * a daemonized grandchild): stop them all first so none can fork, then kill, until none is left.
- */
-const KILLER = `n=0
-while [ $n -lt 20 ]; do
-  pids=
-  for f in $(grep -lzx "${MARK}=$1" /proc/[0-9]*/environ 2>/dev/null); do
-    p=\${f#/proc/}; p=\${p%/environ}
-    [ "$p" != "$$" ] && pids="$pids $p"
-  done
-  [ -z "$pids" ] && exit 0
-  kill -STOP $pids 2>/dev/null
-  kill -KILL $pids 2>/dev/null
-  n=$((n+1))
-done
-exit 1`;
-
 /** What an exec needs from its sandbox. */
 export interface ExecContext {
   docker: Docker;
@@ -61,13 +20,13 @@ export interface ExecContext {
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
-function execEnv(env: Record<string, string> | undefined, id: string): string[] {
+function execEnv(env: Record<string, string> | undefined): string[] {
   const entries = Object.entries(env ?? {});
   for (const [name, value] of entries) {
-    if (!ENV_NAME.test(name) || name === MARK) throw new Error(`invalid environment variable name: ${name}`);
+    if (!ENV_NAME.test(name)) throw new Error(`invalid environment variable name: ${name}`);
     if (typeof value !== 'string') throw new Error(`environment variable ${name} must be a string`);
   }
-  return [...entries.map(([k, v]) => `${k}=${v}`), `${MARK}=${id}`];
+  return entries.map(([k, v]) => `${k}=${v}`);
 }
 
 /** The working directory inside the container; never outside the workspace. */
@@ -131,10 +90,10 @@ async function readOomCount(ctx: ExecContext): Promise<number | null> {
 }
 
 /** Kills the exec's whole process tree; restarts the container when that cannot be done from inside. */
-async function killTree(ctx: ExecContext, id: string, ended: Promise<void>): Promise<boolean> {
+async function killTree(ctx: ExecContext, ended: Promise<void>): Promise<boolean> {
   let killed: boolean;
   try {
-    killed = (await execOnce(ctx, ['sh', '-c', KILLER, 'mimo-kill', id], [])).code === 0;
+    killed = (await execOnce(ctx, ['sh', '-c', KILLER], [])).code === 0;
   } catch {
     killed = false; // e.g. the pids limit is exhausted by a fork bomb: no new process can start
   }
@@ -155,13 +114,12 @@ export async function runExec(
 ): Promise<ExecResult> {
   const started = performance.now();
   options.signal?.throwIfAborted();
-  const id = randomUUID();
   const argv = typeof command === 'string' ? ['sh', '-c', command] : command;
   if (argv.length === 0) throw new Error('empty command');
   const withStdin = options.stdin !== undefined;
   const exec = await ctx.container.exec({
     Cmd: ['sh', '-c', WRAPPER, 'mimo-exec', ...argv],
-    Env: execEnv(options.env, id),
+    Env: execEnv(options.env),
     WorkingDir: containerCwd(options.cwd),
     User: ctx.user,
     AttachStdin: withStdin,
@@ -200,15 +158,16 @@ export async function runExec(
 
   let restarted = false;
   if (stop) {
-    restarted = await killTree(ctx, id, ended);
+    restarted = await killTree(ctx, ended);
     (stream as unknown as { destroy?: () => void }).destroy?.();
   }
   if (stop === 'abort') throw options.signal?.reason ?? new Error('aborted');
 
+  // The exit code comes from the engine, never from the trailer: output is the command's to forge.
+  const trailer = stop ? null : stderr.takeTrailer(TRAILER);
   const exitCode = restarted ? 137 : ((await finishedExitCode(exec)) ?? 137);
   let oomKilled = false;
-  const trailer = stderr.takeTrailer(TRAILER);
-  let count: number | null = trailer?.[1] ? Number(trailer[1]) : null;
+  let count: number | null = trailer?.[2] ? Number(trailer[2]) : null;
   if (restarted) {
     ctx.oomCount = 0; // a restarted container has a new memory cgroup
   } else {

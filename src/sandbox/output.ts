@@ -5,9 +5,11 @@
 export class CappedOutput {
   private readonly headLimit: number;
   private readonly tailLimit: number;
+  /** The tail ring keeps this many bytes more than it shows, so that a trailer can always be taken off. */
+  private readonly tailKeep: number;
   private readonly head: Buffer[] = [];
   private headBytes = 0;
-  /** Ring of the last bytes: chunks, trimmed from the front as new ones arrive. */
+  /** Ring of the last bytes: chunks, dropped from the front as new ones arrive. */
   private tail: Buffer[] = [];
   private tailBytes = 0;
   private total = 0;
@@ -15,6 +17,7 @@ export class CappedOutput {
   constructor(maxBytes: number) {
     this.headLimit = Math.ceil(maxBytes / 2);
     this.tailLimit = Math.floor(maxBytes / 2);
+    this.tailKeep = this.tailLimit + 128;
   }
 
   write(chunk: Buffer): void {
@@ -26,21 +29,21 @@ export class CappedOutput {
       this.headBytes += take;
       rest = rest.subarray(take);
     }
-    if (rest.length === 0 || this.tailLimit === 0) return;
-    if (rest.length >= this.tailLimit) {
-      this.tail = [Buffer.from(rest.subarray(rest.length - this.tailLimit))];
-      this.tailBytes = this.tailLimit;
+    if (rest.length === 0) return;
+    if (rest.length >= this.tailKeep) {
+      this.tail = [Buffer.from(rest.subarray(rest.length - this.tailKeep))];
+      this.tailBytes = this.tailKeep;
       return;
     }
     this.tail.push(Buffer.from(rest));
     this.tailBytes += rest.length;
-    while (this.tailBytes - this.tail[0]!.length >= this.tailLimit)
+    while (this.tailBytes - this.tail[0]!.length >= this.tailKeep)
       this.tailBytes -= this.tail.shift()!.length;
   }
 
   /**
-   * Removes a trailer matching `pattern` (anchored at the end, ASCII) from the end of the stream and returns
-   * its match; the trailer then counts as never received.
+   * Removes a trailer matching `pattern` (anchored at the end, at most 128 ASCII bytes) from the end of the
+   * stream and returns its match; the trailer then counts as never received.
    */
   takeTrailer(pattern: RegExp): RegExpExecArray | null {
     const last = this.tailBytes > 0 ? this.tail : this.head;
@@ -71,13 +74,14 @@ export class CappedOutput {
     return this.total - this.headBytes - Math.min(this.tailBytes, this.tailLimit);
   }
 
-  /** The kept bytes, with a marker where the middle was cut. */
+  /** The kept bytes, and how many were cut between them. */
   bytes(): { head: Buffer; tail: Buffer; cut: number } {
     let tail = Buffer.concat(this.tail);
     if (tail.length > this.tailLimit) tail = tail.subarray(tail.length - this.tailLimit);
     return { head: Buffer.concat(this.head), tail, cut: this.cutBytes };
   }
 
+  /** The kept text, with a marker where the middle was cut. */
   text(): string {
     const { head, tail, cut } = this.bytes();
     if (cut === 0) return Buffer.concat([head, tail]).toString('utf8');

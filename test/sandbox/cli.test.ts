@@ -1,0 +1,127 @@
+import { jest } from '@jest/globals';
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { tempWorkspace } from './helpers.js';
+
+jest.setTimeout(60_000);
+const bin = new URL('../../bin/mimo.js', import.meta.url).pathname;
+
+function mimo(
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [bin, ...args], { env: { ...process.env, ...env } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+  });
+}
+
+describe('mimo exec', () => {
+  it('prints one JSON ExecResult of a shell command line run in the workspace', async () => {
+    const repo = tempWorkspace();
+    const { code, stdout } = await mimo([
+      'exec',
+      '--repo',
+      repo,
+      '--',
+      'echo hi > out.txt; cat out.txt; ls /sys/class/net',
+    ]);
+    expect(code).toBe(0);
+    const result = JSON.parse(stdout);
+    expect(result).toEqual({
+      exitCode: 0,
+      stdout: 'hi\nlo\n',
+      stderr: '',
+      timedOut: false,
+      oomKilled: false,
+      durationMs: expect.any(Number),
+      truncatedBytes: 0,
+    });
+  });
+
+  it('runs an argv, exits 1 when the command fails', async () => {
+    const { code, stdout } = await mimo([
+      'exec',
+      '--repo',
+      tempWorkspace(),
+      '--',
+      'sh',
+      '-c',
+      'echo $0; exit 4',
+      'arg0',
+    ]);
+    expect(code).toBe(1);
+    expect(JSON.parse(stdout)).toMatchObject({ exitCode: 4, stdout: 'arg0\n' });
+  });
+
+  it('kills the command at --timeout', async () => {
+    const { code, stdout } = await mimo([
+      'exec',
+      '--repo',
+      tempWorkspace(),
+      '--timeout',
+      '1',
+      '--',
+      'sleep 30',
+    ]);
+    expect(code).toBe(1);
+    expect(JSON.parse(stdout)).toMatchObject({ timedOut: true, exitCode: 137 });
+  });
+
+  it('gives the command a network interface with --network', async () => {
+    const { stdout } = await mimo([
+      'exec',
+      '--repo',
+      tempWorkspace(),
+      '--network',
+      '--',
+      'ls /sys/class/net',
+    ]);
+    expect(JSON.parse(stdout).stdout.trim().split('\n').length).toBeGreaterThan(1);
+  });
+
+  it('exits 2 when the workspace does not exist', async () => {
+    const { code, stderr } = await mimo(['exec', '--repo', join(tempWorkspace(), 'missing'), '--', 'true']);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/no such directory/);
+  });
+
+  it('exits 2 and says to run `mimo images build` when the image is missing', async () => {
+    const { code, stderr } = await mimo([
+      'exec',
+      '--repo',
+      tempWorkspace(),
+      '--image',
+      'mimo-nope:0',
+      '--',
+      'true',
+    ]);
+    expect(code).toBe(2);
+    expect(stderr).toContain('run `mimo images build`');
+  });
+
+  it('says the engine is unreachable and how to point to one', async () => {
+    const { code, stderr } = await mimo(['exec', '--repo', tempWorkspace(), '--', 'true'], {
+      DOCKER_HOST: 'unix:///nonexistent/docker.sock',
+    });
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/cannot reach the Docker engine at unix:\/\/\/nonexistent\/docker.sock/);
+    expect(stderr).toMatch(/DOCKER_HOST/);
+  });
+});
+
+describe('mimo images list', () => {
+  it('names the runner images and whether the engine has them', async () => {
+    const { code, stdout } = await mimo(['images', 'list']);
+    expect(code).toBe(0);
+    const list = JSON.parse(stdout);
+    expect(list.images.map((i: { name: string }) => i.name)).toEqual([
+      expect.stringMatching(/^mimo-base:/),
+      expect.stringMatching(/^mimo-runner:/),
+    ]);
+  });
+});
