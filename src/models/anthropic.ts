@@ -15,8 +15,8 @@ import type {
 } from '@anthropic-ai/sdk/resources/messages';
 import { toModelError, type ErrorContext } from './errors.js';
 import { costOf, findPrice, type ModelPrice, type PricingTable } from './pricing.js';
-import { withRetry, type RetryOptions } from './retry.js';
-import { toolsToJsonSchema, validateToolCall } from './schema.js';
+import { requestTimeoutMs, withRetry, type RetryOptions } from './retry.js';
+import { checkedCall, toolsToJsonSchema } from './schema.js';
 import type {
   ChatMessage,
   Completion,
@@ -75,7 +75,7 @@ export class AnthropicModel implements Model {
       () =>
         this.client.messages.create(body, {
           signal: request.signal,
-          timeout: remaining ? Math.max(1000, Math.min(600_000, remaining())) : 600_000,
+          timeout: requestTimeoutMs(remaining),
         }),
       (error) => toModelError(error, this.context),
       { ...this.options.retry, signal: request.signal, remainingMs: remaining },
@@ -110,13 +110,9 @@ export class AnthropicModel implements Model {
     for (const block of response.content) {
       if (block.type === 'text') texts.push(block.text);
       else if (block.type === 'tool_use') {
-        const problem = validateToolCall(request.tools, block.name, block.input);
-        toolCalls.push({
-          id: block.id,
-          name: block.name,
-          arguments: block.input,
-          ...(problem ? { invalid: problem } : {}),
-        });
+        toolCalls.push(
+          checkedCall(request.tools, { id: block.id, name: block.name, arguments: block.input }),
+        );
       }
     }
     const first = toolCalls[0];

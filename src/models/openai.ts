@@ -10,8 +10,8 @@ import type {
 } from 'openai/resources/chat/completions';
 import { ModelError, toModelError, type ErrorContext } from './errors.js';
 import { costOf, findPrice, type ModelPrice, type PricingTable } from './pricing.js';
-import { withRetry, type RetryOptions } from './retry.js';
-import { toolsToJsonSchema, validateToolCall } from './schema.js';
+import { requestTimeoutMs, withRetry, type RetryOptions } from './retry.js';
+import { checkedCall, toolsToJsonSchema } from './schema.js';
 import { parseTextToolCalls, textProtocolMessages, textProtocolSystem } from './text-protocol.js';
 import type {
   ChatMessage,
@@ -100,7 +100,7 @@ export class OpenAIChatModel implements Model {
       () =>
         this.client.chat.completions.create(body, {
           signal: request.signal,
-          timeout: remaining ? Math.max(1000, Math.min(600_000, remaining())) : 600_000,
+          timeout: requestTimeoutMs(remaining),
         }),
       (error) => {
         const failure = toModelError(error, this.context);
@@ -202,8 +202,7 @@ function readNativeCall(
       invalid: `the arguments of ${name} are not valid JSON; send a JSON object`,
     };
   }
-  const problem = validateToolCall(request.tools, name, args);
-  return problem ? { id, name, arguments: args, invalid: problem } : { id, name, arguments: args };
+  return checkedCall(request.tools, { id, name, arguments: args });
 }
 
 /** OpenAI reports cached input in prompt_tokens_details; DeepSeek in prompt_cache_hit_tokens. */

@@ -58,6 +58,11 @@ export function retryDelay(
   return Math.ceil(step / 2 + random() * (step / 2));
 }
 
+/** The SDK's per-request timeout: its 10-minute default, but never past the time budget (and at least 1 s). */
+export function requestTimeoutMs(remainingMs?: () => number): number {
+  return remainingMs ? Math.max(1000, Math.min(600_000, remainingMs())) : 600_000;
+}
+
 const seconds = (ms: number) => `${Math.ceil(ms / 1000)}s`;
 
 /**

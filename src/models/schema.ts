@@ -2,7 +2,7 @@
 // `z.toJSONSchema`. Every provider adapter and the text protocol use this same conversion.
 import { z } from 'zod';
 import { ModelConfigError } from './errors.js';
-import type { ToolDefinition } from './types.js';
+import type { ToolCall, ToolDefinition } from './types.js';
 
 export type JsonSchemaObject = { type: 'object'; [key: string]: unknown };
 
@@ -40,6 +40,12 @@ export function validateToolCall(tools: ToolDefinition[], name: string, args: un
   const result = tool.parameters.safeParse(args);
   if (result.success) return undefined;
   return `invalid arguments for ${name}: ${formatIssues(result.error)}`;
+}
+
+/** The call, marked `invalid` with the reason when its tool is unknown or its arguments do not fit the schema. */
+export function checkedCall(tools: ToolDefinition[], call: Omit<ToolCall, 'invalid'>): ToolCall {
+  const problem = validateToolCall(tools, call.name, call.arguments);
+  return problem ? { ...call, invalid: problem } : call;
 }
 
 /** `search: Too small: expected string to have >=1 characters; replace: Invalid input: expected string, …` */

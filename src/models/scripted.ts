@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { z } from 'zod';
 import { ModelConfigError, ModelError } from './errors.js';
-import { formatIssues, validateToolCall } from './schema.js';
+import { checkedCall, formatIssues } from './schema.js';
 import type { Completion, CompletionRequest, Model, ToolCall } from './types.js';
 
 export const ScriptedTurnSchema = z.strictObject({
@@ -78,11 +78,9 @@ export class ScriptedModel implements Model {
       );
     }
     this.next++;
-    const toolCalls: ToolCall[] = turn.toolCalls.map((call, position) => {
-      const problem = validateToolCall(request.tools, call.name, call.arguments);
-      const id = `scripted_${index + 1}_${position + 1}`;
-      return { id, name: call.name, arguments: call.arguments, ...(problem ? { invalid: problem } : {}) };
-    });
+    const toolCalls: ToolCall[] = turn.toolCalls.map((call, position) =>
+      checkedCall(request.tools, { id: `scripted_${index + 1}_${position + 1}`, ...call }),
+    );
     return {
       text: turn.text ?? '',
       toolCalls,

@@ -2,7 +2,7 @@
 // each call as a fenced ```tool block holding {"name": …, "arguments": {…}}, and we parse and validate the blocks
 // with the tools' zod schemas. A block that cannot be read or does not fit comes back as a call marked `invalid`,
 // whose reason the loop returns to the model as the call's error result: a bad call is a message, not a crash.
-import { toolsToJsonSchema, validateToolCall } from './schema.js';
+import { checkedCall, toolsToJsonSchema } from './schema.js';
 import type { ChatMessage, ToolCall, ToolDefinition } from './types.js';
 
 export interface TextMessage {
@@ -105,11 +105,7 @@ function readBlock(
   if (!record || typeof record.name !== 'string') {
     return invalidCall(nextId(), UNNAMED, parsed, `the tool call block has no "name". ${SHAPE}`);
   }
-  const args = record.arguments ?? {};
-  const problem = validateToolCall(tools, record.name, args);
-  return problem
-    ? invalidCall(nextId(), record.name, args, problem)
-    : { id: nextId(), name: record.name, arguments: args };
+  return checkedCall(tools, { id: nextId(), name: record.name, arguments: record.arguments ?? {} });
 }
 
 /** Name given to a call whose block names no tool, so its error result still reads sensibly. */
