@@ -78,10 +78,20 @@ function findMissing(context: FixerContext): Missing[] {
 }
 
 /** How the file imports: ESM or CommonJS, and whether relative specifiers carry `.js`. */
-function importStyle(path: string, source: string): { esm: boolean; jsSuffix: boolean } {
+async function importStyle(
+  context: FixerContext,
+  path: string,
+  source: string,
+): Promise<{ esm: boolean; jsSuffix: boolean }> {
   const esm = /\.(mjs|mts|ts|tsx)$/.test(path) || /^\s*(import|export)\s/m.test(source);
   const relative = [...source.matchAll(/from\s+['"](\.{1,2}\/[^'"]+)['"]/g)].map((m) => m[1]!);
-  const jsSuffix = relative.length > 0 ? relative.some((s) => /\.[cm]?js$/.test(s)) : !/\.tsx?$/.test(path);
+  if (relative.length > 0) return { esm, jsSuffix: relative.some((s) => /\.[cm]?js$/.test(s)) };
+  if (!/\.[cm]?tsx?$/.test(path)) return { esm, jsSuffix: true };
+  // TypeScript with no relative import to copy: Node16/NodeNext resolution or an ESM package needs `.js`.
+  const tsconfig = (await context.workspace.readIfExists('tsconfig.json').catch(() => null)) ?? '';
+  const pkg = (await context.workspace.readIfExists('package.json').catch(() => null)) ?? '';
+  const jsSuffix =
+    /"module(?:Resolution)?"\s*:\s*"node(?:16|next)"/i.test(tsconfig) || /"type"\s*:\s*"module"/.test(pkg);
   return { esm, jsSuffix };
 }
 
@@ -141,7 +151,7 @@ async function proposeFor(missing: Missing, context: FixerContext): Promise<FixP
   const ws = context.workspace;
   const source = await ws.readIfExists(missing.file);
   if (source === null) return undefined;
-  const style = importStyle(missing.file, source);
+  const style = await importStyle(context, missing.file, source);
   let statement: string | undefined;
   let origin: string;
   if (NODE_MODULES[missing.name]) {

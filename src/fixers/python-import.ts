@@ -26,15 +26,25 @@ function findErrors(context: FixerContext): PyError[] {
       if (m) errors.push({ kind, name: m[1]!, from: m[2], file: workspacePath(failure.file, workdir) });
     }
   }
-  const lines = context.output.split('\n');
-  let lastFile: string | undefined;
-  for (const line of lines) {
-    const frame = /File "([^"]+\.py)", line \d+/.exec(line) ?? /^([\w./-]+\.py):\d+: /.exec(line);
-    if (frame) lastFile = workspacePath(frame[1], workdir);
-    for (const [kind, re] of PATTERNS) {
-      const m = re.exec(line);
-      if (m) errors.push({ kind, name: m[1]!, from: m[2], file: lastFile });
-    }
+  // Fallback on the raw output when the parser found nothing: a Python traceback names the innermost frame last
+  // (`File "x.py", line N` before the error); pytest prints `x.py:N: NameError` after it.
+  if (errors.length === 0) {
+    const lines = context.output.split('\n');
+    let lastFile: string | undefined;
+    lines.forEach((line, i) => {
+      const frame = /File "([^"]+\.py)", line \d+/.exec(line);
+      if (frame) lastFile = workspacePath(frame[1], workdir);
+      for (const [kind, re] of PATTERNS) {
+        const m = re.exec(line);
+        if (!m) continue;
+        const after = lines
+          .slice(i + 1, i + 30)
+          .map((l) => new RegExp(`^([\\w./-]+\\.py):\\d+: ${kind}`).exec(l))
+          .find(Boolean);
+        const file = after ? workspacePath(after[1], workdir) : lastFile;
+        errors.push({ kind, name: m[1]!, from: m[2], file });
+      }
+    });
   }
   const seen = new Set<string>();
   return errors.filter((e) => {
@@ -111,7 +121,10 @@ async function proposeFor(error: PyError, context: FixerContext): Promise<FixPro
   const candidates = error.file ? [error.file] : await pythonFiles(context);
   const module = error.kind === 'ModuleNotFoundError' ? error.name : error.from!;
   const esc = module.replace(/\./g, '\\.');
-  const importRe = new RegExp(`^(\\s*)(import|from)\\s+${esc}(?=[\\s.,]|$)(.*)$`, 'm');
+  const importRe =
+    error.kind === 'ImportError'
+      ? new RegExp(`^(\\s*)(from)\\s+${esc}(\\s+import\\s+.*)$`, 'm')
+      : new RegExp(`^(\\s*)(import|from)\\s+${esc}(?=[\\s.,]|$)(.*)$`, 'm');
   for (const file of candidates) {
     const source = await ws.readIfExists(file);
     if (source === null) continue;

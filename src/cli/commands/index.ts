@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import { register as registerConfig } from './config.js';
 import { register as registerExec } from './exec.js';
+import { register as registerFix } from './fix.js';
 import { register as registerImages } from './images.js';
 
 /**
@@ -11,5 +12,6 @@ import { register as registerImages } from './images.js';
 export function registerCommands(program: Command): void {
   registerConfig(program);
   registerExec(program);
+  registerFix(program);
   registerImages(program);
 }

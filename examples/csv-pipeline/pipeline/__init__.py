@@ -1,0 +1,1 @@
+"""Ingest a sales CSV, clean it, compute statistics per region and render a text report."""

@@ -1,0 +1,85 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseTestOutput } from '../../src/feedback/index.js';
+import { insertJsImport, jsImportFixer } from '../../src/fixers/index.js';
+import { Workspace } from '../../src/tools/index.js';
+import { LocalSandbox } from '../helpers/fake-sandbox.js';
+import { tempRepo } from '../helpers/tmp.js';
+
+const TSC = join(process.cwd(), 'node_modules/.bin/tsc');
+
+async function propose(root: string, command: string) {
+  const sandbox = new LocalSandbox(root);
+  const result = await sandbox.exec(command);
+  const output = result.stdout + result.stderr;
+  const proposals = await jsImportFixer.propose({
+    workspace: await Workspace.open(root),
+    sandbox,
+    report: parseTestOutput(output),
+    output,
+    allowNetwork: false,
+  });
+  return { result, proposals, sandbox };
+}
+
+describe('js-import fixer (real node and tsc output)', () => {
+  it('imports a Node builtin and a function exported elsewhere in the repository (ReferenceError, ESM)', async () => {
+    const repo = tempRepo({
+      'package.json': '{"type":"module"}\n',
+      'lib/math.js': 'export function sum(xs) {\n  return xs.reduce((a, b) => a + b, 0);\n}\n',
+      'src/report.js':
+        "import { EOL } from 'node:os';\n\nexport function report(path) {\n  const xs = JSON.parse(readFileSync(path, 'utf8'));\n  return `total ${sum(xs)}${EOL}`;\n}\n",
+      'data.json': '[1, 2, 3]\n',
+      'test/report.test.js':
+        "import { test } from 'node:test';\nimport assert from 'node:assert/strict';\nimport { report } from '../src/report.js';\n\n" +
+        "test('report', () => {\n  assert.equal(report('data.json').trim(), 'total 6');\n});\n",
+    });
+    try {
+      const first = await propose(repo.root, 'node --test');
+      expect(first.proposals.map((p) => p.description)).toEqual([
+        "add `import { readFileSync } from 'node:fs';` to src/report.js (readFileSync is not defined; Node builtin)",
+      ]);
+      await first.proposals[0]!.apply();
+      const second = await propose(repo.root, 'node --test');
+      expect(second.proposals.map((p) => p.description)).toEqual([
+        "add `import { sum } from '../lib/math.js';` to src/report.js (sum is not defined; exported by lib/math.js)",
+      ]);
+      await second.proposals[0]!.apply();
+      expect((await second.sandbox.exec('node --test')).exitCode).toBe(0);
+      expect(readFileSync(join(repo.root, 'src/report.js'), 'utf8').split('\n').slice(0, 3)).toEqual([
+        "import { EOL } from 'node:os';",
+        "import { readFileSync } from 'node:fs';",
+        "import { sum } from '../lib/math.js';",
+      ]);
+    } finally {
+      repo.cleanup();
+    }
+  });
+
+  it('fixes TS2304 from tsc with the import style of the file', async () => {
+    const repo = tempRepo({
+      'tsconfig.json':
+        '{"compilerOptions":{"strict":true,"module":"NodeNext","moduleResolution":"NodeNext","noEmit":true,"types":[]},"include":["src"]}\n',
+      'package.json': '{"type":"module"}\n',
+      'src/format.ts': 'export const formatTotal = (n: number): string => `total ${n}`;\n',
+      'src/main.ts': 'export const line: string = formatTotal(3);\n',
+    });
+    try {
+      const { result, proposals, sandbox } = await propose(repo.root, `${TSC} -p .`);
+      expect(result.stdout).toContain("error TS2304: Cannot find name 'formatTotal'");
+      expect(proposals.map((p) => p.description)).toEqual([
+        "add `import { formatTotal } from './format.js';` to src/main.ts (formatTotal is not defined; exported by src/format.ts)",
+      ]);
+      await proposals[0]!.apply();
+      expect((await sandbox.exec(`${TSC} -p .`)).exitCode).toBe(0);
+    } finally {
+      repo.cleanup();
+    }
+  });
+
+  it('uses require() in CommonJS files', () => {
+    expect(
+      insertJsImport("'use strict';\nconst a = require('a');\n\nrun();\n", "const fs = require('node:fs');"),
+    ).toBe("'use strict';\nconst a = require('a');\nconst fs = require('node:fs');\n\nrun();\n");
+  });
+});

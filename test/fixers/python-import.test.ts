@@ -1,0 +1,119 @@
+import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseTestOutput } from '../../src/feedback/index.js';
+import {
+  importForName,
+  insertPythonImport,
+  pythonImportFixer,
+  replacementModule,
+} from '../../src/fixers/index.js';
+import { Workspace } from '../../src/tools/index.js';
+import { LocalSandbox } from '../helpers/fake-sandbox.js';
+import { tempRepo } from '../helpers/tmp.js';
+
+const PYTEST = 'python3 -m pytest -p no:cacheprovider';
+
+/** Runs real pytest, asks the fixer, applies every proposal, runs pytest again. */
+async function fixOnce(root: string) {
+  const sandbox = new LocalSandbox(root);
+  const workspace = await Workspace.open(root);
+  const env = { PYTHONDONTWRITEBYTECODE: '1' };
+  const first = await sandbox.exec(PYTEST, { env });
+  const output = first.stdout + first.stderr;
+  const proposals = await pythonImportFixer.propose({
+    workspace,
+    sandbox,
+    report: parseTestOutput(output),
+    output,
+    allowNetwork: false,
+  });
+  for (const p of proposals) await p.apply();
+  const second = await sandbox.exec(PYTEST, { env });
+  return { first, proposals, second, workspace };
+}
+
+const TEST_IMPORTS_APP = 'from app import run\n\n\ndef test_run():\n    assert run() == "ok"\n';
+
+describe('python-import fixer (real pytest output)', () => {
+  it('adds the missing `import statistics` to the csv-pipeline example', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'mimo-csv-'));
+    cpSync(new URL('../../examples/csv-pipeline', import.meta.url).pathname, root, { recursive: true });
+    try {
+      const { first, proposals, second, workspace } = await fixOnce(root);
+      expect(first.exitCode).toBe(1);
+      expect(proposals.map((p) => p.description)).toEqual([
+        "add `import statistics` to pipeline/stats.py (NameError: name 'statistics' is not defined)",
+      ]);
+      expect(second.exitCode).toBe(0);
+      expect(workspace.changedFiles()).toEqual(['pipeline/stats.py']);
+      expect(readFileSync(join(root, 'pipeline/stats.py'), 'utf8')).toMatch(
+        /^from collections import defaultdict\nimport statistics\n\n\ndef /,
+      );
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+
+  it('renames a Python 2 module, keeping its name as an alias when the code uses it', async () => {
+    const repo = tempRepo({
+      'app.py':
+        'import ConfigParser\n\n\ndef run():\n    parser = ConfigParser.ConfigParser()\n    return "ok" if parser.sections() == [] else "no"\n',
+      'test_app.py': TEST_IMPORTS_APP,
+    });
+    try {
+      const { proposals, second } = await fixOnce(repo.root);
+      expect(proposals[0]!.description).toMatch(
+        /^replace `import ConfigParser` with `import configparser as ConfigParser` in app\.py/,
+      );
+      expect(second.exitCode).toBe(0);
+    } finally {
+      repo.cleanup();
+    }
+  });
+
+  it('corrects a misspelt standard-library module and a name that moved to collections.abc', async () => {
+    const repo = tempRepo({
+      'app.py':
+        'import colections\nfrom collections import OrderedDict, Mapping\n\n\ndef run():\n' +
+        '    return "ok" if isinstance(OrderedDict(), Mapping) and collections.Counter("a")["a"] == 1 else "no"\n',
+      'test_app.py': TEST_IMPORTS_APP,
+    });
+    try {
+      const first = await fixOnce(repo.root);
+      expect(first.proposals.map((p) => p.description)).toEqual([
+        'replace `import colections` with `import collections` in app.py (ModuleNotFoundError: colections)',
+      ]);
+      const second = await fixOnce(repo.root);
+      expect(second.proposals[0]!.description).toMatch(
+        /from collections import OrderedDict; from collections\.abc import Mapping/,
+      );
+      expect(second.second.exitCode).toBe(0);
+    } finally {
+      repo.cleanup();
+    }
+  });
+});
+
+describe('python import helpers', () => {
+  it('know the usual aliases and standard-library names', () => {
+    expect(importForName('np', '')).toBe('import numpy as np');
+    expect(importForName('plt', '')).toBe('import matplotlib.pyplot as plt');
+    expect(importForName('json', 'json.dumps(x)')).toBe('import json');
+    expect(importForName('defaultdict', '')).toBe('from collections import defaultdict');
+    expect(importForName('datetime', 'datetime.now()')).toBe('from datetime import datetime');
+    expect(importForName('frobnicate', '')).toBeUndefined();
+    expect(replacementModule('Queue')).toBe('queue');
+    expect(replacementModule('requests')).toBeUndefined();
+  });
+
+  it('insert after the docstring and the __future__ imports', () => {
+    const source = '"""Module doc."""\nfrom __future__ import annotations\n\nimport os\n\nx = os.sep\n';
+    expect(insertPythonImport(source, 'import json')).toBe(
+      '"""Module doc."""\nfrom __future__ import annotations\n\nimport os\nimport json\n\nx = os.sep\n',
+    );
+    expect(insertPythonImport('x = json.dumps(1)\n', 'import json')).toBe(
+      'import json\n\nx = json.dumps(1)\n',
+    );
+  });
+});
