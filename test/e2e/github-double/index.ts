@@ -11,7 +11,7 @@ import {
 } from 'node:crypto';
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { startGitHttpServer, type GitHttpServer } from './git-http.js';
+import { startGitHttpServer } from './git-http.js';
 import { example, validateExchange } from './openapi.js';
 import { createRest } from './rest.js';
 import { DoubleState } from './state.js';
@@ -62,7 +62,16 @@ export async function startGitHubDouble(): Promise<GitHubDouble> {
   const denyPush = new Set<string>();
   const rest = createRest(state);
   let baseUrl = '';
-  let git: GitHttpServer | undefined;
+  const git = await startGitHttpServer({
+    root: state.root,
+    checkAuth(header, repo, write) {
+      const [user, token] = Buffer.from(/^Basic (.+)$/i.exec(header ?? '')?.[1] ?? '', 'base64')
+        .toString()
+        .split(':');
+      const valid = user === 'x-access-token' && token !== undefined && state.tokens.has(token);
+      return valid && !(write && denyPush.has(repo));
+    },
+  });
 
   const server = createServer((req, res) => {
     void (async () => {
@@ -104,7 +113,7 @@ export async function startGitHubDouble(): Promise<GitHubDouble> {
         body,
         token: null,
         baseUrl: `${baseUrl}/api/v3`,
-        gitUrl: git!.url,
+        gitUrl: git.url,
       });
       if (answer.text !== undefined) {
         requests.push({ method: req.method ?? 'GET', path, body, status: answer.status });
@@ -135,16 +144,6 @@ export async function startGitHubDouble(): Promise<GitHubDouble> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   baseUrl = `http://127.0.0.1:${port}`;
-  git = await startGitHttpServer({
-    root: state.root,
-    checkAuth(header, repo, write) {
-      const [user, token] = Buffer.from(/^Basic (.+)$/i.exec(header ?? '')?.[1] ?? '', 'base64')
-        .toString()
-        .split(':');
-      const valid = user === 'x-access-token' && token !== undefined && state.tokens.has(token);
-      return valid && !(write && denyPush.has(repo));
-    },
-  });
 
   return {
     state,
@@ -176,7 +175,7 @@ export async function startGitHubDouble(): Promise<GitHubDouble> {
     async close() {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
-      await git?.close();
+      await git.close();
     },
   };
 }
