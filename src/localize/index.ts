@@ -1,1 +1,16 @@
-export {};
+export {
+  rankSuspicious,
+  ochiai,
+  normalizePath,
+  type Suspect,
+  type PerTestCoverage,
+  type RankInput,
+} from './rank.js';
+export {
+  fromCoveragePy,
+  fromV8Processes,
+  v8CoveredLines,
+  changedLinesFromDiff,
+  pytestContextName,
+} from './coverage.js';
+export { localizeRepo, coveragePlan, type LocalizeOptions, type CoveragePlan } from './run.js';

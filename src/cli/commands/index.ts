@@ -4,6 +4,8 @@ import { register as registerConfig } from './config.js';
 import { register as registerExec } from './exec.js';
 import { register as registerFix } from './fix.js';
 import { register as registerImages } from './images.js';
+import { register as registerLocalize } from './localize.js';
+import { register as registerParse } from './parse.js';
 
 /**
  * Every subcommand lives in its own file exporting `register(program)`; add one line here per command.
@@ -14,4 +16,6 @@ export function registerCommands(program: Command): void {
   registerExec(program);
   registerFix(program);
   registerImages(program);
+  registerLocalize(program);
+  registerParse(program);
 }

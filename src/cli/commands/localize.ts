@@ -1,0 +1,120 @@
+import type { Command } from 'commander';
+import { execFileSync } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join, resolve } from 'node:path';
+import { ConfigError, detectTestCommand, loadConfig } from '../../config/index.js';
+import { changedLinesFromDiff, localizeRepo } from '../../localize/index.js';
+import {
+  ImageMissingError,
+  EngineUnreachableError,
+  openDockerSandbox,
+  policyFromConfig,
+  runnerImageName,
+  type Sandbox,
+} from '../../sandbox/index.js';
+import { UsageError } from '../program.js';
+
+interface LocalizeFlags {
+  repo: string;
+  test?: string;
+  base?: string;
+  limit?: string;
+}
+
+/** Lines changed in DIR: against `base` when given, else the uncommitted changes; none outside a git repo. */
+export function changedLines(repo: string, base?: string): Record<string, number[]> {
+  if (!existsSync(join(repo, '.git'))) return {};
+  try {
+    const diff = execFileSync(
+      'git',
+      [
+        '-c',
+        'core.fsmonitor=false',
+        '-c',
+        'core.hooksPath=/dev/null',
+        'diff',
+        '--no-ext-diff',
+        '--no-textconv',
+        '-U0',
+        base ?? 'HEAD',
+        '--',
+      ],
+      { cwd: repo, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, stdio: ['ignore', 'pipe', 'ignore'] },
+    );
+    return changedLinesFromDiff(diff);
+  } catch {
+    return {};
+  }
+}
+
+/** A copy of the repository without .git, so the sandbox never sees or changes the user's tree. */
+function workspaceCopy(repo: string): string {
+  const dir = mkdtempSync(join(tmpdir(), 'mimo-localize-'));
+  cpSync(repo, dir, { recursive: true, filter: (src) => basename(src) !== '.git' || src === repo });
+  return dir;
+}
+
+/**
+ * `mimo localize --repo DIR [--test CMD]`: runs the tests on a copy of DIR in the Docker sandbox, with per-test
+ * coverage where the runner can give it, and prints `[{file, line, score}]` ranked most suspicious first.
+ */
+export function register(program: Command): void {
+  program
+    .command('localize')
+    .description('rank the lines most likely to cause the failing tests (JSON list of {file, line, score})')
+    .requiredOption('--repo <dir>', 'repository directory')
+    .option(
+      '--test <cmd>',
+      'test command (default: .github/mimo.yml `test:` or detected from the repository)',
+    )
+    .option('--base <ref>', 'git ref the change is measured against (default: uncommitted changes vs HEAD)')
+    .option('--limit <n>', 'most suspects printed', '20')
+    .action(async (flags: LocalizeFlags) => {
+      const repo = resolve(flags.repo);
+      if (!existsSync(repo) || !statSync(repo).isDirectory())
+        throw new UsageError(`--repo ${flags.repo}: no such directory`);
+      const limit = Number(flags.limit);
+      if (!Number.isInteger(limit) || limit <= 0)
+        throw new UsageError(`--limit ${flags.limit}: expected a positive integer`);
+      let config;
+      try {
+        config = await loadConfig(repo);
+      } catch (error) {
+        if (error instanceof ConfigError) throw new UsageError(error.message);
+        throw error;
+      }
+      let testCommand = flags.test ?? config.test;
+      if (!testCommand) {
+        const detected = await detectTestCommand(repo);
+        if (!detected.ok) throw new UsageError(detected.message);
+        testCommand = detected.command;
+      }
+      const changed = changedLines(repo, flags.base);
+      const copy = workspaceCopy(repo);
+      let sandbox: Sandbox | undefined;
+      try {
+        sandbox = await openDockerSandbox({
+          workspace: copy,
+          image: config.image ?? runnerImageName(),
+          policy: policyFromConfig(config),
+        }).catch((error: unknown) => {
+          throw error instanceof ImageMissingError || error instanceof EngineUnreachableError
+            ? new UsageError(error.message)
+            : error;
+        });
+        process.stderr.write(`mimo: running ${testCommand} in the sandbox…\n`);
+        const suspects = await localizeRepo({
+          sandbox,
+          testCommand,
+          changedLines: changed,
+          limit,
+          timeoutMs: config.limits.commandTimeoutSeconds * 1000,
+        });
+        process.stdout.write(`${JSON.stringify(suspects)}\n`);
+      } finally {
+        await sandbox?.dispose();
+        rmSync(copy, { recursive: true, force: true });
+      }
+    });
+}

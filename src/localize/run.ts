@@ -1,0 +1,129 @@
+/**
+ * Runs the tests once in the sandbox, with per-test coverage when the runner can give it (coverage.py dynamic
+ * contexts for pytest, V8 coverage per test-file process for node:test), and ranks suspicious lines.
+ */
+import { readFileSync } from 'node:fs';
+import { resolve, sep } from 'node:path';
+import { parseTestOutput, type TestReport } from '../feedback/index.js';
+import type { Sandbox } from '../sandbox/index.js';
+import { fromCoveragePy, fromV8Processes, type V8Script } from './coverage.js';
+import { rankSuspicious, type PerTestCoverage, type Suspect } from './rank.js';
+
+export interface LocalizeOptions {
+  sandbox: Sandbox;
+  testCommand: string;
+  changedLines?: Record<string, number[]>;
+  /** Wall-clock limit of the test run (default 10 minutes). */
+  timeoutMs?: number;
+  limit?: number;
+}
+
+const WORK = '/tmp/mimo-localize';
+const PYTEST = /^\s*(?:(?:python3?|py)\s+-m\s+pytest|pytest|py\.test)(\s.*)?$/;
+const NODE_TEST = /\bnode\b[^|;&]*\s--test\b/;
+const TEST_FILE = /(^|\/)(tests?|__tests__)\/.*\.[cm]?[jt]s$|\.(test|spec)\.[cm]?[jt]sx?$/;
+
+export type CoveragePlan = 'pytest' | 'node-test' | 'none';
+
+/** Which per-test coverage a command can give. */
+export function coveragePlan(testCommand: string): CoveragePlan {
+  if (PYTEST.test(testCommand)) return 'pytest';
+  if (NODE_TEST.test(testCommand)) return 'node-test';
+  return 'none';
+}
+
+export async function localizeRepo(options: LocalizeOptions): Promise<Suspect[]> {
+  const { sandbox } = options;
+  const timeoutMs = options.timeoutMs ?? 600_000;
+  const root = sandbox.workdir;
+  const readSource = (rel: string): string | undefined => {
+    const path = resolve(sandbox.hostWorkspace, rel);
+    if (!path.startsWith(resolve(sandbox.hostWorkspace) + sep)) return undefined;
+    try {
+      return readFileSync(path, 'utf8');
+    } catch {
+      return undefined;
+    }
+  };
+  const plan = coveragePlan(options.testCommand);
+  let reports: TestReport[];
+  let coverage: PerTestCoverage | undefined;
+
+  if (plan === 'pytest') {
+    const args = PYTEST.exec(options.testCommand)![1] ?? '';
+    await sandbox.exec(
+      `mkdir -p ${WORK} && printf '[run]\\ndynamic_context = test_function\\ndata_file = ${WORK}/coverage.db\\nrelative_files = true\\nsource = .\\n' > ${WORK}/rc`,
+    );
+    const run = await sandbox.exec(
+      `python3 -m coverage run --rcfile=${WORK}/rc -m pytest${args} -p no:cacheprovider --junitxml=${WORK}/junit.xml`,
+      { timeoutMs },
+    );
+    if (/No module named coverage/.test(run.stderr + run.stdout)) {
+      reports = [await plainRun(sandbox, options.testCommand, timeoutMs)];
+    } else {
+      reports = [parseTestOutput(run.stdout + run.stderr)];
+      const junit = await sandbox.exec(`cat ${WORK}/junit.xml`, { maxOutputBytes: 64 * 1024 * 1024 });
+      const json = await sandbox.exec(
+        `python3 -m coverage json -q --rcfile=${WORK}/rc --show-contexts -o ${WORK}/cov.json && cat ${WORK}/cov.json`,
+        { maxOutputBytes: 256 * 1024 * 1024, timeoutMs },
+      );
+      if (junit.exitCode === 0 && json.exitCode === 0) {
+        const failed = new Set(
+          parseTestOutput(junit.stdout, { runner: 'junit' }).failures.map((f) =>
+            f.test.replace(/\[.*\]$/, ''),
+          ),
+        );
+        coverage = fromCoveragePy(json.stdout, failed, root);
+      }
+    }
+  } else if (plan === 'node-test') {
+    const run = await sandbox.exec(options.testCommand, {
+      timeoutMs,
+      env: { NODE_V8_COVERAGE: `${WORK}/v8` },
+    });
+    const report = parseTestOutput(run.stdout + run.stderr);
+    reports = [report];
+    const dump = await sandbox.exec(
+      [
+        'node',
+        '-e',
+        `const fs=require('fs');const d=${JSON.stringify(`${WORK}/v8`)};` +
+          `const out=fs.readdirSync(d).filter(f=>f.endsWith('.json')).map(f=>JSON.parse(fs.readFileSync(d+'/'+f,'utf8')).result` +
+          `.filter(s=>s.url.startsWith('file://')&&!s.url.includes('/node_modules/')));process.stdout.write(JSON.stringify(out))`,
+      ],
+      { maxOutputBytes: 256 * 1024 * 1024 },
+    );
+    if (dump.exitCode === 0 && dump.stdout) {
+      const failedFiles = new Set<string>();
+      for (const f of report.failures) {
+        for (const file of [f.file, ...f.frames.map((x) => x.file)]) {
+          const rel = file?.startsWith(`${root}/`) ? file.slice(root.length + 1) : file;
+          if (rel && TEST_FILE.test(rel)) failedFiles.add(rel);
+        }
+        if (TEST_FILE.test(f.test))
+          failedFiles.add(f.test.startsWith(`${root}/`) ? f.test.slice(root.length + 1) : f.test);
+      }
+      coverage = fromV8Processes(JSON.parse(dump.stdout) as V8Script[][], {
+        root,
+        readSource,
+        isTestFile: (file) => TEST_FILE.test(file),
+        failedFiles,
+      });
+    }
+  } else {
+    reports = [await plainRun(sandbox, options.testCommand, timeoutMs)];
+  }
+  await sandbox.exec(`rm -rf ${WORK}`);
+  return rankSuspicious({
+    reports,
+    coverage,
+    changedLines: options.changedLines,
+    root,
+    limit: options.limit,
+  });
+}
+
+async function plainRun(sandbox: Sandbox, command: string, timeoutMs: number): Promise<TestReport> {
+  const run = await sandbox.exec(command, { timeoutMs });
+  return parseTestOutput(run.stdout + run.stderr);
+}

@@ -1,0 +1,116 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseTestOutput } from '../../src/feedback/index.js';
+import {
+  changedLinesFromDiff,
+  fromCoveragePy,
+  ochiai,
+  rankSuspicious,
+  v8CoveredLines,
+  type V8Script,
+} from '../../src/localize/index.js';
+
+const fixtures = new URL('../fixtures/feedback/', import.meta.url).pathname;
+
+describe('rankSuspicious', () => {
+  it('ranks the innermost project frame of each failure first when there is no coverage', () => {
+    const report = parseTestOutput(readFileSync(join(fixtures, 'pytest/long.log'), 'utf8'));
+    const ranked = rankSuspicious({ reports: [report] });
+    const top = ranked.slice(0, 3).map((s) => `${s.file}:${s.line}`);
+    expect(top).toContain('calc/stats.py:8');
+    expect(top).toContain('calc/text.py:2');
+    // The test line that called the helper ranks below the helper line.
+    const helper = ranked.find((s) => s.file === 'calc/stats.py' && s.line === 8)!;
+    const caller = ranked.find((s) => s.file === 'tests/test_stats.py' && s.line === 22)!;
+    expect(helper.score).toBeGreaterThan(caller.score);
+  });
+
+  it('strips the sandbox workdir so printed absolute paths meet repo-relative ones', () => {
+    const report = parseTestOutput(readFileSync(join(fixtures, 'generic/python-crash.log'), 'utf8'));
+    const ranked = rankSuspicious({
+      reports: [report],
+      root: '/tmp/mimo-fb/generic',
+      changedLines: { 'calc/stats.py': [8] },
+    });
+    expect(ranked[0]).toMatchObject({ file: 'calc/stats.py', line: 8 });
+  });
+
+  it('Ochiai: a line run only by failing tests scores 1, one run by every test scores less', () => {
+    const coverage = {
+      tests: [
+        { name: 'a', failed: true, lines: { 'm.py': [1, 2, 3] } },
+        { name: 'b', failed: false, lines: { 'm.py': [1, 2] } },
+        { name: 'c', failed: false, lines: { 'm.py': [1] } },
+      ],
+    };
+    const s = ochiai(coverage);
+    expect(s.get('m.py:3')).toBe(1);
+    expect(s.get('m.py:2')).toBeCloseTo(1 / Math.sqrt(2));
+    expect(s.get('m.py:1')).toBeCloseTo(1 / Math.sqrt(3));
+    expect(rankSuspicious({ reports: [], coverage })[0]).toMatchObject({ file: 'm.py', line: 3 });
+  });
+
+  it('reads coverage.py contexts, ignoring import-time lines', () => {
+    const json = JSON.stringify({
+      files: {
+        'pricing.py': {
+          contexts: {
+            '1': [''],
+            '21': ['tests.test_pricing.test_bulk_medium_order'],
+            '22': ['tests.test_pricing.test_bulk_small_order'],
+          },
+        },
+      },
+    });
+    const cov = fromCoveragePy(json, new Set(['tests.test_pricing.test_bulk_medium_order']));
+    expect(cov.tests).toEqual([
+      { name: 'tests.test_pricing.test_bulk_medium_order', failed: true, lines: { 'pricing.py': [21] } },
+      { name: 'tests.test_pricing.test_bulk_small_order', failed: false, lines: { 'pricing.py': [22] } },
+    ]);
+  });
+
+  it('turns real V8 block coverage into the executed lines', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mimo-v8-'));
+    const source = [
+      'function pick(x) {',
+      '  if (x > 1) {',
+      '    return "big";',
+      '  }',
+      '  return "small";',
+      '}',
+      'pick(0);',
+      '',
+    ].join('\n');
+    writeFileSync(join(dir, 'pick.js'), source);
+    execFileSync(process.execPath, [join(dir, 'pick.js')], {
+      env: { ...process.env, NODE_V8_COVERAGE: join(dir, 'cov') },
+    });
+    const file = readdirSync(join(dir, 'cov'))[0]!;
+    const result = (JSON.parse(readFileSync(join(dir, 'cov', file), 'utf8')) as { result: V8Script[] })
+      .result;
+    const script = result.find((s) => s.url.endsWith('/pick.js'))!;
+    const lines = v8CoveredLines(script, source);
+    expect(lines).toContain(2);
+    expect(lines).toContain(5);
+    expect(lines).toContain(7);
+    expect(lines).not.toContain(3);
+  });
+
+  it('reads changed lines from a unified diff', () => {
+    const diff = [
+      'diff --git a/pricing.py b/pricing.py',
+      '--- a/pricing.py',
+      '+++ b/pricing.py',
+      '@@ -21 +21 @@ def bulk_discount(quantity):',
+      '-        return 10',
+      '+        return 5',
+      '@@ -30,2 +31,3 @@',
+      '--- a/gone.py',
+      '+++ /dev/null',
+      '@@ -1,3 +0,0 @@',
+    ].join('\n');
+    expect(changedLinesFromDiff(diff)).toEqual({ 'pricing.py': [21, 31, 32, 33] });
+  });
+});
