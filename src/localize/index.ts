@@ -11,6 +11,7 @@ export {
   fromV8Processes,
   v8CoveredLines,
   changedLinesFromDiff,
+  type V8Script,
   pytestContextName,
 } from './coverage.js';
 export { localizeRepo, coveragePlan, type LocalizeOptions, type CoveragePlan } from './run.js';
