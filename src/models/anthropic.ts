@@ -94,7 +94,7 @@ export class AnthropicModel implements Model {
     if (lastTool) lastTool.cache_control = EPHEMERAL;
     const system: TextBlockParam[] = [{ type: 'text', text: request.system, cache_control: EPHEMERAL }];
     const messages = toAnthropicMessages(request.messages, (id) => this.replies.get(id));
-    markLastBlock(messages);
+    markConversation(messages);
     return {
       model: this.options.model,
       max_tokens: request.maxTokens,
@@ -213,13 +213,23 @@ function assistantBlocks(text: string, calls: ToolCall[]): ContentBlockParam[] {
   return blocks;
 }
 
-/** Puts a cache breakpoint on the newest block so the next iteration reads the conversation so far from the cache. */
-function markLastBlock(messages: MessageParam[]): void {
-  const last = messages[messages.length - 1];
-  if (!last) return;
-  if (typeof last.content === 'string') last.content = [{ type: 'text', text: last.content }];
-  const block = last.content[last.content.length - 1];
-  if (block && (block.type === 'text' || block.type === 'tool_result' || block.type === 'tool_use')) {
-    last.content[last.content.length - 1] = { ...block, cache_control: EPHEMERAL };
+/**
+ * Cache breakpoints on the conversation: on the newest turn (written now, read by the next iteration) and on the
+ * user turn before it (where the previous iteration wrote its breakpoint, so it is found however many blocks the
+ * last answer added; the API looks back only 20 blocks). With tools and system that makes the API's maximum of 4.
+ */
+function markConversation(messages: MessageParam[]): void {
+  const lastIndex = messages.length - 1;
+  const previousUser = messages.findLastIndex(
+    (message, index) => index < lastIndex - 1 && message.role === 'user',
+  );
+  for (const index of [previousUser, lastIndex]) {
+    const message = messages[index];
+    if (!message) continue;
+    if (typeof message.content === 'string') message.content = [{ type: 'text', text: message.content }];
+    const block = message.content[message.content.length - 1];
+    if (block && (block.type === 'text' || block.type === 'tool_result' || block.type === 'tool_use')) {
+      message.content[message.content.length - 1] = { ...block, cache_control: EPHEMERAL };
+    }
   }
 }

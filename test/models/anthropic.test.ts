@@ -83,7 +83,7 @@ describe('Anthropic Messages through @anthropic-ai/sdk (fetch intercepted by noc
     expect(result.costUsd).toBeCloseTo((312 * 2 + 4480 * 0.1 + 96 * 10) / 1e6, 12);
   });
 
-  it('sends tool results as tool_result blocks in one user turn, error flagged, cache mark on the last', async () => {
+  it('sends tool results as tool_result blocks in one user turn, error flagged, cache marks on both user turns', async () => {
     const bodies: Body[] = [];
     nock(API)
       .post('/v1/messages', (body: Body) => bodies.push(body) > 0)
@@ -106,8 +106,9 @@ describe('Anthropic Messages through @anthropic-ai/sdk (fetch intercepted by noc
       ]),
     );
 
+    // Breakpoints on the newest turn and on the user turn where the previous iteration put its own.
     expect(bodies[0]!.messages).toEqual([
-      { role: 'user', content: [{ type: 'text', text: firstTurn[0]!.content }] },
+      { role: 'user', content: [{ type: 'text', text: firstTurn[0]!.content, cache_control: EPHEMERAL }] },
       {
         role: 'assistant',
         content: [
