@@ -19,7 +19,8 @@ import {
 } from '../../sandbox/index.js';
 import { Workspace } from '../../tools/index.js';
 import { defaultAnalyzer } from '../../repair/analyzer.js';
-import type { PreparedJob } from './prepare.js';
+import { parseTestOutput } from '../../feedback/index.js';
+import { JobSetupError, type PreparedJob } from './prepare.js';
 
 export interface ExecutedRepair {
   result: RepairResult;
@@ -43,6 +44,25 @@ async function chooseImage(job: PreparedJob): Promise<string | undefined> {
   if (job.config.image) return job.config.image;
   if (job.image && (await imageExists(dockerClient(), job.image))) return job.image;
   return undefined;
+}
+
+/** What CI saw, parsed from the downloaded job logs: logged so the run shows what it started from. */
+function reportCiSeed(job: PreparedJob, reporter: Reporter): void {
+  for (const log of job.ciLogs) {
+    const report = parseTestOutput(log.log);
+    reporter.event({
+      ts: new Date().toISOString(),
+      iteration: 0,
+      phase: 'start',
+      message: `CI job "${log.name}" failed: ${report.failed} failing test(s) parsed from its log (${report.runner})`,
+      failures: {
+        passed: report.passed,
+        failed: report.failed,
+        skipped: report.skipped,
+        tests: report.failures.map((f) => f.test).slice(0, 50),
+      },
+    });
+  }
 }
 
 async function runSetup(sandbox: Sandbox, job: PreparedJob, reporter: Reporter) {
@@ -84,6 +104,11 @@ export async function executeRepair(
   },
 ): Promise<ExecutedRepair> {
   const { config } = job;
+  if (config.model.provider === 'scripted') {
+    throw new JobSetupError(
+      '`model: scripted:…` replays a file from the machine running the app; the app takes it only from its own MIMO_MODEL setting, never from a repository.',
+    );
+  }
   const budget = budgetFromConfig(config);
   const spec =
     config.model.provider === 'none' && options.env.MIMO_MODEL ? options.env.MIMO_MODEL : config.model.spec;
@@ -99,6 +124,7 @@ export async function executeRepair(
     labels: { 'mimo.job': options.jobId },
   });
   try {
+    reportCiSeed(job, reporter);
     const setup = await runSetup(sandbox, job, reporter);
     const workspace = await Workspace.open(job.dir);
     const result = await runRepair({
