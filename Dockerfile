@@ -9,8 +9,9 @@ COPY src ./src
 RUN npm run build && touch dist/.build-stamp
 
 FROM node:20-bookworm-slim AS runtime
-# git runs on the host side of the sandbox (clone, commit, push); debootstrap builds the runner images.
-RUN apt-get update && apt-get install -y --no-install-recommends git ca-certificates debootstrap docker.io \
+# git runs on the host side of the sandbox (clone, commit, push). Runner images are built on the engine host
+# (`mimo images build` as root: debootstrap needs it), see docs/deploy.md.
+RUN apt-get update && apt-get install -y --no-install-recommends git ca-certificates \
     && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 ENV NODE_ENV=production
