@@ -33,7 +33,6 @@ export interface AnthropicModelOptions {
   pricing: PricingTable;
   baseURL?: string;
   retry?: Omit<RetryOptions, 'signal' | 'remainingMs'>;
-  fetch?: typeof fetch;
 }
 
 const EPHEMERAL = { type: 'ephemeral' } as const;
@@ -63,7 +62,6 @@ export class AnthropicModel implements Model {
       apiKey: options.apiKey,
       baseURL: options.baseURL ?? 'https://api.anthropic.com',
       maxRetries: 0,
-      ...(options.fetch ? { fetch: options.fetch } : {}),
     });
   }
 

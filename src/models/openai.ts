@@ -36,7 +36,6 @@ export interface OpenAIModelOptions {
   /** `auto` (the default for openai-compatible) switches to the text protocol when the server rejects `tools`. */
   toolProtocol?: ToolProtocol;
   retry?: Omit<RetryOptions, 'signal' | 'remainingMs'>;
-  fetch?: typeof fetch;
 }
 
 /** What servers answer when a model cannot take `tools`: Ollama, llama.cpp without --jinja, vLLM without a parser. */
@@ -70,7 +69,6 @@ export class OpenAIChatModel implements Model {
       maxRetries: 0,
       organization: null,
       project: null,
-      ...(options.fetch ? { fetch: options.fetch } : {}),
     });
   }
 
