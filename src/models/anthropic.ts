@@ -81,8 +81,7 @@ export class AnthropicModel implements Model {
     return this.toCompletion(response, request, performance.now() - started);
   }
 
-  /** The request body exactly as sent (exposed for tests and debugging). */
-  body(request: CompletionRequest): MessageCreateParamsNonStreaming {
+  private body(request: CompletionRequest): MessageCreateParamsNonStreaming {
     const tools: Tool[] = toolsToJsonSchema(request.tools).map((tool) => ({
       name: tool.name,
       description: tool.description,
