@@ -81,7 +81,15 @@ export class BullmqQueue<T> implements Queue<T> {
       await this.bull.add(
         'repair',
         { id: result.id },
-        { jobId: result.id, removeOnComplete: true, removeOnFail: { age: 7 * 24 * 3600 } },
+        {
+          jobId: result.id,
+          // Retries cover a Redis hiccup while a worker records the start or the end of the job; the handler's
+          // own failures are recorded as `failed` and never retried, and crashes are BullMQ's stalled handling.
+          attempts: 3,
+          backoff: { type: 'exponential', delay: 1_000 },
+          removeOnComplete: true,
+          removeOnFail: { age: 7 * 24 * 3600 },
+        },
       );
     } catch (error) {
       const reason = `could not hand the job to BullMQ: ${errorMessage(error)}`;
