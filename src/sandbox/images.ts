@@ -209,13 +209,15 @@ export async function buildImages(
     if (!options.force && (await imageExists(docker, name))) {
       onProgress({ image: name, message: 'present, not rebuilt' });
       results.push({ name, built: false, seconds: 0 });
-      continue;
+    } else {
+      onProgress({ image: name, message: 'building' });
+      await build(name, (message) => onProgress({ image: name, message }));
+      const seconds = Math.round((Date.now() - started) / 1000);
+      onProgress({ image: name, message: `built in ${seconds} s` });
+      results.push({ name, built: true, seconds });
     }
-    onProgress({ image: name, message: 'building' });
-    await build(name, (message) => onProgress({ image: name, message }));
-    const seconds = Math.round((Date.now() - started) / 1000);
-    onProgress({ image: name, message: `built in ${seconds} s` });
-    results.push({ name, built: true, seconds });
+    // `mimo-runner` (i.e. :latest) names the current recipe, for `image: mimo-runner` in .github/mimo.yml.
+    await docker.getImage(name).tag({ repo: name.split(':')[0]!, tag: 'latest' });
   }
   return results;
 }

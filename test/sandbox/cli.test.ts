@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { tempWorkspace } from './helpers.js';
 
 jest.setTimeout(60_000);
-const bin = new URL('../../bin/mimo.js', import.meta.url).pathname;
+// The compiled CLI (built by the jest global setup): what bin/mimo.js runs, without its rebuild check per call.
+const bin = new URL('../../dist/cli/main.js', import.meta.url).pathname;
 
 function mimo(
   args: string[],

@@ -1,0 +1,102 @@
+// Sandbox benchmark: exec round trip of `true` through the API (what the agent uses) against the `docker exec`
+// CLI on the same container, and the time to open (create + start) and dispose a sandbox.
+// Needs the Docker engine and the runner image (`mimo images build`). Prints one JSON object of figures.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { performance } from 'node:perf_hooks';
+import { join } from 'node:path';
+import Docker from 'dockerode';
+import { openDockerSandbox, runnerImageName } from '../dist/sandbox/index.js';
+
+const EXEC_RUNS = Number(process.env.BENCH_EXEC_RUNS ?? 200);
+const OPEN_RUNS = Number(process.env.BENCH_OPEN_RUNS ?? 10);
+const WARMUP = 10;
+
+function percentile(samples, p) {
+  const sorted = [...samples].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+function summary(samples) {
+  const round = (x) => Math.round(x * 10) / 10;
+  return {
+    runs: samples.length,
+    p50_ms: round(percentile(samples, 50)),
+    p95_ms: round(percentile(samples, 95)),
+  };
+}
+async function time(fn) {
+  const start = performance.now();
+  await fn();
+  return performance.now() - start;
+}
+async function measure(runs, fn) {
+  for (let i = 0; i < WARMUP; i++) await fn();
+  const samples = [];
+  for (let i = 0; i < runs; i++) samples.push(await time(fn));
+  return summary(samples);
+}
+
+const docker = new Docker();
+const workspace = mkdtempSync(join(tmpdir(), 'mimo-bench-'));
+const image = runnerImageName();
+
+// Open + dispose: a fresh locked-down container each time (engine ping, image check, create, start).
+const openSamples = [];
+const disposeSamples = [];
+for (let i = 0; i < OPEN_RUNS; i++) {
+  let sandbox;
+  openSamples.push(
+    await time(async () => (sandbox = await openDockerSandbox({ workspace, image, sweep: false }))),
+  );
+  disposeSamples.push(await time(() => sandbox.dispose()));
+}
+
+const sandbox = await openDockerSandbox({ workspace, image });
+try {
+  const id = (await sandbox.exec('cat /etc/hostname')).stdout.trim();
+  const container = (await docker.listContainers({ filters: { id: [id] } }))[0];
+  const user = (await sandbox.exec('echo "$(id -u):$(id -g)"')).stdout.trim();
+
+  // What the agent pays per command: create + start + attach + inspect, wrapper (leftover sweep, OOM check) included.
+  const api = await measure(EXEC_RUNS, async () => {
+    const r = await sandbox.exec('true');
+    if (r.exitCode !== 0) throw new Error(`exec failed: ${JSON.stringify(r)}`);
+  });
+  // dockerode without the wrapper: the floor of an exec through the API.
+  const c = docker.getContainer(container.Id);
+  const raw = await measure(EXEC_RUNS, async () => {
+    const exec = await c.exec({ Cmd: ['true'], User: user, AttachStdout: true, AttachStderr: true });
+    const stream = await exec.start({ hijack: false });
+    stream.resume();
+    await new Promise((resolve) => stream.on('end', resolve));
+    await exec.inspect();
+  });
+  // The docker CLI on the same container, same user.
+  const cliRuns = Math.min(EXEC_RUNS, 100);
+  const cli = await measure(cliRuns, async () => {
+    const r = spawnSync('docker', ['exec', '-u', user, container.Id, 'true']);
+    if (r.status !== 0) throw new Error(`docker exec failed: ${r.stderr}`);
+  });
+
+  const engine = execFileSync('docker', ['version', '--format', '{{.Server.Version}}'], {
+    encoding: 'utf8',
+  }).trim();
+  console.log(
+    JSON.stringify(
+      {
+        engine,
+        image,
+        exec_true_api: api,
+        exec_true_dockerode_raw: raw,
+        exec_true_docker_cli: cli,
+        open_create_start: summary(openSamples),
+        dispose: summary(disposeSamples),
+      },
+      null,
+      2,
+    ),
+  );
+} finally {
+  await sandbox.dispose();
+}
