@@ -18,12 +18,18 @@ export function repoPath(path: string): string {
   return parts.join('/');
 }
 
-const REF_CHARS = /^[^\s~^:?*[\\\x00-\x1f\x7f]+$/;
+const REF_FORBIDDEN = /[\s~^:?*[\\]/;
+
+function hasControlCharacter(text: string): boolean {
+  return [...text].some((char) => char.charCodeAt(0) < 0x20 || char.charCodeAt(0) === 0x7f);
+}
 
 /** A branch name git accepts (check-ref-format rules that matter here), never one that could read as an option. */
 export function branchName(name: string): string {
   const invalid =
-    !REF_CHARS.test(name) ||
+    !name ||
+    REF_FORBIDDEN.test(name) ||
+    hasControlCharacter(name) ||
     name.startsWith('-') ||
     name.startsWith('/') ||
     name.endsWith('/') ||
