@@ -25,12 +25,25 @@ export class ReportBuilder {
   private summary: Counts | null = null;
   private seen: Counts = { passed: 0, failed: 0, skipped: 0 };
 
-  constructor(readonly runner: string) {}
+  constructor(
+    readonly runner: string,
+    private readonly maxFailures = MAX_FAILURES,
+  ) {}
+
+  /** True once the report holds `maxFailures`: parsers then only count further failures, without details. */
+  get full(): boolean {
+    return this.failures.length >= this.maxFailures;
+  }
+
+  /** Counts a failure whose details are not kept (the report is full). */
+  countOnly(): void {
+    this.seen.failed++;
+  }
 
   /** `failure.file`/`line` are the fallback location, used only when no frame is inside the project. */
   add(failure: Failure): void {
     this.seen.failed++;
-    if (this.failures.length >= MAX_FAILURES) return;
+    if (this.full) return;
     this.failures.push(ordered(failure));
   }
 

@@ -17,20 +17,20 @@ import { VitestParser } from './parsers/vitest.js';
 import { cleanLine } from './text.js';
 import type { TestReport } from './types.js';
 
-const FACTORIES: Record<RunnerName, () => LineParser> = {
-  pytest: () => new PytestParser(),
-  unittest: () => new UnittestParser(),
-  jest: () => new JestParser(),
-  vitest: () => new VitestParser(),
-  mocha: () => new MochaParser(),
-  'node-test': () => new NodeTestSpecParser(),
-  tap: () => new TapParser(),
-  tsc: () => new TscParser(),
-  eslint: () => new EslintParser(),
-  go: () => new GoParser(),
-  cargo: () => new CargoParser(),
-  junit: () => new JunitParser(),
-  generic: () => new GenericParser(),
+const FACTORIES: Record<RunnerName, (maxFailures?: number) => LineParser> = {
+  pytest: (max) => new PytestParser(max),
+  unittest: (max) => new UnittestParser(max),
+  jest: (max) => new JestParser(max),
+  vitest: (max) => new VitestParser(max),
+  mocha: (max) => new MochaParser(max),
+  'node-test': (max) => new NodeTestSpecParser(max),
+  tap: (max) => new TapParser(max),
+  tsc: (max) => new TscParser(max),
+  eslint: (max) => new EslintParser(max),
+  go: (max) => new GoParser(max),
+  cargo: (max) => new CargoParser(max),
+  junit: (max) => new JunitParser(max),
+  generic: (max) => new GenericParser(max),
 };
 
 const ALIASES: Record<string, RunnerName> = {
@@ -78,9 +78,13 @@ export class FeedbackStream {
   private partial = '';
   private readonly decoder = new TextDecoder('utf-8');
 
-  constructor(options: { runner?: string } = {}) {
-    this.generic = new GenericParser();
-    if (options.runner) this.parser = FACTORIES[resolveRunner(options.runner)]();
+  private readonly maxFailures?: number;
+
+  /** `maxFailures`: failures kept with details (default 5,000); later ones are only counted. */
+  constructor(options: { runner?: string; maxFailures?: number } = {}) {
+    this.maxFailures = options.maxFailures;
+    this.generic = new GenericParser(options.maxFailures);
+    if (options.runner) this.parser = FACTORIES[resolveRunner(options.runner)](options.maxFailures);
   }
 
   write(chunk: string | Uint8Array): void {
@@ -114,7 +118,7 @@ export class FeedbackStream {
     this.generic.push(line);
     const runner = detectLine(line);
     if (runner && runner !== 'generic') {
-      this.parser = FACTORIES[runner]();
+      this.parser = FACTORIES[runner](this.maxFailures);
       for (const held of this.held) this.parser.push(held);
       this.parser.push(line);
       this.held = [];
@@ -131,7 +135,10 @@ export class FeedbackStream {
 }
 
 /** Parses a runner's output into a TestReport (runner detected from the text unless given). Never throws on content. */
-export function parseTestOutput(text: string, options: { runner?: string } = {}): TestReport {
+export function parseTestOutput(
+  text: string,
+  options: { runner?: string; maxFailures?: number } = {},
+): TestReport {
   const stream = new FeedbackStream(options);
   stream.write(text);
   return stream.end();

@@ -5,6 +5,10 @@
 const ANSI = /\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[@-Z\\-_]/g;
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\x00-\x08\x0e-\x1a\x1c-\x1f\x7f\ufffd]/g;
+// eslint-disable-next-line no-control-regex
+const ANY_CONTROL = /[\x00-\x08\x0b-\x1f\x7f\ufffd]/;
+// eslint-disable-next-line no-control-regex
+const HAS_CONTROL = /[\x00-\x08\x0e-\x1a\x1c-\x1f\x7f\ufffd]/;
 
 /** Longest line kept (characters); the rest of a longer line is dropped. */
 export const MAX_LINE = 16_384;
@@ -19,13 +23,16 @@ export function stripAnsi(text: string): string {
  */
 export function cleanLine(raw: string): string | null {
   let line = raw.length > MAX_LINE ? raw.slice(0, MAX_LINE) : raw;
+  // Fast path: most lines hold no control character at all (no ESC, CR or binary).
+  if (!ANY_CONTROL.test(line)) return line;
   if (line.endsWith('\r')) line = line.slice(0, -1);
   line = stripAnsi(line);
   const cr = line.lastIndexOf('\r');
   if (cr >= 0) line = line.slice(cr + 1);
-  const noise = line.match(CONTROL);
-  if (noise && noise.length * 10 > line.length) return null;
-  return noise ? line.replace(CONTROL, '') : line;
+  if (!HAS_CONTROL.test(line)) return line;
+  const noise = line.match(CONTROL)!;
+  if (noise.length * 10 > line.length) return null;
+  return line.replace(CONTROL, '');
 }
 
 /** Removes the indentation common to all non-blank lines, and blank lines at both ends. */

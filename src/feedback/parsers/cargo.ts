@@ -13,10 +13,13 @@ const DIAGNOSTIC = /^(error|warning)(?:\[(E\d+)\])?: (.*)$/;
 const ARROW = /^\s*--> (.+?):(\d+):(\d+)$/;
 
 export class CargoParser implements LineParser {
-  private readonly builder = new ReportBuilder('cargo');
+  private readonly builder: ReportBuilder;
   private block: { test: string; lines: string[] } | null = null;
   private diagnostic: { code?: string; message: string } | null = null;
 
+  constructor(maxFailures?: number) {
+    this.builder = new ReportBuilder('cargo', maxFailures);
+  }
   push(line: string): void {
     const block = BLOCK.exec(line);
     if (block) {
@@ -73,6 +76,7 @@ export class CargoParser implements LineParser {
     if (!this.block) return;
     const { test, lines } = this.block;
     this.block = null;
+    if (this.builder.full) return this.builder.countOnly();
     this.builder.add(panicFailure(test, lines));
   }
 }

@@ -7,9 +7,12 @@ const STYLISH = /^\s+(\d+):(\d+)\s+(error|warning)\s+(.*)$/;
 const UNIX = /^(.+?):(\d+):(\d+): (.*) \[(Error|Warning)(?:\/(.+))?\]$/;
 
 export class EslintParser implements LineParser {
-  private readonly builder = new ReportBuilder('eslint');
+  private readonly builder: ReportBuilder;
   private file = '';
 
+  constructor(maxFailures?: number) {
+    this.builder = new ReportBuilder('eslint', maxFailures);
+  }
   push(line: string): void {
     const unix = UNIX.exec(line);
     if (unix) {

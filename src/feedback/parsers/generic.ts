@@ -14,10 +14,13 @@ const JS_HEADER = /^(?:Uncaught )?(?:[A-Z]\w*(?:Error|Exception)|Error)(?: \[[\w
 const MAX_BLOCK = 600;
 
 export class GenericParser implements LineParser {
-  private readonly builder = new ReportBuilder('unknown');
+  private readonly builder: ReportBuilder;
   private py: { lines: string[]; excSeen: boolean } | null = null;
   private js: { lines: string[]; stack: boolean; dump: boolean } | null = null;
 
+  constructor(maxFailures?: number) {
+    this.builder = new ReportBuilder('unknown', maxFailures);
+  }
   push(line: string): void {
     if (this.py) return this.pushPython(line);
     if (this.js) return this.pushJs(line);
@@ -82,6 +85,7 @@ export class GenericParser implements LineParser {
   }
 
   private add(info: ErrorInfo): void {
+    if (this.builder.full) return this.builder.countOnly();
     const outer = [...info.frames].reverse().find((f) => f.inProject);
     const mentioned = pathInText(info.message);
     this.builder.add({ test: outer?.file ?? mentioned ?? info.kind, file: mentioned, ...info });

@@ -13,13 +13,16 @@ const BUILD = /^(\S+\.go):(\d+):(\d+): (.*)$/;
 const PACKAGE = /^(FAIL|ok)\s+(\S+)/;
 
 export class GoParser implements LineParser {
-  private readonly builder = new ReportBuilder('go');
+  private readonly builder: ReportBuilder;
   private logs = new Map<string, { file: string; line: number; text: string[] }[]>();
   private running = '';
   private open: Failure | null = null;
   private panic: { message: string; lines: string[] } | null = null;
   private buildPackage = '';
 
+  constructor(maxFailures?: number) {
+    this.builder = new ReportBuilder('go', maxFailures);
+  }
   push(line: string): void {
     if (this.panic) {
       if (!PACKAGE.test(line) && !/^exit status \d+$/.test(line)) {

@@ -10,12 +10,15 @@ const BLOCK = /^\s{2}● (.+)$/;
 const TESTS = /^Tests:\s+(.*)$/;
 
 export class JestParser implements LineParser {
-  private readonly builder = new ReportBuilder('jest');
+  private readonly builder: ReportBuilder;
   private file = '';
   private block: { title: string; lines: string[] } | null = null;
   private suiteErrors = 0;
   private repeating = false;
 
+  constructor(maxFailures?: number) {
+    this.builder = new ReportBuilder('jest', maxFailures);
+  }
   push(line: string): void {
     const file = FILE.exec(line);
     if (file) {
@@ -65,8 +68,9 @@ export class JestParser implements LineParser {
     if (!this.block) return;
     const { title, lines } = this.block;
     this.block = null;
+    if (title === 'Test suite failed to run') this.suiteErrors++;
+    if (this.builder.full) return this.builder.countOnly();
     const suite = title === 'Test suite failed to run';
-    if (suite) this.suiteErrors++;
     const info = normalizeJsKind(parseJsError(lines));
     this.builder.add({ test: suite ? this.file : title, file: this.file || undefined, ...info });
   }

@@ -14,22 +14,45 @@ const MAX_BUFFER = 8 * 1024 * 1024;
 const SOURCE_PATH = /[/\\]|\.[cm]?[jt]sx?$|\.py$/;
 
 export class JunitParser implements LineParser {
-  private readonly builder = new ReportBuilder('junit');
+  private readonly builder: ReportBuilder;
   private buffer = '';
   private suite: Record<string, string> = {};
+  private waiting = false;
+  private parts: string[] = [];
+  private partsBytes = 0;
 
+  constructor(maxFailures?: number) {
+    this.builder = new ReportBuilder('junit', maxFailures);
+  }
   push(line: string): void {
-    this.buffer += `${line}\n`;
+    this.parts.push(line);
+    this.partsBytes += line.length + 1;
+    // Rescan only when the line can complete what is pending: a closing </testcase>, or any tag at all.
+    if (this.waiting ? !line.includes('</testcase>') : !line.includes('<')) {
+      if (this.partsBytes > MAX_BUFFER) this.join();
+      return;
+    }
+    this.join();
     this.scan();
-    if (this.buffer.length > MAX_BUFFER) this.buffer = this.buffer.slice(-MAX_BUFFER / 2);
   }
 
   finish(): TestReport {
+    this.join();
     this.scan();
     return this.builder.report();
   }
 
+  /** Moves the lines gathered since the last scan into the buffer (one join instead of a concat per line). */
+  private join(): void {
+    if (!this.parts.length) return;
+    this.buffer += `${this.parts.join('\n')}\n`;
+    this.parts = [];
+    this.partsBytes = 0;
+    if (this.buffer.length > MAX_BUFFER) this.buffer = this.buffer.slice(-MAX_BUFFER / 2);
+  }
+
   private scan(): void {
+    this.waiting = false;
     for (;;) {
       const m = /<(testsuite|testcase)\b((?:[^>"']|"[^"]*"|'[^']*')*?)(\/?)>/.exec(this.buffer);
       if (!m) {
@@ -49,6 +72,7 @@ export class JunitParser implements LineParser {
         const close = this.buffer.indexOf('</testcase>', end);
         if (close < 0) {
           this.buffer = this.buffer.slice(m.index);
+          this.waiting = true;
           return;
         }
         body = this.buffer.slice(end, close);
@@ -66,6 +90,7 @@ export class JunitParser implements LineParser {
       else this.builder.pass();
       return;
     }
+    if (this.builder.full) return this.builder.countOnly();
     const fa = attributes(fail[2]!);
     const text = decode(fail[3] ?? '');
     const name = attrs.name ?? '';

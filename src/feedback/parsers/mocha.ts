@@ -10,11 +10,14 @@ const COUNT = /^\s+(\d+) (passing|pending|failing)\b/;
 const ENTRY = /^\s{2}(\d+)\) (.*)$/;
 
 export class MochaParser implements LineParser {
-  private readonly builder = new ReportBuilder('mocha');
+  private readonly builder: ReportBuilder;
   private listing = false;
   private block: { title: string[]; titleDone: boolean; lines: string[]; crash: boolean } | null = null;
   private counts: Record<string, number> | null = null;
 
+  constructor(maxFailures?: number) {
+    this.builder = new ReportBuilder('mocha', maxFailures);
+  }
   push(line: string): void {
     const count = COUNT.exec(line);
     if (count) {
@@ -66,6 +69,7 @@ export class MochaParser implements LineParser {
     if (!this.block) return;
     const { title, lines } = this.block;
     this.block = null;
+    if (this.builder.full) return this.builder.countOnly();
     const info = normalizeJsKind(parseJsError(lines));
     this.builder.add({ test: title.join(' '), file: pathInText(info.message), ...info });
   }

@@ -1,5 +1,5 @@
 /** node:test's spec reporter (the tree, or its `failing tests` recap when present). */
-import { ReportBuilder, type LineParser } from '../builder.js';
+import { MAX_FAILURES, ReportBuilder, type LineParser } from '../builder.js';
 import { parseJsError, type ErrorInfo } from '../extract.js';
 import { capLines } from '../text.js';
 import type { Failure, TestReport } from '../types.js';
@@ -19,7 +19,7 @@ interface Entry {
 }
 
 export class NodeTestSpecParser implements LineParser {
-  private readonly builder = new ReportBuilder('node-test');
+  private readonly builder: ReportBuilder;
   private failures: Failure[] = [];
   private entry: Entry | null = null;
   private at: Entry['at'];
@@ -27,6 +27,9 @@ export class NodeTestSpecParser implements LineParser {
   private crash: string[] | null = null;
   private counts: Record<string, number> = {};
 
+  constructor(maxFailures?: number) {
+    this.builder = new ReportBuilder('node-test', maxFailures);
+  }
   push(line: string): void {
     if (this.crash) {
       if (/^Node\.js v\d/.test(line) || /^[✖✔▶ℹ﹣]/.test(line)) {
@@ -95,6 +98,7 @@ export class NodeTestSpecParser implements LineParser {
     if (!entry) return;
     this.entry = null;
     if (entry.lines.some((l) => /^\s*[✖✔﹣] /.test(l))) return; // a suite: its tests are listed themselves
+    if (this.failures.length >= MAX_FAILURES) return;
     const info = entryInfo(entry.lines.map(unquote), entry.name, this.crashes);
     if (SUBTESTS.test(info.message)) return;
     this.failures.push({ test: entry.name, file: entry.at?.file, line: entry.at?.line, ...info });

@@ -1,5 +1,5 @@
 /** pytest: long/auto/short/line/native/`-q` styles, `-l` locals, setup and collection errors, xfail/xpass. */
-import { ReportBuilder, type LineParser } from '../builder.js';
+import { MAX_FAILURES, ReportBuilder, type LineParser } from '../builder.js';
 import { parsePythonTraceback, pythonException, withExpectedActual, type ErrorInfo } from '../extract.js';
 import { frame } from '../paths.js';
 import { capLines, dedent } from '../text.js';
@@ -87,12 +87,15 @@ export function parsePytestBlock(lines: string[]): ErrorInfo & { locals?: Locals
 }
 
 export class PytestParser implements LineParser {
-  private readonly builder = new ReportBuilder('pytest');
+  private readonly builder: ReportBuilder;
   private section = '';
   private block: { name: string; lines: string[] } | null = null;
   private pending: Pending[] = [];
   private summary: SummaryEntry[] = [];
 
+  constructor(maxFailures?: number) {
+    this.builder = new ReportBuilder('pytest', maxFailures);
+  }
   push(line: string): void {
     const section = SECTION.exec(line);
     if (section) {
@@ -110,8 +113,8 @@ export class PytestParser implements LineParser {
       return;
     }
     if (this.section === 'summary') return this.summaryLine(line);
-    const counts = COUNTS.exec(line);
-    if (counts && !line.startsWith(' ')) return this.endSession(counts[1]!);
+    const counts = /^=*\s*\d/.test(line) && line.includes(' in ') ? COUNTS.exec(line) : null;
+    if (counts) return this.endSession(counts[1]!);
     if (this.section !== 'failures' && this.section !== 'errors') return;
     const block = BLOCK.exec(line);
     if (block) {
@@ -159,7 +162,11 @@ export class PytestParser implements LineParser {
     const { name, lines } = this.block;
     this.block = null;
     const header = /^ERROR (?:at (?:setup|teardown) of|collecting) (.+)$/.exec(name);
-    const info = parsePytestBlock(lines);
+    // Past the report's capacity a block is only counted: no need to parse its details.
+    const info =
+      this.builder.full || this.pending.length >= MAX_FAILURES
+        ? { kind: '', message: '', frames: [] }
+        : parsePytestBlock(lines);
     const failure: Failure = { test: header ? header[1]! : name, ...info };
     if (/^ERROR collecting /.test(name) && !failure.frames.some((f) => f.inProject))
       failure.file = header![1];

@@ -10,13 +10,16 @@ const RESULT = /^(\s*)(not ok|ok) \d+(?: - (.*?))?(?: # (SKIP|TODO)\b.*)?$/i;
 const COUNT = /^# (tests|pass|fail|cancelled|skipped|todo) (\d+)$/;
 
 export class TapParser implements LineParser {
-  private readonly builder = new ReportBuilder('node-test');
+  private readonly builder: ReportBuilder;
   private pending: { name: string; yaml: string[] | null; indent: number } | null = null;
   private inYaml = false;
   private comments: string[] = [];
   private crashes: ErrorInfo[] = [];
   private counts: Record<string, number> = {};
 
+  constructor(maxFailures?: number) {
+    this.builder = new ReportBuilder('node-test', maxFailures);
+  }
   push(line: string): void {
     if (this.inYaml && this.pending) {
       if (/^\s*\.\.\.\s*$/.test(line)) {
@@ -75,6 +78,7 @@ export class TapParser implements LineParser {
     const p = this.pending;
     if (!p) return;
     this.pending = null;
+    if (this.builder.full) return this.builder.countOnly();
     const y = parseYaml(p.yaml ?? []);
     if (y.type === 'suite' && y.failureType === 'subtestsFailed') return;
     const frames = (y.stack ?? '')

@@ -8,9 +8,12 @@ const PRETTY = /^(.+?):(\d+):(\d+) - (error|warning) (TS\d+): (.*)$/;
 const GLOBAL = /^(error|warning) (TS\d+): (.*)$/;
 
 export class TscParser implements LineParser {
-  private readonly builder = new ReportBuilder('tsc');
+  private readonly builder: ReportBuilder;
   private current: Failure | null = null;
 
+  constructor(maxFailures?: number) {
+    this.builder = new ReportBuilder('tsc', maxFailures);
+  }
   push(line: string): void {
     const m = PLAIN.exec(line) ?? PRETTY.exec(line);
     if (m) {

@@ -10,10 +10,13 @@ const RAN = /^Ran (\d+) tests? in /;
 const RESULT = /^(FAILED|OK)(?: \((.*)\))?$/;
 
 export class UnittestParser implements LineParser {
-  private readonly builder = new ReportBuilder('unittest');
+  private readonly builder: ReportBuilder;
   private block: { test: string; status: string; lines: string[] } | null = null;
   private ran = 0;
 
+  constructor(maxFailures?: number) {
+    this.builder = new ReportBuilder('unittest', maxFailures);
+  }
   push(line: string): void {
     if (RULE.test(line)) {
       if (this.block && !this.block.lines.length && line.startsWith('-')) return; // the rule under a header
@@ -56,6 +59,7 @@ export class UnittestParser implements LineParser {
     if (!this.block) return;
     const { test, status, lines } = this.block;
     this.block = null;
+    if (this.builder.full) return this.builder.countOnly();
     const info = parsePythonTraceback(lines) ?? {
       kind: status === 'UNEXPECTED SUCCESS' ? 'UnexpectedSuccess' : 'Error',
       message: lines.join('\n').trim(),

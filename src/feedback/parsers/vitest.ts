@@ -10,10 +10,13 @@ const TESTS = /^\s*Tests\s+(.*?)\s*\(\d+\)$/;
 const SEPARATOR = /^⎯{3,}/;
 
 export class VitestParser implements LineParser {
-  private readonly builder = new ReportBuilder('vitest');
+  private readonly builder: ReportBuilder;
   private block: { title: string; suite: boolean; lines: string[] } | null = null;
   private suiteErrors = 0;
 
+  constructor(maxFailures?: number) {
+    this.builder = new ReportBuilder('vitest', maxFailures);
+  }
   push(line: string): void {
     const block = BLOCK.exec(line);
     if (block) {
@@ -53,6 +56,7 @@ export class VitestParser implements LineParser {
     const { title, suite, lines } = this.block;
     this.block = null;
     if (suite) this.suiteErrors++;
+    if (this.builder.full) return this.builder.countOnly();
     const info = normalizeJsKind(parseJsError(lines));
     const file = title.split(' > ')[0]!;
     this.builder.add({ test: title, file, ...info });
