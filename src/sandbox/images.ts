@@ -59,6 +59,10 @@ export function runnerDockerfile(base: string = baseImageName()): string {
     ` && apt-get install -y --no-install-recommends ${RUNNER_PACKAGES.join(' ')} \\`,
     ' && apt-get clean && rm -rf /var/lib/apt/lists/* \\',
     ' && mkdir -p /workspace /home/sandbox && chmod 1777 /home/sandbox',
+    // Names for the usual workspace owners (a developer's 1000, the fallback 10001), for tools that look the
+    // user up (getpass, whoami). A layer of its own, so the toolchain layer above stays cached.
+    'RUN groupadd -g 10001 sandbox && useradd -u 10001 -g 10001 -d /home/sandbox -M -s /bin/sh sandbox \\',
+    ' && groupadd -g 1000 developer && useradd -u 1000 -g 1000 -d /home/sandbox -M -s /bin/sh developer',
     'ENV HOME=/home/sandbox GOTOOLCHAIN=local GOFLAGS=-buildvcs=false PIP_BREAK_SYSTEM_PACKAGES=1 \\',
     '    PIP_DISABLE_PIP_VERSION_CHECK=1 npm_config_update_notifier=false npm_config_fund=false npm_config_audit=false',
     'WORKDIR /workspace',

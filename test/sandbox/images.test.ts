@@ -113,6 +113,11 @@ describe('runner image in the locked-down sandbox (no network, read-only root)',
     expect(result.stdout).toMatch(/test result: ok\. 1 passed/);
   });
 
+  it('names the sandbox user for tools that look it up', async () => {
+    const result = await sandbox.exec('python -c "import getpass; print(getpass.getuser())"');
+    expect(result).toMatchObject({ exitCode: 0, stdout: 'sandbox\n' });
+  });
+
   it('has make', async () => {
     expect((await sandbox.exec('make --version')).exitCode).toBe(0);
   });
