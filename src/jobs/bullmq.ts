@@ -215,15 +215,15 @@ class BullmqWorker<T> {
   private async receive(job: Job<Carrier>, token: string | undefined): Promise<void> {
     const id = job.data.id;
     const started = await this.records.start(id, this.owner, this.timing.leaseMs, Date.now());
-    if (started === 'busy' || (started === 'started' && this.closing)) {
+    const record = started === 'started' ? await this.records.get(id) : null;
+    // Checked after the last await before the handler starts, so close() either sees the job running or it is here.
+    if (started === 'busy' || (started === 'started' && (this.closing || !record))) {
       // Its group runs another job (or this worker is closing): back to BullMQ, to be tried again shortly.
       if (started === 'started') await this.records.finish(id, this.owner, { kind: 'requeue' }, Date.now());
       await job.moveToDelayed(Date.now() + (started === 'busy' ? this.timing.pollMs : 0), token);
       throw new DelayedError();
     }
     if (started === 'interrupted') await this.interrupted(id);
-    if (started !== 'started') return;
-    const record = await this.records.get(id);
     if (!record) return;
     let requeue = false;
     await this.running.start(id, async (entry) => {

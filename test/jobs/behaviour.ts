@@ -1,7 +1,8 @@
 // The behavioural suite both queue backends must pass, run by sqlite.test.ts and bullmq.test.ts against the real
 // stores: dedup, per-group and global concurrency, cancel, supersede, crash-resume, several workers.
 import { afterEach, describe, expect, it } from '@jest/globals';
-import { JobCancelledError, WorkerShutdownError, type JobRecord, type Queue } from '../../src/jobs/index.js';
+import { JobCancelledError, WorkerShutdownError, type Queue } from '../../src/jobs/index.js';
+import { workerBehaviour } from './behaviour-workers.js';
 import { CrashChild, aborted, gate, waitFor, type ChildQueueConfig, type Gate } from './helpers.js';
 
 export interface Payload {
@@ -16,6 +17,17 @@ export interface Store {
 
 export const TIMING = { pollMs: 20, leaseMs: 1_000, heartbeatMs: 100 };
 
+/** What each test of the suite gets: fresh stores, more queue instances on the same store, crash children. */
+export interface Harness {
+  /** A new empty store and a first queue on it. */
+  fresh(): Queue<Payload>;
+  /** Another queue instance (its own connection) on the current store. */
+  open(): Queue<Payload>;
+  /** Config for a crash child on the current store; the child is killed after the test. */
+  crashChild(): CrashChild;
+  stateOf(queue: Queue<Payload>, id: string): Promise<string | undefined>;
+}
+
 export function queueBehaviour(name: string, freshStore: () => Store): void {
   describe(`${name} queue behaviour`, () => {
     const opened: Queue<Payload>[] = [];
@@ -26,340 +38,267 @@ export function queueBehaviour(name: string, freshStore: () => Store): void {
       opened.push(queue);
       return queue;
     };
-    const fresh = (): Queue<Payload> => {
-      store = freshStore();
-      return open();
+    const harness: Harness = {
+      fresh: () => {
+        store = freshStore();
+        return open();
+      },
+      open,
+      crashChild: () => {
+        const child = new CrashChild(store.child);
+        children.push(child);
+        return child;
+      },
+      stateOf: async (queue, id) => (await queue.get(id))?.state,
     };
     afterEach(async () => {
       await Promise.all(children.splice(0).map((child) => child.kill()));
       await Promise.all(opened.splice(0).map((queue) => queue.close()));
     });
-    const stateOf = async (queue: Queue<Payload>, id: string): Promise<string | undefined> =>
-      (await queue.get(id))?.state;
+    coreBehaviour(harness);
+    workerBehaviour(harness);
+  });
+}
 
-    it('returns the queued or running job for a key it already has, and a new job once that one finished', async () => {
-      const queue = fresh();
-      const first = await queue.enqueue({ key: 'o/r#1@abc', group: 'o/r', payload: { n: 1 } });
-      const again = await queue.enqueue({ key: 'o/r#1@abc', group: 'o/r', payload: { n: 2 } });
-      const other = await queue.enqueue({ key: 'o/r#2@abc', group: 'o/r', payload: { n: 3 } });
-      expect(first.duplicate).toBe(false);
-      expect(again).toEqual({ id: first.id, duplicate: true });
-      expect(other.duplicate).toBe(false);
-      expect(other.id).not.toBe(first.id);
+/** Dedup, failures, concurrency limits, cancel, supersede and shutdown, within one process. */
+function coreBehaviour({ fresh, open, stateOf }: Harness): void {
+  it('returns the queued or running job for a key it already has, and a new job once that one finished', async () => {
+    const queue = fresh();
+    const first = await queue.enqueue({ key: 'o/r#1@abc', group: 'o/r', payload: { n: 1 } });
+    const again = await queue.enqueue({ key: 'o/r#1@abc', group: 'o/r', payload: { n: 2 } });
+    const other = await queue.enqueue({ key: 'o/r#2@abc', group: 'o/r', payload: { n: 3 } });
+    expect(first.duplicate).toBe(false);
+    expect(again).toEqual({ id: first.id, duplicate: true });
+    expect(other.duplicate).toBe(false);
+    expect(other.id).not.toBe(first.id);
 
-      const hold = gate();
-      const seen: number[] = [];
-      const worker = queue.process(
-        async (job) => {
-          seen.push(job.payload.n);
-          if (job.id === first.id) await hold.promise;
-        },
-        { concurrency: 1 },
-      );
-      await waitFor('the first job to run', async () => (await stateOf(queue, first.id)) === 'running');
-      expect(await queue.enqueue({ key: 'o/r#1@abc', group: 'o/r', payload: { n: 4 } })).toEqual({
-        id: first.id,
-        duplicate: true,
-      });
-      hold.open();
-      await waitFor('both jobs to finish', async () => (await queue.list({ states: ['done'] })).length === 2);
-      expect(seen).toEqual([1, 3]);
-      const rerun = await queue.enqueue({ key: 'o/r#1@abc', group: 'o/r', payload: { n: 5 } });
-      expect(rerun.duplicate).toBe(false);
-      await waitFor('the re-run to finish', async () => (await stateOf(queue, rerun.id)) === 'done');
-      await worker.close();
-      expect(seen).toEqual([1, 3, 5]);
-      const done = await queue.get(first.id);
-      expect(done).toMatchObject({
-        key: 'o/r#1@abc',
-        group: 'o/r',
-        payload: { n: 1 },
-        state: 'done',
-        attempts: 1,
-      });
-      expect(done!.finishedAt).toBeGreaterThanOrEqual(done!.startedAt!);
-    });
-
-    it('records a job whose handler throws as failed, with the error message as the reason', async () => {
-      const queue = fresh();
-      const { id } = await queue.enqueue({ key: 'k', group: 'g', payload: { n: 1 } });
-      const worker = queue.process(
-        async () => {
-          throw new Error('sandbox unreachable: is Docker running?');
-        },
-        { concurrency: 1 },
-      );
-      await waitFor('the job to fail', async () => (await stateOf(queue, id)) === 'failed');
-      await worker.close();
-      expect(await queue.get(id)).toMatchObject({
-        state: 'failed',
-        reason: 'sandbox unreachable: is Docker running?',
-      });
-    });
-
-    it('runs at most one job per group and at most `concurrency` jobs at once, oldest first within a group', async () => {
-      const queue = fresh();
-      // Two jobs per group, back to back: plain FIFO would run both jobs of a group together.
-      const groupOf = (n: number): string => `o/repo-${Math.floor(n / 2)}`;
-      for (let n = 0; n < 8; n++) await queue.enqueue({ key: `k${n}`, group: groupOf(n), payload: { n } });
-      const running = new Map<number, Gate>();
-      const order: number[] = [];
-      const violations: string[] = [];
-      const worker = queue.process(
-        async (job) => {
-          const n = job.payload.n;
-          for (const other of running.keys())
-            if (groupOf(other) === job.group) violations.push(`${job.group} ran ${n} beside ${other}`);
-          if (running.size >= 2) violations.push(`${running.size + 1} jobs at once`);
-          const hold = gate();
-          running.set(n, hold);
-          order.push(n);
-          await hold.promise;
-        },
-        { concurrency: 2 },
-      );
-      for (let round = 1; round <= 4; round++) {
-        await waitFor(`round ${round}: two jobs running`, () => running.size === 2);
-        expect(order).toHaveLength(2 * round);
-        // The global limit holds runnable jobs of other groups back: they are still queued, not running.
-        expect(await queue.list({ states: ['running'] })).toHaveLength(2);
-        expect(await queue.list({ states: ['queued'] })).toHaveLength(8 - 2 * round);
-        for (const [n, hold] of [...running]) {
-          running.delete(n);
-          hold.open();
-        }
-      }
-      await waitFor('all jobs to be done', async () => (await queue.list({ states: ['done'] })).length === 8);
-      await worker.close();
-      expect(violations).toEqual([]);
-      expect(order.slice(0, 2).sort()).toEqual([0, 2]);
-      for (let g = 0; g < 4; g++) expect(order.indexOf(2 * g)).toBeLessThan(order.indexOf(2 * g + 1));
-      expect(new Set(order)).toEqual(new Set([0, 1, 2, 3, 4, 5, 6, 7]));
-    });
-
-    it('cancels a queued job so it never runs, and says false for a finished one', async () => {
-      const queue = fresh();
-      const blocker = await queue.enqueue({ key: 'a', group: 'g', payload: { n: 1 } });
-      const victim = await queue.enqueue({ key: 'b', group: 'g', payload: { n: 2 } });
-      const after = await queue.enqueue({ key: 'c', group: 'g', payload: { n: 3 } });
-      const hold = gate();
-      const seen: number[] = [];
-      const worker = queue.process(
-        async (job) => {
-          seen.push(job.payload.n);
-          if (job.payload.n === 1) await hold.promise;
-        },
-        { concurrency: 2 },
-      );
-      await waitFor('the blocker to run', async () => (await stateOf(queue, blocker.id)) === 'running');
-      expect(await queue.cancel(victim.id, 'stopped by @octocat')).toBe(true);
-      expect(await queue.get(victim.id)).toMatchObject({ state: 'cancelled', reason: 'stopped by @octocat' });
-      hold.open();
-      await waitFor('the last job to run', async () => (await stateOf(queue, after.id)) === 'done');
-      await worker.close();
-      expect(seen).toEqual([1, 3]);
-      expect(await queue.cancel(blocker.id, 'too late')).toBe(false);
-      expect(await queue.cancel(victim.id, 'again')).toBe(false);
-      expect((await queue.get(victim.id))!.reason).toBe('stopped by @octocat');
-      // The key of a cancelled job is free again.
-      expect((await queue.enqueue({ key: 'b', group: 'g', payload: { n: 4 } })).duplicate).toBe(false);
-    });
-
-    it.each([
-      ['the same queue instance', false],
-      ['another connection (another process)', true],
-    ])(
-      'aborts a running job cancelled from %s: its signal fires and it ends cancelled',
-      async (_label, remote) => {
-        const queue = fresh();
-        const canceller = remote ? open() : queue;
-        const { id } = await queue.enqueue({ key: 'k', group: 'g', payload: { n: 1 } });
-        let reason: unknown;
-        const worker = queue.process(
-          async (_job, signal) => {
-            await aborted(signal);
-            reason = signal.reason;
-            throw signal.reason;
-          },
-          { concurrency: 1 },
-        );
-        await waitFor('the job to run', async () => (await stateOf(queue, id)) === 'running');
-        const rerun = await canceller.enqueue({ key: 'k', group: 'g', payload: { n: 2 } });
-        expect(rerun).toEqual({ id, duplicate: true });
-        expect(await canceller.cancel(id, '/mimo stop')).toBe(true);
-        await waitFor('the job to end cancelled', async () => (await stateOf(queue, id)) === 'cancelled');
-        await worker.close();
-        expect(reason).toBeInstanceOf(JobCancelledError);
-        expect((reason as JobCancelledError).reason).toBe('/mimo stop');
-        expect(await queue.get(id)).toMatchObject({ state: 'cancelled', reason: '/mimo stop', attempts: 1 });
+    const hold = gate();
+    const seen: number[] = [];
+    const worker = queue.process(
+      async (job) => {
+        seen.push(job.payload.n);
+        if (job.id === first.id) await hold.promise;
       },
+      { concurrency: 1 },
     );
+    await waitFor('the first job to run', async () => (await stateOf(queue, first.id)) === 'running');
+    expect(await queue.enqueue({ key: 'o/r#1@abc', group: 'o/r', payload: { n: 4 } })).toEqual({
+      id: first.id,
+      duplicate: true,
+    });
+    hold.open();
+    await waitFor('both jobs to finish', async () => (await queue.list({ states: ['done'] })).length === 2);
+    expect(seen).toEqual([1, 3]);
+    const rerun = await queue.enqueue({ key: 'o/r#1@abc', group: 'o/r', payload: { n: 5 } });
+    expect(rerun.duplicate).toBe(false);
+    await waitFor('the re-run to finish', async () => (await stateOf(queue, rerun.id)) === 'done');
+    await worker.close();
+    expect(seen).toEqual([1, 3, 5]);
+    const done = await queue.get(first.id);
+    expect(done).toMatchObject({
+      key: 'o/r#1@abc',
+      group: 'o/r',
+      payload: { n: 1 },
+      state: 'done',
+      attempts: 1,
+    });
+    expect(done!.finishedAt).toBeGreaterThanOrEqual(done!.startedAt!);
+  });
 
-    it('supersedes the queued and running jobs of a scope at an older version, and nothing else', async () => {
+  it('records a job whose handler throws as failed, with the error message as the reason', async () => {
+    const queue = fresh();
+    const { id } = await queue.enqueue({ key: 'k', group: 'g', payload: { n: 1 } });
+    const worker = queue.process(
+      async () => {
+        throw new Error('sandbox unreachable: is Docker running?');
+      },
+      { concurrency: 1 },
+    );
+    await waitFor('the job to fail', async () => (await stateOf(queue, id)) === 'failed');
+    await worker.close();
+    expect(await queue.get(id)).toMatchObject({
+      state: 'failed',
+      reason: 'sandbox unreachable: is Docker running?',
+    });
+  });
+
+  it('runs at most one job per group and at most `concurrency` jobs at once, oldest first within a group', async () => {
+    const queue = fresh();
+    // Two jobs per group, back to back: plain FIFO would run both jobs of a group together.
+    const groupOf = (n: number): string => `o/repo-${Math.floor(n / 2)}`;
+    for (let n = 0; n < 8; n++) await queue.enqueue({ key: `k${n}`, group: groupOf(n), payload: { n } });
+    const running = new Map<number, Gate>();
+    const order: number[] = [];
+    const violations: string[] = [];
+    const worker = queue.process(
+      async (job) => {
+        const n = job.payload.n;
+        for (const other of running.keys())
+          if (groupOf(other) === job.group) violations.push(`${job.group} ran ${n} beside ${other}`);
+        if (running.size >= 2) violations.push(`${running.size + 1} jobs at once`);
+        const hold = gate();
+        running.set(n, hold);
+        order.push(n);
+        await hold.promise;
+      },
+      { concurrency: 2 },
+    );
+    for (let round = 1; round <= 4; round++) {
+      await waitFor(`round ${round}: two jobs running`, () => running.size === 2);
+      expect(order).toHaveLength(2 * round);
+      // The global limit holds runnable jobs of other groups back: they are still queued, not running.
+      expect(await queue.list({ states: ['running'] })).toHaveLength(2);
+      expect(await queue.list({ states: ['queued'] })).toHaveLength(8 - 2 * round);
+      for (const [n, hold] of [...running]) {
+        running.delete(n);
+        hold.open();
+      }
+    }
+    await waitFor('all jobs to be done', async () => (await queue.list({ states: ['done'] })).length === 8);
+    await worker.close();
+    expect(violations).toEqual([]);
+    expect(order.slice(0, 2).sort()).toEqual([0, 2]);
+    for (let g = 0; g < 4; g++) expect(order.indexOf(2 * g)).toBeLessThan(order.indexOf(2 * g + 1));
+    expect(new Set(order)).toEqual(new Set([0, 1, 2, 3, 4, 5, 6, 7]));
+  });
+
+  it('cancels a queued job so it never runs, and says false for a finished one', async () => {
+    const queue = fresh();
+    const blocker = await queue.enqueue({ key: 'a', group: 'g', payload: { n: 1 } });
+    const victim = await queue.enqueue({ key: 'b', group: 'g', payload: { n: 2 } });
+    const after = await queue.enqueue({ key: 'c', group: 'g', payload: { n: 3 } });
+    const hold = gate();
+    const seen: number[] = [];
+    const worker = queue.process(
+      async (job) => {
+        seen.push(job.payload.n);
+        if (job.payload.n === 1) await hold.promise;
+      },
+      { concurrency: 2 },
+    );
+    await waitFor('the blocker to run', async () => (await stateOf(queue, blocker.id)) === 'running');
+    expect(await queue.cancel(victim.id, 'stopped by @octocat')).toBe(true);
+    expect(await queue.get(victim.id)).toMatchObject({ state: 'cancelled', reason: 'stopped by @octocat' });
+    hold.open();
+    await waitFor('the last job to run', async () => (await stateOf(queue, after.id)) === 'done');
+    await worker.close();
+    expect(seen).toEqual([1, 3]);
+    expect(await queue.cancel(blocker.id, 'too late')).toBe(false);
+    expect(await queue.cancel(victim.id, 'again')).toBe(false);
+    expect((await queue.get(victim.id))!.reason).toBe('stopped by @octocat');
+    // The key of a cancelled job is free again.
+    expect((await queue.enqueue({ key: 'b', group: 'g', payload: { n: 4 } })).duplicate).toBe(false);
+  });
+
+  it.each([
+    ['the same queue instance', false],
+    ['another connection (another process)', true],
+  ])(
+    'aborts a running job cancelled from %s: its signal fires and it ends cancelled',
+    async (_label, remote) => {
       const queue = fresh();
-      const scope = 'o/r#7';
-      const running = await queue.enqueue({
-        key: 'r7@old',
-        group: 'o/r',
-        scope,
-        version: 'old',
-        payload: { n: 1 },
-      });
-      const queuedOld = await queue.enqueue({
-        key: 'r7@old-retry',
-        group: 'o/r',
-        scope,
-        version: 'old',
-        payload: { n: 2 },
-      });
-      const current = await queue.enqueue({
-        key: 'r7@new',
-        group: 'o/r',
-        scope,
-        version: 'new',
-        payload: { n: 3 },
-      });
-      const otherPr = await queue.enqueue({
-        key: 'r8@old',
-        group: 'o/r2',
-        scope: 'o/r#8',
-        version: 'old',
-        payload: { n: 4 },
-      });
-      const ran: number[] = [];
+      const canceller = remote ? open() : queue;
+      const { id } = await queue.enqueue({ key: 'k', group: 'g', payload: { n: 1 } });
       let reason: unknown;
       const worker = queue.process(
-        async (job, signal) => {
-          ran.push(job.payload.n);
-          if (job.payload.n === 1) {
-            await aborted(signal);
-            reason = signal.reason;
-          }
-        },
-        { concurrency: 2 },
-      );
-      await waitFor('the old job to run', async () => (await stateOf(queue, running.id)) === 'running');
-      await waitFor('the other PR to finish', async () => (await stateOf(queue, otherPr.id)) === 'done');
-      expect(await queue.supersede(scope, 'new', 'a new push (new) replaced old')).toBe(2);
-      await waitFor('the new version to run', async () => (await stateOf(queue, current.id)) === 'done');
-      await worker.close();
-      expect(reason).toBeInstanceOf(JobCancelledError);
-      expect(await queue.get(running.id)).toMatchObject({
-        state: 'cancelled',
-        reason: 'a new push (new) replaced old',
-      });
-      expect(await queue.get(queuedOld.id)).toMatchObject({ state: 'cancelled' });
-      expect(ran.sort()).toEqual([1, 3, 4]);
-      expect(await queue.supersede(scope, 'new', 'again')).toBe(0);
-      expect((await queue.list({ scope })).map((job) => job.state)).toEqual([
-        'cancelled',
-        'cancelled',
-        'done',
-      ]);
-    });
-
-    it('puts the jobs running at shutdown back in the queue, where the next worker runs them', async () => {
-      const queue = fresh();
-      const { id } = await queue.enqueue({ key: 'k', group: 'g', payload: { n: 1 } });
-      let firstReason: unknown;
-      const first = queue.process(
         async (_job, signal) => {
           await aborted(signal);
-          firstReason = signal.reason;
+          reason = signal.reason;
           throw signal.reason;
         },
         { concurrency: 1 },
       );
       await waitFor('the job to run', async () => (await stateOf(queue, id)) === 'running');
-      await first.close();
-      expect(firstReason).toBeInstanceOf(WorkerShutdownError);
-      expect(await queue.get(id)).toMatchObject({ state: 'queued', attempts: 0 });
-      const attempts: number[] = [];
-      const second = open().process(async (job) => void attempts.push(job.attempts), { concurrency: 1 });
-      await waitFor('the next worker to run it', async () => (await stateOf(queue, id)) === 'done');
-      await second.close();
-      expect(attempts).toEqual([1]);
-    });
-
-    it('re-runs once a job whose worker process was killed mid-job', async () => {
-      const queue = fresh();
-      const { id } = await queue.enqueue({ key: 'k', group: 'g', payload: { n: 1 } });
-      const child = new CrashChild(store.child);
-      children.push(child);
-      expect(await child.crashMidJob()).toEqual({ id, attempts: 1 });
-      expect(await stateOf(queue, id)).toBe('running');
-      const runs: JobRecord<Payload>[] = [];
-      const interrupted: string[] = [];
-      const worker = queue.process(async (job) => void runs.push(job), {
-        concurrency: 1,
-        onInterrupted: (job) => void interrupted.push(job.id),
-      });
-      await waitFor('the job to be resumed and finish', async () => (await stateOf(queue, id)) === 'done');
+      const rerun = await canceller.enqueue({ key: 'k', group: 'g', payload: { n: 2 } });
+      expect(rerun).toEqual({ id, duplicate: true });
+      expect(await canceller.cancel(id, '/mimo stop')).toBe(true);
+      await waitFor('the job to end cancelled', async () => (await stateOf(queue, id)) === 'cancelled');
       await worker.close();
-      expect(runs.map((job) => [job.id, job.attempts])).toEqual([[id, 2]]);
-      expect(interrupted).toEqual([]);
-    });
+      expect(reason).toBeInstanceOf(JobCancelledError);
+      expect((reason as JobCancelledError).reason).toBe('/mimo stop');
+      expect(await queue.get(id)).toMatchObject({ state: 'cancelled', reason: '/mimo stop', attempts: 1 });
+    },
+  );
 
-    it('marks a job interrupted after a second crash and reports it once, whichever worker finds it', async () => {
-      const queue = fresh();
-      const { id } = await queue.enqueue({ key: 'k', group: 'g', payload: { n: 1 } });
-      for (const attempt of [1, 2]) {
-        const child = new CrashChild(store.child);
-        children.push(child);
-        expect(await child.crashMidJob()).toEqual({ id, attempts: attempt });
-      }
-      const reported: JobRecord<Payload>[] = [];
-      const runs: string[] = [];
-      const options = { concurrency: 1, onInterrupted: (job: JobRecord<Payload>) => void reported.push(job) };
-      const workers = [queue.process(async (job) => void runs.push(job.id), options)];
-      workers.push(open().process(async (job) => void runs.push(job.id), options));
-      await waitFor('the job to be reported interrupted', () => reported.length > 0);
-      await Promise.all(workers.map((worker) => worker.close()));
-      expect(reported.map((job) => [job.id, job.state, job.attempts])).toEqual([[id, 'interrupted', 2]]);
-      expect(reported[0]!.reason).toMatch(/stopped .* twice/);
-      // A worker started later neither runs nor reports it again; the group is free for new work.
-      const later = open();
-      const next = await later.enqueue({ key: 'k2', group: 'g', payload: { n: 2 } });
-      const last = later.process(async (job) => void runs.push(job.id), options);
-      await waitFor('a new job of the group to run', async () => (await stateOf(later, next.id)) === 'done');
-      await last.close();
-      expect(runs).toEqual([next.id]);
-      expect(reported).toHaveLength(1);
-      expect(await queue.get(id)).toMatchObject({ state: 'interrupted', attempts: 2 });
+  it('supersedes the queued and running jobs of a scope at an older version, and nothing else', async () => {
+    const queue = fresh();
+    const scope = 'o/r#7';
+    const running = await queue.enqueue({
+      key: 'r7@old',
+      group: 'o/r',
+      scope,
+      version: 'old',
+      payload: { n: 1 },
     });
+    const queuedOld = await queue.enqueue({
+      key: 'r7@old-retry',
+      group: 'o/r',
+      scope,
+      version: 'old',
+      payload: { n: 2 },
+    });
+    const current = await queue.enqueue({
+      key: 'r7@new',
+      group: 'o/r',
+      scope,
+      version: 'new',
+      payload: { n: 3 },
+    });
+    const otherPr = await queue.enqueue({
+      key: 'r8@old',
+      group: 'o/r2',
+      scope: 'o/r#8',
+      version: 'old',
+      payload: { n: 4 },
+    });
+    const ran: number[] = [];
+    let reason: unknown;
+    const worker = queue.process(
+      async (job, signal) => {
+        ran.push(job.payload.n);
+        if (job.payload.n === 1) {
+          await aborted(signal);
+          reason = signal.reason;
+        }
+      },
+      { concurrency: 2 },
+    );
+    await waitFor('the old job to run', async () => (await stateOf(queue, running.id)) === 'running');
+    await waitFor('the other PR to finish', async () => (await stateOf(queue, otherPr.id)) === 'done');
+    expect(await queue.supersede(scope, 'new', 'a new push (new) replaced old')).toBe(2);
+    await waitFor('the new version to run', async () => (await stateOf(queue, current.id)) === 'done');
+    await worker.close();
+    expect(reason).toBeInstanceOf(JobCancelledError);
+    expect(await queue.get(running.id)).toMatchObject({
+      state: 'cancelled',
+      reason: 'a new push (new) replaced old',
+    });
+    expect(await queue.get(queuedOld.id)).toMatchObject({ state: 'cancelled' });
+    expect(ran.sort()).toEqual([1, 3, 4]);
+    expect(await queue.supersede(scope, 'new', 'again')).toBe(0);
+    expect((await queue.list({ scope })).map((job) => job.state)).toEqual(['cancelled', 'cancelled', 'done']);
+  });
 
-    it('gives every job to exactly one of two workers on separate connections', async () => {
-      const queue = fresh();
-      const ids: string[] = [];
-      for (let i = 0; i < 24; i++)
-        ids.push((await queue.enqueue({ key: `k${i}`, group: `o/r${i % 4}`, payload: { n: i } })).id);
-      const runs = new Map<string, string[]>();
-      const busyGroups = new Map<string, number>();
-      const violations: string[] = [];
-      // The first jobs wait until both workers hold one, so neither can take everything.
-      const bothBusy = gate();
-      const handler = (name: string) => async (job: JobRecord<Payload>) => {
-        runs.set(job.id, [...(runs.get(job.id) ?? []), name]);
-        const busy = (busyGroups.get(job.group) ?? 0) + 1;
-        if (busy > 1) violations.push(`${job.group} ran ${busy} jobs at once`);
-        busyGroups.set(job.group, busy);
-        if (new Set([...runs.values()].flat()).size === 2) bothBusy.open();
-        await bothBusy.promise;
-        await new Promise((resolve) => setTimeout(resolve, 5));
-        busyGroups.set(job.group, (busyGroups.get(job.group) ?? 1) - 1);
-      };
-      const workers = [
-        queue.process(handler('a'), { concurrency: 2 }),
-        open().process(handler('b'), { concurrency: 2 }),
-      ];
-      await waitFor(
-        'all jobs to be done',
-        async () => (await queue.list({ states: ['done'] })).length === 24,
-      );
-      await Promise.all(workers.map((worker) => worker.close()));
-      expect(violations).toEqual([]);
-      expect(ids.filter((id) => runs.get(id)?.length !== 1)).toEqual([]);
-      expect(new Set([...runs.values()].flat())).toEqual(new Set(['a', 'b']));
-    });
+  it('puts the jobs running at shutdown back in the queue, where the next worker runs them', async () => {
+    const queue = fresh();
+    const { id } = await queue.enqueue({ key: 'k', group: 'g', payload: { n: 1 } });
+    let firstReason: unknown;
+    const first = queue.process(
+      async (_job, signal) => {
+        await aborted(signal);
+        firstReason = signal.reason;
+        throw signal.reason;
+      },
+      { concurrency: 1 },
+    );
+    await waitFor('the job to run', async () => (await stateOf(queue, id)) === 'running');
+    await first.close();
+    expect(firstReason).toBeInstanceOf(WorkerShutdownError);
+    expect(await queue.get(id)).toMatchObject({ state: 'queued', attempts: 0 });
+    const attempts: number[] = [];
+    const second = open().process(async (job) => void attempts.push(job.attempts), { concurrency: 1 });
+    await waitFor('the next worker to run it', async () => (await stateOf(queue, id)) === 'done');
+    await second.close();
+    expect(attempts).toEqual([1]);
   });
 }
