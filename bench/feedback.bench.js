@@ -4,7 +4,7 @@
 //  2. compression: raw-log tokens → rendered tokens (default 1,500-token budget) on logs over 1 MB, checking that
 //     every distinct failure location of the log is still named in the rendered text.
 import { createReadStream, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync, openSync, writeSync, closeSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import os, { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FeedbackStream, estimateTokens, parseTestOutput, renderFeedback } from '../dist/feedback/index.js';
 
@@ -24,16 +24,22 @@ function assemble(path, fixture, bytes) {
 async function parseFile(path) {
   const stream = new FeedbackStream();
   let peakRss = 0;
-  const sample = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 20);
+  let peakHeap = 0;
+  const measure = () => {
+    const m = process.memoryUsage();
+    peakRss = Math.max(peakRss, m.rss);
+    peakHeap = Math.max(peakHeap, m.heapUsed);
+  };
+  const sample = setInterval(measure, 20);
   const start = process.hrtime.bigint();
   for await (const chunk of createReadStream(path, { highWaterMark: 64 * 1024 })) {
     stream.write(chunk);
-    peakRss = Math.max(peakRss, process.memoryUsage().rss);
+    measure();
   }
   const report = stream.end();
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
   clearInterval(sample);
-  return { report, seconds, peakRss };
+  return { report, seconds, peakRss, peakHeap };
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'mimo-bench-feedback-'));
@@ -42,6 +48,7 @@ try {
   for (const fixture of LOGS) {
     globalThis.gc?.();
     const baseRss = process.memoryUsage().rss;
+    const baseHeap = process.memoryUsage().heapUsed;
     // Memory is flat when a 5 MB and a 50 MB log of the same content peak at about the same RSS.
     const small = join(dir, 'small.log');
     assemble(small, fixture, 5 * MB);
@@ -57,8 +64,9 @@ try {
       mbPerSecond: +(bytes / MB / b.seconds).toFixed(1),
       failedCounted: b.report.failed,
       failuresKept: b.report.failures.length,
-      peakRssMbAt5MB: +((a.peakRss - baseRss) / MB).toFixed(1),
-      peakRssMbAt50MB: +((b.peakRss - baseRss) / MB).toFixed(1),
+      peakHeapMbAt5MB: +((a.peakHeap - baseHeap) / MB).toFixed(1),
+      peakHeapMbAt50MB: +((b.peakHeap - baseHeap) / MB).toFixed(1),
+      peakRssMbAt50MB: +(b.peakRss / MB).toFixed(1),
     };
     process.stderr.write(`${fixture}: ${JSON.stringify(throughput[fixture])}\n`);
   }
@@ -104,7 +112,9 @@ const speeds = Object.values(throughput).map((t) => t.mbPerSecond);
 const figures = {
   parseMbPerSecondMin: Math.min(...speeds),
   parseMbPerSecondMedian: speeds.sort((a, b) => a - b)[Math.floor(speeds.length / 2)],
+  peakHeapMbAt50MBMax: Math.max(...Object.values(throughput).map((t) => t.peakHeapMbAt50MB)),
   peakRssMbAt50MBMax: Math.max(...Object.values(throughput).map((t) => t.peakRssMbAt50MB)),
+  loadAverage: +os.loadavg()[0].toFixed(1),
   compressionRatioMin: Math.min(...ratios),
   everyLocationKept: Object.values(compression).every((c) => c.locationsKept === c.locations),
   throughput,

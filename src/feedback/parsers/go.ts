@@ -112,14 +112,22 @@ export class GoParser implements LineParser {
   }
 
   private close(): void {
-    if (this.open) this.builder.add({ ...this.open, ...withExpectedActual({ ...this.open }) });
+    const open = this.open;
     this.open = null;
+    if (!open) return;
+    if (this.builder.full) return this.builder.countOnly();
+    this.builder.add({ ...open, ...withExpectedActual({ ...open }) });
   }
 
   /** A panic belongs to the test just reported failing, or (a timeout) to the test function in the trace. */
   private closePanic(): void {
     const { message, lines } = this.panic!;
     this.panic = null;
+    if (this.builder.full) {
+      if (this.open?.message) this.builder.countOnly();
+      this.open = null;
+      return this.builder.countOnly();
+    }
     const { frames, test } = goroutine(lines);
     const failure: Failure =
       this.open && !this.open.message

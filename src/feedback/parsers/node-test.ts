@@ -34,6 +34,7 @@ export class NodeTestSpecParser implements LineParser {
     if (this.crash) {
       if (/^Node\.js v\d/.test(line) || /^[✖✔▶ℹ﹣]/.test(line)) {
         this.crashes.push(parseJsError(this.crash));
+        if (this.crashes.length > 50) this.crashes.shift(); // only recent crashes can match a later failure
         this.crash = null;
       } else {
         this.crash.push(line);

@@ -53,6 +53,7 @@ export class TapParser implements LineParser {
     if (comment && !/^Subtest: /.test(comment[1]!)) {
       if (/^Node\.js v\d/.test(comment[1]!)) {
         this.crashes.push(parseJsError(this.comments));
+        if (this.crashes.length > 50) this.crashes.shift(); // only recent crashes can match a later failure
         this.comments = [];
       } else {
         this.comments.push(comment[1]!);
