@@ -15,7 +15,7 @@ import type {
 } from '@anthropic-ai/sdk/resources/messages';
 import { toModelError, type ErrorContext } from './errors.js';
 import { costOf, findPrice, type ModelPrice, type PricingTable } from './pricing.js';
-import { requestTimeoutMs, withRetry, type RetryOptions } from './retry.js';
+import { requestTimeoutMs, retryOptions, withRetry, type RetryOptions } from './retry.js';
 import { checkedCall, toolsToJsonSchema } from './schema.js';
 import type {
   ChatMessage,
@@ -76,7 +76,7 @@ export class AnthropicModel implements Model {
           timeout: requestTimeoutMs(remaining),
         }),
       (error) => toModelError(error, this.context),
-      { ...this.options.retry, signal: request.signal, remainingMs: remaining },
+      retryOptions(this.options.retry, request),
     );
     return this.toCompletion(response, request, performance.now() - started);
   }

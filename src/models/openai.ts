@@ -10,7 +10,7 @@ import type {
 } from 'openai/resources/chat/completions';
 import { ModelError, toModelError, type ErrorContext } from './errors.js';
 import { costOf, findPrice, type ModelPrice, type PricingTable } from './pricing.js';
-import { requestTimeoutMs, withRetry, type RetryOptions } from './retry.js';
+import { requestTimeoutMs, retryOptions, withRetry, type RetryOptions } from './retry.js';
 import { checkedCall, toolsToJsonSchema } from './schema.js';
 import { parseTextToolCalls, textProtocolMessages, textProtocolSystem } from './text-protocol.js';
 import type {
@@ -107,7 +107,7 @@ export class OpenAIChatModel implements Model {
           ? new ModelError(failure.message, 'bad_request', failure.provider, failure.status)
           : failure;
       },
-      { ...this.options.retry, signal: request.signal, remainingMs: remaining },
+      retryOptions(this.options.retry, request),
     );
   }
 

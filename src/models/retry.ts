@@ -2,6 +2,7 @@
 // `overloaded_error` are retried with exponential backoff and jitter, honouring `retry-after`, and never waiting
 // past the AbortSignal or the time left in the job's budget.
 import { ModelError } from './errors.js';
+import type { CompletionRequest } from './types.js';
 
 export interface RetryEvent {
   /** The attempt that failed (1-based). */
@@ -56,6 +57,24 @@ export function retryDelay(
   const cap = options.maxDelayMs ?? 60_000;
   const step = Math.min(cap, base * 2 ** (attempt - 1));
   return Math.ceil(step / 2 + random() * (step / 2));
+}
+
+/** The model's retry tuning with the request's signal, time left and retry observer. */
+export function retryOptions(
+  tuning: Omit<RetryOptions, 'signal' | 'remainingMs'> | undefined,
+  request: CompletionRequest,
+): RetryOptions {
+  const observers = [tuning?.onRetry, request.onRetry && toRequestObserver(request.onRetry)];
+  return {
+    ...tuning,
+    signal: request.signal,
+    remainingMs: request.remainingMs,
+    onRetry: (event) => observers.forEach((observe) => observe?.(event)),
+  };
+}
+
+function toRequestObserver(observe: NonNullable<CompletionRequest['onRetry']>): (event: RetryEvent) => void {
+  return ({ attempt, delayMs, error }) => observe({ attempt, delayMs, message: error.message });
 }
 
 /** The SDK's per-request timeout: its 10-minute default, but never past the time budget (and at least 1 s). */

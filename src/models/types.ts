@@ -49,6 +49,8 @@ export interface CompletionRequest {
   signal?: AbortSignal;
   /** Milliseconds left in the job's time budget; retries never wait past it (set by `withBudget`). */
   remainingMs?: () => number;
+  /** Called before each wait on a 429/5xx/overload, e.g. to log "anthropic is overloaded, retrying in 4 s". */
+  onRetry?: (retry: { attempt: number; delayMs: number; message: string }) => void;
 }
 
 export interface Completion {

@@ -189,10 +189,21 @@ describe('Anthropic Messages through @anthropic-ai/sdk (fetch intercepted by noc
       .reply(200, fixture('anthropic-end-turn.json'));
     const { model, delays } = anthropic();
 
-    const result = await model.complete(request(firstTurn));
+    const retries: string[] = [];
+    const onRetry = (retry: { delayMs: number; message: string }) =>
+      retries.push(`${retry.delayMs} ${retry.message}`);
+
+    const result = await model.complete({ ...request(firstTurn), onRetry });
 
     expect(scope.isDone()).toBe(true);
     expect(delays).toEqual([500, 7000, 2000]);
+    expect(retries).toEqual([
+      '500 anthropic is overloaded: Overloaded',
+      expect.stringMatching(
+        /^7000 anthropic rate limit reached for "claude-sonnet-5-5": This request would exceed/,
+      ),
+      '2000 anthropic had a server error (HTTP 500): Internal server error',
+    ]);
     expect(result.stopReason).toBe('end_turn');
   });
 
