@@ -1,5 +1,5 @@
 import type Docker from 'dockerode';
-import { chown, realpath, stat } from 'node:fs/promises';
+import { chown, lchown, readdir, realpath, stat } from 'node:fs/promises';
 import { assertEngineReachable, assertImagePresent, dockerClient } from './engine.js';
 import { NetworkNotAllowedError, SandboxDisposedError, WorkspaceMissingError } from './errors.js';
 import { type ExecContext, runExec, WORKDIR } from './exec.js';
@@ -41,7 +41,6 @@ async function workspaceDir(path: string): Promise<string> {
 }
 
 async function chownTree(dir: string, uid: number, gid: number): Promise<void> {
-  const { readdir, lchown } = await import('node:fs/promises');
   await chown(dir, uid, gid);
   for (const entry of await readdir(dir, { withFileTypes: true })) {
     const path = `${dir}/${entry.name}`;
@@ -85,7 +84,6 @@ function containerSpec(
     WorkingDir: WORKDIR,
     Env: [`PATH=${PATH}`, `HOME=${HOME}`, 'LANG=C.UTF-8'],
     Labels: labels,
-    NetworkDisabled: false,
     HostConfig: {
       Init: true,
       Mounts: [{ Type: 'bind', Source: dir, Target: WORKDIR, ReadOnly: false }],

@@ -93,13 +93,14 @@ async function readOomCount(ctx: ExecContext): Promise<number | null> {
 async function killTree(ctx: ExecContext, ended: Promise<void>): Promise<boolean> {
   let killed: boolean;
   try {
-    killed = (await execOnce(ctx, ['sh', '-c', KILLER], [])).code === 0;
+    const killer = execOnce(ctx, ['sh', '-c', KILLER], []).then((r) => r.code === 0);
+    killed = await Promise.race([killer, new Promise<boolean>((r) => setTimeout(r, 5000, false).unref())]);
   } catch {
     killed = false; // e.g. the pids limit is exhausted by a fork bomb: no new process can start
   }
   const closed = await Promise.race([
     ended.then(() => true),
-    new Promise<boolean>((r) => setTimeout(r, 2000, false)),
+    new Promise<boolean>((r) => setTimeout(r, 2000, false).unref()),
   ]);
   if (killed && closed) return false;
   await ctx.restart();
@@ -151,6 +152,7 @@ export async function runExec(
       resolve();
     };
     options.signal?.addEventListener('abort', onAbort, { once: true });
+    if (options.signal?.aborted) onAbort();
   });
   await Promise.race([ended, stopped]);
   clearTimeout(timer);

@@ -31,7 +31,11 @@ export interface Sandbox {
   readonly hostWorkspace: string;
   /** Path of the workspace inside the sandbox. */
   readonly workdir: string;
-  /** Runs a shell command line (`sh -c`) or an argv inside the sandbox. */
+  /**
+   * Runs a shell command line (`sh -c`) or an argv inside the sandbox. Commands of one sandbox run one at a time
+   * (concurrent calls queue), and no process a command started outlives it. Rejects with the signal's reason
+   * when `signal` aborts (the command is killed first).
+   */
   exec(command: string | string[], options?: ExecOptions): Promise<ExecResult>;
   /** Turns network access on (dependency install phase) or off (whenever tests run). */
   setNetwork(enabled: boolean): Promise<void>;
