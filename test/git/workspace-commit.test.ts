@@ -1,6 +1,6 @@
 // GitWorkspace branch/commit/diff on a real clone: only recorded paths are committed, and nothing the repository's
 // code wrote (hooks, fsmonitor, a planted .git) runs on the host.
-import { chmodSync, existsSync, mkdirSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdirSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { GitWorkspace, InvalidInputError, NothingToCommitError } from '../../src/git/index.js';
 import type { GitHttpServer } from '../e2e/github-double/git-http.js';
@@ -171,6 +171,21 @@ describe('GitWorkspace.commit', () => {
     const sha = await ws.commit(['a.py'], 'fix', bot);
     expect(git(['--git-dir', ws.gitDir, 'ls-tree', '-r', '--name-only', sha]).trim()).toBe('a.py');
     expect(existsSync(marker)).toBe(false);
+  });
+});
+
+describe('GitWorkspace after the sandbox took the work tree', () => {
+  // The Docker sandbox chowns a root-owned workspace to an unprivileged uid before mounting it; host-side git (root
+  // here) must keep working without trusting the tree via safe.directory. Needs root to chown, as in CI.
+  const asRoot = process.getuid?.() === 0 ? it : it.skip;
+  asRoot('still commits when the work tree belongs to another user', async () => {
+    const ws = await cloneFresh({ 'a.py': 'a\n' });
+    writeFileSync(join(ws.dir, 'a.py'), 'a2\n');
+    chownSync(ws.dir, 65534, 65534);
+    chownSync(join(ws.dir, 'a.py'), 65534, 65534);
+    expect(await ws.changedFiles()).toEqual(['a.py']);
+    const sha = await ws.commit(['a.py'], 'fix', bot);
+    expect(committed(ws, sha)).toEqual([['M', 'a.py']]);
   });
 });
 
