@@ -73,7 +73,10 @@ function unmetered(request: CompletionRequest, budget: Budget): number {
 /** `request.maxTokens` clamped to the budget left, or a BudgetExceededError when a useful answer does not fit. */
 function affordableOutput(request: CompletionRequest, budget: Budget, price: ModelPrice | undefined): number {
   const exhausted = budget.exhaustedResource();
-  if (exhausted) throw new BudgetExceededError(exhausted, budget.describe(exhausted));
+  // Dollars are only spent by priced models: a model with no price (a local one) is held to tokens and time.
+  if (exhausted && (exhausted !== 'cost' || price)) {
+    throw new BudgetExceededError(exhausted, budget.describe(exhausted));
+  }
   const minimum = Math.min(MIN_OUTPUT_TOKENS, request.maxTokens);
   const input = estimateInputTokens(request);
   const tokensLeft = budget.remainingTokens();

@@ -142,6 +142,23 @@ describe('withBudget', () => {
     expect(budget.spent()).toMatchObject({ tokens: 0, costUsd: 0 });
   });
 
+  it('holds a model with no price (a local one) to tokens and time, not to dollars it cannot spend', async () => {
+    const scope = nock('http://localhost:11434')
+      .post('/v1/chat/completions')
+      .reply(200, fixture<Record<string, object>>('ollama-responses.json').native_tool_call);
+    const budget = new Budget({ ...limits, maxCostUsd: 0 });
+    const local = createModel('openai-compatible:http://localhost:11434/v1#qwen3-coder:30b', { env: {} })!;
+
+    const turn = await withBudget(local, budget).complete(request(256));
+
+    expect(scope.isDone()).toBe(true);
+    expect(turn).toMatchObject({ costUsd: 0, priced: false });
+    expect(budget.spent()).toMatchObject({ tokens: 726, costUsd: 0 });
+    await expect(withBudget(gpt().model, budget).complete(request(256))).rejects.toMatchObject({
+      limit: 'cost',
+    });
+  });
+
   it('refuses every call once the wall time is spent', async () => {
     let now = 0;
     const budget = new Budget(limits, () => now);
