@@ -113,7 +113,10 @@ describe('GitWorkspace.commit', () => {
   it('runs no hook from a repository-level core.hooksPath (which plain git would run)', async () => {
     const ws = await cloneFresh({ 'a.py': 'a\n', 'b.py': 'b\n' });
     const marker = join(ws.gitDir, '..', 'hook-ran');
-    trap(join(ws.dir, '.githooks/pre-commit'), marker);
+    // --no-verify would skip pre-commit alone; post-commit and reference-transaction run on any commit.
+    for (const hook of ['pre-commit', 'post-commit', 'reference-transaction', 'post-checkout']) {
+      trap(join(ws.dir, '.githooks', hook), marker);
+    }
     git(['config', '--file', join(ws.gitDir, 'config'), 'core.hooksPath', join(ws.dir, '.githooks')]);
 
     // Control: the trap is live for plain git.
@@ -123,6 +126,7 @@ describe('GitWorkspace.commit', () => {
     unlinkSync(marker);
 
     writeFileSync(join(ws.dir, 'a.py'), 'a2\n');
+    await ws.createBranch('mimo/fix-1-0000000');
     const sha = await ws.commit(['a.py'], 'fix', bot);
     expect(committed(ws, sha)).toEqual([['M', 'a.py']]);
     expect(existsSync(marker)).toBe(false);
