@@ -1,5 +1,6 @@
 import { jest } from '@jest/globals';
 import Docker from 'dockerode';
+import { spawn } from 'node:child_process';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -80,6 +81,29 @@ describe('cleanup', () => {
       await live.dispose();
       await orphan.remove({ force: true }).catch(() => {});
     }
+  });
+
+  it('sweeps the container of a process that was killed while its sandbox was open', async () => {
+    const dist = new URL('../../dist/sandbox/index.js', import.meta.url).href;
+    const script = `import(${JSON.stringify(dist)}).then(async (m) => {
+      await m.openDockerSandbox({ workspace: ${JSON.stringify(tempWorkspace())}, sweep: false });
+      console.log('open');
+      setInterval(() => {}, 1000);
+    });`;
+    const child = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+    await new Promise<void>((resolve) =>
+      child.stdout.on('data', (d: Buffer) => d.includes('open') && resolve()),
+    );
+    child.kill('SIGKILL');
+    await new Promise((resolve) => child.once('exit', resolve));
+    const ofChild = () =>
+      docker
+        .listContainers({ all: true, filters: { label: [`dev.mimo.pid=${child.pid}`] } })
+        .then((l) => l.map((c) => c.Id));
+    const left = await ofChild();
+    expect(left).toHaveLength(1);
+    expect(await sweepContainers()).toEqual(expect.arrayContaining(left));
+    expect(await ofChild()).toEqual([]);
   });
 
   it('leaves no container of this test process behind (checked by label)', async () => {
