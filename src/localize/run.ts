@@ -21,15 +21,26 @@ export interface LocalizeOptions {
 const WORK = '/tmp/mimo-localize';
 const PYTEST = /^\s*(?:(?:python3?|py)\s+-m\s+pytest|pytest|py\.test)(\s.*)?$/;
 const NODE_TEST = /\bnode\b[^|;&]*\s--test\b/;
+const NPM_TEST = /^\s*npm\s+(?:test|t|run\s+test)\s*$/;
 const TEST_FILE = /(^|\/)(tests?|__tests__)\/.*\.[cm]?[jt]s$|\.(test|spec)\.[cm]?[jt]sx?$/;
 
 export type CoveragePlan = 'pytest' | 'node-test' | 'none';
 
-/** Which per-test coverage a command can give. */
-export function coveragePlan(testCommand: string): CoveragePlan {
+/** Which per-test coverage a command can give; `npm test` is judged by the package's `scripts.test`. */
+export function coveragePlan(testCommand: string, npmTestScript?: string): CoveragePlan {
   if (PYTEST.test(testCommand)) return 'pytest';
   if (NODE_TEST.test(testCommand)) return 'node-test';
+  if (npmTestScript && NPM_TEST.test(testCommand) && NODE_TEST.test(npmTestScript)) return 'node-test';
   return 'none';
+}
+
+function npmTestScript(readSource: (rel: string) => string | undefined): string | undefined {
+  try {
+    const pkg = JSON.parse(readSource('package.json') ?? '{}') as { scripts?: Record<string, string> };
+    return pkg.scripts?.test;
+  } catch {
+    return undefined;
+  }
 }
 
 export async function localizeRepo(options: LocalizeOptions): Promise<Suspect[]> {
@@ -45,7 +56,7 @@ export async function localizeRepo(options: LocalizeOptions): Promise<Suspect[]>
       return undefined;
     }
   };
-  const plan = coveragePlan(options.testCommand);
+  const plan = coveragePlan(options.testCommand, npmTestScript(readSource));
   let reports: TestReport[];
   let coverage: PerTestCoverage | undefined;
 

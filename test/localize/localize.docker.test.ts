@@ -32,6 +32,23 @@ describe('mimo localize (Docker)', () => {
     expect(readdirSync(join(repo, 'tests')).sort()).toEqual(['__init__.py', 'test_pricing.py']);
   }, 300_000);
 
+  it('uses V8 coverage per test file for node:test, with the test command detected from package.json', () => {
+    const repo = mkdtempSync(join(tmpdir(), 'mimo-localize-node-'));
+    cpSync(new URL('../fixtures/localize/node-bug', import.meta.url).pathname, repo, { recursive: true });
+    const result = spawnSync(process.execPath, [bin, 'localize', '--repo', repo], {
+      encoding: 'utf8',
+      timeout: 240_000,
+    });
+    expect(result.status).toBe(0);
+    const suspects = JSON.parse(result.stdout) as Array<{ file: string; line: number; score: number }>;
+    const top5 = suspects.slice(0, 5).map((s) => `${s.file}:${s.line}`);
+    expect(top5).toContain('src/pricing.js:13');
+    // Lines only passing test files ran (shipping) rank below the bug.
+    const bug = suspects.find((s) => s.file === 'src/pricing.js' && s.line === 13)!;
+    for (const s of suspects.filter((x) => x.file === 'src/pricing.js' && x.line <= 5))
+      expect(s.score).toBeLessThan(bug.score);
+  }, 300_000);
+
   it('exits 2 with a reason when the repository does not exist', () => {
     const result = spawnSync(process.execPath, [bin, 'localize', '--repo', '/nonexistent/repo'], {
       encoding: 'utf8',
