@@ -72,6 +72,8 @@ export interface RunOptions {
   token?: string;
   /** Extra GIT_* variables (author identity, a temporary index). */
   env?: Record<string, string>;
+  /** Kills git when aborted (e.g. the job's Budget.signal at its wall-time limit). */
+  signal?: AbortSignal;
 }
 
 export interface GitRunnerOptions {
@@ -92,6 +94,8 @@ export class GitRunner {
     } catch (error) {
       const text = error instanceof Error ? error.message : String(error);
       const detail = redact(text, secrets).trim();
+      if (options.signal?.aborted)
+        throw new GitError(`git ${args[0] ?? ''} was stopped: the job was cancelled`, detail);
       throw new GitError(`git ${args[0] ?? ''} failed: ${detail}`, detail);
     }
   }
@@ -129,6 +133,7 @@ export class GitRunner {
       config: [...HARDENING_CONFIG],
       allowEnvironment: GIT_ENV,
       timeout: { block: this.options.idleTimeoutMs ?? 600_000 },
+      ...(options.signal ? { abort: options.signal } : {}),
       // These "unsafe" switches only let simple-git pass OUR fixed hardening values and environment; no value from a
       // repository or a user reaches a config key or an option position.
       unsafe: {

@@ -29,6 +29,8 @@ export interface CloneOptions {
   gitDir: string;
   /** Shallow fetch of this many commits (default: full history). */
   depth?: number;
+  /** Stops the clone (and removes what it wrote) when aborted, e.g. the job's Budget.signal. */
+  signal?: AbortSignal;
 }
 
 export interface PushOptions {
@@ -38,6 +40,8 @@ export interface PushOptions {
   branch: string;
   /** Overwrite the remote branch even when it has commits HEAD lacks. */
   force?: boolean;
+  /** Stops the push when aborted. */
+  signal?: AbortSignal;
 }
 
 export interface CommitAuthor {
@@ -66,8 +70,10 @@ export class GitWorkspace {
       try {
         await git.run(['fetch', '--quiet', '--no-tags', '--no-write-fetch-head', ...depth, '--', url, what], {
           token: options.token,
+          signal: options.signal,
         });
       } catch (error) {
+        if (options.signal?.aborted) throw error;
         throw error instanceof GitError ? cloneError(url, ref, error.detail ?? error.message) : error;
       }
     };
@@ -89,7 +95,7 @@ export class GitWorkspace {
         }
         target = sha;
       }
-      await git.run(['checkout', '--quiet', '--detach', target]);
+      await git.run(['checkout', '--quiet', '--detach', target], { signal: options.signal });
       return new GitWorkspace(dir, gitDir, git);
     } catch (error) {
       rmSync(gitDir, { recursive: true, force: true });
@@ -194,8 +200,12 @@ export class GitWorkspace {
     const branch = branchName(options.branch);
     const refspec = `${options.force ? '+' : ''}HEAD:refs/heads/${branch}`;
     try {
-      await this.git.run(['push', '--no-verify', '--', url, refspec], { token: options.token });
+      await this.git.run(['push', '--no-verify', '--', url, refspec], {
+        token: options.token,
+        signal: options.signal,
+      });
     } catch (error) {
+      if (options.signal?.aborted) throw error;
       throw error instanceof GitError ? pushError(url, branch, error.detail ?? error.message) : error;
     }
   }

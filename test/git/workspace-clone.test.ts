@@ -1,7 +1,9 @@
 // GitWorkspace.clone against the git smart-HTTP double: real git, real HTTP, real bare repositories.
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { CloneError, GitWorkspace, InvalidInputError } from '../../src/git/index.js';
+import { CloneError, GitError, GitWorkspace, InvalidInputError } from '../../src/git/index.js';
 import type { GitHttpServer } from '../e2e/github-double/git-http.js';
 import {
   READ_ONLY_TOKEN,
@@ -175,5 +177,28 @@ describe('GitWorkspace.clone', () => {
     );
     expect(error).toBeInstanceOf(InvalidInputError);
     expect(errorText(error)).not.toContain(TOKEN);
+  });
+
+  it('stops a clone from a server that never answers when its signal aborts, leaving nothing behind', async () => {
+    const controller = new AbortController();
+    // A server that accepts the request and never responds; the job's cancellation arrives meanwhile.
+    const hung = createServer(() => controller.abort());
+    await new Promise<void>((resolve) => hung.listen(0, '127.0.0.1', () => resolve()));
+    const { port } = hung.address() as AddressInfo;
+    const { dir, gitDir } = dirs();
+    const error = await GitWorkspace.clone({
+      url: `http://127.0.0.1:${port}/octo/app.git`,
+      token: TOKEN,
+      ref: 'main',
+      dir,
+      gitDir,
+      signal: controller.signal,
+    }).catch((e: unknown) => e);
+    hung.closeAllConnections();
+    hung.close();
+    expect(error).toBeInstanceOf(GitError);
+    expect((error as GitError).message).toMatch(/stopped: the job was cancelled/);
+    expect(readdirSync(dir)).toEqual([]);
+    expect(existsSync(gitDir)).toBe(false);
   });
 });
