@@ -89,7 +89,9 @@ describe('journeys against the GitHub double', () => {
     expect(fix!.body).toMatch(/\| Iteration \| Phase \|/);
     expect(fix!.body).toMatch(/```mermaid/);
     expect(fix!.body).toMatch(/Full iteration log/);
-    expect(repo.comments.at(-1)!.body).toContain(`/pull/${fix!.number}`);
+    await eventually('the comment linking the fix PR', () =>
+      repo.comments.find((c) => c.body.includes(`/pull/${fix!.number}`)),
+    );
 
     // The fix branch, cloned fresh, passes its tests in the sandbox.
     const fresh = mkdtempSync(join(tmpdir(), 'mimo-fresh-'));

@@ -47,10 +47,24 @@ function operation(method: string, path: string): { template: string; op: Operat
   return template && op ? { template, op } : null;
 }
 
+/**
+ * OpenAPI 3.0's `nullable: true` also admits null where an `enum` lists the values, which JSON Schema (and ajv's
+ * `nullable` support, which only widens `type`) does not: add null to such enums.
+ */
+function nullableEnums(node: unknown, seen = new WeakSet<object>()): void {
+  if (node === null || typeof node !== 'object' || seen.has(node)) return;
+  seen.add(node);
+  const schema = node as { nullable?: boolean; enum?: unknown[] };
+  if (schema.nullable === true && Array.isArray(schema.enum) && !schema.enum.includes(null))
+    schema.enum.push(null);
+  for (const value of Object.values(node)) nullableEnums(value, seen);
+}
+
 const compiled = new Map<object, ValidateFunction>();
 function validator(schema: object): ValidateFunction {
   let fn = compiled.get(schema);
   if (!fn) {
+    nullableEnums(schema);
     fn = ajv.compile(schema);
     compiled.set(schema, fn);
   }

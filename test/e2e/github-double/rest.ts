@@ -64,6 +64,8 @@ export function pullJson(
     repo: repoJson(state, headRepo, req),
   };
   pr.base = { ...pr.base, ref: p.baseRef, repo: repoJson(state, repo, req) };
+  // The documented example's team lacks `type`, which the schema requires; GitHub sends none for these PRs anyway.
+  Object.assign(pr, { requested_teams: [], requested_reviewers: [] });
   if (!simple) pr.maintainer_can_modify = p.maintainerCanModify;
   return pr;
 }
@@ -125,7 +127,11 @@ export function createRest(state: DoubleState): (req: RestRequest) => RestRespon
     const body = example('repository-collaborator-permission-response-if-user-has-admin-permissions');
     return {
       status: 200,
-      body: Object.assign(body, { permission: level, role_name: level, user: { ...body.user, login: m[3] } }),
+      body: Object.assign(body, {
+        permission: level,
+        role_name: level,
+        user: { ...body.user, login: m[3], role_name: level },
+      }),
     };
   });
   route('POST', '/issues/comments/(\\d+)/reactions', (req, m, repo) => {
