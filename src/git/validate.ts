@@ -64,7 +64,8 @@ export function remoteUrl(url: string): string {
   try {
     parsed = new URL(url);
   } catch {
-    throw new InvalidInputError(`"${url}" is not a URL (expected https://host/owner/repo.git)`);
+    // Not echoed: a malformed URL may still hold a credential.
+    throw new InvalidInputError('the remote URL is not a valid URL (expected https://host/owner/repo.git)');
   }
   if (!['https:', 'http:', 'file:'].includes(parsed.protocol)) {
     throw new InvalidInputError(`${parsed.protocol} URLs are not supported; use https://`);

@@ -177,6 +177,13 @@ describe('GitWorkspace.clone', () => {
     );
     expect(error).toBeInstanceOf(InvalidInputError);
     expect(errorText(error)).not.toContain(TOKEN);
+    const malformed = await GitWorkspace.clone({
+      url: `x-access-token:${TOKEN}@host`,
+      ref: 'main',
+      ...dirs(),
+    }).catch((e: unknown) => e);
+    expect(malformed).toBeInstanceOf(InvalidInputError);
+    expect(errorText(malformed)).not.toContain(TOKEN);
   });
 
   it('stops a clone from a server that never answers when its signal aborts, leaving nothing behind', async () => {
