@@ -12,6 +12,13 @@ let server: GitHttpServer;
 let wrapperDir: string;
 let argvLog: string;
 let savedPath: string | undefined;
+const scratch: string[] = [];
+
+function workspaceBase(): string {
+  const base = tempDir('ws');
+  scratch.push(base);
+  return base;
+}
 
 beforeAll(async () => {
   root = tempDir('argv-root');
@@ -32,12 +39,12 @@ beforeAll(async () => {
 afterAll(async () => {
   process.env.PATH = savedPath;
   await server.close();
-  for (const dir of [root, wrapperDir]) rmSync(dir, { recursive: true, force: true });
+  for (const dir of [root, wrapperDir, ...scratch]) rmSync(dir, { recursive: true, force: true });
 });
 
 describe('host-side git command lines', () => {
   it('carry the hardening config on every command and never the token, through clone, commit and push', async () => {
-    const base = tempDir('ws');
+    const base = workspaceBase();
     const url = `${server.url}/octo/app.git`;
     const ws = await GitWorkspace.clone({
       url,
@@ -65,11 +72,10 @@ describe('host-side git command lines', () => {
       expect(line).toContain('protocol.allow=never');
       for (const form of tokenForms(TOKEN)) expect(line).not.toContain(form);
     }
-    rmSync(base, { recursive: true, force: true });
   });
 
   it('reopens a workspace from its two directories and refuses a git dir inside the work tree', async () => {
-    const base = tempDir('ws');
+    const base = workspaceBase();
     const url = `${server.url}/octo/app.git`;
     const first = await GitWorkspace.clone({
       url,
@@ -83,6 +89,5 @@ describe('host-side git command lines', () => {
     await expect(GitWorkspace.open({ dir: first.dir, gitDir: join(first.dir, 'g') })).rejects.toThrow(
       InvalidInputError,
     );
-    rmSync(base, { recursive: true, force: true });
   });
 });
