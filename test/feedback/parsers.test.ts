@@ -88,6 +88,15 @@ describe('what a developer looks at first', () => {
     expect(f.locals).toEqual({ record: "{'name': ' ada '}", name: "'ada'" });
   });
 
+  it('pytest 9 (as users run it): same failures, locals indented under their frame in --tb=short -l', () => {
+    const long = parsed('pytest/new-long.log');
+    expect(long.failures.map((f) => `${f.test} ${f.file}:${f.line ?? ''} ${f.kind}`)).toEqual(
+      parsed('pytest/long.log').failures.map((f) => `${f.test} ${f.file}:${f.line ?? ''} ${f.kind}`),
+    );
+    const f = find(parsed('pytest/new-short-locals.log'), 'tests/test_stats.py::test_normalize_missing_age');
+    expect(f.locals).toEqual({ name: "'ada'", record: "{'name': ' ada '}" });
+  });
+
   it('pytest short, line, quiet and native styles agree on locations', () => {
     for (const style of ['short', 'quiet', 'auto']) {
       const f = find(parsed(`pytest/${style}.log`), 'tests/test_text.py::test_slugify_none');

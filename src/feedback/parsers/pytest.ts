@@ -13,6 +13,7 @@ const SHORT_FRAME = /^(\S.*?):(\d+): in (.+)$/;
 const LONG_LOCATION = /^(\S.*?\.py|<[^>]+>):(\d+): ?(.*)$/;
 const LINE_ENTRY = /^(\S.*?\.py):(\d+): (.+)$/;
 const LOCAL = /^([A-Za-z_]\w*)\s*= (.*)$/;
+const SHORT_LOCAL = /^ {8}[A-Za-z_]\w* +=/;
 const PY_FILE = /^\s*File "(.+)", line (\d+)/;
 const MAX_BLOCK_LINES = 400;
 
@@ -43,6 +44,7 @@ export function parsePytestBlock(lines: string[]): ErrorInfo & { locals?: Locals
   const eLines: string[] = [];
   let lastKind = '';
   let locals: Locals = {};
+  let shortStyle = false;
   for (const line of lines) {
     if (/^E(\s|$)/.test(line)) {
       eLines.push(line.slice(1));
@@ -54,6 +56,7 @@ export function parsePytestBlock(lines: string[]): ErrorInfo & { locals?: Locals
     }
     const short = SHORT_FRAME.exec(line);
     if (short) {
+      shortStyle = true;
       frames.push(frame(short[1]!, Number(short[2]), short[3]));
       locals = {};
       continue;
@@ -64,7 +67,9 @@ export function parsePytestBlock(lines: string[]): ErrorInfo & { locals?: Locals
       if (loc[3]) lastKind = loc[3].trim();
       continue;
     }
-    const local = LOCAL.exec(line);
+    // Locals (`-l`) are at column 0 in long style, indented 8 under their frame in short style.
+    const local =
+      LOCAL.exec(line) ?? (shortStyle && SHORT_LOCAL.test(line) ? LOCAL.exec(line.slice(8)) : null);
     if (local) locals[local[1]!] = local[2]!;
   }
   frames.reverse();
