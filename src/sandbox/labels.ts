@@ -6,10 +6,22 @@ export const LABEL_SANDBOX = 'dev.mimo.sandbox';
 export const LABEL_PID = 'dev.mimo.pid';
 export const LABEL_HOST = 'dev.mimo.host';
 export const LABEL_BOOT = 'dev.mimo.boot';
+/** When the owning process started (clock ticks since boot): tells a reused pid from the owner. */
+export const LABEL_START = 'dev.mimo.start';
 
 function bootId(): string {
   try {
     return readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim();
+  } catch {
+    return 'unknown';
+  }
+}
+
+/** A process's start time in clock ticks since boot (field 22 of /proc/PID/stat), or 'unknown'. */
+function processStart(pid: number): string {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19] ?? 'unknown';
   } catch {
     return 'unknown';
   }
@@ -22,6 +34,7 @@ export function ownerLabels(): Record<string, string> {
     [LABEL_PID]: String(process.pid),
     [LABEL_HOST]: hostname(),
     [LABEL_BOOT]: bootId(),
+    [LABEL_START]: processStart(process.pid),
   };
 }
 
@@ -35,12 +48,15 @@ function processAlive(pid: number): boolean {
 }
 
 /**
- * Whether the process that created a container with these labels is gone: same host, and either another boot
- * or a pid that no longer runs. Containers of other hosts (a shared remote engine) are never judged dead.
+ * Whether the process that created a container with these labels is gone: same host, and another boot, a pid
+ * that no longer runs, or a pid now used by a process that started at another time. Containers of other hosts
+ * (a shared remote engine) are not judged here (see the age limit of the sweep).
  */
 export function ownerIsDead(labels: Record<string, string>): boolean {
   if (labels[LABEL_HOST] !== hostname()) return false;
   if (labels[LABEL_BOOT] !== bootId()) return true;
   const pid = Number(labels[LABEL_PID]);
-  return !Number.isInteger(pid) || pid <= 0 || !processAlive(pid);
+  if (!Number.isInteger(pid) || pid <= 0 || !processAlive(pid)) return true;
+  const start = labels[LABEL_START];
+  return start !== undefined && start !== 'unknown' && start !== processStart(pid);
 }

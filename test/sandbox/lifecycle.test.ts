@@ -1,6 +1,7 @@
 import { jest } from '@jest/globals';
 import Docker from 'dockerode';
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -59,27 +60,48 @@ describe('cleanup', () => {
     expect(left.filter((c) => c.Id.startsWith(id))).toEqual([]);
   });
 
-  it('sweeps containers left by a dead process and keeps those of live ones', async () => {
-    // A container labelled as a sandbox of a process that no longer exists, as a crash would leave it.
-    const orphan = await docker.createContainer({
-      Image: runnerImageName(),
-      Cmd: ['true'],
-      Labels: {
-        'dev.mimo.sandbox': '1',
-        'dev.mimo.pid': '2147483646',
-        'dev.mimo.host': hostname(),
-        'dev.mimo.boot': 'another-boot',
-      },
+  it('sweeps containers of a dead process or a reused pid, keeps live ones and those of other hosts', async () => {
+    const boot = readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim();
+    const labelled = (labels: Record<string, string>) =>
+      docker.createContainer({
+        Image: runnerImageName(),
+        Cmd: ['true'],
+        Labels: { 'dev.mimo.sandbox': '1', ...labels },
+      });
+    // As a crash leaves them: a pid that no longer runs; a pid now used by another (later started) process.
+    const deadPid = await labelled({
+      'dev.mimo.pid': '2147483646',
+      'dev.mimo.host': hostname(),
+      'dev.mimo.boot': boot,
+    });
+    const reusedPid = await labelled({
+      'dev.mimo.pid': String(process.pid),
+      'dev.mimo.host': hostname(),
+      'dev.mimo.boot': boot,
+      'dev.mimo.start': '1',
+    });
+    const mark = `sweep-${process.pid}`;
+    const otherHost = await labelled({
+      'dev.mimo.pid': '1',
+      'dev.mimo.host': 'another-app-host',
+      'dev.mimo.boot': 'x',
+      'dev.mimo.test': mark,
     });
     const live = await openDockerSandbox({ workspace: tempWorkspace(), sweep: false });
     try {
       const removed = await sweepContainers();
-      expect(removed).toContain(orphan.id);
-      await expect(orphan.inspect()).rejects.toMatchObject({ statusCode: 404 });
+      expect(removed).toEqual(expect.arrayContaining([deadPid.id, reusedPid.id]));
+      expect(removed).not.toContain(otherHost.id);
+      await expect(deadPid.inspect()).rejects.toMatchObject({ statusCode: 404 });
       expect((await live.exec('echo alive')).stdout).toBe('alive\n');
+      // Past the age limit, any sandbox container goes, whichever host made it.
+      // (Restricted by label to this test's container: others' sandboxes may be running on this engine.)
+      expect(await sweepContainers({ maxAgeMs: -60_000, labels: [`dev.mimo.test=${mark}`] })).toEqual([
+        otherHost.id,
+      ]);
     } finally {
       await live.dispose();
-      await orphan.remove({ force: true }).catch(() => {});
+      for (const c of [deadPid, reusedPid, otherHost]) await c.remove({ force: true }).catch(() => {});
     }
   });
 
