@@ -37,30 +37,34 @@ const NODE_NAMED: Record<string, string> = Object.fromEntries(
 );
 
 const JS_FILE = /\.(?:[cm]?[jt]sx?)$/;
+/** Compiled output: never the place a name should be imported from. */
+const BUILD_OUTPUT = /(^|\/)(dist|build|out|\.next)\//;
 
 interface Missing {
   name: string;
   file: string;
+  /** The error text naming it, which the fix should make disappear. */
+  text: string;
 }
 
 function findMissing(context: FixerContext): Missing[] {
   const workdir = context.sandbox.workdir;
   const out: Missing[] = [];
-  const add = (name: string, file: string | undefined): void => {
+  const add = (name: string, file: string | undefined, text: string): void => {
     const rel = workspacePath(file, workdir);
     if (rel && JS_FILE.test(rel) && !out.some((m) => m.name === name && m.file === rel))
-      out.push({ name, file: rel });
+      out.push({ name, file: rel, text });
   };
   for (const f of context.report.failures) {
     const text = `${f.kind}: ${f.message}`;
     const m = /ReferenceError: (\w+) is not defined/.exec(text) ?? /Cannot find name '(\w+)'/.exec(text);
-    if (m) add(m[1]!, f.file);
+    if (m) add(m[1]!, f.file, m[0]);
   }
   // tsc: src/a.ts(3,5): error TS2304: Cannot find name 'x'.  Node: ReferenceError with a stack frame below it.
   for (const m of context.output.matchAll(
     /^([\w./@-]+\.[cm]?[jt]sx?)\(\d+,\d+\): error TS2304: Cannot find name '(\w+)'/gm,
   )) {
-    add(m[2]!, m[1]);
+    add(m[2]!, m[1], `Cannot find name '${m[2]}'`);
   }
   const lines = context.output.split('\n');
   lines.forEach((line, i) => {
@@ -69,7 +73,7 @@ function findMissing(context: FixerContext): Missing[] {
     for (const next of lines.slice(i + 1, i + 15)) {
       const frame = /\(?(?:file:\/\/)?([^\s()]+\.[cm]?[jt]sx?):\d+:\d+\)?/.exec(next);
       if (frame && !frame[1]!.includes('node_modules') && !frame[1]!.startsWith('node:')) {
-        add(m[1]!, frame[1]);
+        add(m[1]!, frame[1], m[0]);
         break;
       }
     }
@@ -117,7 +121,8 @@ export function insertJsImport(source: string, statement: string): string {
       }
     } else if (line.trim() !== '' && !/^\s*(\/\/|\/\*|\*)/.test(line)) break;
   }
-  lines.splice(at, 0, statement);
+  const first = !lines.slice(0, at).some((l) => /^import\s|require\(/.test(l));
+  lines.splice(at, 0, ...(first && (lines[at] ?? '').trim() !== '' ? [statement, ''] : [statement]));
   return lines.join('\n');
 }
 
@@ -136,9 +141,11 @@ async function repoExporter(
   name: string,
   exclude: string,
 ): Promise<string | undefined> {
-  const files = (await context.workspace.list('.')).filter(
-    (f) => JS_FILE.test(f) && f !== exclude && !/\.d\.ts$/.test(f),
-  );
+  const ts = /\.[cm]?tsx?$/.test(exclude);
+  const files = (await context.workspace.list('.'))
+    .filter((f) => JS_FILE.test(f) && f !== exclude && !/\.d\.ts$/.test(f) && !BUILD_OUTPUT.test(f))
+    // a TypeScript file imports from TypeScript sources first
+    .sort((a, b) => Number(ts && !/\.[cm]?tsx?$/.test(a)) - Number(ts && !/\.[cm]?tsx?$/.test(b)));
   for (const file of files) {
     if (/(^|\/)(test|tests|__tests__)\/|\.(test|spec)\./.test(file)) continue;
     const source = await context.workspace.readIfExists(file);
@@ -184,6 +191,7 @@ async function proposeFor(missing: Missing, context: FixerContext): Promise<FixP
     fixer: 'js-import',
     description: `add \`${statement}\` to ${missing.file} (${missing.name} is not defined; ${origin})`,
     key: `js:${missing.file}:${statement}`,
+    resolves: missing.text,
     apply: async () => {
       await ws.write(missing.file, insertJsImport(await ws.read(missing.file), statement!));
       return [missing.file];

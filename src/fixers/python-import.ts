@@ -107,6 +107,7 @@ async function proposeFor(error: PyError, context: FixerContext): Promise<FixPro
       fixer: 'python-import',
       description: `add \`${statement}\` to ${error.file} (NameError: name '${error.name}' is not defined)`,
       key: `py-name:${error.file}:${statement}`,
+      resolves: `name '${error.name}' is not defined`,
       apply: async () => {
         await ws.write(error.file!, insertPythonImport(await ws.read(error.file!), statement));
         return [error.file!];
@@ -157,6 +158,10 @@ async function proposeFor(error: PyError, context: FixerContext): Promise<FixPro
       fixer: 'python-import',
       description: `replace \`${line.trim()}\` with \`${replacement.trim().replace(/\n\s*/g, '; ')}\` in ${file} (${error.kind}: ${error.name})`,
       key: `py-module:${file}:${line.trim()}`,
+      resolves:
+        error.kind === 'ImportError'
+          ? `cannot import name '${error.name}'`
+          : `No module named '${error.name}'`,
       apply: async () => {
         const now = await ws.read(file);
         await ws.write(file, now.replace(line, replacement));

@@ -20,6 +20,9 @@ export interface FixProposal {
   description: string;
   /** Identity of the proposal, so the same one is never tried twice. */
   key: string;
+  /** Text of the error this proposal removes (e.g. `name 'json' is not defined`): when it is gone from the output
+   * and no new test fails, the proposal counts as progress even if the same tests still fail (the next error shows). */
+  resolves?: string;
   /** Makes the edit through the workspace (recorded) and returns the changed paths. */
   apply(): Promise<string[]>;
 }

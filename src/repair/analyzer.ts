@@ -1,12 +1,35 @@
 import { failureSignature, parseTestOutput, renderFeedback } from '../feedback/index.js';
 import type { Analyzer } from './context.js';
 
+/** The runner a test command names unambiguously (`python -m pytest -q` → pytest), if any. */
+export function runnerHint(command: string): string | undefined {
+  if (/\bpytest\b/.test(command)) return 'pytest';
+  if (/\bgo\s+test\b/.test(command)) return 'go';
+  if (/\bcargo\s+test\b/.test(command)) return 'cargo';
+  if (/^\s*(npx\s+)?(jest)\b/.test(command)) return 'jest';
+  if (/^\s*(npx\s+)?(vitest)\b/.test(command)) return 'vitest';
+  return undefined;
+}
+
+export interface AnalyzerOptions {
+  /** Parse every output as this runner's. */
+  runner?: string;
+  /** Parse as this runner when detection finds none (e.g. a green `pytest -q` prints too little to detect). */
+  fallbackRunner?: string;
+  tokenBudget?: number;
+  rank?: Analyzer['rank'];
+}
+
 /** The loop's view of feedback/ (parse, render, signature) and, when given, localize/'s ranking. */
-export function defaultAnalyzer(
-  options: { runner?: string; tokenBudget?: number; rank?: Analyzer['rank'] } = {},
-): Analyzer {
+export function defaultAnalyzer(options: AnalyzerOptions = {}): Analyzer {
   return {
-    parse: (output) => parseTestOutput(output, options.runner ? { runner: options.runner } : {}),
+    parse: (output) => {
+      const report = parseTestOutput(output, options.runner ? { runner: options.runner } : {});
+      if (report.runner === 'unknown' && options.fallbackRunner && !options.runner) {
+        return parseTestOutput(output, { runner: options.fallbackRunner });
+      }
+      return report;
+    },
     render: (report, readSource) => renderFeedback(report, { readSource, tokenBudget: options.tokenBudget }),
     signature: (report) => failureSignature(report),
     rank: options.rank,

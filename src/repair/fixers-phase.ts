@@ -3,7 +3,7 @@ import type { QualityScore } from '../score/index.js';
 import type { Checkpoint } from '../tools/index.js';
 import type { TestRun } from './context.js';
 import type { Session } from './session.js';
-import { isGreen } from './testrun.js';
+import { failingTests, isGreen } from './testrun.js';
 
 interface Candidate {
   proposal: FixProposal;
@@ -13,8 +13,17 @@ interface Candidate {
 }
 
 /** Better than the current state: green, or more tests passing, or fewer failing with none fewer passing. */
-function improves(run: TestRun, current: TestRun): boolean {
+function improves(run: TestRun, current: TestRun, proposal: FixProposal): boolean {
   if (isGreen(run)) return true;
+  if (
+    proposal.resolves &&
+    current.output.includes(proposal.resolves) &&
+    !run.output.includes(proposal.resolves)
+  ) {
+    const before = new Set(failingTests(current));
+    if (failingTests(run).every((t) => before.has(t)) && run.report.passed >= current.report.passed)
+      return true;
+  }
   if (run.report.passed > current.report.passed) return true;
   return run.report.failed < current.report.failed && run.report.passed >= current.report.passed;
 }
@@ -84,7 +93,7 @@ export async function runFixers(session: Session, start: TestRun): Promise<TestR
         session.emit('fixer', `${proposal.fixer}: ${proposal.description} — ${outcome}`);
         continue;
       }
-      const better = improves(outcome.run, current);
+      const better = improves(outcome.run, current, proposal);
       session.emitRun(
         'fixer',
         `${proposal.fixer}: ${proposal.description} — ${better ? 'improves the tests' : 'no improvement, undone'}`,

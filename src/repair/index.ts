@@ -17,4 +17,5 @@ export {
   renderProgress,
 } from './render.js';
 export { systemPrompt, initialPrompt, turnFeedback } from './prompt.js';
-export { defaultAnalyzer } from './analyzer.js';
+export { defaultAnalyzer, runnerHint } from './analyzer.js';
+export type { AnalyzerOptions } from './analyzer.js';

@@ -20,7 +20,7 @@ export async function runRepair(options: RepairOptions): Promise<RepairResult> {
   let scoreValue;
   session.emit(
     'start',
-    `${session.mode} run: \`${options.testCommand}\` with ${options.model ? options.model.id : 'the deterministic fixers only'}`,
+    `${session.mode} run: \`${options.testCommand}\` with ${options.model ? (options.model.id === 'scripted' ? 'scripted turns (a replay, not a model)' : options.model.id) : 'the deterministic fixers only'}`,
   );
   try {
     session.baseline = await session.test();

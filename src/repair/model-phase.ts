@@ -49,7 +49,7 @@ export async function runModelTurns(
   const { workspace, budget, analyzer } = session.options;
   const history: string[] = [];
   const signatures = new Map<string, number>([[current.signature, 1]]);
-  const editCalls = new Map<string, number>();
+  const editCalls = new Map<string, { times: number; applied: boolean }>();
   let idleTurns = 0;
   let last = current;
   const originallyFailing = new Set(failingTests(session.baseline));
@@ -193,17 +193,22 @@ export async function runModelTurns(
   }
 }
 
+/**
+ * Runs one tool call. The same edit call (same tool and arguments) again after it was applied means the model is
+ * going in circles; a call that failed (no match, rejected) may be retried until the no-progress limit.
+ */
 async function runCall(
   session: Session,
   call: ToolCall,
   context: ToolContext,
-  editCalls: Map<string, number>,
+  editCalls: Map<string, { times: number; applied: boolean }>,
 ) {
-  if (EDIT_TOOLS.has(call.name)) {
-    const key = `${call.name}:${JSON.stringify(call.arguments)}`;
-    const times = (editCalls.get(key) ?? 0) + 1;
-    editCalls.set(key, times);
-    if (times >= 2) {
+  const key = EDIT_TOOLS.has(call.name) ? `${call.name}:${JSON.stringify(call.arguments)}` : undefined;
+  if (key) {
+    const seen = editCalls.get(key) ?? { times: 0, applied: false };
+    seen.times++;
+    editCalls.set(key, seen);
+    if (seen.applied || seen.times >= session.noProgressLimit) {
       session.emit('tool', `${call.name} repeated`, {
         tool: { name: call.name, arguments: call.arguments, isError: true },
       });
@@ -214,6 +219,7 @@ async function runCall(
     }
   }
   const outcome = await executeToolCall(call, context);
+  if (key && outcome.edited?.length) editCalls.get(key)!.applied = true;
   session.emit(
     'tool',
     `${call.name} ${summarizeArgs(call.arguments)}${outcome.rejected ? ' — rejected by the guard' : outcome.isError ? ' — error' : ''}`,

@@ -29,7 +29,11 @@ export async function proveFix(session: Session, originallyFailing: string[], ru
       run = await session.test(narrowed);
     }
     count++;
-    session.emitRun('proof', `proof run ${i}/${runs} of the originally failing tests`, run);
+    const what =
+      narrowed === testCommand
+        ? 'the whole suite (the runner cannot select tests)'
+        : 'the originally failing tests';
+    session.emitRun('proof', `proof run ${i}/${runs} of ${what}`, run);
     if (!isGreen(run)) failingTests(run).forEach((t) => flaky.add(t));
   }
   const full = await session.test();

@@ -187,3 +187,79 @@ describe('repair loop (fake sandbox, scripted turns)', () => {
     expect(events.at(-1)!.flaky).toContain('test_add');
   });
 });
+
+describe('issue mode', () => {
+  const ISSUE = { title: 'add(2, 3) returns -1', body: 'Calling add with 2 and 3 gives -1 instead of 5.' };
+  const newTest = {
+    name: 'create_file',
+    arguments: {
+      path: 'tests/test_issue.py',
+      content: 'from calc import add\n\n\ndef test_issue_add():\n    assert add(2, 3) == 5\n',
+    },
+  };
+  const tests = {
+    test_mul: (read: (p: string) => string) => read('calc.py').includes('return a * b') || 'assert 5 == 6',
+    test_issue_add: (read: (p: string) => string) =>
+      !read('tests/test_issue.py') ? true : read('calc.py').includes('return a + b') || 'assert -1 == 5',
+  };
+
+  it('makes the model write a failing reproduction test first, then fix the code', async () => {
+    const { result, events } = await runScenario({
+      tests,
+      extra: { mode: 'issue', issue: ISSUE },
+      turns: [{ toolCalls: [FIX_ADD] }, { toolCalls: [newTest] }, { toolCalls: [FIX_ADD] }],
+    });
+    const rejected = events.find((e) => e.tool?.rejected);
+    expect(rejected?.tool?.rejected).toMatch(/first write a test that reproduces the issue/);
+    const reproduce = events.find((e) => e.phase === 'reproduce');
+    expect(reproduce?.message).toBe('reproduction test fails as expected: test_issue_add');
+    expect(reproduce?.iteration).toBe(2);
+    expect(result.stop.reason).toBe('green');
+    expect(result.edits.map((e) => e.path)).toEqual(['calc.py', 'tests/test_issue.py']);
+  });
+
+  it('does not accept a "reproduction" that passes on the current code', async () => {
+    const passing = {
+      ...newTest,
+      arguments: { ...newTest.arguments, content: 'def test_issue_add():\n    assert True\n' },
+    };
+    const { result, events } = await runScenario({
+      tests: { ...tests, test_issue_add: () => true },
+      extra: { mode: 'issue', issue: ISSUE },
+      turns: [{ toolCalls: [passing, { name: 'finish', arguments: { status: 'fixed', summary: 'done' } }] }],
+    });
+    expect(events.find((e) => e.phase === 'reproduce')?.message).toBe(
+      'the new test does not fail: not a reproduction yet',
+    );
+    expect(result.stop.reason).toBe('reproduction_failed');
+  });
+});
+
+describe('budget', () => {
+  it('is never exceeded: a call whose worst case does not fit is refused before it is made', async () => {
+    let calls = 0;
+    const hungry = {
+      id: 'test:hungry',
+      async complete() {
+        calls++;
+        return {
+          text: '',
+          toolCalls: [{ id: `c${calls}`, name: 'read_file', arguments: { path: 'calc.py' } }],
+          usage: { inputTokens: 3000, outputTokens: 500, cacheReadTokens: 0 },
+          stopReason: 'tool_use' as const,
+          latencyMs: 1,
+          costUsd: 0,
+          priced: false,
+        };
+      },
+    };
+    const { result, budget } = await runScenario({
+      model: hungry,
+      limits: { maxTokens: 12_000, maxIterations: 50 },
+      extra: { maxTokensPerTurn: 500 },
+    });
+    expect(result.stop).toMatchObject({ reason: 'budget', limit: 'tokens' });
+    expect(budget.spent().tokens).toBeLessThanOrEqual(12_000);
+    expect(calls).toBeGreaterThan(0);
+  });
+});

@@ -8,6 +8,7 @@ import { createModel, ModelConfigError, withBudget, type Model } from '../../mod
 import {
   Budget,
   defaultAnalyzer,
+  runnerHint,
   fanOut,
   JsonlLog,
   renderProgress,
@@ -169,7 +170,7 @@ export function register(program: Command): void {
           testCommand,
           model: model ? withBudget(model, budget) : null,
           budget,
-          analyzer: defaultAnalyzer(),
+          analyzer: defaultAnalyzer({ fallbackRunner: runnerHint(testCommand) }),
           reporter,
           paths: config.paths,
           signal: stop.signal,
