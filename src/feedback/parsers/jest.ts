@@ -3,7 +3,7 @@ import { ReportBuilder, type LineParser } from '../builder.js';
 import { parseJsError } from '../extract.js';
 import { capLines } from '../text.js';
 import type { TestReport } from '../types.js';
-import { normalizeJsKind } from './js-errors.js';
+import { addTestsSummary, normalizeJsKind } from './js-errors.js';
 
 const FILE = /^\s*(PASS|FAIL)\s+(\S.*?)(?: \(\d.*\))?$/;
 const BLOCK = /^\s{2}● (.+)$/;
@@ -34,13 +34,7 @@ export class JestParser implements LineParser {
     const tests = TESTS.exec(line);
     if (tests) {
       this.close();
-      const c: Record<string, number> = {};
-      for (const m of tests[1]!.matchAll(/(\d+) (\w+)/g)) c[m[2]!] = Number(m[1]);
-      this.builder.addSummary({
-        passed: c.passed ?? 0,
-        failed: (c.failed ?? 0) + this.suiteErrors,
-        skipped: (c.skipped ?? 0) + (c.todo ?? 0),
-      });
+      addTestsSummary(this.builder, tests[1]!, this.suiteErrors);
       this.suiteErrors = 0;
       this.repeating = false;
       return;

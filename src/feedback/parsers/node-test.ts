@@ -83,14 +83,7 @@ export class NodeTestSpecParser implements LineParser {
     this.crash = null;
     this.close();
     for (const f of this.failures) this.builder.add(f);
-    const c = this.counts;
-    if (c.tests !== undefined) {
-      this.builder.addSummary({
-        passed: c.pass ?? 0,
-        failed: (c.fail ?? 0) + (c.cancelled ?? 0),
-        skipped: (c.skipped ?? 0) + (c.todo ?? 0),
-      });
-    }
+    addNodeTestSummary(this.builder, this.counts);
     return this.builder.report();
   }
 
@@ -119,4 +112,14 @@ export function entryInfo(lines: string[], name: string, crashes: ErrorInfo[]): 
 function unquote(line: string): string {
   const m = /^(\s*)'(.*)'$/.exec(line);
   return m ? m[1]! + m[2]!.replace(/\\'/g, "'") : line;
+}
+
+/** node:test's closing counts (`ℹ pass 1` / `# pass 1`): cancelled tests (timeouts) count as failed, todo as skipped. */
+export function addNodeTestSummary(builder: ReportBuilder, c: Record<string, number>): void {
+  if (c.tests === undefined) return;
+  builder.addSummary({
+    passed: c.pass ?? 0,
+    failed: (c.fail ?? 0) + (c.cancelled ?? 0),
+    skipped: (c.skipped ?? 0) + (c.todo ?? 0),
+  });
 }

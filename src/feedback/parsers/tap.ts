@@ -3,7 +3,7 @@ import { ReportBuilder, type LineParser } from '../builder.js';
 import { jsFrame, parseJsError, withExpectedActual, type ErrorInfo } from '../extract.js';
 import { capLines, dedent } from '../text.js';
 import type { Frame, TestReport } from '../types.js';
-import { entryInfo } from './node-test.js';
+import { addNodeTestSummary, entryInfo } from './node-test.js';
 import { normalizeJsKind } from './js-errors.js';
 
 const RESULT = /^(\s*)(not ok|ok) \d+(?: - (.*?))?(?: # (SKIP|TODO)\b.*)?$/i;
@@ -64,14 +64,7 @@ export class TapParser implements LineParser {
 
   finish(): TestReport {
     this.close();
-    const c = this.counts;
-    if (c.tests !== undefined) {
-      this.builder.addSummary({
-        passed: c.pass ?? 0,
-        failed: (c.fail ?? 0) + (c.cancelled ?? 0),
-        skipped: (c.skipped ?? 0) + (c.todo ?? 0),
-      });
-    }
+    addNodeTestSummary(this.builder, this.counts);
     return this.builder.report();
   }
 
