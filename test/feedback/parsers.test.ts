@@ -97,6 +97,11 @@ describe('what a developer looks at first', () => {
     expect(f.locals).toEqual({ name: "'ada'", record: "{'name': ' ada '}" });
   });
 
+  it("pytest: the test's captured output is not taken for locals", () => {
+    const f = find(parsed('pytest/captured.log'), 'tests/test_captured.py::test_prints_then_fails');
+    expect([f.line, f.expected, f.actual, f.locals]).toEqual([8, '4', '3', { total: '3' }]);
+  });
+
   it('pytest short, line, quiet and native styles agree on locations', () => {
     for (const style of ['short', 'quiet', 'auto']) {
       const f = find(parsed(`pytest/${style}.log`), 'tests/test_text.py::test_slugify_none');

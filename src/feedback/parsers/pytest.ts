@@ -13,6 +13,7 @@ const SHORT_FRAME = /^(\S.*?):(\d+): in (.+)$/;
 const LONG_LOCATION = /^(\S.*?\.py|<[^>]+>):(\d+): ?(.*)$/;
 const LINE_ENTRY = /^(\S.*?\.py):(\d+): (.+)$/;
 const LOCAL = /^([A-Za-z_]\w*)\s*= (.*)$/;
+const CAPTURED = /^-+ Captured (?:stdout|stderr|log) (?:setup|call|teardown) -+$/;
 const SHORT_LOCAL = /^ {8}[A-Za-z_]\w* +=/;
 const PY_FILE = /^\s*File "(.+)", line (\d+)/;
 const MAX_BLOCK_LINES = 400;
@@ -46,6 +47,7 @@ export function parsePytestBlock(lines: string[]): ErrorInfo & { locals?: Locals
   let locals: Locals = {};
   let shortStyle = false;
   for (const line of lines) {
+    if (CAPTURED.test(line)) break; // the test's own output follows: nothing of the traceback after it
     if (/^E(\s|$)/.test(line)) {
       eLines.push(line.slice(1));
       continue;
