@@ -3,7 +3,7 @@ import { chown, lchown, readdir, realpath, stat } from 'node:fs/promises';
 import { assertEngineReachable, assertImagePresent, dockerClient } from './engine.js';
 import { NetworkNotAllowedError, SandboxDisposedError, WorkspaceMissingError } from './errors.js';
 import { type ExecContext, runExec, WORKDIR } from './exec.js';
-import { runnerImageName } from './images.js';
+import { runnerImageName } from './recipes.js';
 import { ownerLabels } from './labels.js';
 import { resolvePolicy, type SandboxPolicy } from './policy.js';
 import { sweepContainers } from './sweep.js';

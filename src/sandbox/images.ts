@@ -1,6 +1,5 @@
 import type Docker from 'dockerode';
 import { spawn } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,72 +8,7 @@ import { Readable } from 'node:stream';
 import { pack } from 'tar-stream';
 import { dockerClient, assertEngineReachable, imageExists } from './engine.js';
 import { ImageBuildError } from './errors.js';
-
-/**
- * The runner images. No registry can be pulled from, so the base is a Debian root filesystem made by
- * debootstrap and imported; the runner is one Dockerfile layer on top with every toolchain we support
- * (one polyglot image: see docs/sandbox.md for why). Both are tagged by a hash of their recipe, so a changed
- * recipe builds new images and an unchanged one is never rebuilt.
- */
-export const BASE_RECIPE = {
-  tool: 'debootstrap',
-  variant: 'minbase',
-  suite: 'trixie',
-  cleanup: ['var/lib/apt/lists/*', 'var/cache/apt/*.bin', 'var/cache/apt/archives/*.deb'],
-};
-
-/** Debian packages of the polyglot runner. */
-export const RUNNER_PACKAGES = [
-  'ca-certificates',
-  'make',
-  'procps',
-  'python3',
-  'python-is-python3',
-  'python3-pytest',
-  'python3-pytest-cov',
-  'python3-coverage',
-  'python3-pip',
-  'python3-venv',
-  'nodejs',
-  'npm',
-  'golang-go',
-  'cargo',
-  'rustc',
-];
-
-function shortHash(text: string): string {
-  return createHash('sha256').update(text).digest('hex').slice(0, 12);
-}
-
-export function baseImageName(): string {
-  return `mimo-base:${shortHash(JSON.stringify(BASE_RECIPE))}`;
-}
-
-/** The Dockerfile of the runner: HOME is a tmpfs at run time; toolchains told not to fetch anything unasked. */
-export function runnerDockerfile(base: string = baseImageName()): string {
-  return [
-    `FROM ${base}`,
-    'ENV DEBIAN_FRONTEND=noninteractive LANG=C.UTF-8 LC_ALL=C.UTF-8',
-    'RUN apt-get update \\',
-    ` && apt-get install -y --no-install-recommends ${RUNNER_PACKAGES.join(' ')} \\`,
-    ' && apt-get clean && rm -rf /var/lib/apt/lists/* \\',
-    ' && mkdir -p /workspace /home/sandbox && chmod 1777 /home/sandbox',
-    // Names for the usual workspace owners (a developer's 1000, the fallback 10001), for tools that look the
-    // user up (getpass, whoami). A layer of its own, so the toolchain layer above stays cached.
-    'RUN groupadd -g 10001 sandbox && useradd -u 10001 -g 10001 -d /home/sandbox -M -s /bin/sh sandbox \\',
-    ' && groupadd -g 1000 developer && useradd -u 1000 -g 1000 -d /home/sandbox -M -s /bin/sh developer',
-    'ENV HOME=/home/sandbox GOTOOLCHAIN=local GOFLAGS=-buildvcs=false PIP_BREAK_SYSTEM_PACKAGES=1 \\',
-    '    PIP_DISABLE_PIP_VERSION_CHECK=1 npm_config_update_notifier=false npm_config_fund=false npm_config_audit=false',
-    'WORKDIR /workspace',
-    'CMD ["sleep", "infinity"]',
-    '',
-  ].join('\n');
-}
-
-/** The default polyglot runner image (python3 + pytest + coverage, node + npm, go, cargo). */
-export function runnerImageName(): string {
-  return `mimo-runner:${shortHash(runnerDockerfile())}`;
-}
+import { BASE_RECIPE, baseImageName, runnerContext, runnerImageName } from './recipes.js';
 
 export interface BuildProgress {
   image: string;
@@ -179,7 +113,9 @@ async function buildBase(
 
 async function buildRunner(docker: Docker, name: string, onLine: (l: string) => void): Promise<void> {
   const context = pack();
-  context.entry({ name: 'Dockerfile' }, runnerDockerfile());
+  for (const [path, text] of Object.entries(runnerContext())) {
+    context.entry({ name: path, mode: path.endsWith('.sh') ? 0o755 : 0o644 }, text);
+  }
   context.finalize();
   const chunks: Buffer[] = [];
   for await (const chunk of context) chunks.push(chunk as Buffer);

@@ -8,16 +8,14 @@ export {
   type SandboxPolicy,
   type PolicyConfigInput,
 } from './policy.js';
+export { buildImages, type BuildProgress, type BuildImagesOptions, type BuiltImage } from './images.js';
 export {
-  buildImages,
   runnerImageName,
   baseImageName,
   runnerDockerfile,
+  runnerContext,
   RUNNER_PACKAGES,
-  type BuildProgress,
-  type BuildImagesOptions,
-  type BuiltImage,
-} from './images.js';
+} from './recipes.js';
 export { sweepContainers, type SweepOptions } from './sweep.js';
 export { dockerClient, engineEndpoint, assertEngineReachable, imageExists } from './engine.js';
 export { CappedOutput } from './output.js';

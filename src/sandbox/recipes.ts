@@ -1,0 +1,126 @@
+import { createHash } from 'node:crypto';
+
+/**
+ * The runner images. No registry can be pulled from, so the base is a Debian root filesystem made by
+ * debootstrap and imported; the runner is one Dockerfile layer on top with every toolchain we support
+ * (one polyglot image: see docs/sandbox.md for why). Both are tagged by a hash of their recipe, so a changed
+ * recipe builds new images and an unchanged one is never rebuilt.
+ */
+export const BASE_RECIPE = {
+  tool: 'debootstrap',
+  variant: 'minbase',
+  suite: 'trixie',
+  cleanup: ['var/lib/apt/lists/*', 'var/cache/apt/*.bin', 'var/cache/apt/archives/*.deb'],
+};
+
+/** Debian packages of the polyglot runner. */
+export const RUNNER_PACKAGES = [
+  'ca-certificates',
+  'make',
+  'procps',
+  'python3',
+  'python-is-python3',
+  'python3-pytest',
+  'python3-pytest-cov',
+  'python3-coverage',
+  'python3-pip',
+  'python3-venv',
+  'nodejs',
+  'npm',
+  'golang-go',
+  'cargo',
+  'rustc',
+];
+
+function shortHash(text: string): string {
+  return createHash('sha256').update(text).digest('hex').slice(0, 12);
+}
+
+export function baseImageName(): string {
+  return `mimo-base:${shortHash(JSON.stringify(BASE_RECIPE))}`;
+}
+
+/** The Dockerfile of the runner: HOME is a tmpfs at run time; toolchains told not to fetch anything unasked. */
+export function runnerDockerfile(base: string = baseImageName()): string {
+  return [
+    `FROM ${base}`,
+    'ENV DEBIAN_FRONTEND=noninteractive LANG=C.UTF-8 LC_ALL=C.UTF-8',
+    'RUN apt-get update \\',
+    ` && apt-get install -y --no-install-recommends ${RUNNER_PACKAGES.join(' ')} \\`,
+    ' && apt-get clean && rm -rf /var/lib/apt/lists/* \\',
+    ' && mkdir -p /workspace /home/sandbox && chmod 1777 /home/sandbox',
+    // Names for the usual workspace owners (a developer's 1000, the fallback 10001), for tools that look the
+    // user up (getpass, whoami). A layer of its own, so the toolchain layer above stays cached.
+    'RUN groupadd -g 10001 sandbox && useradd -u 10001 -g 10001 -d /home/sandbox -M -s /bin/sh sandbox \\',
+    ' && groupadd -g 1000 developer && useradd -u 1000 -g 1000 -d /home/sandbox -M -s /bin/sh developer',
+    'ENV HOME=/home/sandbox GOTOOLCHAIN=local GOFLAGS=-buildvcs=false PIP_BREAK_SYSTEM_PACKAGES=1 \\',
+    '    PIP_DISABLE_PIP_VERSION_CHECK=1 npm_config_update_notifier=false npm_config_fund=false npm_config_audit=false',
+    'COPY go-seed /tmp/go-seed',
+    'COPY go-wrapper.sh /usr/local/bin/go',
+    'RUN cd /tmp/go-seed && GOCACHE=/usr/local/lib/mimo/go-build HOME=/tmp/go-seed /usr/bin/go test ./... \\',
+    ' && chmod -R a+rX /usr/local/lib/mimo && rm -rf /tmp/go-seed',
+    'WORKDIR /workspace',
+    'CMD ["sleep", "infinity"]',
+    '',
+  ].join('\n');
+}
+
+/**
+ * Go builds the standard library into its build cache on first use (15-40 s), and HOME, where that cache lives,
+ * is a fresh tmpfs in every sandbox. So the image carries a cache of the packages tests commonly use, prebuilt,
+ * and this `go` wrapper (first on PATH) copies it into an empty GOCACHE before running the real go.
+ */
+const GO_WRAPPER = `#!/bin/sh
+c="\${GOCACHE:-$HOME/.cache/go-build}"
+if [ ! -d "$c" ] && [ -d /usr/local/lib/mimo/go-build ]; then
+  mkdir -p "$c" && cp -R /usr/local/lib/mimo/go-build/. "$c/" 2>/dev/null
+fi
+exec /usr/bin/go "$@"
+`;
+
+const GO_SEED_TEST = `package seed
+
+import (
+\t"bufio"
+\t"bytes"
+\t"context"
+\t"encoding/json"
+\t"errors"
+\t"fmt"
+\t"io"
+\t"math"
+\t"net/http"
+\t"net/http/httptest"
+\t"os"
+\t"path/filepath"
+\t"reflect"
+\t"regexp"
+\t"sort"
+\t"strconv"
+\t"strings"
+\t"sync"
+\t"testing"
+\t"time"
+)
+
+var _ = []any{bufio.NewReader, bytes.NewBuffer, context.Background, json.Marshal, errors.New, fmt.Sprint, io.EOF,
+\tmath.Pi, http.Get, httptest.NewServer, os.Getenv, filepath.Join, reflect.TypeOf, regexp.MustCompile, sort.Ints,
+\tstrconv.Itoa, strings.Split, sync.NewCond, time.Now}
+
+func TestSeed(t *testing.T) {}
+`;
+
+/** The files of the runner's build context (the Dockerfile first). */
+export function runnerContext(base: string = baseImageName()): Record<string, string> {
+  return {
+    Dockerfile: runnerDockerfile(base),
+    'go-wrapper.sh': GO_WRAPPER,
+    'go-seed/go.mod': 'module mimo.local/seed\n\ngo 1.22\n',
+    'go-seed/seed_test.go': GO_SEED_TEST,
+  };
+}
+
+/** The default polyglot runner image (python3 + pytest + coverage, node + npm, go, cargo). */
+export function runnerImageName(): string {
+  return `mimo-runner:${shortHash(JSON.stringify(runnerContext()))}`;
+}
