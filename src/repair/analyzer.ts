@@ -1,4 +1,5 @@
 import { failureSignature, parseTestOutput, renderFeedback } from '../feedback/index.js';
+import { rankSuspicious } from '../localize/index.js';
 import type { Analyzer } from './context.js';
 
 /** The runner a test command names unambiguously (`python -m pytest -q` → pytest), if any. */
@@ -17,7 +18,10 @@ export interface AnalyzerOptions {
   /** Parse as this runner when detection finds none (e.g. a green `pytest -q` prints too little to detect). */
   fallbackRunner?: string;
   tokenBudget?: number;
+  /** Suspect ranking (default: localize/'s from the failures' frames, paths relative to `root`). */
   rank?: Analyzer['rank'];
+  /** The sandbox workdir, stripped from printed paths when ranking (default `/workspace`). */
+  root?: string;
 }
 
 /** The loop's view of feedback/ (parse, render, signature) and, when given, localize/'s ranking. */
@@ -32,6 +36,8 @@ export function defaultAnalyzer(options: AnalyzerOptions = {}): Analyzer {
     },
     render: (report, readSource) => renderFeedback(report, { readSource, tokenBudget: options.tokenBudget }),
     signature: (report) => failureSignature(report),
-    rank: options.rank,
+    rank:
+      options.rank ??
+      ((reports) => rankSuspicious({ reports, root: options.root ?? '/workspace', limit: 8 })),
   };
 }

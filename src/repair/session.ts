@@ -71,9 +71,15 @@ export class Session {
   checkInterrupt(): void {
     if (this.options.signal?.aborted)
       throw new StopRun({ reason: 'aborted', detail: 'stopped on request (/mimo stop)' });
-    // Iterations are gated where a turn starts; here only what a test run or a call consumes.
-    const limit = this.options.budget.exhaustedResource();
-    if (limit) throw new StopRun({ reason: 'budget', detail: this.options.budget.describe(limit), limit });
+    // Iterations are gated where a turn starts, tokens and dollars by withBudget before each model call (a run
+    // with no model spends none); here only the wall time, which test runs spend too.
+    if (this.options.budget.remainingMs() <= 0) {
+      throw new StopRun({
+        reason: 'budget',
+        detail: this.options.budget.describe('wall_time'),
+        limit: 'wall_time',
+      });
+    }
   }
 
   /** Runs the tests (whole suite or a narrowed command) within the remaining wall time. */
