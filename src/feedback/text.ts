@@ -60,3 +60,9 @@ export function capLines(lines: string[], max: number): string[] {
     ...lines.slice(lines.length - tail),
   ];
 }
+
+/** Appends a line to a block that is held while parsing, keeping it bounded (head and tail of `max` lines each side). */
+export function pushCapped(lines: string[], line: string, max = 400): string[] {
+  lines.push(line);
+  return lines.length > max * 2 ? capLines(lines, max) : lines;
+}

@@ -30,11 +30,6 @@ export function fromCoveragePy(json: string, failedTests: Set<string>, root?: st
   return { tests: [...byTest].map(([name, lines]) => ({ name, failed: failedTests.has(name), lines })) };
 }
 
-/** The name coverage.py's `test_function` context gives a JUnit test case: `module[.Class].function`. */
-export function pytestContextName(classname: string, name: string): string {
-  return `${classname}.${name.replace(/\[.*\]$/, '')}`;
-}
-
 export interface V8Script {
   url: string;
   functions: Array<{ ranges: Array<{ startOffset: number; endOffset: number; count: number }> }>;

@@ -12,6 +12,5 @@ export {
   v8CoveredLines,
   changedLinesFromDiff,
   type V8Script,
-  pytestContextName,
 } from './coverage.js';
 export { localizeRepo, coveragePlan, type LocalizeOptions, type CoveragePlan } from './run.js';

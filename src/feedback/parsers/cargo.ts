@@ -2,7 +2,7 @@
 import { ReportBuilder, type LineParser } from '../builder.js';
 import { withExpectedActual } from '../extract.js';
 import { frame } from '../paths.js';
-import { capLines } from '../text.js';
+import { pushCapped } from '../text.js';
 import type { Failure, Frame, TestReport } from '../types.js';
 
 const BLOCK = /^---- (\S+) stdout ----$/;
@@ -39,8 +39,7 @@ export class CargoParser implements LineParser {
     }
     if (/^failures:$/.test(line)) return this.close();
     if (this.block) {
-      this.block.lines.push(line);
-      if (this.block.lines.length > 800) this.block.lines = capLines(this.block.lines, 400);
+      this.block.lines = pushCapped(this.block.lines, line);
       return;
     }
     const test = TEST_LINE.exec(line);

@@ -2,7 +2,7 @@
 import { ReportBuilder, type LineParser } from '../builder.js';
 import { withExpectedActual } from '../extract.js';
 import { frame } from '../paths.js';
-import { capLines } from '../text.js';
+import { pushCapped } from '../text.js';
 import type { Failure, Frame, TestReport } from '../types.js';
 
 const RUN = /^=== (?:RUN|CONT|PAUSE)\s+(\S+)/;
@@ -26,8 +26,7 @@ export class GoParser implements LineParser {
   push(line: string): void {
     if (this.panic) {
       if (!PACKAGE.test(line) && !/^exit status \d+$/.test(line)) {
-        this.panic.lines.push(line);
-        if (this.panic.lines.length > 2000) this.panic.lines = capLines(this.panic.lines, 1000);
+        this.panic.lines = pushCapped(this.panic.lines, line, 1000);
         return;
       }
       this.closePanic();

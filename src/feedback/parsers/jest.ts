@@ -1,7 +1,7 @@
 /** Jest's default reporter (with or without `--verbose`), including suites that failed to run. */
 import { ReportBuilder, type LineParser } from '../builder.js';
 import { parseJsError } from '../extract.js';
-import { capLines } from '../text.js';
+import { pushCapped } from '../text.js';
 import type { TestReport } from '../types.js';
 import { addTestsSummary, normalizeJsKind } from './js-errors.js';
 
@@ -47,8 +47,7 @@ export class JestParser implements LineParser {
       return;
     }
     if (this.block) {
-      this.block.lines.push(line);
-      if (this.block.lines.length > 800) this.block.lines = capLines(this.block.lines, 400);
+      this.block.lines = pushCapped(this.block.lines, line);
     }
   }
 

@@ -2,7 +2,7 @@
 import { ReportBuilder, type LineParser } from '../builder.js';
 import { parseJsError } from '../extract.js';
 import { pathInText } from '../paths.js';
-import { capLines } from '../text.js';
+import { pushCapped } from '../text.js';
 import type { TestReport } from '../types.js';
 import { normalizeJsKind } from './js-errors.js';
 
@@ -49,8 +49,7 @@ export class MochaParser implements LineParser {
       return;
     }
     if (this.block.crash && /^\}$/.test(line)) return this.close();
-    this.block.lines.push(line);
-    if (this.block.lines.length > 800) this.block.lines = capLines(this.block.lines, 400);
+    this.block.lines = pushCapped(this.block.lines, line);
   }
 
   finish(): TestReport {

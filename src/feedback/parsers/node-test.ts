@@ -1,7 +1,7 @@
 /** node:test's spec reporter (the tree, or its `failing tests` recap when present). */
 import { MAX_FAILURES, ReportBuilder, type LineParser } from '../builder.js';
 import { parseJsError, type ErrorInfo } from '../extract.js';
-import { capLines } from '../text.js';
+import { pushCapped } from '../text.js';
 import type { Failure, TestReport } from '../types.js';
 import { normalizeJsKind } from './js-errors.js';
 
@@ -37,8 +37,7 @@ export class NodeTestSpecParser implements LineParser {
         if (this.crashes.length > 50) this.crashes.shift(); // only recent crashes can match a later failure
         this.crash = null;
       } else {
-        this.crash.push(line);
-        if (this.crash.length > 400) this.crash = capLines(this.crash, 200);
+        this.crash = pushCapped(this.crash, line);
         return;
       }
     }
@@ -69,8 +68,7 @@ export class NodeTestSpecParser implements LineParser {
     if (this.entry) {
       const indent = line.length - line.trimStart().length;
       if (!line.trim() || indent > this.entry.indent) {
-        this.entry.lines.push(line);
-        if (this.entry.lines.length > 800) this.entry.lines = capLines(this.entry.lines, 400);
+        this.entry.lines = pushCapped(this.entry.lines, line);
         return;
       }
       this.close();

@@ -2,7 +2,7 @@
 import { MAX_FAILURES, ReportBuilder, type LineParser } from '../builder.js';
 import { parsePythonTraceback, pythonException, withExpectedActual, type ErrorInfo } from '../extract.js';
 import { frame } from '../paths.js';
-import { capLines, dedent } from '../text.js';
+import { dedent, pushCapped } from '../text.js';
 import type { Failure, Frame, Locals, TestReport } from '../types.js';
 
 const SECTION = /^=+ (.+?) =+$/;
@@ -130,9 +130,7 @@ export class PytestParser implements LineParser {
       return;
     }
     if (this.block) {
-      this.block.lines.push(line);
-      if (this.block.lines.length > MAX_BLOCK_LINES * 2)
-        this.block.lines = capLines(this.block.lines, MAX_BLOCK_LINES);
+      this.block.lines = pushCapped(this.block.lines, line, MAX_BLOCK_LINES);
       return;
     }
     // --tb=line: one `path:line: message` per failure, no block header.

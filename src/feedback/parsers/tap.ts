@@ -1,7 +1,7 @@
 /** TAP 13 as node:test writes it (`--test-reporter=tap`): `not ok` lines with their YAML diagnostics. */
 import { ReportBuilder, type LineParser } from '../builder.js';
 import { jsFrame, parseJsError, withExpectedActual, type ErrorInfo } from '../extract.js';
-import { capLines, dedent } from '../text.js';
+import { dedent, pushCapped } from '../text.js';
 import type { Frame, TestReport } from '../types.js';
 import { addNodeTestSummary, entryInfo } from './node-test.js';
 import { normalizeJsKind } from './js-errors.js';
@@ -26,8 +26,7 @@ export class TapParser implements LineParser {
         this.inYaml = false;
         return this.close();
       }
-      this.pending.yaml!.push(line);
-      if (this.pending.yaml!.length > 800) this.pending.yaml = capLines(this.pending.yaml!, 400);
+      this.pending.yaml = pushCapped(this.pending.yaml!, line);
       return;
     }
     if (this.pending && /^\s*---\s*$/.test(line)) {

@@ -1,7 +1,7 @@
 /** Python's unittest text runner (default and `-v`), including loader import errors. */
 import { ReportBuilder, type LineParser } from '../builder.js';
 import { parsePythonTraceback } from '../extract.js';
-import { capLines } from '../text.js';
+import { pushCapped } from '../text.js';
 import type { TestReport } from '../types.js';
 
 const RULE = /^(=|-){50,}$/;
@@ -45,8 +45,7 @@ export class UnittestParser implements LineParser {
       return;
     }
     if (this.block) {
-      this.block.lines.push(line);
-      if (this.block.lines.length > 800) this.block.lines = capLines(this.block.lines, 400);
+      this.block.lines = pushCapped(this.block.lines, line);
     }
   }
 

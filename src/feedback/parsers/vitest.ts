@@ -1,7 +1,7 @@
 /** Vitest's default and verbose reporters: `FAIL  file > suite > test` blocks and the `Tests` summary. */
 import { ReportBuilder, type LineParser } from '../builder.js';
 import { parseJsError } from '../extract.js';
-import { capLines } from '../text.js';
+import { pushCapped } from '../text.js';
 import type { TestReport } from '../types.js';
 import { addTestsSummary, normalizeJsKind } from './js-errors.js';
 
@@ -34,8 +34,7 @@ export class VitestParser implements LineParser {
     }
     if (/^\s*Test Files\s/.test(line)) return this.close();
     if (this.block) {
-      this.block.lines.push(line);
-      if (this.block.lines.length > 800) this.block.lines = capLines(this.block.lines, 400);
+      this.block.lines = pushCapped(this.block.lines, line);
     }
   }
 
