@@ -30,6 +30,21 @@ const KEEPALIVE_UID = 65534;
 /** The network a setup phase is connected to. */
 const SETUP_NETWORK = 'bridge';
 
+const cpusOfEngine = new WeakMap<Docker, Promise<number>>();
+
+/** CPUs of the engine's machine (the engine refuses a CPU limit above it); asked once per client. */
+function engineCpus(docker: Docker): Promise<number> {
+  let cpus = cpusOfEngine.get(docker);
+  if (!cpus) {
+    cpus = docker.info().then(
+      (info: { NCPU?: number }) => info.NCPU ?? Number.POSITIVE_INFINITY,
+      () => Number.POSITIVE_INFINITY,
+    );
+    cpusOfEngine.set(docker, cpus);
+  }
+  return cpus;
+}
+
 async function workspaceDir(path: string): Promise<string> {
   try {
     const dir = await realpath(path);
@@ -65,6 +80,7 @@ async function sandboxUser(dir: string, policy: SandboxPolicy): Promise<{ uid: n
 }
 
 function containerSpec(
+  engineCpus: number,
   image: string,
   dir: string,
   user: { uid: number; gid: number },
@@ -90,6 +106,7 @@ function containerSpec(
       ReadonlyRootfs: true,
       Tmpfs: {
         '/tmp': `rw,exec,nosuid,nodev,size=${policy.tmpBytes},mode=1777`,
+        '/var/tmp': `rw,exec,nosuid,nodev,size=${policy.tmpBytes},mode=1777`,
         [HOME]: `rw,exec,nosuid,nodev,size=${policy.homeBytes},uid=${user.uid},gid=${user.gid},mode=700`,
       },
       CapDrop: ['ALL'],
@@ -97,7 +114,7 @@ function containerSpec(
       Privileged: false,
       Memory: policy.memoryBytes,
       MemorySwap: policy.memoryBytes,
-      NanoCpus: Math.round(policy.cpus * 1e9),
+      NanoCpus: Math.round(Math.min(policy.cpus, engineCpus) * 1e9),
       PidsLimit: policy.pidsLimit,
       Ulimits: [{ Name: 'nofile', Soft: policy.nofile, Hard: policy.nofile }],
       NetworkMode: 'none',
@@ -199,7 +216,9 @@ export async function openDockerSandbox(options: DockerSandboxOptions): Promise<
   if (options.sweep !== false) await sweepContainers({ docker });
   const user = await sandboxUser(dir, policy);
   const labels = { ...options.labels, ...ownerLabels() };
-  const container = await docker.createContainer(containerSpec(image, dir, user, policy, labels));
+  const container = await docker.createContainer(
+    containerSpec(await engineCpus(docker), image, dir, user, policy, labels),
+  );
   try {
     await container.start();
   } catch (error) {

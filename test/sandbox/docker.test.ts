@@ -68,10 +68,10 @@ describe('docker sandbox: isolation', () => {
     expect((await sandbox.exec('ls /sys/class/net')).stdout.trim()).toBe('lo');
   });
 
-  it('fails writes outside the workspace, /tmp and HOME', async () => {
+  it('fails writes outside the workspace, /tmp, /var/tmp and HOME', async () => {
     const result = await sandbox.exec(
       'for f in /x /etc/x /usr/bin/x /var/x /root/x; do touch $f 2>/dev/null && echo "wrote $f"; done; ' +
-        'echo in-workspace > /workspace/written.txt && touch /tmp/t "$HOME/h" && echo ok',
+        'echo in-workspace > /workspace/written.txt && touch /tmp/t /var/tmp/t "$HOME/h" && echo ok',
     );
     expect(result.stdout.trim()).toBe('ok');
     expect(readFileSync(join(workspace, 'written.txt'), 'utf8')).toBe('in-workspace\n');

@@ -46,6 +46,19 @@ describe('opening a sandbox on bad input', () => {
   });
 });
 
+describe('limits the engine cannot give', () => {
+  it('clamps a CPU limit above the engine machine to its CPUs', async () => {
+    const sandbox = await openDockerSandbox({ workspace: tempWorkspace(), policy: { cpus: 4096 } });
+    try {
+      const id = (await sandbox.exec('cat /etc/hostname')).stdout.trim();
+      const { NCPU } = await docker.info();
+      expect((await docker.getContainer(id).inspect()).HostConfig.NanoCpus).toBe(NCPU * 1e9);
+    } finally {
+      await sandbox.dispose();
+    }
+  });
+});
+
 describe('cleanup', () => {
   it('removes the container when the job throws', async () => {
     let id = '';
