@@ -163,11 +163,10 @@ export async function runExec(
     restarted = await killTree(ctx, ended);
     (stream as unknown as { destroy?: () => void }).destroy?.();
   }
-  if (stop === 'abort') throw options.signal?.reason ?? new Error('aborted');
-
   // The exit code comes from the engine, never from the trailer: output is the command's to forge.
-  const trailer = stop ? null : stderr.takeTrailer(TRAILER);
-  const exitCode = restarted ? 137 : ((await finishedExitCode(exec)) ?? 137);
+  const taken = stderr.takeTrailer(TRAILER); // always off the output, but only trusted when the command ended
+  const trailer = stop ? null : taken;
+  const exitCode = restarted || stop ? 137 : ((await finishedExitCode(exec)) ?? 137);
   let oomKilled = false;
   let count: number | null = trailer?.[2] ? Number(trailer[2]) : null;
   if (restarted) {
@@ -179,6 +178,8 @@ export async function runExec(
       ctx.oomCount = count;
     }
   }
+  // (Only now: the OOM counter is brought up to date first, so the next command is not blamed for this one.)
+  if (stop === 'abort') throw options.signal?.reason ?? new Error('aborted');
   return {
     exitCode,
     stdout: stdout.text(),
