@@ -74,7 +74,7 @@ try {
     budget,
     analyzer: defaultAnalyzer({ fallbackRunner: 'pytest' }),
     fixers: [],
-    noProgressLimit: TURNS + 1,
+    noProgressLimit: TURNS + 2,
     reporter: { event: (e) => marks.push({ at: performance.now(), ...e }) },
   });
   const total = performance.now() - started;

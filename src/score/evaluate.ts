@@ -79,7 +79,35 @@ async function complexity(
   return { delta: known ? delta : undefined, functions };
 }
 
-/** Findings of eslint (JS/TS, when the repository has it) or pyflakes/ruff (Python) on the changed lines. */
+interface Linters {
+  eslint: boolean;
+  ruff: boolean;
+  pyflakes: boolean;
+}
+
+const linterProbes = new WeakMap<Sandbox, Promise<Linters>>();
+
+/** Which linters the sandbox has, probed once per sandbox (one exec saved on every later turn). */
+function linters(sandbox: Sandbox, signal?: AbortSignal): Promise<Linters> {
+  let probe = linterProbes.get(sandbox);
+  if (!probe) {
+    probe = sandbox
+      .exec(
+        '[ -x node_modules/.bin/eslint ] && echo eslint; command -v ruff >/dev/null 2>&1 && echo ruff; ' +
+          "python3 -c 'import pyflakes' >/dev/null 2>&1 && echo pyflakes; true",
+        { timeoutMs: 20_000, signal },
+      )
+      .then((r) => ({
+        eslint: /^eslint$/m.test(r.stdout),
+        ruff: /^ruff$/m.test(r.stdout),
+        pyflakes: /^pyflakes$/m.test(r.stdout),
+      }));
+    linterProbes.set(sandbox, probe);
+  }
+  return probe;
+}
+
+/** Findings of eslint (JS/TS, when the repository has it) or ruff/pyflakes (Python) on the changed lines. */
 async function lintFindings(input: ScoreInput): Promise<number | undefined> {
   if (!input.sandbox) return undefined;
   const changed = new Map(
@@ -88,6 +116,7 @@ async function lintFindings(input: ScoreInput): Promise<number | undefined> {
       .map((e) => [e.path, new Set(changedLineNumbers(e.before, e.after))]),
   );
   if (changed.size === 0) return undefined;
+  const available = await linters(input.sandbox, input.signal);
   const js = [...changed.keys()]
     .filter((p) => JS_TS.test(p))
     .map(shellQuote)
@@ -96,24 +125,17 @@ async function lintFindings(input: ScoreInput): Promise<number | undefined> {
     .filter((p) => PY.test(p))
     .map(shellQuote)
     .join(' ');
-  const script = [
-    js
-      ? `if [ -x node_modules/.bin/eslint ]; then node_modules/.bin/eslint -f unix ${js}; else echo MIMO_NO_LINTER; fi`
-      : '',
-    py
-      ? `if command -v ruff >/dev/null 2>&1; then ruff check --output-format=concise ${py}; ` +
-        `elif python3 -c 'import pyflakes' 2>/dev/null; then python3 -m pyflakes ${py}; else echo MIMO_NO_LINTER; fi`
-      : '',
-  ]
-    .filter(Boolean)
-    .join('; ');
-  const result = await input.sandbox.exec(script, { timeoutMs: 30_000, signal: input.signal });
+  const commands: string[] = [];
+  if (js && available.eslint) commands.push(`node_modules/.bin/eslint -f unix ${js}`);
+  if (py && available.ruff) commands.push(`ruff check --output-format=concise ${py}`);
+  else if (py && available.pyflakes) commands.push(`python3 -m pyflakes ${py}`);
+  if (commands.length === 0) return undefined;
+  const result = await input.sandbox.exec(commands.join('; '), { timeoutMs: 30_000, signal: input.signal });
   const text = `${result.stdout}\n${result.stderr}`;
   let findings = 0;
   for (const m of text.matchAll(/^(?:\.\/)?([^\s:][^:\n]*):(\d+):(?:\d+:)?\s/gm)) {
     if (changed.get(m[1]!)?.has(Number(m[2]))) findings++;
   }
-  if (findings === 0 && text.includes('MIMO_NO_LINTER') && changed.size === 1) return undefined;
   return findings;
 }
 
