@@ -59,6 +59,32 @@ describe('mimo exec', () => {
     expect(JSON.parse(stdout)).toMatchObject({ exitCode: 4, stdout: 'arg0\n' });
   });
 
+  it('passes only the --env variables, never the host environment', async () => {
+    const { code, stdout } = await mimo(
+      ['exec', '--repo', tempWorkspace(), '--env', 'GIVEN=yes', '--env', 'EMPTY=', '--', 'env'],
+      { GITHUB_TOKEN: 'ghs_hostSecretNeverInside' },
+    );
+    expect(code).toBe(0);
+    const env = JSON.parse(stdout).stdout as string;
+    expect(env).toMatch(/^GIVEN=yes$/m);
+    expect(env).toMatch(/^EMPTY=$/m);
+    expect(env).not.toContain('ghs_hostSecretNeverInside');
+  });
+
+  it('exits 2 on a malformed --env', async () => {
+    const { code, stderr } = await mimo([
+      'exec',
+      '--repo',
+      tempWorkspace(),
+      '--env',
+      'NOEQUALS',
+      '--',
+      'true',
+    ]);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/--env NOEQUALS: expected NAME=VALUE/);
+  });
+
   it('kills the command at --timeout', async () => {
     const { code, stdout } = await mimo([
       'exec',

@@ -15,6 +15,23 @@ interface ExecFlags {
   network?: boolean;
   timeout?: string;
   image?: string;
+  env: string[];
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+/** `--env NAME=VALUE` flags as an environment; the host's own environment never enters the sandbox. */
+function envOf(pairs: string[]): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const pair of pairs) {
+    const eq = pair.indexOf('=');
+    const name = eq > 0 ? pair.slice(0, eq) : '';
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new UsageError(`--env ${pair}: expected NAME=VALUE`);
+    env[name] = pair.slice(eq + 1);
+  }
+  return env;
 }
 
 function timeoutMs(value: string | undefined): number | undefined {
@@ -26,7 +43,7 @@ function timeoutMs(value: string | undefined): number | undefined {
 }
 
 /**
- * `mimo exec --repo DIR [--network] [--timeout SECONDS] [--image NAME] -- CMD…`: runs one command in the sandbox
+ * `mimo exec --repo DIR [--network] [--timeout SECONDS] [--image NAME] [--env NAME=VALUE]… -- CMD…`: runs one command in the sandbox
  * the agent uses (same policy, from the repo's .github/mimo.yml) and prints its ExecResult as one JSON object.
  * One operand is a shell command line (`sh -c`); several are an argv.
  */
@@ -38,6 +55,12 @@ export function register(program: Command): void {
     .option('--network', 'connect the container to a network for this command (default: no network)')
     .option('--timeout <seconds>', 'wall-clock limit; the whole process tree is killed when it expires')
     .option('--image <name>', 'image the engine has (default: .github/mimo.yml `image:` or the mimo runner)')
+    .option(
+      '--env <NAME=VALUE>',
+      'environment variable for the command (repeatable; nothing else is passed)',
+      collect,
+      [],
+    )
     .argument('<command...>', 'command line (one operand, run by sh -c) or argv (several operands)')
     .action(async (command: string[], flags: ExecFlags) => {
       const repo = resolve(flags.repo);
@@ -45,6 +68,7 @@ export function register(program: Command): void {
         throw new UsageError(`--repo ${flags.repo}: no such directory`);
       }
       const timeout = timeoutMs(flags.timeout);
+      const env = envOf(flags.env);
       let config;
       try {
         config = await loadConfig(repo);
@@ -67,6 +91,7 @@ export function register(program: Command): void {
         if (flags.network) await sandbox.setNetwork(true);
         const result = await sandbox.exec(command.length === 1 ? command[0]! : command, {
           timeoutMs: timeout,
+          env,
         });
         process.stdout.write(`${JSON.stringify(result)}\n`);
         process.exitCode = result.exitCode === 0 && !result.timedOut ? EXIT_OK : EXIT_FAILED;
