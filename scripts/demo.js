@@ -31,7 +31,7 @@ for (const file of result.files ?? []) {
   const diff = spawnSync('git', ['diff', '--no-index', '--', join(example, file), join(copy, file)], {
     encoding: 'utf8',
   });
-  process.stdout.write(diff.stdout.replaceAll(example, 'a').replaceAll(copy, 'b'));
+  process.stdout.write(diff.stdout.replaceAll(example, '').replaceAll(copy, ''));
 }
 process.stdout.write(`\nresult: ${JSON.stringify(result.stop)}\niteration log: ${result.log}\n`);
 process.stdout.write(`${readFileSync(result.log, 'utf8').trim().split('\n').length} events in the log\n`);

@@ -55,11 +55,14 @@ export function renderIterationTable(events: IterationEvent[]): string {
 /** Mermaid chart of the failing-test count at each test run. */
 export function renderFailingChart(events: IterationEvent[]): string {
   const runs = events.filter((e) => TEST_PHASES.has(e.phase) && e.failures);
-  const labels = runs.map((e, i) =>
-    e.phase === 'tests'
-      ? `"${e.iteration}"`
-      : `"${rowLabel(e)}${runs.filter((r, k) => k < i && rowLabel(r) === rowLabel(e)).length || ''}"`,
-  );
+  const counts = new Map<string, number>();
+  const labels = runs.map((e) => {
+    if (e.phase === 'tests' || e.phase === 'reproduce') return `"${e.iteration}"`;
+    if (e.phase === 'baseline') return '"baseline"';
+    const n = (counts.get(e.phase) ?? 0) + 1;
+    counts.set(e.phase, n);
+    return `"${e.phase} ${n}"`;
+  });
   const values = runs.map((e) => e.failures!.failed);
   const max = Math.max(1, ...values);
   return [

@@ -59,7 +59,7 @@ describe('iteration log and its renderers', () => {
         '```mermaid',
         'xychart-beta',
         '  title "Failing tests per iteration"',
-        '  x-axis ["baseline", "2", "proof", "proof1", "proof2", "proof3"]',
+        '  x-axis ["baseline", "2", "proof 1", "proof 2", "proof 3", "proof 4"]',
         '  y-axis "failing tests" 0 --> 1',
         '  bar [1, 0, 0, 0, 0, 0]',
         '```',
