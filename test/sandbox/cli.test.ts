@@ -1,6 +1,8 @@
 import { jest } from '@jest/globals';
 import { spawn } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { baseImageName } from '../../src/sandbox/index.js';
 import { tempWorkspace } from './helpers.js';
 
 jest.setTimeout(60_000);
@@ -109,6 +111,34 @@ describe('mimo exec', () => {
       'ls /sys/class/net',
     ]);
     expect(JSON.parse(stdout).stdout.trim().split('\n').length).toBeGreaterThan(1);
+  });
+
+  it("applies the repository's .github/mimo.yml limits", async () => {
+    const repo = tempWorkspace();
+    mkdirSync(join(repo, '.github'));
+    writeFileSync(join(repo, '.github', 'mimo.yml'), 'sandbox:\n  memoryMb: 512\n  pids: 64\n');
+    const { stdout } = await mimo([
+      'exec',
+      '--repo',
+      repo,
+      '--',
+      'cat /sys/fs/cgroup/pids/pids.max /sys/fs/cgroup/memory/memory.limit_in_bytes 2>/dev/null || cat /sys/fs/cgroup/pids.max /sys/fs/cgroup/memory.max',
+    ]);
+    expect(JSON.parse(stdout).stdout).toBe(`64\n${512 * 1024 * 1024}\n`);
+  });
+
+  it('runs in any image the engine has', async () => {
+    const { code, stdout } = await mimo([
+      'exec',
+      '--repo',
+      tempWorkspace(),
+      '--image',
+      baseImageName(),
+      '--',
+      'cat /etc/os-release',
+    ]);
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout).stdout).toMatch(/VERSION_CODENAME=trixie/);
   });
 
   it('exits 2 when the workspace does not exist', async () => {
