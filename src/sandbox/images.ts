@@ -10,6 +10,12 @@ import { dockerClient, assertEngineReachable, imageExists } from './engine.js';
 import { ImageBuildError } from './errors.js';
 import { BASE_RECIPE, baseImageName, runnerContext, runnerImageName } from './recipes.js';
 
+/*
+ * Builds the runner images of recipes.ts: `debootstrap` into a temporary directory, streamed as a tar into
+ * `docker import` for the base, then `docker build` of the runner's context on top. Progress is reported
+ * line by line; failures carry the last lines of output.
+ */
+
 export interface BuildProgress {
   image: string;
   message: string;
