@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { baseImageName } from '../../src/sandbox/index.js';
-import { tempWorkspace } from './helpers.js';
+import { removeWorkspaces, tempWorkspace } from './helpers.js';
 
 jest.setTimeout(60_000);
 // The compiled CLI (built by the jest global setup): what bin/mimo.js runs, without its rebuild check per call.
@@ -182,3 +182,5 @@ describe('mimo images list', () => {
     ]);
   });
 });
+
+afterAll(() => removeWorkspaces());

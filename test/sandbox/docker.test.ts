@@ -9,7 +9,7 @@ import {
   SandboxDisposedError,
   type Sandbox,
 } from '../../src/sandbox/index.js';
-import { containersOfThisProcess, tempWorkspace } from './helpers.js';
+import { containersOfThisProcess, removeWorkspaces, tempWorkspace } from './helpers.js';
 
 // Hostile workloads against the real engine, in the real runner image (`mimo images build`).
 // One container serves every test that leaves it usable; tests that may restart it get their own.
@@ -267,3 +267,5 @@ describe('docker sandbox: after the suite', () => {
     expect(await containersOfThisProcess()).toEqual([]);
   });
 });
+
+afterAll(() => removeWorkspaces());

@@ -1,11 +1,20 @@
 import Docker from 'dockerode';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-/** A fresh, empty host directory to mount as a workspace. */
+const created: string[] = [];
+
+/** A fresh, empty host directory to mount as a workspace (removed by `removeWorkspaces`). */
 export function tempWorkspace(prefix = 'mimo-sandbox-test-'): string {
-  return mkdtempSync(join(tmpdir(), prefix));
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  created.push(dir);
+  return dir;
+}
+
+/** Removes the workspaces this test file created. */
+export function removeWorkspaces(): void {
+  for (const dir of created.splice(0)) rmSync(dir, { recursive: true, force: true });
 }
 
 /** Sandbox containers this test process created and that still exist (by label). */

@@ -10,7 +10,7 @@ import {
   runnerImageName,
   type Sandbox,
 } from '../../src/sandbox/index.js';
-import { tempWorkspace } from './helpers.js';
+import { removeWorkspaces, tempWorkspace } from './helpers.js';
 
 jest.setTimeout(180_000);
 
@@ -122,3 +122,5 @@ describe('runner image in the locked-down sandbox (no network, read-only root)',
     expect((await sandbox.exec('make --version')).exitCode).toBe(0);
   });
 });
+
+afterAll(() => removeWorkspaces());

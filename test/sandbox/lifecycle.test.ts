@@ -13,7 +13,7 @@ import {
   withDockerSandbox,
   WorkspaceMissingError,
 } from '../../src/sandbox/index.js';
-import { containersOfThisProcess, tempWorkspace } from './helpers.js';
+import { containersOfThisProcess, removeWorkspaces, tempWorkspace } from './helpers.js';
 
 jest.setTimeout(60_000);
 const docker = new Docker();
@@ -145,3 +145,5 @@ describe('cleanup', () => {
     expect(await containersOfThisProcess()).toEqual([]);
   });
 });
+
+afterAll(() => removeWorkspaces());
