@@ -34,8 +34,8 @@ export const lintFixer: Fixer = {
   async propose(context) {
     const proposals: FixProposal[] = [];
     const ws = context.workspace;
-    const hasEslint = await ws.exists('node_modules/.bin/eslint');
-    const hasPrettier = await ws.exists('node_modules/.bin/prettier');
+    const hasEslint = await ws.exists('node_modules/.bin/eslint').catch(() => false);
+    const hasPrettier = await ws.exists('node_modules/.bin/prettier').catch(() => false);
     const eslintFailures =
       context.report.runner === 'eslint' ||
       context.report.failures.some((f) => LINT_KIND.test(f.kind) && f.kind !== 'prettier');
