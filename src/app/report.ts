@@ -54,6 +54,15 @@ export function pullRequestBody(
     : `${head}\n\nThe full iteration log is too long for this description: it is in the "mimo fix" check run's details.\n`;
 }
 
+/** The tests still failing at the last run, as a short list (the table only counts them). */
+function stillFailing(events: IterationEvent[]): string {
+  const tests = [...events].reverse().find((e) => e.failures)?.failures?.tests ?? [];
+  if (tests.length === 0) return '';
+  const shown = tests.slice(0, 20).map((t) => `- \`${t}\``);
+  if (tests.length > shown.length) shown.push(`- … and ${tests.length - shown.length} more`);
+  return `\n\n**Failing at the last run:**\n${shown.join('\n')}`;
+}
+
 /** The check run's text while running and at the end: the table (and the log when it fits). */
 export function checkRunOutput(
   events: IterationEvent[],
@@ -67,7 +76,7 @@ export function checkRunOutput(
       : `Iteration ${events.at(-1)?.iteration ?? 0}${lastRun?.failures ? `: ${lastRun.failures.failed} failing` : ''}`;
   return {
     title,
-    summary: `${renderSummary(events)}\n\n${renderIterationTable(events)}`,
+    summary: `${renderSummary(events)}${stillFailing(events)}\n\n${renderIterationTable(events)}`,
     text: `${renderFailingChart(events)}\n\n\`\`\`json\n${jsonl(events)}\n\`\`\``,
   };
 }
@@ -83,7 +92,7 @@ export function failureComment(
     MARKER,
     `I could not repair ${target(request)}.`,
     '',
-    renderSummary(events),
+    renderSummary(events) + stillFailing(events),
     '',
     renderIterationTable(events),
     extra ? `\n${extra}` : '',

@@ -1,5 +1,11 @@
 import { ConfigError } from '../config/index.js';
-import { comment, RepairCheckRun, type CheckConclusion, type Octokit } from '../github/index.js';
+import {
+  comment,
+  concludeAbandonedCheckRuns,
+  RepairCheckRun,
+  type CheckConclusion,
+  type Octokit,
+} from '../github/index.js';
 import type { JobHandler } from '../jobs/index.js';
 import type { StopReason } from '../repair/index.js';
 import { configErrorComment, loadRepoConfig } from './deps.js';
@@ -50,6 +56,7 @@ export function createJobHandler(deps: JobHandlerDeps): JobHandler<RepairRequest
     const headSha =
       request.pr?.headSha ??
       (await octokit.rest.repos.getBranch({ ...repo, branch: request.repo.defaultBranch })).data.commit.sha;
+    if (job.attempts > 1) await concludeAbandonedCheckRuns(octokit, repo, headSha);
     const check = await RepairCheckRun.create(octokit, repo, headSha);
     const reporter = new CheckRunReporter(check, (error) =>
       deps.log.warn({ err: error }, 'check run update failed'),

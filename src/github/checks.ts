@@ -68,3 +68,36 @@ export class RepairCheckRun {
     });
   }
 }
+
+/**
+ * Concludes "mimo fix" check runs of `headSha` left in progress by an attempt that died with its process, so a
+ * resumed job does not leave a forever-spinning check beside its own.
+ */
+export async function concludeAbandonedCheckRuns(
+  octokit: Octokit,
+  repo: RepoId,
+  headSha: string,
+): Promise<number> {
+  const { data } = await octokit.rest.checks.listForRef({
+    ...repo,
+    ref: headSha,
+    check_name: CHECK_NAME,
+    per_page: 100,
+  });
+  const abandoned = data.check_runs.filter((run) => run.status !== 'completed');
+  for (const run of abandoned) {
+    await octokit.rest.checks.update({
+      ...repo,
+      check_run_id: run.id,
+      status: 'completed',
+      conclusion: 'neutral',
+      completed_at: new Date().toISOString(),
+      output: {
+        title: 'Interrupted',
+        summary:
+          'mimo-code restarted while this repair was running; the repair was resumed in a new check run.',
+      },
+    });
+  }
+  return abandoned.length;
+}

@@ -22,13 +22,27 @@ export async function openFixPullRequest(
   return { number: data.number, url: data.html_url };
 }
 
-export async function comment(octokit: Octokit, repo: RepoId, issueNumber: number, body: string): Promise<string> {
-  const { data } = await octokit.rest.issues.createComment({ ...repo, issue_number: issueNumber, body: fitGithubText(body) });
+export async function comment(
+  octokit: Octokit,
+  repo: RepoId,
+  issueNumber: number,
+  body: string,
+): Promise<string> {
+  const { data } = await octokit.rest.issues.createComment({
+    ...repo,
+    issue_number: issueNumber,
+    body: fitGithubText(body),
+  });
   return data.html_url;
 }
 
 /** A file of the repository at a ref, or null when it does not exist. */
-export async function fileAt(octokit: Octokit, repo: RepoId, path: string, ref: string): Promise<string | null> {
+export async function fileAt(
+  octokit: Octokit,
+  repo: RepoId,
+  path: string,
+  ref: string,
+): Promise<string | null> {
   try {
     const { data } = await octokit.rest.repos.getContent({ ...repo, path, ref });
     if (Array.isArray(data) || data.type !== 'file' || !('content' in data)) return null;

@@ -24,18 +24,10 @@ export async function startAppProcess(
   const child = spawn(process.execPath, [join(root, 'scripts/start.js')], {
     cwd: dataDir,
     env: {
-      PATH: process.env.PATH ?? '',
-      HOME: dataDir,
+      ...doubleEnv(double, dataDir),
       PORT: '0',
       HOST: '127.0.0.1',
-      APP_ID: '1',
-      PRIVATE_KEY: double.appPrivateKey,
-      WEBHOOK_SECRET: double.webhookSecret,
-      GHE_HOST: double.host,
-      GHE_PROTOCOL: 'http',
       MIMO_DB: join(dataDir, 'mimo.sqlite'),
-      MIMO_WORK_DIR: join(dataDir, 'work'),
-      LOG_LEVEL: 'info',
       LOG_FORMAT: 'json',
       ...env,
     },
@@ -78,4 +70,44 @@ export async function eventually<T>(
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 200));
   }
+}
+
+/** The environment that points a process of ours at the double (the app and `mimo worker` share it). */
+export function doubleEnv(double: GitHubDouble, dataDir: string): Record<string, string> {
+  return {
+    PATH: process.env.PATH ?? '',
+    HOME: dataDir,
+    APP_ID: '1',
+    PRIVATE_KEY: double.appPrivateKey,
+    WEBHOOK_SECRET: double.webhookSecret,
+    GHE_HOST: double.host,
+    GHE_PROTOCOL: 'http',
+    MIMO_WORK_DIR: join(dataDir, 'work'),
+    LOG_LEVEL: 'info',
+  };
+}
+
+/** `mimo worker` as an operator runs it on another machine. */
+export function startWorkerProcess(
+  double: GitHubDouble,
+  env: Record<string, string>,
+): { child: ChildProcess; output(): string; stop(): Promise<void> } {
+  const dataDir = mkdtempSync(join(tmpdir(), 'mimo-worker-'));
+  const child = spawn(process.execPath, [join(root, 'bin/mimo.js'), 'worker', '--concurrency', '1'], {
+    cwd: dataDir,
+    env: { ...doubleEnv(double, dataDir), ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let text = '';
+  child.stdout!.on('data', (c: Buffer) => (text += c.toString()));
+  child.stderr!.on('data', (c: Buffer) => (text += c.toString()));
+  return {
+    child,
+    output: () => text,
+    async stop() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill('SIGTERM');
+      await once(child, 'exit');
+    },
+  };
 }

@@ -21,6 +21,9 @@ function sandboxContainers(pid: number): string {
   ).trim();
 }
 
+/** A journey runs real containers and git: minutes on a loaded 2-core machine, never forever. */
+const JOURNEY_TIMEOUT = 600_000;
+
 describe('more journeys against the GitHub double', () => {
   let double: GitHubDouble;
   let app: AppProcess | undefined;
@@ -34,129 +37,139 @@ describe('more journeys against the GitHub double', () => {
   });
   afterAll(async () => {
     await double?.close();
-  });
+  }, JOURNEY_TIMEOUT);
 
-  it('3. an issue labelled for the app becomes a PR with a reproduction test and the fix (scripted run)', async () => {
-    const script = join(mkdtempSync(join(tmpdir(), 'mimo-script-')), 'turns.jsonl');
-    writeFileSync(
-      script,
-      [
-        {
-          text: 'Reproducing the issue first.',
-          toolCalls: [
-            {
-              name: 'create_file',
-              arguments: {
-                path: 'tests/test_issue_empty.py',
-                content:
-                  'from stats import mean\n\n\ndef test_mean_of_empty_list_is_zero():\n    assert mean([]) == 0\n',
+  it(
+    '3. an issue labelled for the app becomes a PR with a reproduction test and the fix (scripted run)',
+    async () => {
+      const script = join(mkdtempSync(join(tmpdir(), 'mimo-script-')), 'turns.jsonl');
+      writeFileSync(
+        script,
+        [
+          {
+            text: 'Reproducing the issue first.',
+            toolCalls: [
+              {
+                name: 'create_file',
+                arguments: {
+                  path: 'tests/test_issue_empty.py',
+                  content:
+                    'from stats import mean\n\n\ndef test_mean_of_empty_list_is_zero():\n    assert mean([]) == 0\n',
+                },
               },
-            },
-          ],
-        },
-        {
-          toolCalls: [
-            {
-              name: 'edit',
-              arguments: {
-                path: 'stats.py',
-                edits: [
-                  {
-                    search: '    return sum(values) / len(values)',
-                    replace: '    if not values:\n        return 0\n    return sum(values) / len(values)',
-                  },
-                ],
+            ],
+          },
+          {
+            toolCalls: [
+              {
+                name: 'edit',
+                arguments: {
+                  path: 'stats.py',
+                  edits: [
+                    {
+                      search: '    return sum(values) / len(values)',
+                      replace: '    if not values:\n        return 0\n    return sum(values) / len(values)',
+                    },
+                  ],
+                },
               },
-            },
-          ],
-        },
-        {
-          toolCalls: [
-            {
-              name: 'finish',
-              arguments: {
-                status: 'fixed',
-                summary: 'mean([]) returns 0',
-                rootCause: 'mean() divided by len([]) == 0',
+            ],
+          },
+          {
+            toolCalls: [
+              {
+                name: 'finish',
+                arguments: {
+                  status: 'fixed',
+                  summary: 'mean([]) returns 0',
+                  rootCause: 'mean() divided by len([]) == 0',
+                },
               },
-            },
-          ],
-        },
-      ]
-        .map((t) => JSON.stringify(t))
-        .join('\n'),
-    );
-    app = await startAppProcess(double, { MIMO_MODEL: `scripted:${script}` });
-    const repo = double.state.createRepo('octo/issues', {
-      'stats.py': MEAN,
-      'tests/test_stats.py': MEAN_TESTS,
-    });
-    repo.permissions.set('maintainer', 'admin');
-    const issue = {
-      number: repo.nextNumber++,
-      title: 'mean() of an empty list crashes',
-      body: 'mean([]) raises ZeroDivisionError; it should return 0.',
-    };
-    repo.issues.push({ ...issue, user: 'reporter' });
-    const delivery = await double.deliver(
-      app.webhookUrl,
-      'issues',
-      labeledIssuePayload(double, repo, issue, 'mimo', 'maintainer'),
-    );
-    expect(delivery.status).toBe(200);
+            ],
+          },
+        ]
+          .map((t) => JSON.stringify(t))
+          .join('\n'),
+      );
+      app = await startAppProcess(double, { MIMO_MODEL: `scripted:${script}` });
+      const repo = double.state.createRepo('octo/issues', {
+        'stats.py': MEAN,
+        'tests/test_stats.py': MEAN_TESTS,
+      });
+      repo.permissions.set('maintainer', 'admin');
+      const issue = {
+        number: repo.nextNumber++,
+        title: 'mean() of an empty list crashes',
+        body: 'mean([]) raises ZeroDivisionError; it should return 0.',
+      };
+      repo.issues.push({ ...issue, user: 'reporter' });
+      const delivery = await double.deliver(
+        app.webhookUrl,
+        'issues',
+        labeledIssuePayload(double, repo, issue, 'mimo', 'maintainer'),
+      );
+      expect(delivery.status).toBe(200);
 
-    const check = await eventually('the check run to conclude', () =>
-      repo.checkRuns.find((c) => c.status === 'completed'),
-    );
-    expect(check.conclusion).toBe('success');
-    const fix = await eventually('the fix PR', () => repo.pulls.find((p) => p.user === 'mimo-code[bot]'));
-    expect(fix).toMatchObject({
-      baseRef: 'main',
-      headRef: expect.stringMatching(/^mimo\/fix-issue-\d+-[0-9a-f]{7}$/),
-    });
-    expect(fix.body).toContain(`Closes #${issue.number}`);
-    expect(fix.body).toMatch(/reproduction test fails as expected/);
-    expect(double.state.fileAt(repo, fix.headRef, 'tests/test_issue_empty.py')).toContain('mean([]) == 0');
-    expect(double.state.fileAt(repo, fix.headRef, 'stats.py')).toContain('if not values:');
-  });
+      const check = await eventually('the check run to conclude', () =>
+        repo.checkRuns.find((c) => c.status === 'completed'),
+      );
+      expect(check.conclusion).toBe('success');
+      const fix = await eventually('the fix PR', () => repo.pulls.find((p) => p.user === 'mimo-code[bot]'));
+      expect(fix).toMatchObject({
+        baseRef: 'main',
+        headRef: expect.stringMatching(/^mimo\/fix-issue-\d+-[0-9a-f]{7}$/),
+      });
+      expect(fix.body).toContain(`Closes #${issue.number}`);
+      expect(fix.body).toMatch(/reproduction test fails as expected/);
+      expect(double.state.fileAt(repo, fix.headRef, 'tests/test_issue_empty.py')).toContain('mean([]) == 0');
+      expect(double.state.fileAt(repo, fix.headRef, 'stats.py')).toContain('if not values:');
+    },
+    JOURNEY_TIMEOUT,
+  );
 
-  it('5. a hostile repository (fork bomb, network probe) is contained: check run failure with the reason, no container left', async () => {
-    app = await startAppProcess(double);
-    const hostile = [
-      'import os, socket, subprocess',
-      '',
-      'def test_fork_bomb():',
-      '    children = []',
-      '    try:',
-      '        for _ in range(5000):',
-      '            children.append(subprocess.Popen(["sleep", "30"]))',
-      '    except (OSError, BlockingIOError) as error:',
-      '        raise AssertionError(f"contained after {len(children)} processes: {error}")',
-      '',
-      'def test_network_probe():',
-      '    socket.create_connection(("deb.debian.org", 80), timeout=5)',
-      '',
-    ].join('\n');
-    const repo = double.state.createRepo('octo/hostile', { 'tests/test_hostile.py': hostile });
-    const pull = double.state.openPullRequest(repo, {
-      branch: 'evil',
-      files: { 'README.md': 'hi\n' },
-      title: 'Totally harmless',
-    });
-    repo.permissions.set('maintainer', 'write');
-    await double.deliver(
-      app.webhookUrl,
-      'issue_comment',
-      commentPayload(double, repo, pull.number, '/mimo fix', 'maintainer'),
-    );
-    const check = await eventually('the check run to conclude', () =>
-      repo.checkRuns.find((c) => c.status === 'completed'),
-    );
-    expect(check.conclusion).toBe('failure');
-    expect(check.output.title).toMatch(/^Not fixed: /);
-    expect(check.output.summary).toMatch(/test_fork_bomb|test_network_probe/);
-    expect(repo.comments.at(-1)!.body).toMatch(/I could not repair #\d+/);
-    expect(repo.pulls).toHaveLength(1);
-    expect(sandboxContainers(app.child.pid!)).toBe('');
-  });
+  it(
+    '5. a hostile repository (fork bomb, network probe) is contained: check run failure with the reason, no container left',
+    async () => {
+      app = await startAppProcess(double);
+      const hostile = [
+        'import os, socket, subprocess',
+        '',
+        'def test_fork_bomb():',
+        '    children = []',
+        '    try:',
+        '        for _ in range(5000):',
+        '            children.append(subprocess.Popen(["sleep", "30"]))',
+        '    except (OSError, BlockingIOError) as error:',
+        '        raise AssertionError(f"contained after {len(children)} processes: {error}")',
+        '',
+        'def test_network_probe():',
+        '    socket.create_connection(("deb.debian.org", 80), timeout=5)',
+        '',
+      ].join('\n');
+      const repo = double.state.createRepo('octo/hostile', { 'tests/test_hostile.py': hostile });
+      const pull = double.state.openPullRequest(repo, {
+        branch: 'evil',
+        files: { 'README.md': 'hi\n' },
+        title: 'Totally harmless',
+      });
+      repo.permissions.set('maintainer', 'write');
+      await double.deliver(
+        app.webhookUrl,
+        'issue_comment',
+        commentPayload(double, repo, pull.number, '/mimo fix', 'maintainer'),
+      );
+      const check = await eventually('the check run to conclude', () =>
+        repo.checkRuns.find((c) => c.status === 'completed'),
+      );
+      expect(check.conclusion).toBe('failure');
+      expect(check.output.title).toMatch(/^Not fixed: /);
+      expect(check.output.summary).toMatch(/test_fork_bomb|test_network_probe/);
+      await eventually('the comment explaining what was tried', () =>
+        repo.comments.find((c) => /I could not repair #\d+/.test(c.body)),
+      );
+      expect(repo.pulls).toHaveLength(1);
+      expect(sandboxContainers(app.child.pid!)).toBe('');
+    },
+    JOURNEY_TIMEOUT,
+  );
 });

@@ -13,6 +13,9 @@ const STATS = `import statistics\n\n\ndef mean(values):\n    return statistics.f
 const STATS_OK = `import math\n${STATS}`;
 const TESTS = `from stats import mean, spread\n\n\ndef test_mean():\n    assert mean([1, 2, 3]) == 2\n\n\ndef test_spread():\n    assert spread([2, 4, 4, 4, 5, 5, 7, 9]) == 2\n`;
 
+/** A journey runs real containers and git: minutes on a loaded 2-core machine, never forever. */
+const JOURNEY_TIMEOUT = 600_000;
+
 describe('journeys against the GitHub double', () => {
   let double: GitHubDouble;
   let app: AppProcess;
@@ -27,88 +30,96 @@ describe('journeys against the GitHub double', () => {
   });
   afterEach(() => {
     expect(double.violations).toEqual([]);
-  });
+  }, JOURNEY_TIMEOUT);
 
-  it('4. a comment by a user without write access gets a polite refusal and starts no job', async () => {
-    const repo = double.state.createRepo('octo/refusal', {
-      'stats.py': STATS_OK,
-      'tests/test_stats.py': TESTS,
-    });
-    const pull = double.state.openPullRequest(repo, {
-      branch: 'feature',
-      files: { 'stats.py': STATS },
-      title: 'Refactor',
-    });
-    repo.permissions.set('drive-by', 'read');
-    const delivery = await double.deliver(
-      app.webhookUrl,
-      'issue_comment',
-      commentPayload(double, repo, pull.number, '/mimo fix', 'drive-by'),
-    );
-    expect(delivery.status).toBe(200);
-    expect(repo.comments).toEqual([
-      expect.objectContaining({
-        issue: pull.number,
-        body: expect.stringMatching(/Only people with write access/),
-      }),
-    ]);
-    expect(repo.checkRuns).toEqual([]);
-    expect(repo.reactions).toEqual([]);
-  });
+  it(
+    '4. a comment by a user without write access gets a polite refusal and starts no job',
+    async () => {
+      const repo = double.state.createRepo('octo/refusal', {
+        'stats.py': STATS_OK,
+        'tests/test_stats.py': TESTS,
+      });
+      const pull = double.state.openPullRequest(repo, {
+        branch: 'feature',
+        files: { 'stats.py': STATS },
+        title: 'Refactor',
+      });
+      repo.permissions.set('drive-by', 'read');
+      const delivery = await double.deliver(
+        app.webhookUrl,
+        'issue_comment',
+        commentPayload(double, repo, pull.number, '/mimo fix', 'drive-by'),
+      );
+      expect(delivery.status).toBe(200);
+      expect(repo.comments).toEqual([
+        expect.objectContaining({
+          issue: pull.number,
+          body: expect.stringMatching(/Only people with write access/),
+        }),
+      ]);
+      expect(repo.checkRuns).toEqual([]);
+      expect(repo.reactions).toEqual([]);
+    },
+    JOURNEY_TIMEOUT,
+  );
 
-  it('1. /mimo fix on a PR with a failing Python test opens a fix PR with the log, concluded green, proven on a fresh clone', async () => {
-    const repo = double.state.createRepo('octo/stats', {
-      'stats.py': STATS_OK,
-      'tests/test_stats.py': TESTS,
-    });
-    const pull = double.state.openPullRequest(repo, {
-      branch: 'feature',
-      files: { 'stats.py': STATS },
-      title: 'Use statistics.fmean',
-    });
-    repo.permissions.set('maintainer', 'write');
-    const delivery = await double.deliver(
-      app.webhookUrl,
-      'issue_comment',
-      commentPayload(double, repo, pull.number, '/mimo fix', 'maintainer'),
-    );
-    expect(delivery.status).toBe(200);
-    expect(repo.reactions).toEqual([expect.objectContaining({ content: 'eyes' })]);
+  it(
+    '1. /mimo fix on a PR with a failing Python test opens a fix PR with the log, concluded green, proven on a fresh clone',
+    async () => {
+      const repo = double.state.createRepo('octo/stats', {
+        'stats.py': STATS_OK,
+        'tests/test_stats.py': TESTS,
+      });
+      const pull = double.state.openPullRequest(repo, {
+        branch: 'feature',
+        files: { 'stats.py': STATS },
+        title: 'Use statistics.fmean',
+      });
+      repo.permissions.set('maintainer', 'write');
+      const delivery = await double.deliver(
+        app.webhookUrl,
+        'issue_comment',
+        commentPayload(double, repo, pull.number, '/mimo fix', 'maintainer'),
+      );
+      expect(delivery.status).toBe(200);
+      expect(repo.reactions).toEqual([expect.objectContaining({ content: 'eyes' })]);
 
-    const check = await eventually('the check run to conclude', () =>
-      repo.checkRuns.find((c) => c.status === 'completed'),
-    );
-    expect(check).toMatchObject({ name: 'mimo fix', headSha: pull.headSha, conclusion: 'success' });
-    expect(check.updates).toBeGreaterThan(1);
-    const fix = repo.pulls.find((p) => p.number !== pull.number);
-    expect(fix).toMatchObject({
-      baseRef: 'feature',
-      headRef: `mimo/fix-${pull.number}-${pull.headSha.slice(0, 7)}`,
-    });
-    expect(fix!.body).toMatch(/Proof of fix/);
-    expect(fix!.body).toMatch(/\| Iteration \| Phase \|/);
-    expect(fix!.body).toMatch(/```mermaid/);
-    expect(fix!.body).toMatch(/Full iteration log/);
-    await eventually('the comment linking the fix PR', () =>
-      repo.comments.find((c) => c.body.includes(`/pull/${fix!.number}`)),
-    );
+      const check = await eventually('the check run to conclude', () =>
+        repo.checkRuns.find((c) => c.status === 'completed'),
+      );
+      expect(check).toMatchObject({ name: 'mimo fix', headSha: pull.headSha, conclusion: 'success' });
+      expect(check.updates).toBeGreaterThan(1);
+      const fix = repo.pulls.find((p) => p.number !== pull.number);
+      expect(fix).toMatchObject({
+        baseRef: 'feature',
+        headRef: `mimo/fix-${pull.number}-${pull.headSha.slice(0, 7)}`,
+      });
+      expect(fix!.body).toMatch(/Proof of fix/);
+      expect(fix!.body).toMatch(/\| Iteration \| Phase \|/);
+      expect(fix!.body).toMatch(/```mermaid/);
+      expect(fix!.body).toMatch(/Full iteration log/);
+      await eventually('the comment linking the fix PR', () =>
+        repo.comments.find((c) => c.body.includes(`/pull/${fix!.number}`)),
+      );
 
-    // The fix branch, cloned fresh, passes its tests in the sandbox.
-    const fresh = mkdtempSync(join(tmpdir(), 'mimo-fresh-'));
-    execFileSync('git', ['clone', '--quiet', '--branch', fix!.headRef, repo.bare, fresh]);
-    execFileSync('rm', ['-rf', join(fresh, '.git')]);
-    const changed = execFileSync('git', ['diff', '--name-only', pull.headSha, fix!.headSha], {
-      cwd: repo.bare,
-      encoding: 'utf8',
-    });
-    expect(changed.trim()).toBe('stats.py');
-    const sandbox = await openDockerSandbox({ workspace: fresh });
-    try {
-      const run = await sandbox.exec('python -m pytest -q');
-      expect(run.stdout).toMatch(/2 passed/);
-      expect(run.exitCode).toBe(0);
-    } finally {
-      await sandbox.dispose();
-    }
-  });
+      // The fix branch, cloned fresh, passes its tests in the sandbox.
+      const fresh = mkdtempSync(join(tmpdir(), 'mimo-fresh-'));
+      execFileSync('git', ['clone', '--quiet', '--branch', fix!.headRef, repo.bare, fresh]);
+      execFileSync('rm', ['-rf', join(fresh, '.git')]);
+      const changed = execFileSync('git', ['diff', '--name-only', pull.headSha, fix!.headSha], {
+        cwd: repo.bare,
+        encoding: 'utf8',
+      });
+      expect(changed.trim()).toBe('stats.py');
+      const sandbox = await openDockerSandbox({ workspace: fresh });
+      try {
+        const run = await sandbox.exec('python -m pytest -q');
+        expect(run.stdout).toMatch(/2 passed/);
+        expect(run.exitCode).toBe(0);
+      } finally {
+        await sandbox.dispose();
+      }
+    },
+    JOURNEY_TIMEOUT,
+  );
 });

@@ -54,10 +54,17 @@ function operation(method: string, path: string): { template: string; op: Operat
 function nullableEnums(node: unknown, seen = new WeakSet<object>()): void {
   if (node === null || typeof node !== 'object' || seen.has(node)) return;
   seen.add(node);
-  const schema = node as { nullable?: boolean; enum?: unknown[] };
-  if (schema.nullable === true && Array.isArray(schema.enum) && !schema.enum.includes(null))
-    schema.enum.push(null);
   for (const value of Object.values(node)) nullableEnums(value, seen);
+  const schema = node as Record<string, unknown> & { nullable?: boolean; enum?: unknown[]; type?: unknown };
+  if (schema.nullable !== true) return;
+  if (Array.isArray(schema.enum) && !schema.enum.includes(null)) schema.enum.push(null);
+  if (schema.type === undefined) {
+    // ajv's `nullable` needs a `type`; without one (allOf/$ref wrappers) say it the JSON Schema way.
+    const inner = { ...schema };
+    delete inner.nullable;
+    for (const key of Object.keys(schema)) delete schema[key];
+    schema.anyOf = [inner, { type: 'null' }];
+  }
 }
 
 const compiled = new Map<object, ValidateFunction>();
