@@ -86,6 +86,7 @@ export async function runModelTurns(
     }
     budget.startIteration();
     session.iteration++;
+    elideOldResults(messages);
     const completion = await callModel(session, model, messages);
     if (session.options.chargeUsage) budget.charge(completion.usage, completion.costUsd);
     session.emit(
@@ -190,6 +191,25 @@ export async function runModelTurns(
     const lastTool = messages[messages.length - 1];
     if (lastTool?.role === 'tool') lastTool.content += `\n\n${text}`;
     else messages.push({ role: 'user', content: text });
+  }
+}
+
+/** Above this many characters of conversation, old tool results are shortened (the latest turns stay whole). */
+const MAX_CONVERSATION_CHARS = 200_000;
+const KEEP_RECENT_MESSAGES = 12;
+
+/**
+ * Keeps the conversation bounded: once it is long, tool results older than the last few messages are cut to their
+ * head. Short runs are never touched, so a provider's prompt cache keeps matching their prefix.
+ */
+export function elideOldResults(messages: ChatMessage[]): void {
+  let total = messages.reduce((n, m) => n + m.content.length, 0);
+  for (let i = 1; i < messages.length - KEEP_RECENT_MESSAGES && total > MAX_CONVERSATION_CHARS; i++) {
+    const m = messages[i]!;
+    if (m.role !== 'tool' || m.content.length <= 800) continue;
+    const cut = `${m.content.slice(0, 600)}\n… (older output elided to save room; call the tool again if you need it)`;
+    total -= m.content.length - cut.length;
+    m.content = cut;
   }
 }
 
