@@ -70,7 +70,7 @@ export class Session {
   /** Ends the run now if `/mimo stop` was sent or the wall-time budget is spent. */
   checkInterrupt(): void {
     if (this.options.signal?.aborted)
-      throw new StopRun({ reason: 'aborted', detail: 'stopped on request (/mimo stop)' });
+      throw new StopRun({ reason: 'aborted', detail: 'stopped on request (/mimo stop or Ctrl-C)' });
     // Iterations are gated where a turn starts, tokens and dollars by withBudget before each model call (a run
     // with no model spends none); here only the wall time, which test runs spend too.
     if (this.options.budget.remainingMs() <= 0) {
@@ -86,16 +86,22 @@ export class Session {
   async test(command = this.options.testCommand): Promise<TestRun> {
     this.checkInterrupt();
     const timeout = Math.min(this.options.commandTimeoutMs ?? 600_000, this.options.budget.remainingMs());
-    const run = await runTestCommand({
-      sandbox: this.options.sandbox,
-      analyzer: this.options.analyzer,
-      command,
-      timeoutMs: timeout,
-      signal: this.signal,
-      env: this.options.env,
-    });
+    let run: TestRun;
+    try {
+      run = await runTestCommand({
+        sandbox: this.options.sandbox,
+        analyzer: this.options.analyzer,
+        command,
+        timeoutMs: timeout,
+        signal: this.signal,
+        env: this.options.env,
+      });
+    } catch (error) {
+      this.checkInterrupt(); // an exec cut short by /mimo stop or the wall time says so, not "error"
+      throw error;
+    }
     if (this.options.signal?.aborted)
-      throw new StopRun({ reason: 'aborted', detail: 'stopped on request (/mimo stop)' });
+      throw new StopRun({ reason: 'aborted', detail: 'stopped on request (/mimo stop or Ctrl-C)' });
     if (run.timedOut && this.options.budget.exhausted() === 'wall_time') {
       throw new StopRun({
         reason: 'budget',

@@ -1,5 +1,5 @@
 // `mimo fix` end to end: the real binary, the real Docker sandbox and runner image, real runners inside it.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -169,6 +169,41 @@ describe('mimo fix (real Docker sandbox)', () => {
         'export function total(amounts: number[]): number {',
       ]);
       expect(existsSync(join(repo, 'dist'))).toBe(false);
+    },
+    SLOW,
+  );
+
+  it(
+    'ends cleanly on Ctrl-C (SIGINT) during a test run: stop "aborted", exit 1, nothing written back',
+    async () => {
+      const repo = copyOf('csv-pipeline');
+      dirs.push(repo);
+      const child = spawn(process.execPath, [
+        bin,
+        'fix',
+        '--repo',
+        repo,
+        '--model',
+        'none',
+        '--test',
+        'sleep 60; python -m pytest',
+      ]);
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+      child.stderr.on('data', (d: Buffer) => {
+        stderr += d.toString();
+        if (stderr.includes('[start]') && !child.killed) child.kill('SIGINT');
+      });
+      const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+      expect(stderr).toMatch(/\[stop\] aborted: stopped on request/);
+      expect(code).toBe(1);
+      expect(JSON.parse(stdout)).toMatchObject({
+        success: false,
+        wroteBack: false,
+        stop: { reason: 'aborted' },
+      });
+      expect(readFileSync(join(repo, 'pipeline/stats.py'), 'utf8')).not.toContain('import statistics');
     },
     SLOW,
   );

@@ -263,3 +263,35 @@ describe('budget', () => {
     expect(calls).toBeGreaterThan(0);
   });
 });
+
+describe('dollar budget', () => {
+  it('stops on cost before a call could pass the limit, with real list prices', async () => {
+    const { costOf, findPrice } = await import('../../src/models/index.js');
+    const price = findPrice('gpt-5.4', 'openai')!;
+    let calls = 0;
+    const priced = {
+      id: 'openai:gpt-5.4',
+      async complete(request: { maxTokens: number }) {
+        calls++;
+        const usage = { inputTokens: 2000, outputTokens: request.maxTokens, cacheReadTokens: 0 };
+        return {
+          text: '',
+          toolCalls: [{ id: `c${calls}`, name: 'read_file', arguments: { path: 'calc.py' } }],
+          usage,
+          stopReason: 'tool_use' as const,
+          latencyMs: 1,
+          costUsd: costOf(usage, price).costUsd,
+          priced: true,
+        };
+      },
+    };
+    const { result, budget } = await runScenario({
+      model: priced,
+      limits: { maxCostUsd: 0.25, maxIterations: 100 },
+    });
+    expect(result.stop).toMatchObject({ reason: 'budget', limit: 'cost' });
+    expect(budget.spent().costUsd).toBeGreaterThan(0.1);
+    expect(budget.spent().costUsd).toBeLessThanOrEqual(0.25);
+    expect(result.stop.detail).toMatch(/^cost limit: the next call could cost up to \$/);
+  });
+});
