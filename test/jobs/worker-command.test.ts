@@ -1,11 +1,11 @@
 // `mimo worker`: opens the queue named by the environment and runs its jobs with the app's real job handler.
-// GitHub is a local HTTP server (GHE_HOST) that refuses the installation token, so a job taken by the worker
-// reaches GitHub with the App's JWT and then fails with GitHub's answer.
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+// GitHub is nock (recorded wire format) refusing the installation token, so a job the worker takes reaches GitHub
+// with the App's JWT and then fails with GitHub's answer.
+import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { Command } from 'commander';
+import nock from 'nock';
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RepairRequest } from '../../src/app/index.js';
@@ -20,30 +20,16 @@ const { privateKey } = generateKeyPairSync('rsa', {
   privateKeyEncoding: { type: 'pkcs1', format: 'pem' },
   publicKeyEncoding: { type: 'spki', format: 'pem' },
 });
-const seen: { method: string; url: string; authorization: string }[] = [];
-let github: Server;
-let githubHost: string;
 let redis: RedisServer;
 
 beforeAll(async () => {
-  github = createServer((req, res) => {
-    seen.push({
-      method: req.method ?? '',
-      url: req.url ?? '',
-      authorization: req.headers.authorization ?? '',
-    });
-    res.writeHead(401, { 'content-type': 'application/json' });
-    res.end(
-      JSON.stringify({ message: 'Bad credentials', documentation_url: 'https://docs.github.com/rest' }),
-    );
-  });
-  await new Promise<void>((resolve) => github.listen(0, '127.0.0.1', resolve));
-  const address = github.address();
-  githubHost = `127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
   redis = await RedisServer.start();
+  nock.disableNetConnect();
+  nock.enableNetConnect('127.0.0.1'); // the real redis-server
 });
+afterEach(() => nock.cleanAll());
 afterAll(async () => {
-  await new Promise((resolve) => github.close(resolve));
+  nock.enableNetConnect();
   await redis.stop();
   rmSync(dir, { recursive: true, force: true });
 });
@@ -73,13 +59,21 @@ describe('mimo worker', () => {
     const env = {
       APP_ID: '31337',
       PRIVATE_KEY: privateKey,
-      GHE_HOST: githubHost,
-      GHE_PROTOCOL: 'http',
       LOG_LEVEL: 'fatal',
       MIMO_WORK_DIR: dir,
       ...(useRedis ? { REDIS_URL: redis.url } : { MIMO_DB: join(dir, `${randomUUID()}.sqlite`) }),
     };
     const installationId = useRedis ? 902 : 901;
+    let authorization = '';
+    const github = nock('https://api.github.com')
+      .post(`/app/installations/${installationId}/access_tokens`)
+      .reply(function () {
+        authorization = String(this.req.headers.authorization);
+        return [
+          401,
+          { message: 'Bad credentials', documentation_url: 'https://docs.github.com/rest', status: '401' },
+        ];
+      });
     const producer = openQueue<RepairRequest>({ env });
     const { id } = await producer.enqueue({
       key: `k-${randomUUID()}`,
@@ -105,13 +99,12 @@ describe('mimo worker', () => {
       await running.catch(() => undefined);
       await producer.close();
     }
+    expect(github.isDone()).toBe(true);
     expect(job?.reason).toMatch(/Bad credentials/);
-    const tokenRequest = seen.find(
-      (r) => r.url === `/api/v3/app/installations/${installationId}/access_tokens`,
-    );
-    expect(tokenRequest).toMatchObject({ method: 'POST' });
-    const jwt = tokenRequest!.authorization.replace(/^bearer /i, '');
-    const claims = JSON.parse(Buffer.from(jwt.split('.')[1]!, 'base64url').toString()) as { iss: unknown };
+    const claims = JSON.parse(Buffer.from(authorization.split('.')[1]!, 'base64url').toString()) as {
+      iss: unknown;
+    };
+    expect(authorization).toMatch(/^bearer /i);
     expect(String(claims.iss)).toBe('31337');
     expect(lines[0]).toMatch(
       useRedis ? /taking jobs from BullMQ on redis:\/\/127\.0\.0\.1/ : /taking jobs from SQLite .*\.sqlite/,

@@ -62,7 +62,9 @@ export async function runWorker(run: WorkerRun): Promise<void> {
       { cause: error },
     );
   }
-  const probot = createProbot({ env: run.env });
+  // Without REDIS_URL: Probot would use it for a Bottleneck throttling cluster whose connection it never closes
+  // (the app server does not use it either).
+  const probot = createProbot({ env: { ...run.env, REDIS_URL: '' } });
   const worker = app.startWorker(queue, app.jobDepsFromProbot(probot, run.env), run.concurrency);
   log(`mimo worker: taking jobs from ${queueLabel(run.env)}, ${run.concurrency} at a time`);
   if (!run.stop.aborted)
