@@ -1,6 +1,7 @@
 import type { Probot } from 'probot';
 import { comment, type Octokit } from '../github/index.js';
 import { openQueue, type JobRecord, type Queue, type Worker } from '../jobs/index.js';
+import { ensureRunnerImage } from '../sandbox/index.js';
 import { createApp } from './create-app.js';
 import type { RepairRequest } from './request.js';
 import { createJobHandler, type JobHandlerDeps } from './worker-handler.js';
@@ -58,6 +59,15 @@ export async function mimoApp(app: Probot, env: Env = process.env): Promise<void
   createApp({ queue })(app);
   if (env.MIMO_EMBEDDED_WORKER !== 'false') {
     startWorker(queue, jobDepsFromProbot(app, env), Number(env.MIMO_CONCURRENCY) || 2);
+    // Build the sandbox's runner image now if the engine lacks it (first start), with progress in the log; the
+    // first job waits for the same build. Failures (no engine yet) are reported and retried by that job.
+    ensureRunnerImage(({ image, message }) =>
+      app.log.info({ image }, `building the sandbox image: ${message}`),
+    ).catch((error: unknown) =>
+      app.log.warn(
+        `the sandbox image is not ready: ${error instanceof Error ? error.message : String(error)}`,
+      ),
+    );
   }
   app.log.info('mimo-code loaded');
 }

@@ -63,7 +63,7 @@ export function applyDotEnv(env: NodeJS.ProcessEnv = process.env, path = join(pr
 export async function startServer(options: StartOptions): Promise<RunningServer> {
   const env = options.env ?? process.env;
   const log = options.log ?? pino({ level: env.LOG_LEVEL ?? 'info', name: 'mimo' });
-  const port = options.port ?? (Number(env.PORT) || 3000);
+  const port = options.port ?? (env.PORT !== undefined && env.PORT !== '' ? Number(env.PORT) : 3000);
   const host = env.HOST ?? 'localhost';
   const { appId, privateKey } = readCredentials(env);
   const baseUrl = env.GHE_HOST ? `${env.GHE_PROTOCOL ?? 'https'}://${env.GHE_HOST}/api/v3` : undefined;

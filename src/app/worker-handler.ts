@@ -70,6 +70,8 @@ export function createJobHandler(deps: JobHandlerDeps): JobHandler<RepairRequest
         reporter,
         mode: request.mode,
         jobId: job.id,
+        onImageProgress: ({ image, message }) =>
+          deps.log.info({ image }, `building the sandbox image: ${message}`),
         ...(request.issue ? { issue: { title: request.issue.title, body: request.issue.body } } : {}),
         ...(request.instructions ? { instructions: request.instructions } : {}),
       });

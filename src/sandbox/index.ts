@@ -17,6 +17,7 @@ export {
   RUNNER_PACKAGES,
 } from './recipes.js';
 export { sweepContainers, type SweepOptions } from './sweep.js';
+export { ensureRunnerImage } from './ensure.js';
 export { dockerClient, engineEndpoint, assertEngineReachable, imageExists } from './engine.js';
 export { CappedOutput } from './output.js';
 export {

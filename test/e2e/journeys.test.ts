@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { openDockerSandbox } from '../../src/sandbox/index.js';
 import { startGitHubDouble, type GitHubDouble } from './github-double/index.js';
 import { startAppProcess, eventually, type AppProcess } from './app-process.js';
-import { commentPayload } from './payloads.js';
+import { commentPayload, failedWorkflowRunPayload } from './payloads.js';
 
 const STATS = `import statistics\n\n\ndef mean(values):\n    return statistics.fmean(values)\n\n\ndef spread(values):\n    m = mean(values)\n    return math.sqrt(sum((v - m) ** 2 for v in values) / len(values))\n`;
 const STATS_OK = `import math\n${STATS}`;
@@ -119,6 +119,106 @@ describe('journeys against the GitHub double', () => {
       } finally {
         await sandbox.dispose();
       }
+    },
+    JOURNEY_TIMEOUT,
+  );
+  it(
+    '2. a red workflow_run on a TypeScript PR is repaired automatically, seeded from the downloaded job log',
+    async () => {
+      const files = {
+        '.github/mimo.yml': 'triggers:\n  ci:\n    enabled: true\n',
+        '.github/workflows/ci.yml': [
+          'name: ci',
+          'on: [pull_request]',
+          'jobs:',
+          '  test:',
+          '    runs-on: ubuntu-latest',
+          '    steps:',
+          '      - uses: actions/checkout@v4',
+          '      - uses: actions/setup-node@v4',
+          '      - run: npm install --no-audit --no-fund',
+          '      - name: Unit tests',
+          '        run: npm test',
+          '',
+        ].join('\n'),
+        'package.json': JSON.stringify(
+          {
+            name: 'prices',
+            private: true,
+            type: 'module',
+            scripts: { test: 'tsc -p . && node --test dist/' },
+            devDependencies: { typescript: '5.9.3' },
+          },
+          null,
+          2,
+        ),
+        'tsconfig.json': JSON.stringify(
+          {
+            compilerOptions: {
+              target: 'ES2022',
+              module: 'NodeNext',
+              outDir: 'dist',
+              strict: true,
+              types: [],
+            },
+            include: ['src'],
+          },
+          null,
+          2,
+        ),
+        'src/money.ts':
+          'export function formatCents(cents: number): string {\n  return `$${(cents / 100).toFixed(2)}`;\n}\n',
+        'src/total.ts':
+          "import { formatCents } from './money.js';\n\nexport function total(items: number[]): string {\n  return formatCents(items.reduce((a, b) => a + b, 0));\n}\n",
+        'src/total.test.ts':
+          "import { strictEqual } from 'node:assert';\nimport { test } from 'node:test';\nimport { total } from './total.js';\n\ntest('total formats cents', () => {\n  strictEqual(total([150, 250]), '$4.00');\n});\n",
+      };
+      const repo = double.state.createRepo('octo/prices', files);
+      const broken =
+        'export function total(items: number[]): string {\n  return formatCents(items.reduce((a, b) => a + b, 0));\n}\n';
+      const pull = double.state.openPullRequest(repo, {
+        branch: 'inline',
+        files: { 'src/total.ts': broken },
+        title: 'Simplify total',
+      });
+      const ciLog = [
+        '2026-11-26T10:00:01.0000000Z > prices@ test',
+        '2026-11-26T10:00:01.1000000Z > tsc -p . && node --test dist/',
+        "2026-11-26T10:00:03.2000000Z src/total.ts(2,10): error TS2304: Cannot find name 'formatCents'.",
+        '2026-11-26T10:00:03.3000000Z ##[error]Process completed with exit code 2.',
+      ].join('\n');
+      const runId = double.state.nextId();
+      repo.workflowRuns.push({
+        id: runId,
+        path: '.github/workflows/ci.yml',
+        headSha: pull.headSha,
+        headBranch: pull.headRef,
+        conclusion: 'failure',
+        jobs: [{ id: double.state.nextId(), name: 'test', conclusion: 'failure', log: ciLog }],
+      });
+      const delivery = await double.deliver(
+        app.webhookUrl,
+        'workflow_run',
+        failedWorkflowRunPayload(double, repo, pull, runId),
+      );
+      expect(delivery.status).toBe(200);
+
+      const check = await eventually('the check run to conclude', () =>
+        repo.checkRuns.find((c) => c.status === 'completed'),
+      );
+      expect(check).toMatchObject({ headSha: pull.headSha, conclusion: 'success' });
+      const fix = await eventually('the fix PR', () => repo.pulls.find((p) => p.user === 'mimo-code[bot]'));
+      expect(fix.baseRef).toBe('inline');
+      expect(fix.body).toMatch(/CI job \\"test\\" failed: 1 failing test\(s\) parsed from its log \(tsc\)/);
+      expect(fix.body).toMatch(/setup `npm install --no-audit --no-fund` exited 0/);
+      expect(double.state.fileAt(repo, fix.headRef, 'src/total.ts')).toMatch(
+        /^import \{ formatCents \} from '\.\/money\.js';/,
+      );
+      const changed = execFileSync('git', ['diff', '--name-only', pull.headSha, fix.headRef], {
+        cwd: repo.bare,
+        encoding: 'utf8',
+      });
+      expect(changed.trim()).toBe('src/total.ts'); // node_modules and dist/ written by the run stay out of the commit
     },
     JOURNEY_TIMEOUT,
   );

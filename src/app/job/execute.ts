@@ -12,6 +12,7 @@ import {
 } from '../../repair/index.js';
 import {
   dockerClient,
+  ensureRunnerImage,
   imageExists,
   openDockerSandbox,
   policyFromConfig,
@@ -101,6 +102,8 @@ export async function executeRepair(
     issue?: { title: string; body: string };
     instructions?: string;
     jobId: string;
+    /** Progress of the runner image build when this engine does not have it yet (first job only). */
+    onImageProgress?: (progress: { image: string; message: string }) => void;
   },
 ): Promise<ExecutedRepair> {
   const { config } = job;
@@ -117,6 +120,7 @@ export async function executeRepair(
   const logPath = join(job.dir, '..', 'log.jsonl');
   const reporter = fanOut(log, new JsonlLog(logPath), options.reporter);
   const image = await chooseImage(job);
+  if (!image) await ensureRunnerImage(options.onImageProgress);
   const sandbox = await openDockerSandbox({
     workspace: job.dir,
     ...(image ? { image } : {}),

@@ -1,0 +1,21 @@
+import { dockerClient, imageExists } from './engine.js';
+import { buildImages, type BuildProgress } from './images.js';
+import { runnerImageName } from './recipes.js';
+
+let pending: Promise<void> | null = null;
+
+/**
+ * Builds the default runner image when this engine does not have it yet, so `npm start` needs no separate build
+ * step: the first job (or the app's start) triggers the build, progress goes to `onProgress`, and concurrent
+ * callers share one build. A failed build is not cached: the next call tries again.
+ */
+export function ensureRunnerImage(onProgress: (progress: BuildProgress) => void = () => {}): Promise<void> {
+  pending ??= (async () => {
+    if (await imageExists(dockerClient(), runnerImageName())) return;
+    await buildImages(onProgress);
+  })().catch((error: unknown) => {
+    pending = null;
+    throw error;
+  });
+  return pending;
+}
