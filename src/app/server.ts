@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { parseEnv } from 'node:util';
 import { pino, type Logger } from 'pino';
@@ -22,6 +23,14 @@ export interface RunningServer {
   port: number;
   server: Server;
   stop(): Promise<void>;
+}
+
+async function freePort(host: string): Promise<number> {
+  const probe = createNetServer();
+  await new Promise<void>((resolve, reject) => probe.once('error', reject).listen(0, host, resolve));
+  const { port } = probe.address() as AddressInfo;
+  await new Promise((resolve) => probe.close(resolve));
+  return port;
 }
 
 /** Credentials missing in production: the app cannot run and must not silently fall back to setup mode. */
@@ -63,7 +72,9 @@ export function applyDotEnv(env: NodeJS.ProcessEnv = process.env, path = join(pr
 export async function startServer(options: StartOptions): Promise<RunningServer> {
   const env = options.env ?? process.env;
   const log = options.log ?? pino({ level: env.LOG_LEVEL ?? 'info', name: 'mimo' });
-  const port = options.port ?? (env.PORT !== undefined && env.PORT !== '' ? Number(env.PORT) : 3000);
+  const requested = options.port ?? (env.PORT !== undefined && env.PORT !== '' ? Number(env.PORT) : 3000);
+  // Probot's Server treats port 0 as "use 3000": pick the free port here.
+  const port = requested === 0 ? await freePort(env.HOST ?? 'localhost') : requested;
   const host = env.HOST ?? 'localhost';
   const { appId, privateKey } = readCredentials(env);
   const baseUrl = env.GHE_HOST ? `${env.GHE_PROTOCOL ?? 'https'}://${env.GHE_HOST}/api/v3` : undefined;
