@@ -63,7 +63,8 @@ export class BullmqQueue<T> implements Queue<T> {
     this.timing = resolveTiming(options);
     this.queueName = options.queueName ?? 'repairs';
     this.prefix = options.prefix ?? 'mimo';
-    this.redis = new Redis(options.url);
+    // Fail a command after a few reconnect attempts rather than queueing it forever: enqueue runs in the webhook path.
+    this.redis = new Redis(options.url, { maxRetriesPerRequest: 3 });
     this.redis.on('error', (error: unknown) => this.report(error));
     this.records = new RedisRecords<T>(this.redis, `${this.prefix}:mimo:${this.queueName}`);
     this.bull = new BullQueue<Carrier>(this.queueName, {

@@ -8,7 +8,7 @@ import Database from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { INTERRUPTED_REASON } from './errors.js';
+import { INTERRUPTED_REASON, QueueConfigError, errorMessage } from './errors.js';
 import { MAX_ATTEMPTS } from './options.js';
 import type { EnqueueInput, EnqueueResult, JobRecord, JobState } from './types.js';
 
@@ -74,12 +74,19 @@ export class SqliteStore<T> {
   private readonly db: Database.Database;
 
   constructor(path: string) {
-    if (path !== ':memory:' && !path.startsWith('file:')) mkdirSync(dirname(path), { recursive: true });
-    this.db = new Database(path);
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('busy_timeout = 10000');
-    this.db.pragma('synchronous = NORMAL');
-    this.db.exec(SCHEMA);
+    try {
+      if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+      this.db = new Database(path);
+      this.db.pragma('journal_mode = WAL');
+      this.db.pragma('busy_timeout = 10000');
+      this.db.pragma('synchronous = NORMAL');
+      this.db.exec(SCHEMA);
+    } catch (error) {
+      throw new QueueConfigError(
+        `cannot open the job database ${path}: ${errorMessage(error)} (set MIMO_DB to a writable file path)`,
+        { cause: error },
+      );
+    }
   }
 
   close(): void {

@@ -1,9 +1,9 @@
 // The queue behaviour suite against a real SQLite file per test, plus what only the embedded queue does.
 import { afterAll, describe, expect, it } from '@jest/globals';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SqliteQueue } from '../../src/jobs/index.js';
+import { QueueConfigError, SqliteQueue } from '../../src/jobs/index.js';
 import { queueBehaviour, TIMING, type Payload } from './behaviour.js';
 import { waitFor } from './helpers.js';
 
@@ -43,6 +43,15 @@ describe('SQLite queue', () => {
     await queue.close();
     await expect(queue.enqueue({ key: 'k2', group: 'g', payload: { n: 2 } })).rejects.toThrow(
       /queue is closed/,
+    );
+  });
+
+  it('says which database it cannot open and how to fix it', () => {
+    const file = join(dir, 'a-file');
+    writeFileSync(file, 'not a directory');
+    expect(() => new SqliteQueue({ path: join(file, 'mimo.sqlite') })).toThrow(QueueConfigError);
+    expect(() => new SqliteQueue({ path: join(file, 'mimo.sqlite') })).toThrow(
+      /cannot open the job database .*a-file\/mimo\.sqlite: .*set MIMO_DB to a writable file path/,
     );
   });
 

@@ -12,7 +12,7 @@ import type { RepairRequest } from '../../src/app/index.js';
 import { register, runWorker, queueLabel } from '../../src/cli/commands/worker.js';
 import { UsageError } from '../../src/cli/program.js';
 import { openQueue } from '../../src/jobs/index.js';
-import { RedisServer, waitFor } from './helpers.js';
+import { RedisServer, freePort, waitFor } from './helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'mimo-worker-'));
 const { privateKey } = generateKeyPairSync('rsa', {
@@ -117,6 +117,21 @@ describe('mimo worker', () => {
     const run = runWorker({ concurrency: 1, env: { APP_ID: '1', MIMO_DB: ':memory:' }, stop: stop.signal });
     await expect(run).rejects.toThrow(UsageError);
     await expect(run).rejects.toThrow(/PRIVATE_KEY \(or PRIVATE_KEY_PATH\) is not set/);
+  });
+
+  it('fails with an actionable message when Redis is not there', async () => {
+    const port = await freePort();
+    const run = runWorker({
+      concurrency: 1,
+      env: { APP_ID: '1', PRIVATE_KEY: privateKey, REDIS_URL: `redis://127.0.0.1:${port}` },
+      stop: new AbortController().signal,
+      log: () => {},
+    });
+    await expect(run).rejects.toThrow(
+      new RegExp(
+        `cannot reach the job queue \\(BullMQ on redis://127\\.0\\.0\\.1:${port}/?\\).*check that REDIS_URL`,
+      ),
+    );
   });
 
   it('rejects a concurrency that is not a whole number ≥ 1 as bad input', async () => {

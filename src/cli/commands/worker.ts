@@ -58,7 +58,8 @@ export async function runWorker(run: WorkerRun): Promise<void> {
   } catch (error) {
     await queue.close().catch(() => undefined);
     throw new Error(
-      `mimo worker cannot reach the job queue (${queueLabel(run.env)}): ${error instanceof Error ? error.message : String(error)}`,
+      `mimo worker cannot reach the job queue (${queueLabel(run.env)}): ${error instanceof Error ? error.message : String(error)}; ` +
+        'check that REDIS_URL (or MIMO_DB) points at a running Redis (or a writable file)',
       { cause: error },
     );
   }
