@@ -94,6 +94,13 @@ describe('journeys against the GitHub double', () => {
         baseRef: 'feature',
         headRef: `mimo/fix-${pull.number}-${pull.headSha.slice(0, 7)}`,
       });
+      if (process.env.MIMO_TRY_IT) {
+        // `npm run try`: show what a maintainer would read on GitHub.
+        process.stderr.write(
+          `\n===== check run "${check.name}": ${check.conclusion} — ${check.output.title}\n` +
+            `===== fix PR #${fix!.number} (${fix!.headRef} → ${fix!.baseRef}): ${fix!.title}\n\n${fix!.body}\n=====\n`,
+        );
+      }
       expect(fix!.body).toMatch(/Proof of fix/);
       expect(fix!.body).toMatch(/\| Iteration \| Phase \|/);
       expect(fix!.body).toMatch(/```mermaid/);

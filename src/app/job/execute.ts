@@ -19,7 +19,7 @@ import {
   type Sandbox,
 } from '../../sandbox/index.js';
 import { Workspace } from '../../tools/index.js';
-import { defaultAnalyzer } from '../../repair/analyzer.js';
+import { defaultAnalyzer, runnerHint } from '../../repair/index.js';
 import { parseTestOutput } from '../../feedback/index.js';
 import { JobSetupError, type PreparedJob } from './prepare.js';
 
@@ -137,7 +137,7 @@ export async function executeRepair(
       testCommand: job.testCommand,
       model: model ? withBudget(model, budget) : null,
       budget,
-      analyzer: defaultAnalyzer(),
+      analyzer: defaultAnalyzer({ fallbackRunner: runnerHint(job.testCommand) }),
       reporter,
       paths: config.paths,
       mode: options.mode,
