@@ -80,4 +80,18 @@ export function workerBehaviour({ fresh, open, crashChild, stateOf }: Harness): 
     expect(ids.filter((id) => runs.get(id)?.length !== 1)).toEqual([]);
     expect(new Set([...runs.values()].flat())).toEqual(new Set(['a', 'b']));
   });
+
+  it('gives every job to exactly one of two worker processes sharing the store', async () => {
+    const queue = fresh();
+    const workers = [crashChild('run'), crashChild('run')];
+    await waitFor('both worker processes to be ready', () => workers.every((worker) => worker.ready));
+    const ids: string[] = [];
+    for (let i = 0; i < 40; i++)
+      ids.push((await queue.enqueue({ key: `k${i}`, group: `o/r${i % 5}`, payload: { n: i } })).id);
+    await waitFor('all jobs to be done', async () => (await queue.list({ states: ['done'] })).length === 40);
+    await Promise.all(workers.map((worker) => worker.kill()));
+    expect(workers.flatMap((worker) => worker.ran).sort()).toEqual([...ids].sort());
+    expect(workers.map((worker) => worker.ran.length > 0)).toEqual([true, true]);
+    expect(workers.map((worker) => worker.errors)).toEqual(['', '']);
+  });
 }

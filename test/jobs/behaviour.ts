@@ -23,8 +23,8 @@ export interface Harness {
   fresh(): Queue<Payload>;
   /** Another queue instance (its own connection) on the current store. */
   open(): Queue<Payload>;
-  /** Config for a crash child on the current store; the child is killed after the test. */
-  crashChild(): CrashChild;
+  /** A worker process on the current store (`hang`: a crash child); it is killed after the test. */
+  crashChild(mode?: 'hang' | 'run'): CrashChild;
   stateOf(queue: Queue<Payload>, id: string): Promise<string | undefined>;
 }
 
@@ -44,8 +44,8 @@ export function queueBehaviour(name: string, freshStore: () => Store): void {
         return open();
       },
       open,
-      crashChild: () => {
-        const child = new CrashChild(store.child);
+      crashChild: (mode) => {
+        const child = new CrashChild(store.child, mode);
         children.push(child);
         return child;
       },

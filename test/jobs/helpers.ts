@@ -49,15 +49,20 @@ export interface ChildQueueConfig {
   heartbeatMs: number;
 }
 
-/** A worker process (the real compiled dist/jobs) that claims one job and then hangs until it is SIGKILLed. */
+/**
+ * A worker process on the real compiled dist/jobs: in `hang` mode it claims one job and hangs until it is
+ * SIGKILLed; in `run` mode it runs every job it gets (concurrency 2) and reports each in `ran`.
+ */
 export class CrashChild {
   readonly started: { id: string; attempts: number }[] = [];
+  readonly ran: string[] = [];
+  ready = false;
   private readonly child: ChildProcess;
   private stderr = '';
   private exited = false;
 
-  constructor(config: ChildQueueConfig) {
-    this.child = spawn(process.execPath, [join(here, 'crash-child.mjs'), JSON.stringify(config)], {
+  constructor(config: ChildQueueConfig, mode: 'hang' | 'run' = 'hang') {
+    this.child = spawn(process.execPath, [join(here, 'crash-child.mjs'), JSON.stringify(config), mode], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let buffer = '';
@@ -69,6 +74,9 @@ export class CrashChild {
         buffer = buffer.slice(newline + 1);
         const match = /^started (\S+) (\d+)$/.exec(line);
         if (match) this.started.push({ id: match[1]!, attempts: Number(match[2]) });
+        if (line === 'ready') this.ready = true;
+        const ran = /^ran (\S+)$/.exec(line);
+        if (ran) this.ran.push(ran[1]!);
       }
     });
     this.child.stderr!.on('data', (chunk: Buffer) => (this.stderr += chunk.toString()));
@@ -83,6 +91,11 @@ export class CrashChild {
     });
     await this.kill();
     return this.started[0]!;
+  }
+
+  /** What the child wrote on stderr (queue errors). */
+  get errors(): string {
+    return this.stderr;
   }
 
   async kill(): Promise<void> {
