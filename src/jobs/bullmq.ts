@@ -237,12 +237,31 @@ class BullmqWorker<T> {
           entry.stop === 'shutdown' ? { kind: 'requeue' } : { kind: 'failed', reason: errorMessage(error) };
       }
       if (entry.stop === 'lease') return; // another worker owns the job now
-      const recorded = await this.records.finish(id, this.owner, outcome, Date.now());
+      const recorded = await this.recordOutcome(id, outcome);
+      // A requeue of a job cancelled meanwhile ends it cancelled instead: nothing to hand back to BullMQ then.
       requeue = recorded && outcome.kind === 'requeue' && (await this.records.get(id))?.state === 'queued';
     }).done;
     if (requeue) {
       await job.moveToDelayed(Date.now(), token);
       throw new DelayedError();
+    }
+  }
+
+  /**
+   * Records how the handler ended, retrying through a Redis hiccup: once the handler ran, throwing to BullMQ would
+   * make it deliver the job again and run the whole repair twice. Gives up (reported) after about 15 s.
+   */
+  private async recordOutcome(id: string, outcome: FinishOutcome): Promise<boolean> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.records.finish(id, this.owner, outcome, Date.now());
+      } catch (error) {
+        if (attempt >= 6) {
+          this.connection.onError(new Error(`could not record the end of job ${id}: ${errorMessage(error)}`));
+          return false;
+        }
+        await new Promise((resolve) => setTimeout(resolve, 250 * 2 ** attempt));
+      }
     }
   }
 
