@@ -10,6 +10,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { INTERRUPTED_REASON, QueueConfigError, errorMessage } from './errors.js';
 import { MAX_ATTEMPTS } from './options.js';
+import { SCHEMA, toRecord, type Row } from './sqlite-schema.js';
 import type { EnqueueInput, EnqueueResult, JobRecord, JobState } from './types.js';
 
 /** Who runs a job: the worker instance, and the process that hosts it (to recognise dead owners at once). */
@@ -20,55 +21,6 @@ export interface Owner {
 }
 
 export type Outcome = { kind: 'done' } | { kind: 'failed'; reason: string } | { kind: 'requeue' };
-
-interface Row {
-  id: string;
-  key: string;
-  grp: string;
-  scope: string | null;
-  version: string | null;
-  payload: string;
-  state: JobState;
-  attempts: number;
-  created_at: number;
-  started_at: number | null;
-  finished_at: number | null;
-  reason: string | null;
-  cancel_reason: string | null;
-  owner: string | null;
-  owner_host: string | null;
-  owner_pid: number | null;
-  lease_until: number | null;
-}
-
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS jobs (
-  seq INTEGER PRIMARY KEY AUTOINCREMENT,
-  id TEXT NOT NULL UNIQUE,
-  key TEXT NOT NULL,
-  grp TEXT NOT NULL,
-  scope TEXT,
-  version TEXT,
-  payload TEXT NOT NULL,
-  state TEXT NOT NULL,
-  attempts INTEGER NOT NULL DEFAULT 0,
-  created_at INTEGER NOT NULL,
-  started_at INTEGER,
-  finished_at INTEGER,
-  reason TEXT,
-  cancel_reason TEXT,
-  owner TEXT,
-  owner_host TEXT,
-  owner_pid INTEGER,
-  lease_until INTEGER,
-  interrupt_reported INTEGER NOT NULL DEFAULT 0
-);
-CREATE UNIQUE INDEX IF NOT EXISTS jobs_live_key ON jobs(key)
-  WHERE state IN ('queued', 'running') AND cancel_reason IS NULL;
-CREATE UNIQUE INDEX IF NOT EXISTS jobs_running_group ON jobs(grp) WHERE state = 'running';
-CREATE INDEX IF NOT EXISTS jobs_state_seq ON jobs(state, seq);
-CREATE INDEX IF NOT EXISTS jobs_scope ON jobs(scope) WHERE scope IS NOT NULL;
-`;
 
 export class SqliteStore<T> {
   private readonly db: Database.Database;
@@ -191,15 +143,16 @@ export class SqliteStore<T> {
 
   /** Takes the oldest queued job whose group has nothing running, for `owner`. */
   claim(owner: Owner, leaseMs: number, now: number): JobRecord<T> | null {
+    const runnable = this.db.prepare(
+      `SELECT id FROM jobs q WHERE q.state = 'queued'
+       AND NOT EXISTS (SELECT 1 FROM jobs r WHERE r.state = 'running' AND r.grp = q.grp)
+       ORDER BY q.seq LIMIT 1`,
+    );
+    // An idle poll only reads (WAL readers never wait); the write lock is taken when there is something to claim.
+    if (!runnable.get()) return null;
     return this.db
       .transaction(() => {
-        const next = this.db
-          .prepare(
-            `SELECT id FROM jobs q WHERE q.state = 'queued'
-             AND NOT EXISTS (SELECT 1 FROM jobs r WHERE r.state = 'running' AND r.grp = q.grp)
-             ORDER BY q.seq LIMIT 1`,
-          )
-          .get() as { id: string } | undefined;
+        const next = runnable.get() as { id: string } | undefined;
         if (!next) return null;
         this.db
           .prepare(
@@ -260,15 +213,19 @@ export class SqliteStore<T> {
     now: number,
     isDead: (host: string | null, pid: number | null, instance: string | null) => boolean,
   ): number {
+    const gone = (row: Pick<Row, 'owner' | 'owner_host' | 'owner_pid' | 'lease_until'>): boolean =>
+      row.lease_until === null || row.lease_until < now || isDead(row.owner_host, row.owner_pid, row.owner);
+    const select = this.db.prepare(
+      `SELECT id, owner, owner_host, owner_pid, lease_until FROM jobs WHERE state = 'running'`,
+    );
+    type Running = Pick<Row, 'id' | 'owner' | 'owner_host' | 'owner_pid' | 'lease_until'>;
+    if (!(select.all() as Running[]).some(gone)) return 0; // the usual case: a read, no write lock
     return this.db
       .transaction(() => {
-        const running = this.db
-          .prepare(`SELECT id, owner, owner_host, owner_pid, lease_until FROM jobs WHERE state = 'running'`)
-          .all() as Pick<Row, 'id' | 'owner' | 'owner_host' | 'owner_pid' | 'lease_until'>[];
+        const running = select.all() as Running[];
         let recovered = 0;
         for (const row of running) {
-          const expired = row.lease_until === null || row.lease_until < now;
-          if (!expired && !isDead(row.owner_host, row.owner_pid, row.owner)) continue;
+          if (!gone(row)) continue;
           this.db
             .prepare(
               `UPDATE jobs SET
@@ -303,23 +260,4 @@ export class SqliteStore<T> {
     }
     return taken;
   }
-}
-
-function toRecord<T>(row: Row): JobRecord<T> {
-  const record: JobRecord<T> = {
-    id: row.id,
-    key: row.key,
-    group: row.grp,
-    payload: JSON.parse(row.payload) as T,
-    state: row.state,
-    attempts: row.attempts,
-    createdAt: row.created_at,
-  };
-  if (row.scope !== null) record.scope = row.scope;
-  if (row.version !== null) record.version = row.version;
-  if (row.started_at !== null) record.startedAt = row.started_at;
-  if (row.finished_at !== null) record.finishedAt = row.finished_at;
-  const reason = row.reason ?? (row.state === 'running' ? row.cancel_reason : null);
-  if (reason !== null) record.reason = reason;
-  return record;
 }
