@@ -47,27 +47,48 @@ export function startWorker(queue: Queue<RepairRequest>, deps: JobHandlerDeps, c
   return queue.process(createJobHandler(deps), { concurrency, onInterrupted: reportInterrupted(deps) });
 }
 
+export interface MimoApp {
+  appFn: (app: Probot) => Promise<void>;
+  /** Stops taking jobs and puts running ones back in the queue (not counted as a crash), then closes the queue. */
+  close(): Promise<void>;
+}
+
 /**
  * The app as `npm start` runs it: webhook handlers that enqueue, plus an embedded worker (unless
  * `MIMO_EMBEDDED_WORKER=false`, when separate `mimo worker` processes consume a Redis queue).
  */
+export function createMimoApp(env: Env = process.env): MimoApp {
+  let queue: Queue<RepairRequest> | undefined;
+  let worker: Worker | undefined;
+  return {
+    async appFn(app: Probot) {
+      queue = openQueue<RepairRequest>({
+        ...(env.REDIS_URL ? { redisUrl: env.REDIS_URL } : {}),
+        ...(env.MIMO_DB ? { sqlitePath: env.MIMO_DB } : {}),
+      });
+      createApp({ queue })(app);
+      if (env.MIMO_EMBEDDED_WORKER !== 'false') {
+        worker = startWorker(queue, jobDepsFromProbot(app, env), Number(env.MIMO_CONCURRENCY) || 2);
+        // Build the sandbox's runner image now if the engine lacks it (first start), with progress in the log; the
+        // first job waits for the same build. Failures (no engine yet) are reported and retried by that job.
+        ensureRunnerImage(({ image, message }) =>
+          app.log.info({ image }, `building the sandbox image: ${message}`),
+        ).catch((error: unknown) =>
+          app.log.warn(
+            `the sandbox image is not ready: ${error instanceof Error ? error.message : String(error)}`,
+          ),
+        );
+      }
+      app.log.info('mimo-code loaded');
+    },
+    async close() {
+      await worker?.close();
+      await queue?.close();
+    },
+  };
+}
+
+/** Probot-style entry (`export default`): the same app, for hosts that load an app function themselves. */
 export async function mimoApp(app: Probot, env: Env = process.env): Promise<void> {
-  const queue = await openQueue<RepairRequest>({
-    ...(env.REDIS_URL ? { redisUrl: env.REDIS_URL } : {}),
-    ...(env.MIMO_DB ? { sqlitePath: env.MIMO_DB } : {}),
-  });
-  createApp({ queue })(app);
-  if (env.MIMO_EMBEDDED_WORKER !== 'false') {
-    startWorker(queue, jobDepsFromProbot(app, env), Number(env.MIMO_CONCURRENCY) || 2);
-    // Build the sandbox's runner image now if the engine lacks it (first start), with progress in the log; the
-    // first job waits for the same build. Failures (no engine yet) are reported and retried by that job.
-    ensureRunnerImage(({ image, message }) =>
-      app.log.info({ image }, `building the sandbox image: ${message}`),
-    ).catch((error: unknown) =>
-      app.log.warn(
-        `the sandbox image is not ready: ${error instanceof Error ? error.message : String(error)}`,
-      ),
-    );
-  }
-  app.log.info('mimo-code loaded');
+  await createMimoApp(env).appFn(app);
 }

@@ -64,6 +64,28 @@ export function applyDotEnv(env: NodeJS.ProcessEnv = process.env, path = join(pr
   for (const [key, value] of Object.entries(parsed)) if (env[key] === undefined) env[key] = value;
 }
 
+function baseUrlOf(env: NodeJS.ProcessEnv): string | undefined {
+  return env.GHE_HOST ? `${env.GHE_PROTOCOL ?? 'https'}://${env.GHE_HOST}/api/v3` : undefined;
+}
+
+/**
+ * A Probot instance from the App's credentials in `env` (APP_ID, PRIVATE_KEY or PRIVATE_KEY_PATH, WEBHOOK_SECRET,
+ * GHE_HOST): the server and `mimo worker` build it the same way. No Redis throttling cluster (REDIS_URL is ours).
+ */
+export function probotFromEnv(env: NodeJS.ProcessEnv, log?: Logger): Probot {
+  const { appId, privateKey } = readCredentials(env);
+  if (!appId || !privateKey)
+    throw new MissingCredentialsError(`${appId ? 'PRIVATE_KEY or PRIVATE_KEY_PATH' : 'APP_ID'} is not set`);
+  const baseUrl = baseUrlOf(env);
+  return new Probot({
+    appId,
+    privateKey,
+    secret: env.WEBHOOK_SECRET,
+    ...(baseUrl ? { baseUrl } : {}),
+    ...(log ? { log } : {}),
+  });
+}
+
 /**
  * Starts the HTTP server as `npm start` does: the app when APP_ID and a private key are configured, otherwise
  * Probot's GitHub App setup flow on `/` so a maintainer can register and install the App from `app.yml`.
@@ -77,7 +99,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   const port = requested === 0 ? await freePort(env.HOST ?? 'localhost') : requested;
   const host = env.HOST ?? 'localhost';
   const { appId, privateKey } = readCredentials(env);
-  const baseUrl = env.GHE_HOST ? `${env.GHE_PROTOCOL ?? 'https'}://${env.GHE_HOST}/api/v3` : undefined;
+  const baseUrl = baseUrlOf(env);
 
   if (appId && privateKey) {
     const server = new Server({

@@ -1,4 +1,6 @@
 import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 /**
  * The runner images. No registry can be pulled from, so the base is a Debian root filesystem made by
@@ -40,8 +42,26 @@ export function baseImageName(): string {
   return `mimo-base:${shortHash(JSON.stringify(BASE_RECIPE))}`;
 }
 
+/**
+ * Extra certificate authorities the host trusts (`/usr/local/share/ca-certificates`, or MIMO_EXTRA_CA_DIR): behind
+ * a TLS-intercepting proxy (common in companies) the setup phase's `npm install` / `pip install` need them too.
+ */
+export function hostExtraCas(
+  dir = process.env.MIMO_EXTRA_CA_DIR ?? '/usr/local/share/ca-certificates',
+): Record<string, string> {
+  if (!existsSync(dir)) return {};
+  const cas: Record<string, string> = {};
+  for (const name of readdirSync(dir).sort()) {
+    if (name.endsWith('.crt')) cas[`extra-ca/${name}`] = readFileSync(join(dir, name), 'utf8');
+  }
+  return cas;
+}
+
 /** The Dockerfile of the runner: HOME is a tmpfs at run time; toolchains told not to fetch anything unasked. */
-export function runnerDockerfile(base: string = baseImageName()): string {
+export function runnerDockerfile(
+  base: string = baseImageName(),
+  withExtraCas = Object.keys(hostExtraCas()).length > 0,
+): string {
   return [
     `FROM ${base}`,
     'ENV DEBIAN_FRONTEND=noninteractive LANG=C.UTF-8 LC_ALL=C.UTF-8',
@@ -59,6 +79,15 @@ export function runnerDockerfile(base: string = baseImageName()): string {
     'COPY go-wrapper.sh /usr/local/bin/go',
     'RUN cd /tmp/go-seed && GOCACHE=/usr/local/lib/mimo/go-build HOME=/tmp/go-seed /usr/bin/go test ./... \\',
     ' && chmod -R a+rX /usr/local/lib/mimo && rm -rf /tmp/go-seed',
+    // Last, so a host's changed certificates rebuild only this layer. Debian's node reads the system store via
+    // NODE_EXTRA_CA_CERTS; pip, curl and git use the system store directly.
+    ...(withExtraCas
+      ? [
+          'COPY extra-ca/ /usr/local/share/ca-certificates/mimo/',
+          'RUN update-ca-certificates >/dev/null',
+          'ENV NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt',
+        ]
+      : []),
     'WORKDIR /workspace',
     'CMD ["sleep", "infinity"]',
     '',
@@ -112,8 +141,10 @@ func TestSeed(t *testing.T) {}
 
 /** The files of the runner's build context (the Dockerfile first). */
 export function runnerContext(base: string = baseImageName()): Record<string, string> {
+  const cas = hostExtraCas();
   return {
-    Dockerfile: runnerDockerfile(base),
+    Dockerfile: runnerDockerfile(base, Object.keys(cas).length > 0),
+    ...cas,
     'go-wrapper.sh': GO_WRAPPER,
     'go-seed/go.mod': 'module mimo.local/seed\n\ngo 1.22\n',
     'go-seed/seed_test.go': GO_SEED_TEST,

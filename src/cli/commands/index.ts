@@ -1,4 +1,3 @@
-// Helpers working in parallel: read docs/CONTRACTS.md first (shared names, commit rules, deadline 01:15 UTC).
 import type { Command } from 'commander';
 import { register as registerConfig } from './config.js';
 import { register as registerExec } from './exec.js';
@@ -6,6 +5,7 @@ import { register as registerFix } from './fix.js';
 import { register as registerImages } from './images.js';
 import { register as registerLocalize } from './localize.js';
 import { register as registerParse } from './parse.js';
+import { register as registerWorker } from './worker.js';
 
 /**
  * Every subcommand lives in its own file exporting `register(program)`; add one line here per command.
@@ -18,4 +18,5 @@ export function registerCommands(program: Command): void {
   registerImages(program);
   registerLocalize(program);
   registerParse(program);
+  registerWorker(program);
 }

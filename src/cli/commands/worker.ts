@@ -47,7 +47,6 @@ export async function runWorker(run: WorkerRun): Promise<void> {
   // The app organ builds the handler (GitHub auth, clone, sandbox, loop, PR); this command only connects it.
   // Loaded on demand (one after the other) so that other `mimo` commands do not pay for Probot.
   const app = await import('../../app/index.js');
-  const { createProbot } = await import('probot');
   const queue: Queue<RepairRequest> = openQueue({
     env: run.env,
     onError: (error) =>
@@ -63,9 +62,9 @@ export async function runWorker(run: WorkerRun): Promise<void> {
       { cause: error },
     );
   }
-  // Without REDIS_URL: Probot would use it for a Bottleneck throttling cluster whose connection it never closes
-  // (the app server does not use it either).
-  const probot = createProbot({ env: { ...run.env, REDIS_URL: '' } });
+  // Built like the server's (GHE_HOST honoured for the token exchange too), and without REDIS_URL: Probot would use
+  // it for a Bottleneck throttling cluster whose connection it never closes.
+  const probot = app.probotFromEnv(run.env);
   const worker = app.startWorker(queue, app.jobDepsFromProbot(probot, run.env), run.concurrency);
   log(`mimo worker: taking jobs from ${queueLabel(run.env)}, ${run.concurrency} at a time`);
   if (!run.stop.aborted)

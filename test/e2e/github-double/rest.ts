@@ -256,6 +256,7 @@ export function createRest(state: DoubleState): (req: RestRequest) => RestRespon
       conclusion: j.conclusion,
       status: 'completed',
       head_sha: run.headSha,
+      created_at: template.created_at ?? template.started_at,
     }));
     return { status: 200, body: { total_count: jobs.length, jobs } };
   });
