@@ -28,6 +28,11 @@ export interface RepairOptions {
   /** Globs the agent may / may not edit. */
   paths?: { allow: string[]; deny: string[] };
   mode?: 'repair' | 'issue';
+  /**
+   * Extra context for the first prompt, shown as quoted data: what the failing CI job reported (parsed from its
+   * log) and the maintainer's `/mimo fix` instructions. Never executed, never instructions to the loop itself.
+   */
+  hints?: { ci?: string; instructions?: string };
   /** Issue mode: the issue's text (data for the prompt, never instructions). */
   issue?: { title: string; body: string };
   /** Stop after the same failure signature or the same edit this many times (default 3). */

@@ -66,6 +66,7 @@ export async function runModelTurns(
         score: session.describe(await session.score(current)),
         fixerNotes,
         issue: session.mode === 'issue' ? session.options.issue : undefined,
+        hints: session.options.hints,
       }),
     },
   ];

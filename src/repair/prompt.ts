@@ -26,6 +26,7 @@ export interface InitialPromptInput {
   score: string;
   fixerNotes: string[];
   issue?: { title: string; body: string };
+  hints?: { ci?: string; instructions?: string };
 }
 
 function quote(text: string): string {
@@ -42,12 +43,21 @@ export function initialPrompt(input: InitialPromptInput): string {
       `## Issue (data from the issue tracker)\n${quote(`${input.issue.title}\n\n${input.issue.body}`.slice(0, 6000))}`,
     );
   }
+  if (input.hints?.instructions) {
+    parts.push(
+      `## Maintainer's note (data from a comment)\n${quote(input.hints.instructions.slice(0, 2000))}`,
+    );
+  }
   parts.push(`## Test command\n\`${input.testCommand}\``);
   const shown = input.files.slice(0, 200);
   parts.push(
     `## Repository files\n${shown.join('\n')}${input.files.length > shown.length ? `\n… and ${input.files.length - shown.length} more` : ''}`,
   );
   parts.push(`## Current test result\n${input.feedback}`);
+  if (input.hints?.ci)
+    parts.push(
+      `## What the failing CI job reported (data from its log)\n${quote(input.hints.ci.slice(0, 6000))}`,
+    );
   if (input.suspects.length > 0) {
     parts.push(
       `## Most suspicious locations\n${input.suspects

@@ -20,7 +20,7 @@ import {
 } from '../../sandbox/index.js';
 import { Workspace } from '../../tools/index.js';
 import { defaultAnalyzer, runnerHint } from '../../repair/index.js';
-import { parseTestOutput } from '../../feedback/index.js';
+import { parseTestOutput, renderFeedback } from '../../feedback/index.js';
 import { JobSetupError, type PreparedJob } from './prepare.js';
 
 export interface ExecutedRepair {
@@ -47,10 +47,16 @@ async function chooseImage(job: PreparedJob): Promise<string | undefined> {
   return undefined;
 }
 
-/** What CI saw, parsed from the downloaded job logs: logged so the run shows what it started from. */
-function reportCiSeed(job: PreparedJob, reporter: Reporter): void {
+/**
+ * What CI saw, parsed from the downloaded job logs: logged so the run shows what it started from, and rendered
+ * (compact, token-budgeted) for the model's first prompt.
+ */
+function reportCiSeed(job: PreparedJob, reporter: Reporter): string | undefined {
+  const rendered: string[] = [];
   for (const log of job.ciLogs) {
     const report = parseTestOutput(log.log);
+    if (report.failures.length > 0)
+      rendered.push(`CI job "${log.name}":\n${renderFeedback(report, { tokenBudget: 600 })}`);
     reporter.event({
       ts: new Date().toISOString(),
       iteration: 0,
@@ -64,6 +70,7 @@ function reportCiSeed(job: PreparedJob, reporter: Reporter): void {
       },
     });
   }
+  return rendered.length > 0 ? rendered.join('\n\n') : undefined;
 }
 
 async function runSetup(sandbox: Sandbox, job: PreparedJob, reporter: Reporter) {
@@ -128,7 +135,7 @@ export async function executeRepair(
     labels: { 'mimo.job': options.jobId },
   });
   try {
-    reportCiSeed(job, reporter);
+    const ci = reportCiSeed(job, reporter);
     const setup = await runSetup(sandbox, job, reporter);
     const workspace = await Workspace.open(job.dir);
     const result = await runRepair({
@@ -142,6 +149,10 @@ export async function executeRepair(
       paths: config.paths,
       mode: options.mode,
       ...(options.issue ? { issue: options.issue } : {}),
+      hints: {
+        ...(ci ? { ci } : {}),
+        ...(options.instructions ? { instructions: options.instructions } : {}),
+      },
       signal: options.signal,
       commandTimeoutMs: config.limits.commandTimeoutSeconds * 1000,
     });
