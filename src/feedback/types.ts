@@ -1,4 +1,3 @@
-// Helpers working in parallel: read docs/CONTRACTS.md first (shared names, commit rules, deadline 01:15 UTC).
 /** What a test run means, in the words a developer would use. */
 
 export interface Frame {

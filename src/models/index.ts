@@ -1,4 +1,3 @@
-// Helpers working in parallel: read docs/CONTRACTS.md first (shared names, commit rules, deadline 01:15 UTC).
 // The model organ: one `Model` interface over OpenAI, Anthropic, any OpenAI-compatible server and scripted replays,
 // with retries, prices and budgets. Other organs import only this file.
 export type * from './types.js';

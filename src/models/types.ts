@@ -1,4 +1,3 @@
-// Helpers working in parallel: read docs/CONTRACTS.md first (shared names, commit rules, deadline 01:15 UTC).
 import type { z } from 'zod';
 
 /** A tool the agent may call; the zod schema is the one source of truth for its arguments. */

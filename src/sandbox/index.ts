@@ -1,4 +1,3 @@
-// Helpers working in parallel: read docs/CONTRACTS.md first (shared names, commit rules, deadline 01:15 UTC).
 export type { Sandbox, ExecOptions, ExecResult } from './types.js';
 export { openDockerSandbox, withDockerSandbox, type DockerSandboxOptions } from './docker.js';
 export {

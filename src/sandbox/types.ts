@@ -1,4 +1,3 @@
-// Helpers working in parallel: read docs/CONTRACTS.md first (shared names, commit rules, deadline 01:15 UTC).
 /** The security boundary: where the repository's code and the model's edits run. */
 
 export interface ExecOptions {
