@@ -1,4 +1,4 @@
-import { dockerClient, imageExists } from './engine.js';
+import { assertEngineReachable, dockerClient, imageExists } from './engine.js';
 import { buildImages, type BuildProgress } from './images.js';
 import { runnerImageName } from './recipes.js';
 
@@ -11,7 +11,9 @@ let pending: Promise<void> | null = null;
  */
 export function ensureRunnerImage(onProgress: (progress: BuildProgress) => void = () => {}): Promise<void> {
   pending ??= (async () => {
-    if (await imageExists(dockerClient(), runnerImageName())) return;
+    const docker = dockerClient();
+    await assertEngineReachable(docker); // an actionable error, not a raw socket one
+    if (await imageExists(docker, runnerImageName())) return;
     await buildImages(onProgress);
   })().catch((error: unknown) => {
     pending = null;

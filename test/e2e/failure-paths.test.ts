@@ -77,7 +77,9 @@ describe('failure paths', () => {
         repo.checkRuns.find((c) => c.status === 'completed'),
       );
       expect(`${check.conclusion}: ${check.output.title}\n${check.output.summary}`).toMatch(/^failure: /);
-      expect(check.output.title).toMatch(/API key for openai-compatible was rejected/);
+      expect(check.output.title).toMatch(
+        /the API key for openai-compatible server http:\/\/127\.0\.0\.1:\d+\/v1 was rejected/,
+      );
       expect(check.output.title).not.toContain('sk-wrong');
       expect(calls).toBe(1); // a 401 is not retried
       const comment = await eventually('the failure comment', () =>

@@ -11,6 +11,7 @@ import {
   type RepairResult,
 } from '../../repair/index.js';
 import {
+  assertEngineReachable,
   dockerClient,
   ensureRunnerImage,
   imageExists,
@@ -43,7 +44,11 @@ export function budgetFromConfig(config: MimoConfig): Budget {
 /** The image named by the config, else the CI job's container when this engine has it, else the runner image. */
 async function chooseImage(job: PreparedJob): Promise<string | undefined> {
   if (job.config.image) return job.config.image;
-  if (job.image && (await imageExists(dockerClient(), job.image))) return job.image;
+  if (job.image) {
+    const docker = dockerClient();
+    await assertEngineReachable(docker);
+    if (await imageExists(docker, job.image)) return job.image;
+  }
   return undefined;
 }
 
