@@ -68,6 +68,33 @@ function baseUrlOf(env: NodeJS.ProcessEnv): string | undefined {
   return env.GHE_HOST ? `${env.GHE_PROTOCOL ?? 'https'}://${env.GHE_HOST}/api/v3` : undefined;
 }
 
+const DOTCOM_API = 'https://api.github.com/';
+
+/**
+ * Probot 14 passes its `baseUrl` to the REST client but not to the App authentication's own requests, so on GitHub
+ * Enterprise Server the installation-token exchange would still go to api.github.com. This fetch sends those
+ * requests to the configured API instead.
+ */
+function enterpriseFetch(baseUrl: string): typeof fetch {
+  const target = baseUrl.endsWith('/') ? baseUrl : `${baseUrl}/`;
+  return (input, init) => {
+    const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+    return fetch(url.startsWith(DOTCOM_API) ? target + url.slice(DOTCOM_API.length) : input, init);
+  };
+}
+
+/** Probot's options from the App's credentials in `env`; shared by the server and `mimo worker`. */
+function probotOptions(env: NodeJS.ProcessEnv, appId: number, privateKey: string, log?: Logger) {
+  const baseUrl = baseUrlOf(env);
+  return {
+    appId,
+    privateKey,
+    secret: env.WEBHOOK_SECRET,
+    ...(baseUrl ? { baseUrl, request: { fetch: enterpriseFetch(baseUrl) } } : {}),
+    ...(log ? { log } : {}),
+  };
+}
+
 /**
  * A Probot instance from the App's credentials in `env` (APP_ID, PRIVATE_KEY or PRIVATE_KEY_PATH, WEBHOOK_SECRET,
  * GHE_HOST): the server and `mimo worker` build it the same way. No Redis throttling cluster (REDIS_URL is ours).
@@ -76,14 +103,7 @@ export function probotFromEnv(env: NodeJS.ProcessEnv, log?: Logger): Probot {
   const { appId, privateKey } = readCredentials(env);
   if (!appId || !privateKey)
     throw new MissingCredentialsError(`${appId ? 'PRIVATE_KEY or PRIVATE_KEY_PATH' : 'APP_ID'} is not set`);
-  const baseUrl = baseUrlOf(env);
-  return new Probot({
-    appId,
-    privateKey,
-    secret: env.WEBHOOK_SECRET,
-    ...(baseUrl ? { baseUrl } : {}),
-    ...(log ? { log } : {}),
-  });
+  return new Probot(probotOptions(env, appId, privateKey, log));
 }
 
 /**
@@ -99,7 +119,6 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   const port = requested === 0 ? await freePort(env.HOST ?? 'localhost') : requested;
   const host = env.HOST ?? 'localhost';
   const { appId, privateKey } = readCredentials(env);
-  const baseUrl = baseUrlOf(env);
 
   if (appId && privateKey) {
     const server = new Server({
@@ -107,7 +126,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       port,
       log,
       webhookProxy: env.WEBHOOK_PROXY_URL,
-      Probot: Probot.defaults({ appId, privateKey, secret: env.WEBHOOK_SECRET, baseUrl, log }),
+      Probot: Probot.defaults(probotOptions(env, appId, privateKey, log)),
     });
     await server.load(options.appFn);
     server.addHandler(healthHandler('app'));
