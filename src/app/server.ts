@@ -121,12 +121,15 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   const { appId, privateKey } = readCredentials(env);
 
   if (appId && privateKey) {
+    const probot = probotOptions(env, appId, privateKey, log);
     const server = new Server({
       host,
       port,
       log,
       webhookProxy: env.WEBHOOK_PROXY_URL,
-      Probot: Probot.defaults(probotOptions(env, appId, privateKey, log)),
+      Probot: Probot.defaults(probot),
+      // The Server hands its own `request` option to the Probot it creates, over the defaults above.
+      ...(probot.request ? { request: probot.request } : {}),
     });
     await server.load(options.appFn);
     server.addHandler(healthHandler('app'));

@@ -22,9 +22,10 @@ function pullWithMissingImport(double: GitHubDouble, name: string, sleep = 0) {
     double.state.repos.get(name) ??
     double.state.createRepo(name, { 'shapes.py': FIXED, 'tests/test_shapes.py': TESTS(sleep) });
   repo.permissions.set('maintainer', 'write');
+  // Each PR's change differs, so two PRs of one repository never share a head commit.
   const pull = double.state.openPullRequest(repo, {
     branch: `drop-import-${repo.nextNumber}`,
-    files: { 'shapes.py': BROKEN },
+    files: { 'shapes.py': `# change ${repo.nextNumber}\n${BROKEN}` },
     title: 'Tidy imports',
   });
   return { repo, pull };
@@ -77,7 +78,10 @@ describe('resilience journeys', () => {
       stops.push(() => app.stop());
       const finished = await eventually('the resumed repair to conclude', () =>
         repo.checkRuns.find((c) => c.status === 'completed' && c.conclusion === 'success'),
-      );
+      ).catch((error: unknown) => {
+        process.stderr.write(`\nDEBUG6 ${JSON.stringify(repo.checkRuns)}\n${app.output().slice(-6000)}\n`);
+        throw error;
+      });
       expect(finished.headSha).toBe(pull.headSha);
       expect(repo.checkRuns.map((c) => [c.status, c.conclusion])).toEqual([
         ['completed', 'neutral'], // the attempt that died with the first process, concluded "Interrupted"
@@ -149,6 +153,11 @@ describe('resilience journeys', () => {
       const fixes = targets.flatMap((t) =>
         t.repo.pulls.filter((p) => p.user === 'mimo-code[bot]' && p.baseRef.startsWith('drop-import-')),
       );
+      if (new Set(fixes.map((p) => `${p.headRepo}#${p.baseRef}`)).size !== 6) {
+        process.stderr.write(
+          `\nDEBUG7 ${JSON.stringify(targets.map((t) => [t.repo.fullName, t.number, t.repo.pulls.map((p) => [p.number, p.user, p.headRef, p.baseRef])]))}\n`,
+        );
+      }
       expect(new Set(fixes.map((p) => `${p.headRepo}#${p.baseRef}`)).size).toBe(6);
       expect(fixes).toHaveLength(6);
     },
