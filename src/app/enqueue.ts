@@ -32,6 +32,10 @@ export async function refusal(
 ): Promise<string | null> {
   const scope = jobScope(request);
   const previous = (await deps.queue.list({ scope })).filter((job) => job.state !== 'cancelled');
+  // A repeated delivery or trigger for a commit whose repair already finished makes no second job.
+  if (previous.some((job) => job.key === jobKey(request) && job.state === 'done')) {
+    return 'this exact commit was already repaired (see the "mimo fix" check run); push a new commit to repair again';
+  }
   if (request.pr && isFixBranch(request.pr.headRef) && previous.length >= 1) {
     return 'this pull request is one of my own fixes and I have already tried to repair it once';
   }

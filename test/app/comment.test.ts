@@ -243,6 +243,38 @@ describe('issue_comment: /mimo commands', () => {
     expect(await queue.list()).toHaveLength(1);
   });
 
+  it('makes no second job for a commit whose repair already finished', async () => {
+    const worker = queue.process(async () => undefined, { concurrency: 1 });
+    const { id } = await queue.enqueue({
+      key: `Codertocat/Hello-World#2@${HEAD}:manual`,
+      group: 'Codertocat/Hello-World',
+      scope: 'Codertocat/Hello-World#2',
+      version: HEAD,
+      payload: {} as RepairRequest,
+    });
+    for (let i = 0; i < 100 && (await queue.get(id))?.state !== 'done'; i++)
+      await new Promise((r) => setTimeout(r, 20));
+    await worker.close();
+    expect((await queue.get(id))?.state).toBe('done');
+    const scope = github();
+    allowed(scope);
+    reaction(scope);
+    captureComments(scope);
+    scope.get(`${REPO}/pulls/2`).reply(200, pullRequest());
+    scope
+      .get(`${REPO}/commits/${HEAD}/check-runs`)
+      .query(true)
+      .reply(200, checksFor(['failure']));
+    scope.get(`${REPO}/commits/${HEAD}/status`).reply(200, combinedStatus());
+    await testProbot(queue).receive({
+      id: 'late-duplicate',
+      name: 'issue_comment',
+      payload: prComment('/mimo fix') as never,
+    });
+    expect(comments[0]).toMatch(/this exact commit was already repaired/);
+    expect(await queue.list()).toHaveLength(1);
+  });
+
   it('repairs its own fix PR at most once', async () => {
     const fixRef = 'mimo/fix-2-ec26c3e';
     await queue.enqueue({
