@@ -9,7 +9,16 @@ import { join } from 'node:path';
 const out = join(mkdtempSync(join(tmpdir(), 'mimo-bench-journey-')), 'figures.json');
 const run = spawnSync(
   process.execPath,
-  ['--experimental-vm-modules', '--no-warnings', 'node_modules/jest/bin/jest.js', '--roots', '<rootDir>/bench', '--testMatch', '**/journey.measure.ts', '--silent'],
+  [
+    '--experimental-vm-modules',
+    '--no-warnings',
+    'node_modules/jest/bin/jest.js',
+    '--roots',
+    '<rootDir>/bench',
+    '--testMatch',
+    '**/journey.measure.ts',
+    '--silent',
+  ],
   { stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, MIMO_BENCH_OUT: out } },
 );
 if (run.status !== 0) process.exit(run.status ?? 1);

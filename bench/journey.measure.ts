@@ -31,9 +31,15 @@ it('measures journey 1', async () => {
         title: `round ${round}`,
       });
       const sent = Date.now();
-      await double.deliver(app.webhookUrl, 'issue_comment', commentPayload(double, repo, pull.number, '/mimo fix', 'maintainer'));
+      await double.deliver(
+        app.webhookUrl,
+        'issue_comment',
+        commentPayload(double, repo, pull.number, '/mimo fix', 'maintainer'),
+      );
       const fix = await eventually('the fix PR', () => repo.pulls.find((p) => p.baseRef === pull.headRef));
-      const json = /```json\n([\s\S]*?)\n```/.exec(fix.body.slice(fix.body.indexOf('Full iteration log')))![1]!;
+      const json = /```json\n([\s\S]*?)\n```/.exec(
+        fix.body.slice(fix.body.indexOf('Full iteration log')),
+      )![1]!;
       const events = json.split('\n').map((line) => JSON.parse(line) as IterationEvent);
       const runs = events.filter((e) => TEST_PHASES.has(e.phase) && e.durationMs !== undefined);
       const firstStart = Date.parse(runs[0]!.ts) - runs[0]!.durationMs!;
@@ -53,7 +59,9 @@ it('measures journey 1', async () => {
     rounds: rows.length,
     webhook_to_first_test_ms_median: median(rows.map((r) => r.toFirstTestMs)),
     total_minus_tests_ms_median: median(rows.map((r) => r.totalMs - r.testMs)),
-    per_test_run_overhead_ms_median: median(rows.map((r) => (r.totalMs - r.testMs - r.toFirstTestMs) / r.runs)),
+    per_test_run_overhead_ms_median: median(
+      rows.map((r) => (r.totalMs - r.testMs - r.toFirstTestMs) / r.runs),
+    ),
     test_runs_per_job: rows[0]?.runs,
     total_ms_median: median(rows.map((r) => r.totalMs)),
   };

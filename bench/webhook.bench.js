@@ -23,14 +23,23 @@ const CONCURRENCY = 100;
 
 function githubStub() {
   const server = createServer((req, res) => {
-    const json = (status, body) => res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+    const json = (status, body) =>
+      res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
     const url = req.url ?? '';
     req.resume();
     if (url.includes('/access_tokens')) return json(201, ex('installation-token'));
     if (url.includes('/contents/')) return json(404, { message: 'Not Found' });
-    if (url.includes('/permission')) return json(200, { ...ex('repository-collaborator-permission-response-if-user-has-admin-permissions'), permission: 'write' });
+    if (url.includes('/permission'))
+      return json(200, {
+        ...ex('repository-collaborator-permission-response-if-user-has-admin-permissions'),
+        permission: 'write',
+      });
     if (url.includes('/reactions')) return json(201, ex('reaction'));
-    if (url.includes('/check-runs')) return json(200, { total_count: 1, check_runs: [{ ...ex('check-run'), status: 'completed', conclusion: 'failure', name: 'tests' }] });
+    if (url.includes('/check-runs'))
+      return json(200, {
+        total_count: 1,
+        check_runs: [{ ...ex('check-run'), status: 'completed', conclusion: 'failure', name: 'tests' }],
+      });
     if (url.includes('/status')) return json(200, { ...ex('combined-commit-status'), statuses: [] });
     const pull = /\/pulls\/(\d+)$/.exec(url);
     if (pull) {
@@ -57,7 +66,12 @@ async function burst(url, secret, payloads) {
       const res = await fetch(url, {
         method: 'POST',
         body,
-        headers: { 'content-type': 'application/json', 'x-github-event': 'issue_comment', 'x-github-delivery': randomUUID(), 'x-hub-signature-256': signature },
+        headers: {
+          'content-type': 'application/json',
+          'x-github-event': 'issue_comment',
+          'x-github-delivery': randomUUID(),
+          'x-hub-signature-256': signature,
+        },
       });
       await res.text();
       if (res.status !== 200) throw new Error(`delivery answered ${res.status}`);
@@ -101,7 +115,8 @@ for (const [name, make] of [
 ]) {
   await burst(url, secret, Array.from({ length: 10 }, make)); // warm-up
   const all = [];
-  for (let round = 0; round < ROUNDS; round++) all.push(...(await burst(url, secret, Array.from({ length: CONCURRENCY }, make))));
+  for (let round = 0; round < ROUNDS; round++)
+    all.push(...(await burst(url, secret, Array.from({ length: CONCURRENCY }, make))));
   all.sort((a, b) => a - b);
   results[name] = {
     deliveries: all.length,

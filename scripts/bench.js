@@ -41,5 +41,8 @@ for (const file of files) {
   console.log(JSON.stringify({ [file]: results[file] }, null, 2));
 }
 mkdirSync(join(root, 'bench', 'results'), { recursive: true });
-writeFileSync(join(root, 'bench', 'results', 'latest.json'), JSON.stringify({ date: new Date().toISOString(), results }, null, 2));
+writeFileSync(
+  join(root, 'bench', 'results', 'latest.json'),
+  JSON.stringify({ date: new Date().toISOString(), results }, null, 2),
+);
 process.exit(failed ? 1 : 0);
