@@ -88,7 +88,7 @@ const queue = new SqliteQueue({ path: join(mkdtempSync(join(tmpdir(), 'mimo-benc
 const running = await startServer({
   appFn: createApp({ queue, appSlug: 'mimo-code' }),
   port: 0,
-  log: pino({ level: 'silent' }),
+  log: pino({ level: process.env.BENCH_LOG ?? 'silent' }),
   env: {
     APP_ID: '1',
     PRIVATE_KEY: privateKey.export({ type: 'pkcs1', format: 'pem' }).toString(),

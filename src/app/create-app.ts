@@ -1,5 +1,5 @@
 import type { Probot } from 'probot';
-import type { AppDeps } from './deps.js';
+import { Background, type AppDeps } from './deps.js';
 import { onCiCompleted } from './handlers/ci.js';
 import { onIssueComment } from './handlers/comment.js';
 import { onIssueLabeled } from './handlers/issues.js';
@@ -11,6 +11,10 @@ import { onPullRequestChanged } from './handlers/pull-request.js';
  */
 export function createApp(deps: AppDeps): (app: Probot) => void {
   return (app: Probot) => {
+    deps = {
+      ...deps,
+      background: deps.background ?? new Background((error) => app.log.error({ err: error }, 'reply failed')),
+    };
     let slug: Promise<string> | undefined;
     const appSlug = () =>
       (slug ??= deps.appSlug

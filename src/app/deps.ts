@@ -5,11 +5,33 @@ import type { RepairRequest } from './request.js';
 
 export type Octokit = InstanceType<typeof ProbotOctokit>;
 
+/**
+ * Writes that answer a webhook (the 👀 reaction, replies) but need not delay its acknowledgement: Probot's
+ * throttling spaces writes a second apart per installation, so awaiting them would make GitHub wait in a burst.
+ * They run after the handler returns; their errors are logged. `idle()` lets tests and shutdown wait for them.
+ */
+export class Background {
+  private readonly pending = new Set<Promise<unknown>>();
+  constructor(private readonly onError: (error: unknown) => void) {}
+
+  run(task: () => Promise<unknown>): void {
+    const promise: Promise<unknown> = task()
+      .catch(this.onError)
+      .finally(() => this.pending.delete(promise));
+    this.pending.add(promise);
+  }
+
+  async idle(): Promise<void> {
+    while (this.pending.size > 0) await Promise.all([...this.pending]);
+  }
+}
+
 /** What the webhook handlers need; injected so tests run them against a real queue and recorded HTTP. */
 export interface AppDeps {
   queue: Queue<RepairRequest>;
   /** The App's slug (its bot is `<slug>[bot]`); read from GitHub when not given. */
   appSlug?: string;
+  background?: Background;
 }
 
 export interface RepoCoordinates {
@@ -38,17 +60,22 @@ export async function loadRepoConfig(octokit: Octokit, where: RepoCoordinates): 
   }
 }
 
-export async function reply(
+export function reply(
+  deps: AppDeps,
   context: Context,
   where: RepoCoordinates & { number: number },
   body: string,
-): Promise<void> {
-  await context.octokit.rest.issues.createComment({
-    owner: where.owner,
-    repo: where.repo,
-    issue_number: where.number,
-    body,
-  });
+): void {
+  const post = async () => {
+    await context.octokit.rest.issues.createComment({
+      owner: where.owner,
+      repo: where.repo,
+      issue_number: where.number,
+      body,
+    });
+  };
+  if (deps.background) deps.background.run(post);
+  else void post().catch((error: unknown) => context.log.error({ err: error }, 'reply failed'));
 }
 
 export function configErrorComment(error: ConfigError): string {

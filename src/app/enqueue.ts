@@ -59,13 +59,14 @@ export async function enqueueRepair(
     (await ciFailing(context.octokit, { owner: where.owner, repo: where.repo }, request.pr.headSha)) === false
   ) {
     return reply(
+      deps,
       context,
       where,
       `Nothing is red on \`${request.pr.headSha.slice(0, 7)}\`: every check passed, so there is nothing to fix. (Describe a bug in an issue and comment \`/mimo fix\` there to get a reproduction test and a fix.)`,
     );
   }
   const refused = await refusal(deps, config, request);
-  if (refused) return reply(context, where, `I won't start another repair: ${refused}.`);
+  if (refused) return reply(deps, context, where, `I won't start another repair: ${refused}.`);
   const { duplicate } = await deps.queue.enqueue({
     key: jobKey(request),
     group: request.repo.fullName,
@@ -75,6 +76,7 @@ export async function enqueueRepair(
   });
   if (duplicate) {
     return reply(
+      deps,
       context,
       where,
       'A repair of this exact commit is already queued or running; comment `/mimo status` to follow it.',

@@ -4,6 +4,7 @@ import nock from 'nock';
 import { Probot, ProbotOctokit } from 'probot';
 import type { Queue } from '../../src/jobs/index.js';
 import { createApp } from '../../src/app/create-app.js';
+import { Background } from '../../src/app/deps.js';
 import type { RepairRequest } from '../../src/app/request.js';
 
 const require = createRequire(import.meta.url);
@@ -44,7 +45,10 @@ export function apiExample(name: string): any {
 const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
 const pem = privateKey.export({ type: 'pkcs1', format: 'pem' }).toString();
 
-export function testProbot(queue: Queue<RepairRequest>): Probot {
+/** A Probot with the app loaded; `receive` resolves once the replies the handler left running are sent too. */
+export function testProbot(queue: Queue<RepairRequest>): Pick<Probot, 'receive'> {
+  const errors: unknown[] = [];
+  const background = new Background((error) => errors.push(error));
   const probot = new Probot({
     appId: 123,
     privateKey: pem,
@@ -57,8 +61,14 @@ export function testProbot(queue: Queue<RepairRequest>): Probot {
     })),
     logLevel: 'warn',
   });
-  probot.load(createApp({ queue, appSlug: 'mimo-code' }));
-  return probot;
+  probot.load(createApp({ queue, appSlug: 'mimo-code', background }));
+  return {
+    async receive(event) {
+      await probot.receive(event);
+      await background.idle();
+      if (errors.length > 0) throw errors[0];
+    },
+  };
 }
 
 /** Installation token exchange, as every handler's first request. */

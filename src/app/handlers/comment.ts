@@ -24,7 +24,7 @@ export async function onIssueComment(
   try {
     config = await loadRepoConfig(context.octokit, where);
   } catch (error) {
-    if (error instanceof ConfigError) return reply(context, where, configErrorComment(error));
+    if (error instanceof ConfigError) return reply(deps, context, where, configErrorComment(error));
     throw error;
   }
   if (!config.triggers.comment || isBlockedBot(sender, config.triggers.allowBots)) return;
@@ -32,32 +32,30 @@ export async function onIssueComment(
   if (!(await hasWriteAccess(context.octokit, where.owner, where.repo, sender.login))) {
     context.log.info({ user: sender.login }, 'command refused: no write access');
     return reply(
+      deps,
       context,
       where,
       `Thanks for the suggestion, @${sender.login}! Only people with write access to this repository can run \`/mimo\` commands. A maintainer can comment \`/mimo fix\` to start a repair.`,
     );
   }
-  await context.octokit.rest.reactions.createForIssueComment({
-    owner: where.owner,
-    repo: where.repo,
-    comment_id: comment.id,
-    content: 'eyes',
-  });
+  const reaction = { owner: where.owner, repo: where.repo, comment_id: comment.id, content: 'eyes' as const };
+  deps.background?.run(() => context.octokit.rest.reactions.createForIssueComment(reaction));
 
   const scope = issue.pull_request
     ? `${repository.full_name}#${issue.number}`
     : `${repository.full_name}!${issue.number}`;
   switch (command.name) {
     case 'help':
-      return reply(context, where, helpText());
+      return reply(deps, context, where, helpText());
     case 'unknown':
-      return reply(context, where, `I don't know the command \`${command.word}\`.\n\n${helpText()}`);
+      return reply(deps, context, where, `I don't know the command \`${command.word}\`.\n\n${helpText()}`);
     case 'status':
-      return reply(context, where, describeJobs(await deps.queue.list({ scope })));
+      return reply(deps, context, where, describeJobs(await deps.queue.list({ scope })));
     case 'stop': {
       const active = await deps.queue.list({ scope, states: ['queued', 'running'] });
       for (const job of active) await deps.queue.cancel(job.id, `stopped by @${sender.login}`);
       return reply(
+        deps,
         context,
         where,
         active.length

@@ -19,13 +19,14 @@ export async function onIssueLabeled(
   try {
     config = await loadRepoConfig(context.octokit, where);
   } catch (error) {
-    if (error instanceof ConfigError) return reply(context, where, configErrorComment(error));
+    if (error instanceof ConfigError) return reply(deps, context, where, configErrorComment(error));
     throw error;
   }
   if (config.triggers.issueLabel === null || label.name !== config.triggers.issueLabel) return;
   if (isBlockedBot(sender, config.triggers.allowBots)) return;
   if (!(await hasWriteAccess(context.octokit, where.owner, where.repo, sender.login))) {
     return reply(
+      deps,
       context,
       where,
       `Only people with write access can start a repair with the \`${label.name}\` label.`,
