@@ -51,6 +51,8 @@ describe('journeys against the GitHub double', () => {
         commentPayload(double, repo, pull.number, '/mimo fix', 'drive-by'),
       );
       expect(delivery.status).toBe(200);
+      // Replies are sent right after the acknowledgement.
+      await eventually('the refusal', () => repo.comments.length > 0);
       expect(repo.comments).toEqual([
         expect.objectContaining({
           issue: pull.number,
@@ -82,6 +84,7 @@ describe('journeys against the GitHub double', () => {
         commentPayload(double, repo, pull.number, '/mimo fix', 'maintainer'),
       );
       expect(delivery.status).toBe(200);
+      await eventually('the 👀 reaction', () => repo.reactions.length > 0);
       expect(repo.reactions).toEqual([expect.objectContaining({ content: 'eyes' })]);
 
       const check = await eventually('the check run to conclude', () =>
