@@ -81,3 +81,18 @@ export function reply(
 export function configErrorComment(error: ConfigError): string {
   return `⚠️ mimo-code cannot run: the configuration is invalid.\n\n\`\`\`\n${error.message}\n\`\`\`\n\nFix \`${CONFIG_PATH}\` on the default branch and comment \`/mimo fix\` again.`;
 }
+
+/** The repository's config, or null after telling the user (as a reply) what is wrong with it. */
+export async function configOrReply(
+  deps: AppDeps,
+  context: Context,
+  where: RepoCoordinates & { number: number },
+): Promise<MimoConfig | null> {
+  try {
+    return await loadRepoConfig(context.octokit, where);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    reply(deps, context, where, configErrorComment(error));
+    return null;
+  }
+}

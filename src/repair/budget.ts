@@ -132,3 +132,21 @@ export function dollars(value: number): string {
 function formatMinutes(ms: number): string {
   return `${(ms / 60_000).toFixed(1)} min`;
 }
+
+/** `limits:` of `.github/mimo.yml` (structural, so repair/ needs no config/ import). */
+export interface ConfiguredLimits {
+  iterations: number;
+  wallTimeMinutes: number;
+  tokens: number;
+  costUsd: number;
+}
+
+/** The job's budget from the config's limits; `maxIterations` overrides (e.g. `mimo fix --max-iterations`). */
+export function budgetFromLimits(limits: ConfiguredLimits, maxIterations?: number): Budget {
+  return new Budget({
+    maxIterations: maxIterations ?? limits.iterations,
+    maxWallTimeMs: limits.wallTimeMinutes * 60_000,
+    maxTokens: limits.tokens,
+    maxCostUsd: limits.costUsd,
+  });
+}

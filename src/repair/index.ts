@@ -1,6 +1,6 @@
 // The repair loop: pure TypeScript over Sandbox, Model, Workspace and Reporter.
-export { Budget, BudgetExceededError } from './budget.js';
-export type { BudgetLimits, BudgetLimit } from './budget.js';
+export { Budget, BudgetExceededError, budgetFromLimits } from './budget.js';
+export type { BudgetLimits, BudgetLimit, ConfiguredLimits } from './budget.js';
 export { runRepair } from './loop.js';
 export type { RepairOptions, Analyzer, TestRun } from './context.js';
 export type { RepairResult, StopInfo } from './session.js';

@@ -1,7 +1,6 @@
 import type { Context } from 'probot';
-import { ConfigError } from '../../config/index.js';
 import { helpText, parseCommand } from '../commands.js';
-import { configErrorComment, loadRepoConfig, reply, type AppDeps } from '../deps.js';
+import { configOrReply, reply, type AppDeps } from '../deps.js';
 import { isBlockedBot, isOwnEvent } from '../guards.js';
 import { hasWriteAccess } from '../permissions.js';
 import { enqueueRepair, describeJobs } from '../enqueue.js';
@@ -20,13 +19,8 @@ export async function onIssueComment(
   if (!command) return;
   const where = { owner: repository.owner.login, repo: repository.name, number: issue.number };
 
-  let config;
-  try {
-    config = await loadRepoConfig(context.octokit, where);
-  } catch (error) {
-    if (error instanceof ConfigError) return reply(deps, context, where, configErrorComment(error));
-    throw error;
-  }
+  const config = await configOrReply(deps, context, where);
+  if (!config) return;
   if (!config.triggers.comment || isBlockedBot(sender, config.triggers.allowBots)) return;
 
   if (!(await hasWriteAccess(context.octokit, where.owner, where.repo, sender.login))) {

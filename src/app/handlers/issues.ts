@@ -1,6 +1,5 @@
 import type { Context } from 'probot';
-import { ConfigError } from '../../config/index.js';
-import { configErrorComment, loadRepoConfig, reply, type AppDeps } from '../deps.js';
+import { configOrReply, reply, type AppDeps } from '../deps.js';
 import { enqueueRepair } from '../enqueue.js';
 import { isBlockedBot, isOwnEvent } from '../guards.js';
 import { hasWriteAccess } from '../permissions.js';
@@ -15,13 +14,8 @@ export async function onIssueLabeled(
   const { issue, label, repository, sender } = context.payload;
   if (!label || isOwnEvent(sender, slug)) return;
   const where = { owner: repository.owner.login, repo: repository.name, number: issue.number };
-  let config;
-  try {
-    config = await loadRepoConfig(context.octokit, where);
-  } catch (error) {
-    if (error instanceof ConfigError) return reply(deps, context, where, configErrorComment(error));
-    throw error;
-  }
+  const config = await configOrReply(deps, context, where);
+  if (!config) return;
   if (config.triggers.issueLabel === null || label.name !== config.triggers.issueLabel) return;
   if (isBlockedBot(sender, config.triggers.allowBots)) return;
   if (!(await hasWriteAccess(context.octokit, where.owner, where.repo, sender.login))) {

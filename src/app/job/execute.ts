@@ -1,8 +1,7 @@
 import { join } from 'node:path';
-import type { MimoConfig } from '../../config/index.js';
 import { createModel, withBudget } from '../../models/index.js';
 import {
-  Budget,
+  budgetFromLimits,
   JsonlLog,
   MemoryLog,
   fanOut,
@@ -30,15 +29,6 @@ export interface ExecutedRepair {
   logPath: string;
   workspace: Workspace;
   setup?: { command: string; exitCode: number; output: string };
-}
-
-export function budgetFromConfig(config: MimoConfig): Budget {
-  return new Budget({
-    maxIterations: config.limits.iterations,
-    maxWallTimeMs: config.limits.wallTimeMinutes * 60_000,
-    maxTokens: config.limits.tokens,
-    maxCostUsd: config.limits.costUsd,
-  });
 }
 
 /** The image named by the config, else the CI job's container when this engine has it, else the runner image. */
@@ -124,7 +114,7 @@ export async function executeRepair(
       '`model: scripted:…` replays a file from the machine running the app; the app takes it only from its own MIMO_MODEL setting, never from a repository.',
     );
   }
-  const budget = budgetFromConfig(config);
+  const budget = budgetFromLimits(config.limits);
   const spec =
     config.model.provider === 'none' && options.env.MIMO_MODEL ? options.env.MIMO_MODEL : config.model.spec;
   const model = createModel(spec, { env: options.env });

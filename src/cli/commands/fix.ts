@@ -6,7 +6,7 @@ import { basename, join, resolve } from 'node:path';
 import { ConfigError, detectTestCommand, loadConfig, type MimoConfig } from '../../config/index.js';
 import { createModel, ModelConfigError, withBudget, type Model } from '../../models/index.js';
 import {
-  Budget,
+  budgetFromLimits,
   defaultAnalyzer,
   runnerHint,
   fanOut,
@@ -141,12 +141,7 @@ export function register(program: Command): void {
             throw error instanceof ImageMissingError ? new UsageError(error.message) : error;
           },
         );
-        const budget = new Budget({
-          maxIterations: maxIterations ?? config.limits.iterations,
-          maxWallTimeMs: config.limits.wallTimeMinutes * 60_000,
-          maxTokens: config.limits.tokens,
-          maxCostUsd: config.limits.costUsd,
-        });
+        const budget = budgetFromLimits(config.limits, maxIterations);
         const progress: Reporter = {
           event: (e) => {
             const line = renderProgress(e);
