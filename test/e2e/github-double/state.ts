@@ -154,6 +154,76 @@ export class DoubleState {
     return pull;
   }
 
+  /**
+   * A pull request from a fork: the fork is a copy of `repo` under `forkOwner`, the branch is pushed there, and the
+   * base repository gets `refs/pull/N/head` (fetched from the fork), as GitHub does.
+   */
+  openForkPullRequest(
+    repo: RepoState,
+    options: {
+      forkOwner: string;
+      branch: string;
+      files: Record<string, string>;
+      title: string;
+      maintainerCanModify: boolean;
+    },
+  ): { pull: PullState; fork: RepoState } {
+    const forkName = `${options.forkOwner}/${repo.name}`;
+    const forkBare = join(this.root, options.forkOwner, `${repo.name}.git`);
+    mkdirSync(dirname(forkBare), { recursive: true });
+    git(this.root, 'clone', '--quiet', '--bare', repo.bare, forkBare);
+    const fork: RepoState = { ...this.emptyRepo(forkName, repo.defaultBranch), bare: forkBare };
+    this.repos.set(forkName, fork);
+    const pushed = this.openPullRequest(fork, {
+      branch: options.branch,
+      files: options.files,
+      title: options.title,
+      user: options.forkOwner,
+    });
+    fork.pulls = [];
+    const pull: PullState = {
+      ...pushed,
+      number: repo.nextNumber++,
+      headRepo: forkName,
+      maintainerCanModify: options.maintainerCanModify,
+    };
+    git(
+      repo.bare,
+      'fetch',
+      '--quiet',
+      forkBare,
+      `refs/heads/${options.branch}:refs/pull/${pull.number}/head`,
+    );
+    repo.pulls.push(pull);
+    return { pull, fork };
+  }
+
+  private emptyRepo(fullName: string, defaultBranch: string): RepoState {
+    const [owner = '', name = ''] = fullName.split('/');
+    return {
+      owner,
+      name,
+      fullName,
+      defaultBranch,
+      bare: '',
+      permissions: new Map(),
+      pulls: [],
+      issues: [],
+      comments: [],
+      reactions: [],
+      checkRuns: [],
+      workflowRuns: [],
+      nextNumber: 1,
+    };
+  }
+
+  /** Branch names of a bare repository. */
+  branches(repo: RepoState): string[] {
+    return git(repo.bare, 'for-each-ref', '--format=%(refname:short)', 'refs/heads')
+      .split('\n')
+      .filter(Boolean);
+  }
+
   /** The tip of a branch in the bare repository, or null. */
   branchSha(repo: RepoState, branch: string): string | null {
     try {
