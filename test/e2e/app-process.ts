@@ -4,7 +4,8 @@ import { once } from 'node:events';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { GitHubDouble } from './github-double/index.js';
+import type { GitHubDouble, RepoState } from './github-double/index.js';
+import type { CheckRunState } from './github-double/state.js';
 
 const root = new URL('../../', import.meta.url).pathname;
 
@@ -110,4 +111,14 @@ export function startWorkerProcess(
       await once(child, 'exit');
     },
   };
+}
+
+/** The repository's first concluded check run (the repair's outcome). */
+export function concludedCheck(repo: RepoState): Promise<CheckRunState> {
+  return eventually('the check run to conclude', () => repo.checkRuns.find((c) => c.status === 'completed'));
+}
+
+/** `conclusion: title \n summary`, so a failed expectation on the conclusion shows why the run ended. */
+export function outcome(check: CheckRunState): string {
+  return `${check.conclusion}: ${check.output.title}\n${check.output.summary}`;
 }

@@ -3,7 +3,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { startGitHubDouble, type GitHubDouble } from './github-double/index.js';
-import { eventually, startAppProcess, type AppProcess } from './app-process.js';
+import { eventually, startAppProcess, type AppProcess, concludedCheck, outcome } from './app-process.js';
 import { commentPayload } from './payloads.js';
 
 /** A journey runs real containers and git: minutes on a loaded 2-core machine, never forever. */
@@ -73,10 +73,8 @@ describe('failure paths', () => {
         'issue_comment',
         commentPayload(double, repo, pull.number, '/mimo fix', 'maintainer'),
       );
-      const check = await eventually('the check run to conclude', () =>
-        repo.checkRuns.find((c) => c.status === 'completed'),
-      );
-      expect(`${check.conclusion}: ${check.output.title}\n${check.output.summary}`).toMatch(/^failure: /);
+      const check = await concludedCheck(repo);
+      expect(outcome(check)).toMatch(/^failure: /);
       expect(check.output.title).toMatch(
         /the API key for openai-compatible server http:\/\/127\.0\.0\.1:\d+\/v1 was rejected/,
       );
@@ -105,10 +103,8 @@ describe('failure paths', () => {
         'issue_comment',
         commentPayload(double, repo, pull.number, '/mimo fix', 'maintainer'),
       );
-      const check = await eventually('the check run to conclude', () =>
-        repo.checkRuns.find((c) => c.status === 'completed'),
-      );
-      expect(`${check.conclusion}: ${check.output.title}\n${check.output.summary}`).toMatch(/^failure: /);
+      const check = await concludedCheck(repo);
+      expect(outcome(check)).toMatch(/^failure: /);
       expect(check.output.summary).toMatch(/127\.0\.0\.1:9/);
       const comment = await eventually('the comment', () =>
         repo.comments.find((c) => /could not run the repair/.test(c.body)),
@@ -133,10 +129,8 @@ describe('failure paths', () => {
         'issue_comment',
         commentPayload(double, repo, pull.number, '/mimo fix', 'maintainer'),
       );
-      const check = await eventually('the check run to conclude', () =>
-        repo.checkRuns.find((c) => c.status === 'completed'),
-      );
-      expect(`${check.conclusion}: ${check.output.title}\n${check.output.summary}`).toMatch(/^neutral: /);
+      const check = await concludedCheck(repo);
+      expect(outcome(check)).toMatch(/^neutral: /);
       expect(check.output.summary).toMatch(/Pushing the fix was refused/);
       const patch = await eventually('the patch comment', () =>
         repo.comments.find((c) => c.body.includes('```diff')),

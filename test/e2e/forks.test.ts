@@ -2,7 +2,7 @@
 // the base repository's secrets). The fix goes to the fork's PR branch when its author allows maintainer edits,
 // and is otherwise posted as a patch.
 import { startGitHubDouble, type GitHubDouble } from './github-double/index.js';
-import { eventually, startAppProcess, type AppProcess } from './app-process.js';
+import { concludedCheck, eventually, outcome, startAppProcess, type AppProcess } from './app-process.js';
 import { commentPayload } from './payloads.js';
 
 /** A journey runs real containers and git: minutes on a loaded 2-core machine, never forever. */
@@ -51,12 +51,8 @@ describe('fork pull requests', () => {
         'issue_comment',
         commentPayload(double, repo, pull.number, '/mimo fix', 'maintainer'),
       );
-      const check = await eventually('the check run to conclude', () =>
-        repo.checkRuns.find((c) => c.status === 'completed'),
-      );
-      expect(`${check.conclusion}: ${check.output.summary}`).toMatch(
-        /^neutral: The fork does not allow edits from maintainers/,
-      );
+      const check = await concludedCheck(repo);
+      expect(outcome(check)).toMatch(/^neutral: .*\nThe fork does not allow edits from maintainers/);
       const patch = await eventually('the patch comment', () =>
         repo.comments.find((c) => c.body.includes('```diff')),
       );
@@ -77,10 +73,8 @@ describe('fork pull requests', () => {
         'issue_comment',
         commentPayload(double, repo, pull.number, '/mimo fix', 'maintainer'),
       );
-      const check = await eventually('the check run to conclude', () =>
-        repo.checkRuns.find((c) => c.status === 'completed'),
-      );
-      expect(`${check.conclusion}: ${check.output.title}`).toMatch(/^success: /);
+      const check = await concludedCheck(repo);
+      expect(outcome(check)).toMatch(/^success: /);
       const pushed = double.state.branchSha(fork, 'patch-1');
       expect(pushed).not.toBe(pull.headSha);
       expect(double.state.fileAt(fork, 'patch-1', 'shapes.py')).toMatch(/^import math/);

@@ -5,7 +5,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startGitHubDouble, type GitHubDouble } from './github-double/index.js';
-import { startAppProcess, eventually, type AppProcess } from './app-process.js';
+import { startAppProcess, eventually, type AppProcess, concludedCheck, outcome } from './app-process.js';
 import { commentPayload, labeledIssuePayload } from './payloads.js';
 
 const MEAN = 'def mean(values):\n    return sum(values) / len(values)\n';
@@ -110,10 +110,8 @@ describe('more journeys against the GitHub double', () => {
       );
       expect(delivery.status).toBe(200);
 
-      const check = await eventually('the check run to conclude', () =>
-        repo.checkRuns.find((c) => c.status === 'completed'),
-      );
-      expect(`${check.conclusion}: ${check.output.title}\n${check.output.summary}`).toMatch(/^success: /);
+      const check = await concludedCheck(repo);
+      expect(outcome(check)).toMatch(/^success: /);
       const fix = await eventually('the fix PR', () => repo.pulls.find((p) => p.user === 'mimo-code[bot]'));
       expect(fix).toMatchObject({
         baseRef: 'main',
@@ -158,10 +156,8 @@ describe('more journeys against the GitHub double', () => {
         'issue_comment',
         commentPayload(double, repo, pull.number, '/mimo fix', 'maintainer'),
       );
-      const check = await eventually('the check run to conclude', () =>
-        repo.checkRuns.find((c) => c.status === 'completed'),
-      );
-      expect(`${check.conclusion}: ${check.output.title}\n${check.output.summary}`).toMatch(/^failure: /);
+      const check = await concludedCheck(repo);
+      expect(outcome(check)).toMatch(/^failure: /);
       expect(check.output.title).toMatch(/^Not fixed: /);
       expect(check.output.summary).toMatch(/test_fork_bomb|test_network_probe/);
       await eventually('the comment explaining what was tried', () =>

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openDockerSandbox } from '../../src/sandbox/index.js';
 import { startGitHubDouble, type GitHubDouble } from './github-double/index.js';
-import { startAppProcess, eventually, type AppProcess } from './app-process.js';
+import { startAppProcess, eventually, type AppProcess, concludedCheck, outcome } from './app-process.js';
 import { commentPayload, failedWorkflowRunPayload } from './payloads.js';
 
 const STATS = `import statistics\n\n\ndef mean(values):\n    return statistics.fmean(values)\n\n\ndef spread(values):\n    m = mean(values)\n    return math.sqrt(sum((v - m) ** 2 for v in values) / len(values))\n`;
@@ -87,11 +87,9 @@ describe('journeys against the GitHub double', () => {
       await eventually('the 👀 reaction', () => repo.reactions.length > 0);
       expect(repo.reactions).toEqual([expect.objectContaining({ content: 'eyes' })]);
 
-      const check = await eventually('the check run to conclude', () =>
-        repo.checkRuns.find((c) => c.status === 'completed'),
-      );
+      const check = await concludedCheck(repo);
       expect(check).toMatchObject({ name: 'mimo fix', headSha: pull.headSha });
-      expect(`${check.conclusion}: ${check.output.title}\n${check.output.summary}`).toMatch(/^success: /);
+      expect(outcome(check)).toMatch(/^success: /);
       expect(check.updates).toBeGreaterThan(1);
       const fix = repo.pulls.find((p) => p.number !== pull.number);
       expect(fix).toMatchObject({
@@ -214,11 +212,9 @@ describe('journeys against the GitHub double', () => {
       );
       expect(delivery.status).toBe(200);
 
-      const check = await eventually('the check run to conclude', () =>
-        repo.checkRuns.find((c) => c.status === 'completed'),
-      );
+      const check = await concludedCheck(repo);
       expect(check.headSha).toBe(pull.headSha);
-      expect(`${check.conclusion}: ${check.output.title}\n${check.output.summary}`).toMatch(/^success: /);
+      expect(outcome(check)).toMatch(/^success: /);
       const fix = await eventually('the fix PR', () => repo.pulls.find((p) => p.user === 'mimo-code[bot]'));
       expect(fix.baseRef).toBe('inline');
       expect(fix.body).toMatch(/CI job \\"test\\" failed: 1 failing test\(s\) parsed from its log \(tsc\)/);
