@@ -3,7 +3,7 @@ import type { MimoConfig } from '../config/index.js';
 import type { JobRecord } from '../jobs/index.js';
 import { reply, type AppDeps, type Octokit, type RepoCoordinates } from './deps.js';
 import { isFixBranch } from './guards.js';
-import { jobKey, jobScope, type RepairRequest } from './request.js';
+import { jobKey, jobScope, queueInput, type RepairRequest } from './request.js';
 
 const CHECK_NAME = 'mimo fix';
 const FAILING = new Set(['failure', 'timed_out', 'action_required', 'startup_failure']);
@@ -67,13 +67,7 @@ export async function enqueueRepair(
   }
   const refused = await refusal(deps, config, request);
   if (refused) return reply(deps, context, where, `I won't start another repair: ${refused}.`);
-  const { duplicate } = await deps.queue.enqueue({
-    key: jobKey(request),
-    group: request.repo.fullName,
-    scope: jobScope(request),
-    ...(request.pr ? { version: request.pr.headSha } : {}),
-    payload: request,
-  });
+  const { duplicate } = await deps.queue.enqueue(queueInput(request));
   if (duplicate) {
     return reply(
       deps,

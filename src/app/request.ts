@@ -1,3 +1,5 @@
+import type { EnqueueInput } from '../jobs/index.js';
+
 /** What the webhook handler enqueues: everything a worker needs to run one repair, and nothing secret. */
 export type TriggerKind = 'comment' | 'ci' | 'issue_label';
 
@@ -50,4 +52,15 @@ export function jobScope(request: RepairRequest): string {
   return request.pr
     ? `${request.repo.fullName}#${request.pr.number}`
     : `${request.repo.fullName}!${request.issue?.number}`;
+}
+
+/** The queue entry of a request: deduplicated by its key, one at a time per repository, superseded by a push. */
+export function queueInput(request: RepairRequest): EnqueueInput<RepairRequest> {
+  return {
+    key: jobKey(request),
+    group: request.repo.fullName,
+    scope: jobScope(request),
+    ...(request.pr ? { version: request.pr.headSha } : {}),
+    payload: request,
+  };
 }

@@ -4,7 +4,7 @@ import { loadRepoConfig, type AppDeps, type RepoCoordinates } from '../deps.js';
 import { refusal } from '../enqueue.js';
 import { branchAllowed, isBlockedBot } from '../guards.js';
 import { pullRequestRef, repoRef } from '../refs.js';
-import { jobKey, jobScope, type RepairRequest } from '../request.js';
+import { jobKey, queueInput, type RepairRequest } from '../request.js';
 
 type CiEvent = 'check_run.completed' | 'check_suite.completed' | 'workflow_run.completed';
 const FAILED = new Set(['failure', 'timed_out']);
@@ -92,13 +92,7 @@ export async function onCiCompleted(context: Context<CiEvent>, deps: AppDeps, sl
       context.log.info({ pr: pr.number, refused }, 'automatic repair skipped');
       continue;
     }
-    const { duplicate } = await deps.queue.enqueue({
-      key: jobKey(request),
-      group: request.repo.fullName,
-      scope: jobScope(request),
-      version: pr.head.sha,
-      payload: request,
-    });
+    const { duplicate } = await deps.queue.enqueue(queueInput(request));
     context.log.info({ key: jobKey(request), duplicate }, 'automatic repair enqueued');
   }
 }
