@@ -164,7 +164,7 @@ export class RedisInbox implements Inbox {
 
   /** Leased deliveries of a dead process on this host go back at once, without waiting for the lease. */
   private async reclaimDead(claimer: InboxClaimer): Promise<void> {
-    const leased = await this.redis.zrange(this.leasedKey, 0, -1);
+    const leased = await this.redis.zrange(this.leasedKey, '0', '-1');
     for (const id of leased) {
       const [owner, host, pid] = await this.redis.hmget(this.rec + id, 'owner', 'ownerHost', 'ownerPid');
       if (!owner || host !== claimer.host || !pid) continue;
@@ -177,7 +177,7 @@ export class RedisInbox implements Inbox {
   async renew(ids: string[], claimer: InboxClaimer, leaseUntil: number): Promise<void> {
     for (const id of ids) {
       const owner = await this.redis.hget(this.rec + id, 'owner');
-      if (owner === claimer.instance) await this.redis.zadd(this.leasedKey, 'XX', leaseUntil, id);
+      if (owner === claimer.instance) await this.redis.zadd(this.leasedKey, 'XX', String(leaseUntil), id);
     }
   }
 
