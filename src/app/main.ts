@@ -5,7 +5,8 @@ import { applyDotEnv, startServer } from './server.js';
 applyDotEnv();
 const mimo = createMimoApp();
 try {
-  const running = await startServer({ appFn: mimo.appFn });
+  const running = await startServer({ appFn: mimo.appFn, webhooks: mimo.webhooks });
+  mimo.listening();
   const stop = async () => {
     await running.stop();
     // Running repairs go back to the queue for the next start instead of counting as a crash.

@@ -2,7 +2,9 @@ import type { Probot } from 'probot';
 import { comment, type Octokit } from '../github/index.js';
 import { openQueue, type JobRecord, type Queue, type Worker } from '../jobs/index.js';
 import { ensureRunnerImage } from '../sandbox/index.js';
-import { createApp } from './create-app.js';
+import type { NodeHandler } from './inbox/http.js';
+import { createIntake, type Intake } from './intake.js';
+import type { InboxEvents } from './triage/events.js';
 import type { RepairRequest } from './request.js';
 import { createJobHandler, type JobHandlerDeps } from './worker-handler.js';
 
@@ -49,24 +51,34 @@ export function startWorker(queue: Queue<RepairRequest>, deps: JobHandlerDeps, c
 
 export interface MimoApp {
   appFn: (app: Probot) => Promise<void>;
+  /** POST /api/github/webhooks: the inbox (startServer mounts it in front of Probot's middleware). */
+  webhooks(): NodeHandler | undefined;
+  /** `delivery`, `triage` and `recovery` notes, for metrics (set once appFn ran). */
+  events(): InboxEvents | undefined;
+  /** Once the server listens: starts recovering missed deliveries. */
+  listening(): void;
   /** Stops taking jobs and puts running ones back in the queue (not counted as a crash), then closes the queue. */
   close(): Promise<void>;
 }
 
 /**
- * The app as `npm start` runs it: webhook handlers that enqueue, plus an embedded worker (unless
+ * The app as `npm start` runs it: the inbox and its triage (src/app/intake.ts), plus an embedded worker (unless
  * `MIMO_EMBEDDED_WORKER=false`, when separate `mimo worker` processes consume a Redis queue).
  */
 export function createMimoApp(env: Env = process.env): MimoApp {
   let queue: Queue<RepairRequest> | undefined;
   let worker: Worker | undefined;
+  let intake: Intake | undefined;
   return {
+    webhooks: () => intake?.webhooks,
+    events: () => intake?.events,
+    listening: () => intake?.startRecovery(),
     async appFn(app: Probot) {
       queue = openQueue<RepairRequest>({
         ...(env.REDIS_URL ? { redisUrl: env.REDIS_URL } : {}),
         ...(env.MIMO_DB ? { sqlitePath: env.MIMO_DB } : {}),
       });
-      createApp({ queue })(app);
+      intake = createIntake(app, queue, env);
       if (env.MIMO_EMBEDDED_WORKER !== 'false') {
         worker = startWorker(queue, jobDepsFromProbot(app, env), Number(env.MIMO_CONCURRENCY) || 2);
         // Build the sandbox's runner image now if the engine lacks it (first start), with progress in the log; the
@@ -82,6 +94,7 @@ export function createMimoApp(env: Env = process.env): MimoApp {
       app.log.info('mimo-code loaded');
     },
     async close() {
+      await intake?.close();
       await worker?.close();
       await queue?.close();
     },

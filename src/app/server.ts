@@ -6,6 +6,7 @@ import { parseEnv } from 'node:util';
 import { pino, type Logger } from 'pino';
 import { Probot, Server, type ApplicationFunction } from 'probot';
 import { getPrivateKey } from '@probot/get-private-key';
+import type { NodeHandler } from './inbox/http.js';
 import { loadProbotSetupFactory } from './probot-setup.js';
 
 export type ServerMode = 'app' | 'setup';
@@ -16,6 +17,8 @@ export interface StartOptions {
   /** Overrides PORT (0 = a free port). */
   port?: number;
   log?: Logger;
+  /** A handler that sees every request before Probot's (the inbox takes POST /api/github/webhooks). */
+  webhooks?: () => NodeHandler | undefined;
 }
 
 export interface RunningServer {
@@ -107,6 +110,28 @@ export function probotFromEnv(env: NodeJS.ProcessEnv, log?: Logger): Probot {
 }
 
 /**
+ * Probot's Server runs its own webhook middleware before any handler added to it, and buffers, verifies and
+ * handles a delivery before answering. The inbox must see the request first: its listener replaces Probot's, and
+ * passes on every request it does not take. The swap happens in the same tick as `listen` completes, before any
+ * request can be read.
+ */
+function putFirst(http: import('node:http').Server, handler: NodeHandler, log: Logger): void {
+  const probotListeners = http.listeners('request') as ((...args: unknown[]) => void)[];
+  http.removeAllListeners('request');
+  http.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    handler(req, res).then(
+      (taken) => {
+        if (!taken) for (const listener of probotListeners) listener.call(http, req, res);
+      },
+      (error: unknown) => {
+        log.error({ err: error }, 'webhook inbox failed');
+        if (!res.headersSent) res.writeHead(500).end();
+      },
+    );
+  });
+}
+
+/**
  * Starts the HTTP server as `npm start` does: the app when APP_ID and a private key are configured, otherwise
  * Probot's GitHub App setup flow on `/` so a maintainer can register and install the App from `app.yml`.
  * `GET /healthz` answers in both modes.
@@ -133,7 +158,9 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     });
     await server.load(options.appFn);
     server.addHandler(healthHandler('app'));
-    await server.start();
+    const http = await server.start();
+    const first = options.webhooks?.();
+    if (first) putFirst(http, first, log);
     return { mode: 'app', port: server.port, server, stop: () => server.stop() };
   }
 
