@@ -154,7 +154,8 @@ const servers = {
 const times = Object.fromEntries(Object.keys(servers).map((name) => [name, []]));
 for (const server of Object.values(servers)) await burst(server.url, 10); // warm-up
 for (let round = 0; round < ROUNDS; round++) {
-  for (const [name, server] of Object.entries(servers)) times[name].push(...(await burst(server.url, CONCURRENCY)));
+  for (const [name, server] of Object.entries(servers))
+    times[name].push(...(await burst(server.url, CONCURRENCY)));
 }
 const results = {};
 for (const [name, all] of Object.entries(times)) {
@@ -168,7 +169,9 @@ for (const [name, all] of Object.entries(times)) {
 }
 for (const name of ['instant_github', 'slow_github'])
   results[name].p99_vs_bare = +(results[name].p99_ms / results.bare.p99_ms).toFixed(2);
-console.log(JSON.stringify({ concurrency: CONCURRENCY, rounds: ROUNDS, slow_github_ms: SLOW_MS, ...results }));
+console.log(
+  JSON.stringify({ concurrency: CONCURRENCY, rounds: ROUNDS, slow_github_ms: SLOW_MS, ...results }),
+);
 // The triage of the deliveries is still running against the slow stub: do not wait for it (it is not measured).
 for (const server of Object.values(servers)) await server.stop();
 instantStub.close();

@@ -38,12 +38,17 @@ function number(env: Env, name: string, fallback: number, allowZero = false): nu
   if (raw === undefined || raw.trim() === '') return fallback;
   const value = Number(raw);
   if (!Number.isFinite(value) || value < 0 || (!allowZero && value === 0))
-    throw new InboxSettingsError(`${name} must be a ${allowZero ? 'non-negative' : 'positive'} number, got "${raw}"`);
+    throw new InboxSettingsError(
+      `${name} must be a ${allowZero ? 'non-negative' : 'positive'} number, got "${raw}"`,
+    );
   return value;
 }
 
 export function inboxSettings(env: Env): InboxSettings {
-  const maxBytes = Math.min(number(env, 'MIMO_WEBHOOK_MAX_BYTES', GITHUB_MAX_PAYLOAD_BYTES), GITHUB_MAX_PAYLOAD_BYTES);
+  const maxBytes = Math.min(
+    number(env, 'MIMO_WEBHOOK_MAX_BYTES', GITHUB_MAX_PAYLOAD_BYTES),
+    GITHUB_MAX_PAYLOAD_BYTES,
+  );
   return {
     maxBytes,
     maxInflightBytes: Math.max(number(env, 'MIMO_WEBHOOK_INFLIGHT_BYTES', 100 * 1024 * 1024), maxBytes),

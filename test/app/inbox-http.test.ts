@@ -30,7 +30,13 @@ describe('webhook inbox over HTTP', () => {
       info: (obj: object, msg: string) => lines.push(JSON.stringify({ ...obj, msg })),
       warn: (obj: object, msg: string) => lines.push(JSON.stringify({ ...obj, msg })),
     };
-    const handler = inboxHandler({ inbox, secret: SECRET, log, onDelivery: (n) => notes.push(n), ...options });
+    const handler = inboxHandler({
+      inbox,
+      secret: SECRET,
+      log,
+      onDelivery: (n) => notes.push(n),
+      ...options,
+    });
     server = createServer((req, res) => {
       void handler(req, res).then((taken) => taken || res.writeHead(404).end('next handler'));
     });
@@ -68,7 +74,9 @@ describe('webhook inbox over HTTP', () => {
     expect(res.status).toBe(202);
     const stored = await inbox.get('guid-1');
     expect(stored).toMatchObject({ id: 'guid-1', event: 'issue_comment', state: 'pending', payload: body });
-    expect(notes).toEqual([expect.objectContaining({ id: 'guid-1', outcome: 'stored', status: 202, size: body.length })]);
+    expect(notes).toEqual([
+      expect.objectContaining({ id: 'guid-1', outcome: 'stored', status: 202, size: body.length }),
+    ]);
   });
 
   it('makes one record of a delivery id that arrives twice (GitHub redelivers with the same id)', async () => {
@@ -85,9 +93,15 @@ describe('webhook inbox over HTTP', () => {
     await listen();
     const body = JSON.stringify({ action: 'created' });
     expect((await post(body, { 'x-hub-signature-256': sign(body, 'wrong') })).status).toBe(401);
-    const unsigned = await fetch(url, { method: 'POST', body, headers: { 'content-type': 'application/json' } });
+    const unsigned = await fetch(url, {
+      method: 'POST',
+      body,
+      headers: { 'content-type': 'application/json' },
+    });
     expect(unsigned.status).toBe(400);
-    expect(await unsigned.json()).toEqual({ message: expect.stringMatching(/missing header.*x-github-event/) });
+    expect(await unsigned.json()).toEqual({
+      message: expect.stringMatching(/missing header.*x-github-event/),
+    });
     expect(await inbox.pendingCount()).toBe(0);
   });
 
@@ -170,17 +184,24 @@ describe('webhook inbox over HTTP', () => {
   it('logs the delivery id, event and size, never the payload', async () => {
     await listen();
     const secretText = 'ghp_THIS_MUST_NOT_BE_LOGGED';
-    await post(JSON.stringify({ action: 'created', comment: { body: secretText } }), { 'x-github-delivery': 'g' });
+    await post(JSON.stringify({ action: 'created', comment: { body: secretText } }), {
+      'x-github-delivery': 'g',
+    });
     await post(JSON.stringify({ forged: secretText }), { 'x-hub-signature-256': sign('other') });
     expect(lines).toHaveLength(2);
     expect(lines.join('\n')).not.toContain(secretText);
     expect(JSON.parse(lines[0]!)).toMatchObject({ delivery: 'g', event: 'issue_comment', status: 202 });
-    expect(JSON.parse(lines[1]!)).toMatchObject({ status: 401, msg: expect.stringMatching(/signature does not match/) });
+    expect(JSON.parse(lines[1]!)).toMatchObject({
+      status: 401,
+      msg: expect.stringMatching(/signature does not match/),
+    });
   });
 
   it('refuses a body that is not JSON by content type and passes other paths and methods on', async () => {
     await listen();
-    expect((await post('payload=%7B%7D', { 'content-type': 'application/x-www-form-urlencoded' })).status).toBe(415);
+    expect(
+      (await post('payload=%7B%7D', { 'content-type': 'application/x-www-form-urlencoded' })).status,
+    ).toBe(415);
     const other = await fetch(url.replace('/api/github/webhooks', '/healthz'));
     expect(await other.text()).toBe('next handler');
     const get = await fetch(url);

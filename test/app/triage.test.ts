@@ -28,7 +28,11 @@ describe('triage', () => {
 
   function setup(triage: Triage, options: { maxAgeMs?: number; maxAttempts?: number } = {}) {
     const live = new Set<string>();
-    const inbox = new SqliteInbox(join(mkdtempSync(join(tmpdir(), 'triage-')), 'db.sqlite'), { maxPending: 100 }, live);
+    const inbox = new SqliteInbox(
+      join(mkdtempSync(join(tmpdir(), 'triage-')), 'db.sqlite'),
+      { maxPending: 100 },
+      live,
+    );
     const events = new InboxEvents();
     const notes: TriageNote[] = [];
     events.on('triage', (note) => notes.push(note));
@@ -51,8 +55,12 @@ describe('triage', () => {
   const put = (inbox: SqliteInbox, id: string, receivedAt = Date.now()) =>
     inbox.put({ id, event: 'issue_comment', payload: JSON.stringify({ action: 'created' }), receivedAt });
 
-  it('records the handlers\' decision with the delivery and tells listeners', async () => {
-    const decision: TriageDecision = { outcome: 'refused', reason: '@bob has no write access', scope: 'o/r#2' };
+  it("records the handlers' decision with the delivery and tells listeners", async () => {
+    const decision: TriageDecision = {
+      outcome: 'refused',
+      reason: '@bob has no write access',
+      scope: 'o/r#2',
+    };
     const { inbox, notes } = setup(async () => decision);
     await put(inbox, 'd1');
     await waitFor('the decision', async () => (await inbox.get('d1'))?.state === 'done');
@@ -93,7 +101,7 @@ describe('triage', () => {
     ]);
   });
 
-  it('waits as long as a secondary rate limit\'s retry-after says', async () => {
+  it("waits as long as a secondary rate limit's retry-after says", async () => {
     const calls: number[] = [];
     const { inbox } = setup(async () => {
       calls.push(Date.now());
@@ -120,8 +128,14 @@ describe('triage', () => {
     await waitFor('both decisions', async () =>
       (await Promise.all(['gone', 'down'].map((id) => inbox.get(id)))).every((d) => d?.state === 'failed'),
     );
-    expect((await inbox.get('gone'))).toMatchObject({ attempts: 1, decision: { outcome: 'failed', reason: '404: HTTP 404' } });
-    expect((await inbox.get('down'))).toMatchObject({ attempts: 2, decision: { outcome: 'failed', reason: 'GitHub 500: HTTP 500' } });
+    expect(await inbox.get('gone')).toMatchObject({
+      attempts: 1,
+      decision: { outcome: 'failed', reason: '404: HTTP 404' },
+    });
+    expect(await inbox.get('down')).toMatchObject({
+      attempts: 2,
+      decision: { outcome: 'failed', reason: 'GitHub 500: HTTP 500' },
+    });
     expect(forbidden).toBe(2);
   });
 

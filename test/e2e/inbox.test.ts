@@ -38,9 +38,16 @@ describe('the webhook inbox against the GitHub double', () => {
   });
 
   function pullRequest(name: string): { repo: RepoState; number: number } {
-    const repo = double.state.createRepo(name, { 'a.py': 'x = 1\n', 'tests/test_a.py': 'def test_a():\n    pass\n' });
+    const repo = double.state.createRepo(name, {
+      'a.py': 'x = 1\n',
+      'tests/test_a.py': 'def test_a():\n    pass\n',
+    });
     repo.permissions.set('maintainer', 'write');
-    const pull = double.state.openPullRequest(repo, { branch: 'change', files: { 'a.py': 'x = 2\n' }, title: 'Change' });
+    const pull = double.state.openPullRequest(repo, {
+      branch: 'change',
+      files: { 'a.py': 'x = 2\n' },
+      title: 'Change',
+    });
     return { repo, number: pull.number };
   }
   const reads = (path: RegExp) => double.requests.filter((r) => path.test(r.path)).length;
@@ -118,7 +125,11 @@ describe('the webhook inbox against the GitHub double', () => {
         commentPayload(double, repo, number, '/mimo fix', 'maintainer'),
       );
       expect(status).toBe(202);
-      await eventually('the triage to retry', () => /triage will retry: GitHub 502/.test(running.output()), 120_000);
+      await eventually(
+        'the triage to retry',
+        () => /triage will retry: GitHub 502/.test(running.output()),
+        120_000,
+      );
       const record = await eventually(
         'the repair to be enqueued',
         async () => (await decisionOf(dataDir, id))?.decision?.outcome === 'enqueued',
@@ -145,12 +156,15 @@ describe('the webhook inbox against the GitHub double', () => {
       await eventually('the redelivery to be accepted', () =>
         double.deliveries.some((d) => d.guid === missed.id && d.redelivery && d.statusCode === 202),
       );
-      await eventually('the recovered delivery to be triaged', async () =>
-        (await decisionOf(dataDir, missed.id))?.state === 'done',
+      await eventually(
+        'the recovered delivery to be triaged',
+        async () => (await decisionOf(dataDir, missed.id))?.state === 'done',
       );
       expect((await decisionOf(dataDir, missed.id))?.decision?.outcome).toBe('enqueued');
       await new Promise((resolve) => setTimeout(resolve, 3_000)); // three more scans
-      expect(double.deliveries.filter((d) => d.guid === missed.id).map((d) => [d.redelivery, d.statusCode])).toEqual([
+      expect(
+        double.deliveries.filter((d) => d.guid === missed.id).map((d) => [d.redelivery, d.statusCode]),
+      ).toEqual([
         [false, 0],
         [true, 202],
       ]);
@@ -181,10 +195,15 @@ describe('the webhook inbox against the GitHub double', () => {
       expect((await decisionOf(dataDir, id))?.state).not.toBe('done');
 
       await app(NO_WORKER, dataDir);
-      await eventually('the stored delivery to be triaged', async () => (await decisionOf(dataDir, id))?.state === 'done');
+      await eventually(
+        'the stored delivery to be triaged',
+        async () => (await decisionOf(dataDir, id))?.state === 'done',
+      );
       expect((await decisionOf(dataDir, id))?.decision?.outcome).toBe('enqueued');
       const reactions = () =>
-        double.requests.filter((r) => r.method === 'POST' && /^\/repos\/octo\/killed\/.*\/reactions$/.test(r.path));
+        double.requests.filter(
+          (r) => r.method === 'POST' && /^\/repos\/octo\/killed\/.*\/reactions$/.test(r.path),
+        );
       await eventually('the 👀 reaction', () => reactions().length > 0);
       await new Promise((resolve) => setTimeout(resolve, 1_000));
       expect(reactions()).toHaveLength(1);

@@ -19,8 +19,9 @@ afterAll(async () => {
 
 /** The pid of a process that has exited (a claimer that died). */
 function deadPid(): number {
-  return spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' })
-    .stdout as unknown as number;
+  return spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], {
+    encoding: 'utf8',
+  }).stdout as unknown as number;
 }
 
 const me = (live: Set<string>): InboxClaimer => {
@@ -36,11 +37,20 @@ const delivery = (id: string, receivedAt = Date.now()) => ({
 });
 
 const backends: [string, (max: number, live: Set<string>) => Inbox][] = [
-  ['SQLite', (max, live) => new SqliteInbox(join(mkdtempSync(join(tmpdir(), 'inbox-')), 'db.sqlite'), { maxPending: max }, live)],
+  [
+    'SQLite',
+    (max, live) =>
+      new SqliteInbox(join(mkdtempSync(join(tmpdir(), 'inbox-')), 'db.sqlite'), { maxPending: max }, live),
+  ],
   [
     'Redis',
     (max, live) =>
-      new RedisInbox(new Redis(redis.url), `mimo-test:inbox-${randomUUID().slice(0, 8)}`, { maxPending: max }, live),
+      new RedisInbox(
+        new Redis(redis.url),
+        `mimo-test:inbox-${randomUUID().slice(0, 8)}`,
+        { maxPending: max },
+        live,
+      ),
   ],
 ];
 
@@ -49,7 +59,9 @@ describe.each(backends)('%s inbox', (_name, open) => {
     const inbox = open(100, new Set());
     try {
       expect(await inbox.put(delivery('d-1'))).toEqual({ kind: 'stored' });
-      expect(await inbox.put({ ...delivery('d-1'), payload: '{"other":true}' })).toEqual({ kind: 'duplicate' });
+      expect(await inbox.put({ ...delivery('d-1'), payload: '{"other":true}' })).toEqual({
+        kind: 'duplicate',
+      });
       expect(await inbox.pendingCount()).toBe(1);
       const stored = await inbox.get('d-1');
       expect(stored).toMatchObject({ id: 'd-1', event: 'issue_comment', state: 'pending', attempts: 0 });
@@ -84,8 +96,18 @@ describe.each(backends)('%s inbox', (_name, open) => {
       expect([one?.id, two?.id]).toEqual(['first', 'second']);
       expect(one).toMatchObject({ state: 'triaging', attempts: 1 });
       expect(await inbox.claim(a, 60_000, Date.now())).toBeNull();
-      await inbox.finish('first', a, { outcome: 'refused', reason: 'no write access', scope: 'o/r#2' }, Date.now());
-      await inbox.finish('second', b, { outcome: 'enqueued', reason: 'repair', scope: 'o/r#2', jobId: 'j' }, Date.now());
+      await inbox.finish(
+        'first',
+        a,
+        { outcome: 'refused', reason: 'no write access', scope: 'o/r#2' },
+        Date.now(),
+      );
+      await inbox.finish(
+        'second',
+        b,
+        { outcome: 'enqueued', reason: 'repair', scope: 'o/r#2', jobId: 'j' },
+        Date.now(),
+      );
       expect(await inbox.pendingCount()).toBe(0);
       const recent = await inbox.decisions('o/r#2', 10);
       expect(recent.map((r) => [r.id, r.state, r.decision?.outcome])).toEqual([

@@ -75,7 +75,10 @@ export class Recovery {
       try {
         await octokit.rest.apps.redeliverWebhookDelivery({ delivery_id: attempt.id });
         redelivered++;
-        log.info({ delivery: guid, event: attempt.event, attempt: attempt.id }, 'recovery: asked GitHub to redeliver a missed delivery');
+        log.info(
+          { delivery: guid, event: attempt.event, attempt: attempt.id },
+          'recovery: asked GitHub to redeliver a missed delivery',
+        );
       } catch (error) {
         failed++;
         log.warn({ delivery: guid, err: error }, 'recovery: GitHub refused the redelivery');

@@ -45,7 +45,7 @@ export class DeliveryLog {
     };
     const signature = `sha256=${createHmac('sha256', this.secret).update(body).digest('hex')}`;
     const started = Date.now();
-    let statusCode = 0;
+    let statusCode: number;
     try {
       const response = await fetch(target, {
         method: 'POST',
@@ -88,7 +88,8 @@ export class DeliveryLog {
       delivered_at: a.deliveredAt.toISOString().replace(/\.\d+Z$/, 'Z'),
       redelivery: a.redelivery,
       duration: a.durationS,
-      status: a.statusCode >= 200 && a.statusCode < 300 ? 'OK' : a.statusCode ? `HTTP ${a.statusCode}` : 'timeout',
+      status:
+        a.statusCode >= 200 && a.statusCode < 300 ? 'OK' : a.statusCode ? `HTTP ${a.statusCode}` : 'timeout',
       status_code: a.statusCode,
       event: a.event,
       action: a.action,
@@ -98,7 +99,12 @@ export class DeliveryLog {
   }
 
   /** The `/app/hook/deliveries*` operations; null for any other path. */
-  async handle(method: string, path: string, query: URLSearchParams, baseUrl: string): Promise<RestResponse | null> {
+  async handle(
+    method: string,
+    path: string,
+    query: URLSearchParams,
+    baseUrl: string,
+  ): Promise<RestResponse | null> {
     if (method === 'GET' && path === '/app/hook/deliveries') {
       // Newest first, cursor-paginated with a Link header, as GitHub does.
       const perPage = Math.min(Number(query.get('per_page') ?? 30) || 30, 100);

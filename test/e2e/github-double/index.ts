@@ -1,13 +1,7 @@
 // A local GitHub for end-to-end tests: REST under /api/v3 (as on GitHub Enterprise Server, so the app reaches it
 // with GHE_HOST/GHE_PROTOCOL), git smart HTTP for real clones and pushes, installation tokens checked on every
 // request, signed webhook deliveries to the app's real endpoint, and OpenAPI validation of all REST traffic.
-import {
-  createPublicKey,
-  generateKeyPairSync,
-  randomBytes,
-  randomUUID,
-  verify,
-} from 'node:crypto';
+import { createPublicKey, generateKeyPairSync, randomBytes, randomUUID, verify } from 'node:crypto';
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { DeliveryLog, type DeliveryAttempt } from './deliveries.js';
@@ -41,7 +35,12 @@ export interface GitHubDouble {
   requests: { method: string; path: string; body: unknown; status: number }[];
   /** Repositories whose pushes are refused (403), as for a token without contents: write. */
   denyPush: Set<string>;
-  deliver(target: string, event: string, payload: object, id?: string): Promise<{ status: number; id: string }>;
+  deliver(
+    target: string,
+    event: string,
+    payload: object,
+    id?: string,
+  ): Promise<{ status: number; id: string }>;
   /** Every delivery attempt the double made, as the deliveries API reports them. */
   deliveries: DeliveryAttempt[];
   faults: DoubleFaults;
@@ -107,7 +106,12 @@ export async function startGitHubDouble(): Promise<GitHubDouble> {
       if (appAuth) {
         if (!verifyAppJwt(req.headers.authorization, publicKey))
           return send(401, { message: 'A JSON web token could not be decoded', documentation_url: '' });
-        const hook = await deliveryLog.handle(req.method ?? 'GET', path, url.searchParams, `${baseUrl}/api/v3`);
+        const hook = await deliveryLog.handle(
+          req.method ?? 'GET',
+          path,
+          url.searchParams,
+          `${baseUrl}/api/v3`,
+        );
         if (hook) {
           violations.push(...validateExchange(req.method ?? 'GET', path, body, hook.status, hook.body));
           return send(hook.status, hook.body, hook.headers);
@@ -131,7 +135,10 @@ export async function startGitHubDouble(): Promise<GitHubDouble> {
           return send(401, { message: 'Bad credentials', documentation_url: '' });
         if (faults.fail && faults.fail.count > 0) {
           faults.fail.count--;
-          const failure = { message: `the double failed this call with ${faults.fail.status}`, documentation_url: '' };
+          const failure = {
+            message: `the double failed this call with ${faults.fail.status}`,
+            documentation_url: '',
+          };
           return send(faults.fail.status, failure, faults.fail.headers);
         }
       }
