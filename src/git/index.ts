@@ -12,3 +12,4 @@ export {
 } from './errors.js';
 export type { CloneFailure, PushDenial } from './errors.js';
 export { redact } from './redact.js';
+export { GitObjectCache, type CacheLease, type GitObjectCacheOptions } from './cache.js';
