@@ -170,7 +170,9 @@ export class GitObjectCache {
         if ((owner && !alive(owner)) || (!owner && age > 60_000))
           rmSync(lock, { recursive: true, force: true });
         else if (Date.now() > deadline)
-          throw new Error(`the git cache ${mirror} stayed locked for ${this.lockTimeoutMs / 1000} s`);
+          throw new Error(`the git cache ${mirror} stayed locked for ${this.lockTimeoutMs / 1000} s`, {
+            cause: error,
+          });
         else await new Promise((r) => setTimeout(r, 100));
       }
     }
