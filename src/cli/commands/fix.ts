@@ -18,12 +18,7 @@ import {
   type RepairResult,
   type Reporter,
 } from '../../repair/index.js';
-import {
-  ImageMissingError,
-  openDockerSandbox,
-  policyFromConfig,
-  runnerImageName,
-} from '../../sandbox/index.js';
+import { ImageMissingError, policyFromConfig, runnerImageName, runSandboxed } from '../../sandbox/index.js';
 import { Workspace, type FileEdit } from '../../tools/index.js';
 import { EXIT_FAILED, EXIT_OK, UsageError } from '../program.js';
 
@@ -129,18 +124,12 @@ export function register(program: Command): void {
       const interrupted = () => stop.abort();
       process.once('SIGINT', interrupted);
       process.once('SIGTERM', interrupted);
-      let sandbox;
       try {
         await cp(repo, copy, {
           recursive: true,
           verbatimSymlinks: true,
           filter: (src) => !NOT_COPIED.has(basename(src)) || src === repo,
         });
-        sandbox = await openDockerSandbox({ workspace: copy, image, policy: policyFromConfig(config) }).catch(
-          (error: unknown) => {
-            throw error instanceof ImageMissingError ? new UsageError(error.message) : error;
-          },
-        );
         const budget = budgetFromLimits(config.limits, maxIterations);
         const progress: Reporter = {
           event: (e) => {
@@ -150,27 +139,31 @@ export function register(program: Command): void {
         };
         const memory = new MemoryLog();
         const reporter = fanOut(new JsonlLog(logPath), progress, memory);
-        if (config.setup) {
-          const network = config.network.setup;
-          process.stderr.write(`[setup] ${config.setup}${network ? ' (network on)' : ''}\n`);
-          if (network) await sandbox.setNetwork(true);
-          const setup = await sandbox.exec(config.setup, { signal: stop.signal }).finally(async () => {
-            if (network) await sandbox!.setNetwork(false);
-          });
-          if (setup.exitCode !== 0) process.stderr.write(`[setup] exited with code ${setup.exitCode}\n`);
-        }
-        const result = await runRepair({
-          sandbox,
-          workspace: await Workspace.open(copy),
-          testCommand,
-          model: model ? withBudget(model, budget) : null,
-          budget,
-          analyzer: defaultAnalyzer({ fallbackRunner: runnerHint(testCommand) }),
-          reporter,
-          paths: config.paths,
-          signal: stop.signal,
-          commandTimeoutMs: config.limits.commandTimeoutSeconds * 1000,
-          allowNetwork: config.network.setup,
+        const result = await runSandboxed(
+          {
+            workspace: copy,
+            image,
+            policy: policyFromConfig(config),
+            ...(config.setup ? { setup: { command: config.setup, network: config.network.setup } } : {}),
+            reporter,
+            signal: stop.signal,
+          },
+          ({ sandbox, workspace }) =>
+            runRepair({
+              sandbox,
+              workspace,
+              testCommand,
+              model: model ? withBudget(model, budget) : null,
+              budget,
+              analyzer: defaultAnalyzer({ fallbackRunner: runnerHint(testCommand) }),
+              reporter,
+              paths: config.paths,
+              signal: stop.signal,
+              commandTimeoutMs: config.limits.commandTimeoutSeconds * 1000,
+              allowNetwork: config.network.setup,
+            }),
+        ).catch((error: unknown) => {
+          throw error instanceof ImageMissingError ? new UsageError(error.message) : error;
         });
         const wroteBack = result.success && result.edits.length > 0;
         if (wroteBack) await writeBack(repo, result.edits);
@@ -181,7 +174,6 @@ export function register(program: Command): void {
       } finally {
         process.off('SIGINT', interrupted);
         process.off('SIGTERM', interrupted);
-        await sandbox?.dispose();
         await rm(copy, { recursive: true, force: true });
       }
     });
