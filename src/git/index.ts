@@ -12,3 +12,5 @@ export {
 } from './errors.js';
 export type { CloneFailure, PushDenial } from './errors.js';
 export { redact } from './redact.js';
+export { applyEdits, editPathParts, EditConflictError, UnsafeEditPathError } from './apply-edits.js';
+export type { RecordedEdit } from './apply-edits.js';

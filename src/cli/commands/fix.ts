@@ -4,6 +4,7 @@ import { cp, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { ConfigError, detectTestCommand, loadConfig, type MimoConfig } from '../../config/index.js';
+import { applyEdits, EditConflictError, UnsafeEditPathError } from '../../git/index.js';
 import { createModel, ModelConfigError, withBudget, type Model } from '../../models/index.js';
 import {
   budgetFromLimits,
@@ -63,13 +64,25 @@ function modelOf(spec: string): Model | null {
   }
 }
 
-/** Writes the recorded edits (and only those) from the sandbox copy back into the user's repository. */
+/**
+ * Applies the recorded edits (and only those) to the user's repository as exact replacements checked against what
+ * each was made on, never copying the sandbox's file; `.git` and symlinked paths are refused, and a conflict or a
+ * refused path writes nothing (applyEdits in git/).
+ */
 export async function writeBack(repo: string, edits: FileEdit[]): Promise<void> {
-  const target = await Workspace.open(repo);
-  for (const edit of edits) {
-    if (edit.after === null) await target.remove(edit.path);
-    else await target.write(edit.path, edit.after);
+  try {
+    await applyEdits(repo, edits);
+  } catch (error) {
+    if (error instanceof EditConflictError || error instanceof UnsafeEditPathError) {
+      throw new WriteBackError(`the fix was not written back to ${repo}: ${error.message}`);
+    }
+    throw error;
   }
+}
+
+/** The write-back was refused (a conflict with the user's files, or a path that may not be written). */
+export class WriteBackError extends Error {
+  override name = 'WriteBackError';
 }
 
 /** The JSON printed on stdout: the outcome in a shape scripts can rely on. */
