@@ -14,3 +14,5 @@ export type { CloneFailure, PushDenial } from './errors.js';
 export { redact } from './redact.js';
 export { applyEdits, editPathParts, EditConflictError, UnsafeEditPathError } from './apply-edits.js';
 export type { RecordedEdit } from './apply-edits.js';
+export { resolveInTree, repoPathResolver } from './resolve-path.js';
+export type { TreePath } from './resolve-path.js';

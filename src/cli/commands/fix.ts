@@ -4,7 +4,7 @@ import { cp, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { ConfigError, detectTestCommand, loadConfig, type MimoConfig } from '../../config/index.js';
-import { applyEdits, EditConflictError, UnsafeEditPathError } from '../../git/index.js';
+import { applyEdits, EditConflictError, repoPathResolver, UnsafeEditPathError } from '../../git/index.js';
 import { createModel, ModelConfigError, withBudget, type Model } from '../../models/index.js';
 import {
   budgetFromLimits,
@@ -181,6 +181,8 @@ export function register(program: Command): void {
           analyzer: defaultAnalyzer({ fallbackRunner: runnerHint(testCommand) }),
           reporter,
           paths: config.paths,
+          // The guard judges where an edit lands in the user's tree and in the sandbox copy, not how it is spelled.
+          resolvePath: repoPathResolver([repo, copy]),
           signal: stop.signal,
           commandTimeoutMs: config.limits.commandTimeoutSeconds * 1000,
           allowNetwork: config.network.setup,
