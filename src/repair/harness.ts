@@ -91,6 +91,9 @@ function packageTestConfig(text: string | null): string | undefined {
   return JSON.stringify(picked, Object.keys(picked).sort());
 }
 
+/** A pytest plugin registered from a module (`pytest_plugins`) or a hook implementation (`def pytest_…`). */
+const PYTEST_HOOK = /\bpytest_plugins\b|^\s*(?:async\s+)?def\s+pytest_\w+\s*\(|\bpytest\.hookimpl\b/;
+
 const BUILD_TEST_SWITCHES =
   /skipTests|maven\.test\.skip|testFailureIgnore|ignoreFailures|failIfNoTests|surefire|failsafe|enabled\s*=\s*false/i;
 
@@ -111,6 +114,14 @@ export function harnessChange(path: string, before: string | null, after: string
   if (base === 'pyproject.toml' || base === 'setup.cfg') {
     if (JSON.stringify(pytestSections(before)) !== JSON.stringify(pytestSections(after))) {
       return `${path}: changing the pytest configuration or plugins is not allowed; fix the code under test instead.`;
+    }
+    return null;
+  }
+  if (base.endsWith('.py')) {
+    const had = new Set((before ?? '').split('\n').map((l) => l.trim()));
+    const added = (after ?? '').split('\n').find((l) => !had.has(l.trim()) && PYTEST_HOOK.test(l));
+    if (added) {
+      return `${path}: registering pytest plugins or hooks (${added.trim()}) is not allowed; fix the code under test instead.`;
     }
     return null;
   }

@@ -104,6 +104,17 @@ describe('guard: test configuration inside mixed files', () => {
     );
   });
 
+  it('refuses registering a pytest plugin or hook from a test or source module', () => {
+    const t = 'def test_a():\n    assert f() == 1\n';
+    expect(harnessChange('tests/test_a.py', t, `pytest_plugins = ["pkg.cheat"]\n${t}`)).toMatch(
+      /pytest plugins or hooks/,
+    );
+    expect(
+      harnessChange('pkg/cheat.py', null, 'def pytest_runtest_makereport(item, call):\n    pass\n'),
+    ).toMatch(/pytest plugins or hooks/);
+    expect(harnessChange('pkg/calc.py', 'x = 1\n', 'x = 2\n')).toBeNull();
+  });
+
   it('refuses skipping tests in a Maven or Gradle build', () => {
     const pom = '<project>\n  <properties>\n  </properties>\n</project>\n';
     expect(

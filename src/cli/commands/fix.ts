@@ -3,7 +3,16 @@ import { existsSync, statSync } from 'node:fs';
 import { cp, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
-import { ConfigError, detectTestCommand, loadConfig, type MimoConfig } from '../../config/index.js';
+import {
+  applyCeilings,
+  CeilingsError,
+  ceilingsFromEnv,
+  ConfigError,
+  describeClamp,
+  detectTestCommand,
+  loadConfig,
+  type MimoConfig,
+} from '../../config/index.js';
 import { applyEdits, EditConflictError, repoPathResolver, UnsafeEditPathError } from '../../git/index.js';
 import { createModel, ModelConfigError, withBudget, type Model } from '../../models/index.js';
 import {
@@ -51,6 +60,16 @@ async function configOf(repo: string): Promise<MimoConfig> {
     return await loadConfig(repo);
   } catch (error) {
     if (error instanceof ConfigError) throw new UsageError(error.message);
+    throw error;
+  }
+}
+
+/** The config and turn limit under the operator's ceilings (MIMO_MAX_* in this process's environment). */
+function ceiled(config: MimoConfig, iterations: number | undefined) {
+  try {
+    return applyCeilings(config, ceilingsFromEnv(process.env), iterations);
+  } catch (error) {
+    if (error instanceof CeilingsError) throw new UsageError(error.message);
     throw error;
   }
 }
@@ -125,8 +144,9 @@ export function register(program: Command): void {
       const repo = resolve(flags.repo);
       if (!existsSync(repo) || !statSync(repo).isDirectory())
         throw new UsageError(`--repo ${flags.repo}: no such directory`);
-      const maxIterations = positiveInt('--max-iterations', flags.maxIterations);
-      const config = await configOf(repo);
+      const asked = positiveInt('--max-iterations', flags.maxIterations);
+      const { config, clamped, iterations: maxIterations } = ceiled(await configOf(repo), asked);
+      for (const c of clamped) process.stderr.write(`[limits] ${describeClamp(c)}\n`);
       const model = modelOf(flags.model ?? process.env.MIMO_MODEL ?? config.model.spec);
       let testCommand = flags.test ?? config.test;
       if (!testCommand) {
