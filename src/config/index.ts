@@ -11,3 +11,15 @@ export {
 } from './load.js';
 export { configSchema, MODEL_PROVIDERS } from './schema.js';
 export { detectTestCommand, type DetectedTestCommand } from './detect.js';
+export {
+  applyCeilings,
+  ceilingsFromEnv,
+  defaultCeilings,
+  describeClamp,
+  hostResources,
+  CeilingsError,
+  CEILING_VARIABLES,
+  type Ceilings,
+  type Clamp,
+  type HostResources,
+} from './ceilings.js';

@@ -11,6 +11,8 @@ import {
   cloneError,
   pushError,
 } from './errors.js';
+import { commitRecordedEdits } from './commit-edits.js';
+import type { RecordedEdit } from './apply-edits.js';
 import { GitRunner } from './runner.js';
 import { branchName, commitId, fetchRef, identity, isWithin, remoteUrl, repoPath } from './validate.js';
 
@@ -199,6 +201,22 @@ export class GitWorkspace {
       },
     );
     return this.headSha();
+  }
+
+  /**
+   * Commits exactly the recorded edits on top of HEAD, each checked against HEAD's content (EditConflictError when
+   * its `before` is not what HEAD holds): the work tree, which the repository's code ran in, is never read, so
+   * nothing it wrote beside the edits can ride along. Paths through `.git`, symlinks or submodules are refused.
+   */
+  async commitEdits(edits: RecordedEdit[], message: string, author: CommitAuthor): Promise<string> {
+    const who = identity(author);
+    if (!message.trim()) throw new InvalidInputError('a commit message is required');
+    return commitRecordedEdits(this.git, this.gitDir, edits, message, {
+      GIT_AUTHOR_NAME: who.name,
+      GIT_AUTHOR_EMAIL: who.email,
+      GIT_COMMITTER_NAME: who.name,
+      GIT_COMMITTER_EMAIL: who.email,
+    });
   }
 
   /** Pushes HEAD to `refs/heads/<branch>` at `url`, with the token as a header for this one command. */

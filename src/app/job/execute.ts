@@ -18,6 +18,7 @@ import {
   runSandboxed,
 } from '../../sandbox/index.js';
 import type { Workspace } from '../../tools/index.js';
+import { repoPathResolver } from '../../git/index.js';
 import { defaultAnalyzer, runnerHint } from '../../repair/index.js';
 import { parseTestOutput, renderFeedback } from '../../feedback/index.js';
 import { JobSetupError, type PreparedJob } from './prepare.js';
@@ -129,6 +130,8 @@ export async function executeRepair(
         analyzer: defaultAnalyzer({ fallbackRunner: runnerHint(job.testCommand) }),
         reporter,
         paths: config.paths,
+        // The guard judges where an edit lands in the cloned tree (a repository symlink into .github is refused).
+        resolvePath: repoPathResolver([job.dir]),
         mode: options.mode,
         ...(options.issue ? { issue: options.issue } : {}),
         hints: {

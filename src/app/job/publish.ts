@@ -56,7 +56,6 @@ async function postPatch(input: PublishInput, reason: string): Promise<Publicati
  */
 export async function publishFix(input: PublishInput): Promise<Publication> {
   const { octokit, token, git, request, result, events } = input;
-  const paths = result.edits.map((e) => e.path);
   const headSha = await git.headSha();
   const repo = { owner: request.repo.owner, repo: request.repo.name };
   if (request.pr?.isFork && !request.pr.maintainerCanModify) {
@@ -64,7 +63,8 @@ export async function publishFix(input: PublishInput): Promise<Publication> {
   }
   const branch = request.pr?.isFork ? request.pr.headRef : fixBranchName(request, headSha);
   await git.createBranch(branch);
-  const sha = await git.commit(paths, commitMessage(request, result), input.bot);
+  // Exactly the recorded edits on top of HEAD, never the work tree's files: the diff shown is the diff committed.
+  const sha = await git.commitEdits(result.edits, commitMessage(request, result), input.bot);
   try {
     if (request.pr?.isFork) {
       await git.push({ url: request.pr.headCloneUrl, token, branch });

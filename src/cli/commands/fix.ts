@@ -3,7 +3,17 @@ import { existsSync, statSync } from 'node:fs';
 import { cp, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
-import { ConfigError, detectTestCommand, loadConfig, type MimoConfig } from '../../config/index.js';
+import {
+  applyCeilings,
+  CeilingsError,
+  ceilingsFromEnv,
+  ConfigError,
+  describeClamp,
+  detectTestCommand,
+  loadConfig,
+  type MimoConfig,
+} from '../../config/index.js';
+import { applyEdits, EditConflictError, repoPathResolver, UnsafeEditPathError } from '../../git/index.js';
 import { createModel, ModelConfigError, withBudget, type Model } from '../../models/index.js';
 import {
   budgetFromLimits,
@@ -49,6 +59,16 @@ async function configOf(repo: string): Promise<MimoConfig> {
   }
 }
 
+/** The config and turn limit under the operator's ceilings (MIMO_MAX_* in this process's environment). */
+function ceiled(config: MimoConfig, iterations: number | undefined) {
+  try {
+    return applyCeilings(config, ceilingsFromEnv(process.env), iterations);
+  } catch (error) {
+    if (error instanceof CeilingsError) throw new UsageError(error.message);
+    throw error;
+  }
+}
+
 function modelOf(spec: string): Model | null {
   try {
     return createModel(spec, { env: process.env });
@@ -58,13 +78,25 @@ function modelOf(spec: string): Model | null {
   }
 }
 
-/** Writes the recorded edits (and only those) from the sandbox copy back into the user's repository. */
+/**
+ * Applies the recorded edits (and only those) to the user's repository as exact replacements checked against what
+ * each was made on, never copying the sandbox's file; `.git` and symlinked paths are refused, and a conflict or a
+ * refused path writes nothing (applyEdits in git/).
+ */
 export async function writeBack(repo: string, edits: FileEdit[]): Promise<void> {
-  const target = await Workspace.open(repo);
-  for (const edit of edits) {
-    if (edit.after === null) await target.remove(edit.path);
-    else await target.write(edit.path, edit.after);
+  try {
+    await applyEdits(repo, edits);
+  } catch (error) {
+    if (error instanceof EditConflictError || error instanceof UnsafeEditPathError) {
+      throw new WriteBackError(`the fix was not written back to ${repo}: ${error.message}`);
+    }
+    throw error;
   }
+}
+
+/** The write-back was refused (a conflict with the user's files, or a path that may not be written). */
+export class WriteBackError extends Error {
+  override name = 'WriteBackError';
 }
 
 /** The JSON printed on stdout: the outcome in a shape scripts can rely on. */
@@ -107,8 +139,9 @@ export function register(program: Command): void {
       const repo = resolve(flags.repo);
       if (!existsSync(repo) || !statSync(repo).isDirectory())
         throw new UsageError(`--repo ${flags.repo}: no such directory`);
-      const maxIterations = positiveInt('--max-iterations', flags.maxIterations);
-      const config = await configOf(repo);
+      const asked = positiveInt('--max-iterations', flags.maxIterations);
+      const { config, clamped, iterations: maxIterations } = ceiled(await configOf(repo), asked);
+      for (const c of clamped) process.stderr.write(`[limits] ${describeClamp(c)}\n`);
       const model = modelOf(flags.model ?? process.env.MIMO_MODEL ?? config.model.spec);
       let testCommand = flags.test ?? config.test;
       if (!testCommand) {
@@ -158,6 +191,8 @@ export function register(program: Command): void {
               analyzer: defaultAnalyzer({ fallbackRunner: runnerHint(testCommand) }),
               reporter,
               paths: config.paths,
+              // The guard judges where an edit lands in the user's tree and in the sandbox copy, not how it is spelled.
+              resolvePath: repoPathResolver([repo, copy]),
               signal: stop.signal,
               commandTimeoutMs: config.limits.commandTimeoutSeconds * 1000,
               allowNetwork: config.network.setup,
