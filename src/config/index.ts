@@ -9,6 +9,6 @@ export {
   type MimoConfig,
   type ModelSelection,
 } from './load.js';
-export { configSchema, MODEL_PROVIDERS } from './schema.js';
+export { configSchema, MODEL_PROVIDERS, DELIVERY_MODES } from './schema.js';
 export { detectTestCommand, type DetectedTestCommand } from './detect.js';
 export { readEnv, envSchema, EnvError, type MimoEnv, type EnvSource } from './env.js';

@@ -8,7 +8,7 @@ main { max-width: 980px; margin: 0 auto; padding: 24px 20px 48px; }
 h1 { font-size: 22px; margin: 0 0 4px; } h2 { font-size: 17px; margin: 28px 0 8px; border-bottom: 1px solid var(--line); padding-bottom: 4px; }
 .subtitle, .muted, footer { color: var(--muted); } footer { margin-top: 32px; font-size: 13px; }
 .state { display: inline-block; padding: 1px 10px; border-radius: 12px; font-weight: 600; font-size: 13px; border: 1px solid var(--line); }
-.state-running { color: #9a6700; } .state-done { color: var(--ok); } .state-failed { color: var(--bad); }
+.state-running { color: #9a6700; } .state-done { color: var(--ok); } .state-failed { color: var(--bad); } .state-cancelled { color: var(--muted); }
 .facts dl { display: flex; flex-wrap: wrap; gap: 8px 28px; margin: 12px 0; } .facts dt { font-size: 12px; color: var(--muted); text-transform: uppercase; } .facts dd { margin: 0; }
 .chart .bad { fill: var(--bad); } .chart .ok { fill: var(--ok); } .chart .grid { stroke: var(--line); }
 .chart text { fill: var(--fg); font-size: 12px; } .chart .tick, .chart .axis { fill: var(--muted); }

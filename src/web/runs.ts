@@ -15,7 +15,7 @@ export interface RunMeta {
   requestedBy?: string;
   startedAt: string;
   finishedAt?: string;
-  state: 'running' | 'done' | 'failed';
+  state: 'running' | 'done' | 'failed' | 'cancelled';
   /** One line: "fix pull request #5", "pushed to feature", "3 suggestions", "not fixed: budget spent". */
   outcome?: string;
   /** Where the fix went (the fix PR, the review, the check run). */

@@ -104,6 +104,8 @@ export async function executeRepair(
     issue?: { title: string; body: string };
     instructions?: string;
     jobId: string;
+    /** Told whether the sandbox opened (for the `mimo_sandbox_opens_total` metric). */
+    onSandbox?: (outcome: 'opened' | 'failed') => void;
     /** Progress of the runner image build when this engine does not have it yet (first job only). */
     onImageProgress?: (progress: { image: string; message: string }) => void;
   },
@@ -128,7 +130,11 @@ export async function executeRepair(
     ...(image ? { image } : {}),
     policy: policyFromConfig(config),
     labels: { 'mimo.job': options.jobId },
+  }).catch((error: unknown) => {
+    options.onSandbox?.('failed');
+    throw error;
   });
+  options.onSandbox?.('opened');
   try {
     const ci = reportCiSeed(job, reporter);
     const setup = await runSetup(sandbox, job, reporter);

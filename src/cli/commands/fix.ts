@@ -3,7 +3,7 @@ import { existsSync, statSync } from 'node:fs';
 import { cp, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
-import { ConfigError, detectTestCommand, loadConfig, type MimoConfig } from '../../config/index.js';
+import { ConfigError, detectTestCommand, loadConfig, readEnv, type MimoConfig } from '../../config/index.js';
 import { createModel, ModelConfigError, withBudget, type Model } from '../../models/index.js';
 import {
   budgetFromLimits,
@@ -56,7 +56,7 @@ async function configOf(repo: string): Promise<MimoConfig> {
 
 function modelOf(spec: string): Model | null {
   try {
-    return createModel(spec, { env: process.env });
+    return createModel(spec, { env: readEnv().models });
   } catch (error) {
     if (error instanceof ModelConfigError) throw new UsageError(error.message);
     throw error;
@@ -114,7 +114,7 @@ export function register(program: Command): void {
         throw new UsageError(`--repo ${flags.repo}: no such directory`);
       const maxIterations = positiveInt('--max-iterations', flags.maxIterations);
       const config = await configOf(repo);
-      const model = modelOf(flags.model ?? process.env.MIMO_MODEL ?? config.model.spec);
+      const model = modelOf(flags.model ?? readEnv().defaultModel ?? config.model.spec);
       let testCommand = flags.test ?? config.test;
       if (!testCommand) {
         const detected = await detectTestCommand(repo);
