@@ -82,6 +82,8 @@ export async function executeRepair(
     issue?: { title: string; body: string };
     instructions?: string;
     jobId: string;
+    /** Told whether the sandbox opened (for the `mimo_sandbox_opens_total` metric). */
+    onSandbox?: (outcome: 'opened' | 'failed') => void;
     /** Progress of the runner image build when this engine does not have it yet (first job only). */
     onImageProgress?: (progress: { image: string; message: string }) => void;
   },
@@ -102,6 +104,7 @@ export async function executeRepair(
   const image = await chooseImage(job);
   if (!image) await ensureRunnerImage(options.onImageProgress);
   const ci = reportCiSeed(job, reporter);
+  let opened = false;
   return runSandboxed(
     {
       workspace: job.dir,
@@ -121,6 +124,8 @@ export async function executeRepair(
       signal: options.signal,
     },
     async ({ sandbox, workspace, setup }) => {
+      opened = true;
+      options.onSandbox?.('opened');
       const result = await runRepair({
         sandbox,
         workspace,
@@ -151,5 +156,8 @@ export async function executeRepair(
           : {}),
       };
     },
-  );
+  ).catch((error: unknown) => {
+    if (!opened) options.onSandbox?.('failed');
+    throw error;
+  });
 }

@@ -8,6 +8,7 @@ import {
   CeilingsError,
   ceilingsFromEnv,
   ConfigError,
+  readEnv,
   describeClamp,
   detectTestCommand,
   loadConfig,
@@ -29,7 +30,7 @@ import {
   type Reporter,
 } from '../../repair/index.js';
 import { ImageMissingError, policyFromConfig, runnerImageName, runSandboxed } from '../../sandbox/index.js';
-import { Workspace, type FileEdit } from '../../tools/index.js';
+import type { FileEdit } from '../../tools/index.js';
 import { EXIT_FAILED, EXIT_OK, UsageError } from '../program.js';
 
 interface FixFlags {
@@ -71,7 +72,7 @@ function ceiled(config: MimoConfig, iterations: number | undefined) {
 
 function modelOf(spec: string): Model | null {
   try {
-    return createModel(spec, { env: process.env });
+    return createModel(spec, { env: readEnv().models });
   } catch (error) {
     if (error instanceof ModelConfigError) throw new UsageError(error.message);
     throw error;
@@ -142,7 +143,7 @@ export function register(program: Command): void {
       const asked = positiveInt('--max-iterations', flags.maxIterations);
       const { config, clamped, iterations: maxIterations } = ceiled(await configOf(repo), asked);
       for (const c of clamped) process.stderr.write(`[limits] ${describeClamp(c)}\n`);
-      const model = modelOf(flags.model ?? process.env.MIMO_MODEL ?? config.model.spec);
+      const model = modelOf(flags.model ?? readEnv().defaultModel ?? config.model.spec);
       let testCommand = flags.test ?? config.test;
       if (!testCommand) {
         const detected = await detectTestCommand(repo);
