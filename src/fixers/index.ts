@@ -1,5 +1,6 @@
 import { lintFixer, lockfileFixer } from './commands.js';
-import { jsImportFixer, insertJsImport } from './js-import.js';
+import { jsImportFixer } from './js-import.js';
+import { insertJsImport } from './js-insert.js';
 import { pythonImportFixer } from './python-import.js';
 import { insertPythonImport } from './python-insert.js';
 import type { Fixer } from './types.js';
