@@ -13,12 +13,37 @@ export const RUNNERS = [
   'go',
   'cargo',
   'junit',
+  'maven',
+  'gradle',
+  'javac',
+  'rspec',
+  'minitest',
+  'phpunit',
   'generic',
 ] as const;
 export type RunnerName = (typeof RUNNERS)[number];
 
 // Checked in order on each line; the first marker seen decides. Markers are lines no other runner prints.
 const MARKERS: Array<[RunnerName, RegExp]> = [
+  ['maven', /^\[(INFO|ERROR)\] (Scanning for projects\.\.\.|BUILD (SUCCESS|FAILURE)|-{20,}|T E S T S|Tests run: \d+, Failures: \d+)/],
+  ['maven', /^\[INFO\] --- [\w.-]+:[\d.]+:\w+/],
+  ['gradle', /^> Task :\S+/],
+  ['gradle', /^(Starting a Gradle Daemon|:(compile|test|classes|process)\w*\b)/],
+  ['gradle', /^(:\w[\w:-]*)( (UP-TO-DATE|NO-SOURCE|FAILED|SKIPPED|FROM-CACHE))?$/],
+  ['gradle', /^\d+ tests? completed, \d+ failed/],
+  ['gradle', /^(BUILD (SUCCESSFUL|FAILED) in \d|FAILURE: Build failed with an exception\.)/],
+  ['gradle', /^\S.* > .+ (FAILED|PASSED|SKIPPED)$/],
+  ['rspec', /^\d+ examples?, \d+ failures?/],
+  ['rspec', /^\s+Failure\/Error: /],
+  ['rspec', /^rspec \.\/\S+:\d+ # /],
+  ['rspec', /^An error occurred while loading \.\//],
+  ['minitest', /^\d+ (runs|tests), \d+ assertions, \d+ failures, \d+ errors, \d+ skips$/],
+  ['minitest', /^# Running:$/],
+  ['phpunit', /^PHPUnit \d+\.\d+\.\d+ by Sebastian Bergmann/],
+  ['phpunit', /^Tests: \d+, Assertions: \d+/],
+  ['javac', /^\S.*\.java:\d+: error: /],
+  ['javac', /^\S.*\.kts?:\d+:\d+: error: /],
+  ['javac', /^e: (file:\/\/)?\S.*\.kts?:/],
   ['junit', /^\s*(<\?xml\b.*\?>\s*)?<testsuites?\b/],
   ['pytest', /^=+ (test session starts|FAILURES|ERRORS|short test summary info) =+$/],
   ['pytest', /^(FAILED|ERROR) \S+::\S+/],
@@ -34,6 +59,8 @@ const MARKERS: Array<[RunnerName, RegExp]> = [
   ['node-test', /^✖ failing tests:$/],
   ['tap', /^TAP version \d+$/],
   ['tap', /^\s*# Subtest: /],
+  ['tap', /^1\.\.\d+$/],
+  ['tap', /^not ok \d+ /],
   ['mocha', /^\s+\d+ (passing|failing) \(\d+m?s\)$/],
   ['mocha', /^\s+\d+ failing$/],
   ['mocha', /^\s*Exception during run: /],
@@ -65,6 +92,7 @@ export function detectRunner(text: string): string {
     let end = text.indexOf('\n', start);
     if (end < 0) end = text.length;
     const hit = detectLine(stripForDetect(text.slice(start, end)));
+    if (hit === 'tap') return /^\s*# Subtest: |^\s+duration_ms: /m.test(text) ? 'node-test' : 'tap';
     if (hit) return reportedName(hit);
     start = end + 1;
   }
@@ -73,7 +101,7 @@ export function detectRunner(text: string): string {
 
 /** The `runner` a report names for a parser (`tap` reports as node-test, `generic` as unknown). */
 export function reportedName(runner: RunnerName): string {
-  return runner === 'tap' ? 'node-test' : runner === 'generic' ? 'unknown' : runner;
+  return runner === 'generic' ? 'unknown' : runner;
 }
 
 function stripForDetect(line: string): string {
