@@ -1,4 +1,5 @@
 /** Which runner printed a log: decided line by line from markers that only that runner prints. */
+import { JsonCollector } from './json-collector.js';
 
 export const RUNNERS = [
   'pytest',
@@ -98,7 +99,10 @@ export function detectRunner(text: string): string {
     if (hit) return reportedName(hit);
     start = end + 1;
   }
-  return 'unknown';
+  // No line marker: a whole JSON document (jest --json, eslint -f json…) names its runner by its shape.
+  const json = new JsonCollector();
+  for (const line of text.split('\n')) json.push(line.replace(/\r$/, ''));
+  return json.report()?.runner ?? 'unknown';
 }
 
 /** The `runner` a report names for a parser (`tap` reports as node-test, `generic` as unknown). */
