@@ -10,6 +10,9 @@ import { MavenParser } from './parsers/maven.js';
 import { MinitestParser } from './parsers/minitest.js';
 import { PhpunitParser } from './parsers/phpunit.js';
 import { RspecParser } from './parsers/rspec.js';
+import { DotnetParser } from './parsers/dotnet.js';
+import { TrxParser } from './parsers/trx.js';
+import { PythonLintParser } from './parsers/python-lint.js';
 import { GoParser } from './parsers/go.js';
 import { JestParser } from './parsers/jest.js';
 import { JunitParser } from './parsers/junit.js';
@@ -46,6 +49,9 @@ const FACTORIES: Record<RunnerName, (maxFailures?: number) => LineParser> = {
   rspec: (max) => new RspecParser(max),
   minitest: (max) => new MinitestParser(max),
   phpunit: (max) => new PhpunitParser(max),
+  dotnet: (max) => new DotnetParser(max),
+  trx: (max) => new TrxParser(max),
+  flake8: (max) => new PythonLintParser(max),
   generic: (max) => new GenericParser(max),
 };
 
@@ -70,6 +76,13 @@ const ALIASES: Record<string, RunnerName> = {
   rake: 'minitest',
   'test-unit': 'minitest',
   php: 'phpunit',
+  'dotnet-test': 'dotnet',
+  vstest: 'dotnet',
+  nunit: 'dotnet',
+  mstest: 'dotnet',
+  ruff: 'flake8',
+  pylint: 'flake8',
+  pycodestyle: 'flake8',
 };
 
 const STAMP_PREFIX = /^\ufeff?(?:[^\t\n]+\t[^\t\n]*\t)?\d{4}-\d\d-\d\dT[\d:.]+Z ?/;

@@ -156,7 +156,7 @@ function testName(classname: string, name: string): string {
   return `${classname}.${name}`;
 }
 
-function attributes(text: string): Record<string, string> {
+export function attributes(text: string): Record<string, string> {
   const out: Record<string, string> = {};
   for (const m of text.matchAll(/([\w:.-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')/g))
     out[m[1]!] = decode(m[2] ?? m[3] ?? '');
@@ -165,7 +165,7 @@ function attributes(text: string): Record<string, string> {
 
 const ENTITIES: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
 
-function decode(text: string): string {
+export function decode(text: string): string {
   // CDATA sections are literal; entities are decoded only outside them.
   return text
     .split(/(<!\[CDATA\[[\s\S]*?\]\]>)/)
