@@ -15,6 +15,16 @@ function escape(text: string): string {
 export function declarationLine(source: string, test: string): number | undefined {
   const leaf = lastSegment(test);
   if (!leaf) return undefined;
+  // Mocha and RSpec join the suite and test titles with spaces: the test's own title is a word suffix.
+  const words = leaf.split(' ');
+  for (let i = 0; i < words.length; i++) {
+    const line = declarationOf(source, words.slice(i).join(' '));
+    if (line !== undefined) return line;
+  }
+  return undefined;
+}
+
+function declarationOf(source: string, leaf: string): number | undefined {
   const quoted = `['"\`]${escape(leaf)}['"\`]`;
   const patterns = [
     new RegExp(`\\b(?:it|test|specify|scenario)(?:\\.\\w+)*\\s*\\(\\s*${quoted}`),
