@@ -1,7 +1,10 @@
 import type { CaseResult } from './types.js';
 
 const escapeXml = (text: string) =>
-  text.replace(/[<>&"']/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' })[c]!);
+  text.replace(
+    /[<>&"']/g,
+    (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' })[c]!,
+  );
 
 const COLORS = { resolved: '#2da44e', claimed: '#bf8700', unresolved: '#cf222e' } as const;
 

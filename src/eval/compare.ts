@@ -33,7 +33,10 @@ async function settingsOf(dir: string): Promise<Partial<EvalSettings>> {
 
 /** Compares two eval output folders (each with results.jsonl and run.json), case by case and overall. */
 export async function compareRuns(dirA: string, dirB: string): Promise<Comparison> {
-  const [ra, rb] = await Promise.all([readResults(join(dirA, 'results.jsonl')), readResults(join(dirB, 'results.jsonl'))]);
+  const [ra, rb] = await Promise.all([
+    readResults(join(dirA, 'results.jsonl')),
+    readResults(join(dirB, 'results.jsonl')),
+  ]);
   if (ra.results.length === 0) throw new ManifestError(`${dirA}: no results.jsonl with results in it`);
   if (rb.results.length === 0) throw new ManifestError(`${dirB}: no results.jsonl with results in it`);
   const a = new Map(ra.results.map((r) => [r.id, r.resolved]));
@@ -43,7 +46,15 @@ export async function compareRuns(dirA: string, dirB: string): Promise<Compariso
     const x = a.get(id);
     const y = b.get(id);
     const change: Change =
-      x === undefined ? 'only in B' : y === undefined ? 'only in A' : x === y ? 'same' : y ? 'gained' : 'lost';
+      x === undefined
+        ? 'only in B'
+        : y === undefined
+          ? 'only in A'
+          : x === y
+            ? 'same'
+            : y
+              ? 'gained'
+              : 'lost';
     return { id, a: x, b: y, change };
   });
   const [sa, sb] = await Promise.all([settingsOf(dirA), settingsOf(dirB)]);
@@ -71,12 +82,14 @@ export function renderComparison(c: Comparison, labelA: string, labelB: string):
   const keys = Object.keys(c.settings);
   if (keys.length > 0) {
     lines.push('Settings that differ:');
-    for (const k of keys) lines.push(`  ${k}: ${JSON.stringify(c.settings[k]![0])} → ${JSON.stringify(c.settings[k]![1])}`);
+    for (const k of keys)
+      lines.push(`  ${k}: ${JSON.stringify(c.settings[k]![0])} → ${JSON.stringify(c.settings[k]![1])}`);
     lines.push('');
   }
   const width = Math.max(4, ...c.cases.map((x) => x.id.length));
   lines.push(`${'case'.padEnd(width)}  ${'A'.padEnd(12)}  ${'B'.padEnd(12)}  change`);
-  for (const x of c.cases) lines.push(`${x.id.padEnd(width)}  ${mark(x.a).padEnd(12)}  ${mark(x.b).padEnd(12)}  ${x.change}`);
+  for (const x of c.cases)
+    lines.push(`${x.id.padEnd(width)}  ${mark(x.a).padEnd(12)}  ${mark(x.b).padEnd(12)}  ${x.change}`);
   const pct = (t: Totals) => `${t.resolved}/${t.cases} (${(t.resolvedRate * 100).toFixed(1)} %)`;
   lines.push(
     '',

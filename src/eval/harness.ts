@@ -43,7 +43,11 @@ async function pool<T>(items: T[], limit: number, worker: (item: T) => Promise<v
 }
 
 function progressLine(r: CaseResult, done: number, total: number, resolved: number): string {
-  const outcome = r.resolved ? 'resolved' : r.claimed ? 'NOT resolved (claimed green, did not verify)' : 'not resolved';
+  const outcome = r.resolved
+    ? 'resolved'
+    : r.claimed
+      ? 'NOT resolved (claimed green, did not verify)'
+      : 'not resolved';
   return (
     `[${done}/${total}] ${r.id}: ${outcome} — ${r.stop.reason}, ${r.iterations} iteration(s), ` +
     `${(r.wallMs / 1000).toFixed(1)} s · ${resolved}/${done} resolved so far (${((resolved / done) * 100).toFixed(1)} %)`
@@ -73,7 +77,8 @@ export async function runEval(options: EvalOptions): Promise<EvalSummary> {
   for (const e of options.invalid) options.progress(`[manifest] ${e.message} — skipped, the other cases run`);
 
   const todo = options.cases.filter((c) => !kept.has(c.id));
-  if (kept.size > 0) options.progress(`[resume] ${kept.size} case(s) already in ${resultsPath}, ${todo.length} to run`);
+  if (kept.size > 0)
+    options.progress(`[resume] ${kept.size} case(s) already in ${resultsPath}, ${todo.length} to run`);
   const fresh = new Map<string, CaseResult>();
   let resolved = 0;
   const context: CaseContext = { ...options, logDir };
@@ -96,7 +101,10 @@ export async function runEval(options: EvalOptions): Promise<EvalSummary> {
     renderChart(all, `${totals.resolved}/${totals.cases} resolved — ${settings.modelLabel}`),
   );
   const reportPath = join(out, 'report.md');
-  await writeFile(reportPath, renderReport({ settings, results: all, invalid: options.invalid, chartFile, elapsedMs }));
+  await writeFile(
+    reportPath,
+    renderReport({ settings, results: all, invalid: options.invalid, chartFile, elapsedMs }),
+  );
   return {
     ...totals,
     wallMs: elapsedMs,

@@ -8,7 +8,10 @@ import type { EvalCase } from './types.js';
 /** Case ids name files (logs/ID.jsonl): letters, digits, `.`, `_` and `-` (SWE-bench ids fit). */
 export const CaseId = z
   .string()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$/, 'letters, digits, ".", "_" and "-", starting with a letter or digit');
+  .regex(
+    /^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$/,
+    'letters, digits, ".", "_" and "-", starting with a letter or digit',
+  );
 
 const command = z.string().trim().min(1, 'a non-empty command');
 

@@ -32,7 +32,8 @@ function pathOf(file: StructuredPatch): { path: string; created: boolean; delete
   const created = oldName === '/dev/null';
   const deleted = newName === '/dev/null';
   const name = deleted ? oldName : newName;
-  if (!/^[ab]\//.test(name)) throw new PatchError(name || '(unnamed)', 'expected an a/ or b/ prefix (patch -p1)');
+  if (!/^[ab]\//.test(name))
+    throw new PatchError(name || '(unnamed)', 'expected an a/ or b/ prefix (patch -p1)');
   return { path: name.slice(2), created, deleted };
 }
 
@@ -47,7 +48,10 @@ export async function applyDiff(root: string, diff: string): Promise<string[]> {
   try {
     files = parsePatch(diff);
   } catch (error) {
-    throw new PatchError('(diff)', `not a unified diff: ${error instanceof Error ? error.message : String(error)}`);
+    throw new PatchError(
+      '(diff)',
+      `not a unified diff: ${error instanceof Error ? error.message : String(error)}`,
+    );
   }
   const workspace = await Workspace.open(root);
   const planned: Array<{ path: string; content: string | null }> = [];
@@ -60,10 +64,12 @@ export async function applyDiff(root: string, diff: string): Promise<string[]> {
     } catch (error) {
       throw new PatchError(path, error instanceof Error ? error.message : String(error));
     }
-    if (created && current !== null) throw new PatchError(path, 'the patch creates it, but it exists already');
+    if (created && current !== null)
+      throw new PatchError(path, 'the patch creates it, but it exists already');
     if (!created && current === null) throw new PatchError(path, 'no such file in the case');
     const next = applyPatch(current ?? '', file, { fuzzFactor: 0 });
-    if (next === false) throw new PatchError(path, 'a hunk does not match the file (the patch no longer applies)');
+    if (next === false)
+      throw new PatchError(path, 'a hunk does not match the file (the patch no longer applies)');
     planned.push({ path, content: deleted ? null : next });
   }
   for (const { path, content } of planned) {

@@ -10,7 +10,8 @@ const onOff = (on: boolean) => (on ? 'on' : 'off');
 /** The model as the report names it: a scripted replay is labelled as such, never as a model. */
 export function modelLabel(spec: string): { label: string; scripted: boolean } {
   if (spec.trim() === 'none') return { label: 'none — the deterministic fixers only', scripted: false };
-  if (spec.startsWith('scripted:')) return { label: `scripted replay, not a model (${spec})`, scripted: true };
+  if (spec.startsWith('scripted:'))
+    return { label: `scripted replay, not a model (${spec})`, scripted: true };
   return { label: spec, scripted: false };
 }
 
@@ -39,9 +40,16 @@ export interface ReportInput {
 export function renderReport(input: ReportInput): string {
   const { settings: s, results } = input;
   const t = totalsOf(results);
-  const lines = [`# mimo eval: ${t.resolved}/${t.cases} resolved (${(t.resolvedRate * 100).toFixed(1)} %)`, ''];
+  const lines = [
+    `# mimo eval: ${t.resolved}/${t.cases} resolved (${(t.resolvedRate * 100).toFixed(1)} %)`,
+    '',
+  ];
   if (s.scripted) {
-    lines.push('> **Scripted replay, not a model:** the tool calls were written by hand and replayed; the', '> figures measure the harness and the loop, not a model.', '');
+    lines.push(
+      '> **Scripted replay, not a model:** the tool calls were written by hand and replayed; the',
+      '> figures measure the harness and the loop, not a model.',
+      '',
+    );
   }
   lines.push(...settingsLines(s), '', '## Totals', '');
   lines.push(

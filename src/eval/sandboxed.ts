@@ -6,7 +6,10 @@ import { openDockerSandbox, policyFromConfig, type Sandbox } from '../sandbox/in
 import { Workspace } from '../tools/index.js';
 
 /** Opens a sandbox on a workspace copy: Docker for real runs, a double in the harness's own tests. */
-export type SandboxOpener = (workspace: string, options: { image: string; config: MimoConfig }) => Promise<Sandbox>;
+export type SandboxOpener = (
+  workspace: string,
+  options: { image: string; config: MimoConfig },
+) => Promise<Sandbox>;
 
 /** The default opener: the same locked-down Docker sandbox `mimo fix` uses, labelled as an eval run. */
 export const dockerOpener: SandboxOpener = (workspace, { image, config }) =>

@@ -70,22 +70,30 @@ async function headOf(dir: string): Promise<string | undefined> {
 }
 
 /** JSON array or JSONL: one instance per entry, each with its line (1-based) for errors. */
-function entriesOf(text: string): Array<{ line: number; json: unknown } | { line: number; error: string }> {
+type Entry = { line: number; json: unknown } | { line: number; error: string };
+
+function entriesOf(text: string): Entry[] {
   if (text.trimStart().startsWith('[')) {
     let value: unknown;
     try {
       value = JSON.parse(text);
     } catch (error) {
-      return [{ line: 1, error: `not valid JSON (${error instanceof Error ? error.message : String(error)})` }];
+      return [
+        { line: 1, error: `not valid JSON (${error instanceof Error ? error.message : String(error)})` },
+      ];
     }
-    return Array.isArray(value) ? value.map((json, i) => ({ line: i + 1, json })) : [{ line: 1, error: 'not a list' }];
+    return Array.isArray(value)
+      ? value.map((json, i) => ({ line: i + 1, json }))
+      : [{ line: 1, error: 'not a list' }];
   }
-  return text.split('\n').flatMap((raw, i) => {
+  return text.split('\n').flatMap((raw, i): Entry[] => {
     if (raw.trim() === '') return [];
     try {
       return [{ line: i + 1, json: JSON.parse(raw) as unknown }];
     } catch (error) {
-      return [{ line: i + 1, error: `not valid JSON (${error instanceof Error ? error.message : String(error)})` }];
+      return [
+        { line: i + 1, error: `not valid JSON (${error instanceof Error ? error.message : String(error)})` },
+      ];
     }
   });
 }
@@ -96,12 +104,17 @@ function entriesOf(text: string): Array<{ line: number; json: unknown } | { line
  * pass, the test files of test_patch run by the test command, the image from the template. The gold `patch` is
  * never shown to the run.
  */
-export async function readSweBench(path: string, options: SweBenchOptions): Promise<ParsedManifest & { instances: SweBenchInstance[] }> {
+export async function readSweBench(
+  path: string,
+  options: SweBenchOptions,
+): Promise<ParsedManifest & { instances: SweBenchInstance[] }> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
   } catch (error) {
-    throw new ManifestError(`cannot read the SWE-bench file ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+    throw new ManifestError(
+      `cannot read the SWE-bench file ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
+    );
   }
   const cases: EvalCase[] = [];
   const instances: SweBenchInstance[] = [];
@@ -126,7 +139,9 @@ export async function readSweBench(path: string, options: SweBenchOptions): Prom
     if (existsSync(join(repo, '.git'))) {
       const head = await headOf(repo);
       if (head && !head.startsWith(inst.base_commit) && !inst.base_commit.startsWith(head)) {
-        fail(`the checkout ${repo} is at ${head.slice(0, 12)}, not at base_commit ${inst.base_commit.slice(0, 12)}`);
+        fail(
+          `the checkout ${repo} is at ${head.slice(0, 12)}, not at base_commit ${inst.base_commit.slice(0, 12)}`,
+        );
         continue;
       }
     }
@@ -136,7 +151,9 @@ export async function readSweBench(path: string, options: SweBenchOptions): Prom
       continue;
     }
     const files = testFilesOf(inst.test_patch);
-    const test = inst.test_cmd ?? `${options.testCommand ?? 'python -m pytest -rA'} ${files.map(shellQuote).join(' ')}`.trim();
+    const test =
+      inst.test_cmd ??
+      `${options.testCommand ?? 'python -m pytest -rA'} ${files.map(shellQuote).join(' ')}`.trim();
     instances.push(inst);
     cases.push({
       id: inst.instance_id,

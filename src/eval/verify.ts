@@ -52,7 +52,13 @@ export async function verifyCase(c: EvalCase, diff: string, options: VerifyOptio
       const analyzer = defaultAnalyzer({ fallbackRunner: runnerHint(c.test) });
       const timeoutMs = options.timeoutMs ?? options.config.limits.commandTimeoutSeconds * 1000;
       const run = async (command: string) => {
-        const result = await runTestCommand({ sandbox, analyzer, command, timeoutMs, signal: options.signal });
+        const result = await runTestCommand({
+          sandbox,
+          analyzer,
+          command,
+          timeoutMs,
+          signal: options.signal,
+        });
         testMs += result.durationMs;
         return result;
       };
@@ -68,7 +74,13 @@ export async function verifyCase(c: EvalCase, diff: string, options: VerifyOptio
       }
       const failing = c.failing ?? [];
       if (failing.length === 0) {
-        return { resolved: true, applied: true, exitCode: 0, detail: `the whole suite passes (${summary(suite)})`, testMs };
+        return {
+          resolved: true,
+          applied: true,
+          exitCode: 0,
+          detail: `the whole suite passes (${summary(suite)})`,
+          testMs,
+        };
       }
       const narrowed = selectTests(c.test, suite.report.runner, failing);
       if (narrowed === c.test) {
