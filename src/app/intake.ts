@@ -7,13 +7,12 @@ import { openInbox, type Inbox, type Queue, type TriageDecision } from '../jobs/
 import { createApp } from './create-app.js';
 import { Background, type Octokit } from './deps.js';
 import { inboxHandler, type NodeHandler } from './inbox/http.js';
-import { inboxSettings, type InboxSettings } from './inbox-options.js';
+import type { MimoEnv } from '../config/index.js';
+import type { InboxSettings } from './inbox-options.js';
 import type { RepairRequest } from './request.js';
 import { InboxEvents } from './triage/events.js';
 import { TriageLoop } from './triage/loop.js';
 import { Recovery } from './triage/recovery.js';
-
-type Env = Record<string, string | undefined>;
 
 export interface Intake {
   inbox: Inbox;
@@ -26,14 +25,18 @@ export interface Intake {
   close(): Promise<void>;
 }
 
-export function createIntake(app: Probot, queue: Queue<RepairRequest>, env: Env, appSlug?: string): Intake {
-  const settings = inboxSettings(env);
+export function createIntake(
+  app: Probot,
+  queue: Queue<RepairRequest>,
+  env: MimoEnv,
+  settings: InboxSettings,
+  appSlug?: string,
+): Intake {
   const log = app.log;
   const liveInstances = new Set<string>();
   const inbox = openInbox({
-    ...(env.REDIS_URL ? { redisUrl: env.REDIS_URL } : {}),
-    ...(env.MIMO_DB ? { sqlitePath: env.MIMO_DB } : {}),
-    env,
+    ...env.queue,
+    env: {},
     limits: { maxPending: settings.maxPending },
     liveInstances,
     onError: (error) => log.error({ err: error }, 'inbox: Redis error'),
@@ -72,7 +75,7 @@ export function createIntake(app: Probot, queue: Queue<RepairRequest>, env: Env,
 
   const webhooks = inboxHandler({
     inbox,
-    secret: env.WEBHOOK_SECRET ?? 'development',
+    secret: env.github.webhookSecret ?? 'development',
     maxBytes: settings.maxBytes,
     maxInflightBytes: settings.maxInflightBytes,
     log,

@@ -3,9 +3,10 @@ import { applyDotEnv, startServer } from './server.js';
 
 // `npm start`: the app with credentials from the environment or .env, Probot's setup flow without them.
 applyDotEnv();
-const mimo = createMimoApp();
 try {
-  const running = await startServer({ appFn: mimo.appFn, webhooks: mimo.webhooks });
+  // The environment is read and checked once, here: a malformed variable stops the start with its name.
+  const mimo = createMimoApp();
+  const running = await startServer({ appFn: mimo.appFn, web: mimo.web, webhooks: mimo.webhooks });
   mimo.listening();
   const stop = async () => {
     await running.stop();

@@ -1,17 +1,18 @@
 import type { Probot } from 'probot';
+import { readEnv, type MimoEnv } from '../config/index.js';
 import { comment, type Octokit } from '../github/index.js';
 import { openQueue, type JobRecord, type Queue, type Worker } from '../jobs/index.js';
 import { ensureRunnerImage } from '../sandbox/index.js';
 import type { NodeHandler } from './inbox/http.js';
+import { inboxSettings, type InboxSettings } from './inbox-options.js';
 import { createIntake, type Intake } from './intake.js';
 import type { InboxEvents } from './triage/events.js';
 import type { RepairRequest } from './request.js';
+import { webFromEnv, type Web } from '../web/index.js';
 import { createJobHandler, type JobHandlerDeps } from './worker-handler.js';
 
-type Env = Record<string, string | undefined>;
-
 /** Job-handler dependencies backed by a Probot instance (GitHub App credentials from the environment). */
-export function jobDepsFromProbot(probot: Probot, env: Env): JobHandlerDeps {
+export function jobDepsFromProbot(probot: Probot, env: MimoEnv, web?: Web): JobHandlerDeps {
   let slug: Promise<string> | undefined;
   return {
     async auth(installationId) {
@@ -23,9 +24,10 @@ export function jobDepsFromProbot(probot: Probot, env: Env): JobHandlerDeps {
       (slug ??= probot
         .auth()
         .then(async (octokit) => (await octokit.rest.apps.getAuthenticated()).data?.slug ?? 'mimo-code')),
-    env,
-    ...(env.MIMO_WORK_DIR ? { workRoot: env.MIMO_WORK_DIR } : {}),
+    env: { ...env.models, ...(env.defaultModel ? { MIMO_MODEL: env.defaultModel } : {}) },
+    ...(env.workDir ? { workRoot: env.workDir } : {}),
     log: probot.log,
+    ...(web ? { web } : {}),
   };
 }
 
@@ -51,6 +53,8 @@ export function startWorker(queue: Queue<RepairRequest>, deps: JobHandlerDeps, c
 
 export interface MimoApp {
   appFn: (app: Probot) => Promise<void>;
+  /** The run pages and /metrics of this process, mounted by the server. */
+  web: Web;
   /** POST /api/github/webhooks: the inbox (startServer mounts it in front of Probot's middleware). */
   webhooks(): NodeHandler | undefined;
   /** `delivery`, `triage` and `recovery` notes, for metrics (set once appFn ran). */
@@ -65,22 +69,25 @@ export interface MimoApp {
  * The app as `npm start` runs it: the inbox and its triage (src/app/intake.ts), plus an embedded worker (unless
  * `MIMO_EMBEDDED_WORKER=false`, when separate `mimo worker` processes consume a Redis queue).
  */
-export function createMimoApp(env: Env = process.env): MimoApp {
+export function createMimoApp(
+  env: MimoEnv = readEnv(),
+  inbox: InboxSettings = inboxSettings(process.env),
+): MimoApp {
   let queue: Queue<RepairRequest> | undefined;
   let worker: Worker | undefined;
   let intake: Intake | undefined;
+  const web = webFromEnv(env, async () => (await queue?.list({ states: ['queued'] }))?.length ?? 0);
   return {
+    web,
     webhooks: () => intake?.webhooks,
     events: () => intake?.events,
     listening: () => intake?.startRecovery(),
     async appFn(app: Probot) {
-      queue = openQueue<RepairRequest>({
-        ...(env.REDIS_URL ? { redisUrl: env.REDIS_URL } : {}),
-        ...(env.MIMO_DB ? { sqlitePath: env.MIMO_DB } : {}),
-      });
-      intake = createIntake(app, queue, env);
-      if (env.MIMO_EMBEDDED_WORKER !== 'false') {
-        worker = startWorker(queue, jobDepsFromProbot(app, env), Number(env.MIMO_CONCURRENCY) || 2);
+      queue = openQueue<RepairRequest>({ ...env.queue, env: {} });
+      intake = createIntake(app, queue, env, inbox);
+      countInbox(intake.events, web);
+      if (env.embeddedWorker) {
+        worker = startWorker(queue, jobDepsFromProbot(app, env, web), env.concurrency);
         // Build the sandbox's runner image now if the engine lacks it (first start), with progress in the log; the
         // first job waits for the same build. Failures (no engine yet) are reported and retried by that job.
         ensureRunnerImage(({ image, message }) =>
@@ -102,6 +109,14 @@ export function createMimoApp(env: Env = process.env): MimoApp {
 }
 
 /** Probot-style entry (`export default`): the same app, for hosts that load an app function themselves. */
-export async function mimoApp(app: Probot, env: Env = process.env): Promise<void> {
+export async function mimoApp(app: Probot, env: MimoEnv = readEnv()): Promise<void> {
   await createMimoApp(env).appFn(app);
+}
+
+/** Deliveries by event and outcome at the inbox, triage decisions by outcome and `event.action`. */
+function countInbox(events: InboxEvents, web: Web): void {
+  events.on('delivery', (note) => web.metrics.deliveries.inc({ event: note.event || 'unknown', outcome: note.outcome }));
+  events.on('triage', (note) => {
+    if (!note.willRetry) web.metrics.triage.inc({ decision: note.decision.outcome, reason: note.name });
+  });
 }

@@ -35,7 +35,7 @@ export class DeliveryLog {
     target: string,
     event: string,
     body: string,
-    guid = randomUUID(),
+    guid: string = randomUUID(),
     redelivery = false,
   ): Promise<DeliveryAttempt> {
     const payload = JSON.parse(body) as {

@@ -193,7 +193,7 @@ export async function startGitHubDouble(): Promise<GitHubDouble> {
     denyPush,
     deliveries: deliveryLog.attempts,
     faults,
-    async deliver(target, event, payload, id = randomUUID()) {
+    async deliver(target, event, payload, id: string = randomUUID()) {
       const attempt = await deliveryLog.send(target, event, JSON.stringify(payload), id);
       return { status: attempt.statusCode, id };
     },
