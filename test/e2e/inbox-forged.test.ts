@@ -1,46 +1,17 @@
 // Hostile deliveries against the app as `npm start` runs it: forged and oversized bodies are refused without being
 // buffered whole, and the log says one short line per delivery, never the payload.
-import { request } from 'node:http';
+import { streamJunk } from '../app/raw-http.js';
 import { startGitHubDouble, type GitHubDouble } from './github-double/index.js';
 import { startAppProcess, type AppProcess } from './app-process.js';
 
 const TIMEOUT = 120_000;
 
-/** Streams `declared` bytes of junk as fast as the server reads them; resolves with the status it answered. */
-function streamJunk(url: string, declared: number, signature: string): Promise<number> {
-  return new Promise((resolve) => {
-    const req = request(url, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        'content-length': String(declared),
-        'x-github-event': 'issue_comment',
-        'x-github-delivery': `forged-${Math.random()}`,
-        'x-hub-signature-256': signature,
-      },
-    });
-    const chunk = Buffer.alloc(1024 * 1024, 'A');
-    let sent = 0;
-    const pump = () => {
-      while (sent < declared) {
-        const n = Math.min(chunk.length, declared - sent);
-        sent += n;
-        if (!req.write(chunk.subarray(0, n))) {
-          req.once('drain', pump);
-          return;
-        }
-      }
-      req.end();
-    };
-    req.on('response', (res) => {
-      res.resume();
-      resolve(res.statusCode ?? 0);
-      req.destroy();
-    });
-    req.on('error', () => undefined);
-    pump();
-  });
-}
+const junk = (signature: string) => ({
+  'content-type': 'application/json',
+  'x-github-event': 'issue_comment',
+  'x-github-delivery': `forged-${Math.random()}`,
+  'x-hub-signature-256': signature,
+});
 
 describe('hostile deliveries', () => {
   let double: GitHubDouble;
@@ -59,7 +30,9 @@ describe('hostile deliveries', () => {
     async () => {
       const logBefore = app.output().length;
       const statuses = await Promise.all(
-        Array.from({ length: 4 }, () => streamJunk(app.webhookUrl, 100 * 1024 * 1024, `sha256=${'0'.repeat(64)}`)),
+        Array.from({ length: 4 }, () =>
+          streamJunk(app.webhookUrl, junk(`sha256=${'0'.repeat(64)}`), 100 * 1024 * 1024),
+        ),
       );
       expect(statuses).toEqual([413, 413, 413, 413]);
       await new Promise((resolve) => setTimeout(resolve, 300));
@@ -76,7 +49,9 @@ describe('hostile deliveries', () => {
     async () => {
       const logBefore = app.output().length;
       const statuses = await Promise.all(
-        Array.from({ length: 4 }, () => streamJunk(app.webhookUrl, 5 * 1024 * 1024, `sha256=${'1'.repeat(64)}`)),
+        Array.from({ length: 4 }, () =>
+          streamJunk(app.webhookUrl, junk(`sha256=${'1'.repeat(64)}`), 5 * 1024 * 1024),
+        ),
       );
       expect(statuses).toEqual([401, 401, 401, 401]);
       await new Promise((resolve) => setTimeout(resolve, 300));
