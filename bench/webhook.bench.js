@@ -177,7 +177,9 @@ for (const [name, make] of Object.entries(makers)) {
 for (const server of started) await server.stop();
 for (const name of ['instant_github', 'slow_github'])
   results[name].p99_vs_bare = +(results[name].p99_ms / results.bare.p99_ms).toFixed(2);
-console.log(JSON.stringify({ concurrency: CONCURRENCY, rounds: ROUNDS, slow_github_ms: SLOW_MS, ...results }));
+console.log(
+  JSON.stringify({ concurrency: CONCURRENCY, rounds: ROUNDS, slow_github_ms: SLOW_MS, ...results }),
+);
 instantStub.close();
 slowStub.close();
 process.exit(0);

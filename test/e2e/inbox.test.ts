@@ -161,11 +161,17 @@ describe('the webhook inbox against the GitHub double', () => {
         commentPayload(double, repo, number, '/mimo fix', 'maintainer'),
       );
       expect(missed.status).toBe(0);
-      const { app: running, dataDir } = await app({ ...NO_WORKER, MIMO_RECOVERY_INTERVAL_SECONDS: '1' });
+      const { app: running, dataDir } = await app({
+        ...NO_WORKER,
+        MIMO_RECOVERY_INTERVAL_SECONDS: '1',
+        PORT: String(port),
+      });
       await eventually('the redelivery to be accepted', () =>
         double.deliveries.some((d) => d.guid === missed.id && d.redelivery && d.statusCode === 202),
-      );
-      await eventually(
+      ).catch((error: unknown) => {
+        throw new Error(`${String(error)}\napp output:\n${running.output().slice(-3000)}`);
+      });
+      await until(
         'the recovered delivery to be triaged',
         async () => (await decisionOf(dataDir, missed.id))?.state === 'done',
       );
@@ -206,11 +212,13 @@ describe('the webhook inbox against the GitHub double', () => {
       expect((await decisionOf(dataDir, id))?.state).not.toBe('done');
 
       await app(NO_WORKER, dataDir);
-      await eventually(
+      await until(
         'the stored delivery to be triaged',
         async () => (await decisionOf(dataDir, id))?.state === 'done',
       );
-      expect({ ...(await decisionOf(dataDir, id)), payload: '' }).toMatchObject({ decision: { outcome: 'enqueued' } });
+      expect({ ...(await decisionOf(dataDir, id)), payload: '' }).toMatchObject({
+        decision: { outcome: 'enqueued' },
+      });
       const reactions = () =>
         double.requests.filter(
           (r) => r.method === 'POST' && /^\/repos\/octo\/killed\/.*\/reactions$/.test(r.path),
