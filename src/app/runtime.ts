@@ -115,7 +115,9 @@ export async function mimoApp(app: Probot, env: MimoEnv = readEnv()): Promise<vo
 
 /** Deliveries by event and outcome at the inbox, triage decisions by outcome and `event.action`. */
 function countInbox(events: InboxEvents, web: Web): void {
-  events.on('delivery', (note) => web.metrics.deliveries.inc({ event: note.event || 'unknown', outcome: note.outcome }));
+  events.on('delivery', (note) =>
+    web.metrics.deliveries.inc({ event: note.event || 'unknown', outcome: note.outcome }),
+  );
   events.on('triage', (note) => {
     if (!note.willRetry) web.metrics.triage.inc({ decision: note.decision.outcome, reason: note.name });
   });
