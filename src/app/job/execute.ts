@@ -17,7 +17,7 @@ import {
   policyFromConfig,
   runSandboxed,
 } from '../../sandbox/index.js';
-import type { Workspace } from '../../tools/index.js';
+import { applyEdits, type Workspace } from '../../tools/index.js';
 import { defaultAnalyzer, runnerHint } from '../../repair/index.js';
 import { parseTestOutput, renderFeedback } from '../../feedback/index.js';
 import { JobSetupError, type PreparedJob } from './prepare.js';
@@ -138,6 +138,8 @@ export async function executeRepair(
         signal: options.signal,
         commandTimeoutMs: config.limits.commandTimeoutSeconds * 1000,
       });
+      // The clone is the source of truth for git: it receives the recorded edits, nothing the sandbox wrote.
+      await applyEdits(job.dir, result.edits);
       return {
         result,
         log,

@@ -17,7 +17,7 @@ import {
   type Reporter,
 } from '../../repair/index.js';
 import { ImageMissingError, policyFromConfig, runnerImageName, runSandboxed } from '../../sandbox/index.js';
-import { Workspace, type FileEdit } from '../../tools/index.js';
+import { applyEdits, type FileEdit } from '../../tools/index.js';
 import { EXIT_FAILED, EXIT_OK, UsageError } from '../program.js';
 
 interface FixFlags {
@@ -55,11 +55,7 @@ function modelOf(spec: string): Model | null {
 
 /** Writes the recorded edits (and only those) from the sandbox copy back into the user's repository. */
 export async function writeBack(repo: string, edits: FileEdit[]): Promise<void> {
-  const target = await Workspace.open(repo);
-  for (const edit of edits) {
-    if (edit.after === null) await target.remove(edit.path);
-    else await target.write(edit.path, edit.after);
-  }
+  await applyEdits(repo, edits);
 }
 
 /** The JSON printed on stdout: the outcome in a shape scripts can rely on. */

@@ -103,6 +103,7 @@ run() {
   (sleep "$t" 2>/dev/null || sleep "\${t%.*}"; kill -USR1 $$) &
   (
     cd "$cwd" || exit 126
+    unset OLDPWD
     while [ "$ne" -gt 0 ]; do export "$1"; shift; ne=$((ne-1)); done
     exec "$@" < "$T/stdin"
   ) &
