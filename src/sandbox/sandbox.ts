@@ -232,7 +232,7 @@ export class DockerSandbox implements Sandbox {
     return undefined;
   }
 
-  readFile(path: string, options: { maxBytes?: number } = {}): Promise<Buffer | null> {
+  async readFile(path: string, options: { maxBytes?: number } = {}): Promise<Buffer | null> {
     const rel = workspaceRel(path);
     const max = options.maxBytes ?? MAX_READ_BYTES;
     return this.serial(async () => {
@@ -255,9 +255,9 @@ export class DockerSandbox implements Sandbox {
     });
   }
 
-  writeFile(path: string, content: string | Buffer): Promise<void> {
+  async writeFile(path: string, content: string | Buffer): Promise<void> {
     const rel = workspaceRel(path);
-    if (rel === '.') return Promise.reject(new SandboxFileError(path, 'isdir'));
+    if (rel === '.') throw new SandboxFileError(path, 'isdir');
     const payload = typeof content === 'string' ? Buffer.from(content, 'utf8') : content;
     return this.serial(async () => {
       const reply = await this.request({ op: 'w', fields: [rel], payload });
@@ -265,7 +265,7 @@ export class DockerSandbox implements Sandbox {
     });
   }
 
-  removeFile(path: string): Promise<void> {
+  async removeFile(path: string): Promise<void> {
     const rel = workspaceRel(path);
     return this.serial(async () => {
       const reply = await this.request({ op: 'd', fields: [rel] });
@@ -273,9 +273,9 @@ export class DockerSandbox implements Sandbox {
     });
   }
 
-  statFile(path: string): Promise<FileKind> {
+  async statFile(path: string): Promise<FileKind> {
     const rel = workspaceRel(path);
-    if (rel === '.') return Promise.resolve('dir');
+    if (rel === '.') return 'dir';
     return this.serial(async () => {
       const reply = await this.request({ op: 's', fields: [rel] });
       const kind = fileKind(reply.status);
@@ -284,7 +284,7 @@ export class DockerSandbox implements Sandbox {
     });
   }
 
-  listFiles(path: string, options: { maxDepth: number; ignore: Iterable<string> }): Promise<string[]> {
+  async listFiles(path: string, options: { maxDepth: number; ignore: Iterable<string> }): Promise<string[]> {
     const rel = workspaceRel(path);
     return this.serial(async () => {
       const out = new CappedOutput(64 * 1024 * 1024);
