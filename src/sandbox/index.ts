@@ -28,3 +28,11 @@ export {
   SandboxDisposedError,
   ImageBuildError,
 } from './errors.js';
+export {
+  runSandboxed,
+  type SandboxedRunOptions,
+  type SandboxedRun,
+  type SetupSpec,
+  type SetupOutcome,
+  type SetupEvent,
+} from './run.js';
