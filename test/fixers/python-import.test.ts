@@ -8,7 +8,7 @@ import { Workspace } from '../../src/tools/index.js';
 import { LocalSandbox } from '../helpers/fake-sandbox.js';
 import { tempRepo } from '../helpers/tmp.js';
 
-jest.setTimeout(120_000);
+jest.setTimeout(300_000);
 const PYTEST = 'python3 -m pytest -p no:cacheprovider';
 
 /** Runs real pytest, asks the fixer, applies every proposal, runs pytest again. */
