@@ -97,7 +97,8 @@ export function insertPythonImport(
             .split(',')
             .map((n) => n.trim())
             .every((n, i, a) => i === 0 || compareNames(a[i - 1]!, n) <= 0);
-          lines[same.start] = `${m[1]}${(sorted ? [...names].sort(compareNames) : names).join(', ')}${m[3] ?? ''}`;
+          lines[same.start] =
+            `${m[1]}${(sorted ? [...names].sort(compareNames) : names).join(', ')}${m[3] ?? ''}`;
           return lines.join('\n');
         }
       } else {
