@@ -10,7 +10,7 @@ describe('go and rust fixers in the real sandbox', () => {
     const c = await repairCase({
       fixture: 'fixers-go-module',
       fault: { 'format/format.go': ['\t"strings"\n', ''] },
-      test: 'go test ./...',
+      test: 'go test -v ./...',
     });
     expect(c.result.stop.reason).toBe('green');
     expect(c.read('format/format.go')).toContain(
@@ -22,7 +22,7 @@ describe('go and rust fixers in the real sandbox', () => {
     const c = await repairCase({
       fixture: 'fixers-go-module',
       fault: { 'format/format.go': ['\t"example.com/tempconv/internal/rounding"\n', ''] },
-      test: 'go test ./...',
+      test: 'go test -v ./...',
     });
     expect(c.result.stop.reason).toBe('green');
     expect(c.read('format/format.go')).toContain(
@@ -34,7 +34,7 @@ describe('go and rust fixers in the real sandbox', () => {
     const c = await repairCase({
       fixture: 'fixers-go-module',
       fault: { 'internal/rounding/rounding.go': ['import "math"\n\n', ''] },
-      test: 'go test ./...',
+      test: 'go test -v ./...',
     });
     expect(c.result.stop.reason).toBe('green');
     expect(c.read('internal/rounding/rounding.go')).toContain('package rounding\n\nimport "math"\n');
