@@ -7,16 +7,24 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { dockerOpener, readManifest, runEval } from '../dist/eval/index.js';
+import { readManifest, readResults, runEval } from '../dist/eval/index.js';
+import { runSandboxed } from '../dist/sandbox/index.js';
 
 const root = new URL('..', import.meta.url).pathname;
-const IDS = (process.env.BENCH_EVAL_CASES ?? 'py-json-export,py-word-index,py-grade-boundary,js-esm-read-config,js-cjs-local-export,js-zero-default').split(',');
+const IDS = (
+  process.env.BENCH_EVAL_CASES ??
+  'py-json-export,py-word-index,py-grade-boundary,js-esm-read-config,js-cjs-local-export,js-zero-default'
+).split(',');
 const { cases } = await readManifest(join(root, 'examples/eval/manifest.jsonl'));
 const chosen = cases.filter((c) => IDS.includes(c.id));
 
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
-  return s.length === 0 ? 0 : s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+  return s.length === 0
+    ? 0
+    : s.length % 2
+      ? s[(s.length - 1) / 2]
+      : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
 const round = (x) => Math.round(x);
 
@@ -42,11 +50,10 @@ async function measure(parallel) {
         source: 'examples/eval/manifest.jsonl',
       },
       modelFor: () => null,
-      open: dockerOpener,
+      run: runSandboxed,
       signal: new AbortController().signal,
       progress: (line) => process.stderr.write(`  ${line}\n`),
     });
-    const { readResults } = await import('../dist/eval/index.js');
     results.push(...(await readResults(join(out, 'results.jsonl'))).results);
     const overhead = results.map((r) => r.wallMs - r.testMs);
     return {

@@ -13,7 +13,7 @@ import {
 import { runnerImageName } from '../sandbox/index.js';
 import { freshCopy, removeCopy } from './copy.js';
 import { diffOf } from './patch.js';
-import { runSandboxed, type SandboxOpener } from './sandboxed.js';
+import { runCase, type SandboxRunner } from './sandboxed.js';
 import { ablationOf, type CaseResult, type EvalCase, type EvalSettings, type Verification } from './types.js';
 import { verifyCase } from './verify.js';
 
@@ -21,7 +21,8 @@ export interface CaseContext {
   settings: EvalSettings;
   /** A fresh model for each case (a scripted replay keeps its place in the script). */
   modelFor(c: EvalCase): Model | null;
-  open: SandboxOpener;
+  /** The sandboxed run (default in the CLI: `sandbox/run.ts`'s `runSandboxed`). */
+  run: SandboxRunner;
   signal: AbortSignal;
   /** Folder of the per-case iteration logs (`ID.jsonl`). */
   logDir: string;
@@ -81,7 +82,8 @@ export async function evaluateCase(c: EvalCase, ctx: CaseContext): Promise<CaseR
   try {
     const model = ctx.modelFor(c);
     copy = await freshCopy(c, 'run');
-    result = await runSandboxed({
+    result = await runCase({
+      repo: c.repo,
       copy,
       image,
       config,
@@ -93,7 +95,7 @@ export async function evaluateCase(c: EvalCase, ctx: CaseContext): Promise<CaseR
       signal: ctx.signal,
       ablation: ablationOf(ctx.settings),
       proofRuns: ctx.settings.proofRuns,
-      open: ctx.open,
+      run: ctx.run,
     });
   } catch (error) {
     if (ctx.signal.aborted) return undefined;
@@ -105,7 +107,7 @@ export async function evaluateCase(c: EvalCase, ctx: CaseContext): Promise<CaseR
   const diff = diffOf(result.edits);
   let verification: Verification;
   try {
-    verification = await verifyCase(c, diff, { config, image, open: ctx.open, signal: ctx.signal });
+    verification = await verifyCase(c, diff, { config, image, run: ctx.run, signal: ctx.signal });
   } catch (error) {
     if (ctx.signal.aborted) return undefined;
     verification = {

@@ -5,6 +5,7 @@ import type { Sandbox } from '../sandbox/index.js';
 import type { Workspace } from '../tools/index.js';
 import type { Fixer } from '../fixers/index.js';
 import type { Reporter } from './log.js';
+import type { PathResolver } from './guard.js';
 
 /** The parts of feedback/ and localize/ the loop uses, injectable so the loop stays pure and testable. */
 export interface Analyzer {
@@ -27,6 +28,11 @@ export interface RepairOptions {
   fixers?: Fixer[];
   /** Globs the agent may / may not edit. */
   paths?: { allow: string[]; deny: string[] };
+  /**
+   * Resolves an edited path against the real tree(s), so the guard judges where an edit lands, not how it is
+   * spelled (a repository symlink `wf -> .github/workflows`); `repoPathResolver` in git/ builds one.
+   */
+  resolvePath?: PathResolver;
   mode?: 'repair' | 'issue';
   /**
    * Extra context for the first prompt, shown as quoted data: what the failing CI job reported (parsed from its

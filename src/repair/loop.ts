@@ -50,9 +50,11 @@ export async function runRepair(options: RepairOptions): Promise<RepairResult> {
     flaky = proof.flaky;
     final = proof.final ?? current;
     if (session.scoring) scoreValue = await session.score(final);
-    stop = proof.ok
-      ? { reason: 'green', detail: `all tests pass; ${proof.detail}` }
-      : { reason: 'flaky', detail: `looked green once, but ${proof.detail}` };
+    stop = proof.dropped
+      ? { reason: 'tests_dropped', detail: `looked green, but ${proof.dropped}` }
+      : proof.ok
+        ? { reason: 'green', detail: `all tests pass; ${proof.detail}` }
+        : { reason: 'flaky', detail: `looked green once, but ${proof.detail}` };
   } catch (error) {
     if (error instanceof StopRun) stop = error.info;
     else stop = { reason: 'error', detail: error instanceof Error ? error.message : String(error) };

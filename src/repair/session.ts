@@ -221,7 +221,12 @@ export class Session {
     const original = this.options.workspace.originalOf(path);
     const refused = checkEdit(
       { path, original: original === undefined ? before : original, before, after },
-      { allow: this.options.paths?.allow ?? [], deny: this.options.paths?.deny ?? [], mode: this.mode },
+      {
+        allow: this.options.paths?.allow ?? [],
+        deny: this.options.paths?.deny ?? [],
+        mode: this.mode,
+        ...(this.options.resolvePath ? { resolve: this.options.resolvePath } : {}),
+      },
     );
     if (refused) return refused;
     if (this.mode === 'issue' && !this.reproduced && !isTestFile(path)) {

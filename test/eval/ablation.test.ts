@@ -20,7 +20,7 @@ function recordingModel(requests: CompletionRequest[]): Model {
       return {
         text: 'looked',
         toolCalls: [{ id: 'c1', name: 'finish', arguments: { status: 'give_up', summary: 'only looking' } }],
-        usage: { inputTokens: 0, outputTokens: 0 },
+        usage: { inputTokens: 0, outputTokens: 0, cacheReadTokens: 0 },
         stopReason: 'tool_use',
         costUsd: 0,
         priced: false,

@@ -13,7 +13,7 @@ import {
   type EvalSummary,
 } from '../../src/eval/index.js';
 import { createModel } from '../../src/models/index.js';
-import { hostOpener } from './host-sandbox.js';
+import { hostRunner } from './host-sandbox.js';
 
 const corpus = new URL('../../examples/eval', import.meta.url).pathname;
 const dirs: string[] = [];
@@ -59,7 +59,7 @@ async function evaluate(
     scripts?: string;
   } = {},
 ) {
-  const { open, stats } = hostOpener();
+  const { run, stats } = hostRunner();
   const progress: string[] = [];
   const out = over.out ?? tmp('mimo-eval-out-');
   const summary: EvalSummary = await runEval({
@@ -69,7 +69,7 @@ async function evaluate(
     resume: over.resume ?? false,
     settings: settings(over),
     modelFor: (c) => (over.scripts ? createModel(`scripted:${join(over.scripts, `${c.id}.jsonl`)}`) : null),
-    open,
+    run,
     signal: over.signal ?? new AbortController().signal,
     progress: (line) => progress.push(line),
   });
@@ -250,7 +250,7 @@ describe('mimo eval harness (host runners)', () => {
       const parsed = manifestOf(ids);
       const stop = new AbortController();
       const out = tmp('mimo-eval-abort-');
-      const { open, stats } = hostOpener();
+      const { run, stats } = hostRunner();
       const summary = await runEval({
         cases: parsed.cases,
         invalid: [],
@@ -258,9 +258,9 @@ describe('mimo eval harness (host runners)', () => {
         resume: false,
         settings: settings(),
         modelFor: () => null,
-        open: async (ws, o) => {
+        run: async (o, body) => {
           if (stats.opened === 2) setTimeout(() => stop.abort(), 150); // during the second case's run
-          return open(ws, o);
+          return run(o, body);
         },
         signal: stop.signal,
         progress: () => undefined,

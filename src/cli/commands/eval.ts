@@ -3,7 +3,6 @@ import { existsSync, statSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import {
   compareRuns,
-  dockerOpener,
   ManifestError,
   modelLabel,
   readManifest,
@@ -15,6 +14,7 @@ import {
   type ParsedManifest,
 } from '../../eval/index.js';
 import { createModel, ModelConfigError, parseModelSpec, type Model } from '../../models/index.js';
+import { runSandboxed } from '../../sandbox/index.js';
 import { EXIT_FAILED, EXIT_OK, UsageError } from '../program.js';
 
 interface EvalFlags {
@@ -176,7 +176,7 @@ export function register(program: Command): void {
           resume: !!flags.resume,
           settings,
           modelFor,
-          open: dockerOpener,
+          run: runSandboxed,
           signal: stop.signal,
           progress: (line) => process.stderr.write(`${line}\n`),
         });
