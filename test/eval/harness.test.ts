@@ -11,7 +11,9 @@ import {
   type EvalCase,
   type EvalSettings,
   type EvalSummary,
+  type SandboxRunner,
 } from '../../src/eval/index.js';
+import { ImageMissingError } from '../../src/sandbox/index.js';
 import { createModel } from '../../src/models/index.js';
 import { hostRunner } from './host-sandbox.js';
 
@@ -277,4 +279,31 @@ describe('mimo eval harness (host runners)', () => {
     },
     SLOW,
   );
+});
+
+describe('mimo eval harness, infrastructure errors', () => {
+  it('a missing image stops the whole evaluation, records no case, and names the image', async () => {
+    const parsed = manifestOf(['py-json-export', 'py-word-index', 'py-config-path']);
+    const out = tmp('mimo-eval-noimage-');
+    let calls = 0;
+    const run: SandboxRunner = async () => {
+      calls++;
+      throw new ImageMissingError('mimo-runner:nope');
+    };
+    await expect(
+      runEval({
+        cases: parsed.cases,
+        invalid: [],
+        out,
+        resume: false,
+        settings: settings({ parallel: 2 }),
+        modelFor: () => null,
+        run,
+        signal: new AbortController().signal,
+        progress: () => undefined,
+      }),
+    ).rejects.toThrow(/image mimo-runner:nope is not on the Docker engine/);
+    expect(calls).toBeLessThanOrEqual(2); // the lanes that had started; no further case
+    expect(readFileSync(join(out, 'results.jsonl'), 'utf8')).toBe('');
+  });
 });

@@ -17,9 +17,9 @@ export class HostSandbox implements Sandbox {
 
   exec(command: string | string[], options: ExecOptions = {}): Promise<ExecResult> {
     const started = Date.now();
-    const line = Array.isArray(command) ? command.join(' ') : command;
+    const [file, args] = Array.isArray(command) ? [command[0]!, command.slice(1)] : ['sh', ['-c', command]];
     return new Promise((resolve, reject) => {
-      const child = spawn('sh', ['-c', line], {
+      const child = spawn(file, args, {
         cwd: this.hostWorkspace,
         detached: true,
         env: {
@@ -50,6 +50,7 @@ export class HostSandbox implements Sandbox {
       child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
       child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
       child.on('error', reject);
+      child.stdin.on('error', () => undefined); // a command killed before reading its input
       child.stdin.end(options.stdin ?? '');
       child.on('close', (code) => {
         clearTimeout(timer);
