@@ -47,11 +47,12 @@ async function measure(parallel) {
         localize: true,
         proofRuns: 3,
         parallel,
+        ...(process.env.BENCH_EVAL_IMAGE ? { image: process.env.BENCH_EVAL_IMAGE } : {}),
         source: 'examples/eval/manifest.jsonl',
       },
       modelFor: () => null,
       run: runSandboxed,
-      signal: new AbortController().signal,
+      signal: new globalThis.AbortController().signal,
       progress: (line) => process.stderr.write(`  ${line}\n`),
     });
     results.push(...(await readResults(join(out, 'results.jsonl'))).results);
