@@ -121,7 +121,7 @@ describe('mimo eval (real Docker sandbox)', () => {
   );
 
   it(
-    'Ctrl-C ends the running case as aborted, removes its containers, and --resume runs it again',
+    'Ctrl-C ends the running case as aborted, removes its containers, and leaves it out of results.jsonl',
     async () => {
       const slow = tmp('mimo-eval-cli-slow-');
       writeFileSync(join(slow, 'test_slow.py'), 'import time\n\n\ndef test_slow():\n    time.sleep(120)\n');
