@@ -95,19 +95,13 @@ function reapply(c: EvalCase, diff: string): { patch: number; tests: number } {
   return { patch: patch.status ?? -1, tests: tests.status ?? -1 };
 }
 
-const SLOW = 240_000;
+const SLOW = 900_000; // generous: CI machines run many suites beside this one
 
 describe('mimo eval harness (host runners)', () => {
   it(
     'resolves exactly the cases the fixers can repair, two at a time, and every resolved diff re-applies with patch -p1',
     async () => {
-      const ids = [
-        'py-json-export',
-        'py-two-imports',
-        'py-grade-boundary',
-        'js-esm-local-export',
-        'js-active-filter',
-      ];
+      const ids = ['py-json-export', 'py-grade-boundary', 'js-esm-local-export', 'js-active-filter'];
       const parsed = manifestOf(ids);
       const { summary, stats, progress, out } = await evaluate(parsed, { parallel: 2 });
       const { results } = await readResults(join(out, 'results.jsonl'));
@@ -115,11 +109,11 @@ describe('mimo eval harness (host runners)', () => {
         .filter((r) => r.resolved)
         .map((r) => r.id)
         .sort();
-      expect(resolved).toEqual(['js-esm-local-export', 'py-json-export', 'py-two-imports']);
+      expect(resolved).toEqual(['js-esm-local-export', 'py-json-export']);
       expect(summary).toMatchObject({
-        cases: 5,
-        resolved: 3,
-        resolvedRate: 0.6,
+        cases: 4,
+        resolved: 2,
+        resolvedRate: 0.5,
         costUsd: 0,
         tokens: 0,
         invalid: 0,
@@ -142,28 +136,28 @@ describe('mimo eval harness (host runners)', () => {
       expect(stats.maxOpen).toBe(2);
       expect(new Set(stats.workspaces).size).toBe(stats.opened);
       expect(stats.disposed).toBe(stats.opened);
-      expect(progress.filter((l) => /^\[\d\/5\] /.test(l))).toHaveLength(5);
-      expect(progress.at(-1)).toMatch(/^\[5\/5\] .* 3\/5 resolved so far \(60\.0 %\)$/);
+      expect(progress.filter((l) => /^\[\d\/4\] /.test(l))).toHaveLength(4);
+      expect(progress.at(-1)).toMatch(/^\[4\/4\] .* 2\/4 resolved so far \(50\.0 %\)$/);
       const report = readFileSync(join(out, 'report.md'), 'utf8');
-      expect(report).toMatch(/^# mimo eval: 3\/5 resolved \(60\.0 %\)/);
+      expect(report).toMatch(/^# mimo eval: 2\/4 resolved \(50\.0 %\)/);
       expect(report).toContain('**Model:** none — the deterministic fixers only');
       expect(report).toContain(
         '**Feedback:** structured · **Fixers:** on · **Score:** on · **Localize:** on · **Proof runs:** 1',
       );
       expect(report).toContain('![Wall time per case, coloured by outcome](chart.svg)');
       const svg = readFileSync(join(out, 'chart.svg'), 'utf8');
-      expect(svg.match(/<rect [^>]*fill="#2da44e"\/>/g)).toHaveLength(3 + 1); // 3 bars' test part + legend
+      expect(svg.match(/<rect [^>]*fill="#2da44e"\/>/g)).toHaveLength(2 + 1); // 2 bars' test part + legend
       expect(JSON.parse(readFileSync(join(out, 'run.json'), 'utf8'))).toMatchObject({
         parallel: 2,
         fixers: true,
       });
 
-      // --resume: the five are skipped, only the new case runs.
+      // --resume: the four are skipped, only the new case runs.
       const more = manifestOf([...ids, 'py-word-index']);
       const again = await evaluate(more, { out, resume: true });
       expect(again.stats.opened).toBe(2); // the new case's run + its verification
-      expect(again.summary).toMatchObject({ cases: 6, resolved: 4, resumed: 5 });
-      expect(readFileSync(join(out, 'results.jsonl'), 'utf8').trim().split('\n')).toHaveLength(6);
+      expect(again.summary).toMatchObject({ cases: 5, resolved: 3, resumed: 4 });
+      expect(readFileSync(join(out, 'results.jsonl'), 'utf8').trim().split('\n')).toHaveLength(5);
     },
     SLOW,
   );
@@ -209,7 +203,10 @@ describe('mimo eval harness (host runners)', () => {
       expect(parsed.invalid.map((e) => e.message)).toEqual([
         expect.stringMatching(/^manifest\.jsonl line 2: not valid JSON/),
       ]);
-      writeFileSync(join(scripts, 'py-json-export.jsonl'), '');
+      writeFileSync(
+        join(scripts, 'py-json-export.jsonl'),
+        JSON.stringify({ text: 'never asked', toolCalls: [] }) + '\n',
+      );
       const { summary, out, progress } = await evaluate(parsed, {
         scripts,
         model: `scripted:${scripts}`,
@@ -225,7 +222,7 @@ describe('mimo eval harness (host runners)', () => {
         files: ['grades.py'],
       });
       expect(byId['py-grade-boundary']!.diff).toContain('-    if score > 90:\n+    if score >= 90:\n');
-      // The fixers repair it before the (empty) script is asked for a turn.
+      // The fixers repair it before the script is asked for a turn.
       expect(byId['py-json-export']).toMatchObject({ resolved: true, iterations: 0 });
       expect(summary).toMatchObject({ cases: 2, resolved: 2, invalid: 1, scripted: true });
       expect(progress[0]).toMatch(
