@@ -9,7 +9,7 @@ export {
   type MimoConfig,
   type ModelSelection,
 } from './load.js';
-export { configSchema, MODEL_PROVIDERS } from './schema.js';
+export { configSchema, MODEL_PROVIDERS, DELIVERY_MODES } from './schema.js';
 export { detectTestCommand, type DetectedTestCommand } from './detect.js';
 export {
   applyCeilings,
@@ -23,3 +23,4 @@ export {
   type Clamp,
   type HostResources,
 } from './ceilings.js';
+export { readEnv, envSchema, EnvError, type MimoEnv, type EnvSource } from './env.js';

@@ -1,7 +1,7 @@
 // A repository checked out for one repair job. The work tree (`dir`) is what the sandbox mounts; the git dir lives
 // elsewhere, so the container never sees `.git`, and every host-side git command is a GitRunner command.
 import { randomBytes } from 'node:crypto';
-import { lstatSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { lstatSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import {
   CloneError,
@@ -33,6 +33,11 @@ export interface CloneOptions {
   depth?: number;
   /** Stops the clone (and removes what it wrote) when aborted, e.g. the job's Budget.signal. */
   signal?: AbortSignal;
+  /**
+   * Objects directory of a local mirror to borrow objects from (git alternates; see GitObjectCache): the fetch
+   * then transfers only what the mirror lacks. The mirror must outlive this clone (hold its lease).
+   */
+  reference?: string;
 }
 
 export interface PushOptions {
@@ -81,6 +86,8 @@ export class GitWorkspace {
     };
     try {
       await git.run(['init', '--quiet']);
+      if (options.reference)
+        writeFileSync(join(gitDir, 'objects', 'info', 'alternates'), `${resolve(options.reference)}\n`);
       // Fetch into a private ref (not FETCH_HEAD, which would also record the URL) that names what was cloned.
       await fetch(`+${ref}:refs/mimo/source`);
       let target = (await git.run(['rev-parse', '--verify', 'refs/mimo/source^{commit}'])).trim();

@@ -43,6 +43,8 @@ export interface RepairOptions {
   issue?: { title: string; body: string };
   /** Stop after the same failure signature or the same edit this many times (default 3). */
   noProgressLimit?: number;
+  /** Ablation switches (see `Ablation`); absent means the full loop. */
+  ablation?: Ablation;
   /** Reruns of the originally failing tests in the proof of fix (default 3). */
   proofRuns?: number;
   commandTimeoutMs?: number;
@@ -55,6 +57,21 @@ export interface RepairOptions {
   env?: Record<string, string>;
   /** Whether fixers may turn the network on (lockfile refresh): the config's `network.setup`. */
   allowNetwork?: boolean;
+}
+
+/**
+ * Ablation switches, each changing one thing about what the loop does or shows the model (`mimo eval` records them
+ * in its report header). The defaults are the full loop; existing callers pass nothing.
+ */
+export interface Ablation {
+  /** `structured` (default): the parsed, rendered report; `raw`: the tail of the test output, of the same size. */
+  feedback?: 'structured' | 'raw';
+  /** `false`: no deterministic fixers before the model (default true). */
+  fixers?: boolean;
+  /** `false`: no quality score computed, shown to the model or used to rank fixer candidates (default true). */
+  score?: boolean;
+  /** `false`: no suspicious locations in the first prompt (default true). */
+  localize?: boolean;
 }
 
 /** One run of the test command, parsed. */

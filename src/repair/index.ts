@@ -2,7 +2,7 @@
 export { Budget, BudgetExceededError, budgetFromLimits } from './budget.js';
 export type { BudgetLimits, BudgetLimit, ConfiguredLimits } from './budget.js';
 export { runRepair } from './loop.js';
-export type { RepairOptions, Analyzer, TestRun } from './context.js';
+export type { RepairOptions, Analyzer, TestRun, Ablation } from './context.js';
 export type { RepairResult, StopInfo } from './session.js';
 export { isGreen, failingTests, newFailures, selectTests, runTestCommand } from './testrun.js';
 export { checkEdit, isTestFile, globToRegExp, matchesAny, ALWAYS_DENIED } from './guard.js';

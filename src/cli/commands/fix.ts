@@ -8,6 +8,7 @@ import {
   CeilingsError,
   ceilingsFromEnv,
   ConfigError,
+  readEnv,
   describeClamp,
   detectTestCommand,
   loadConfig,
@@ -28,13 +29,8 @@ import {
   type RepairResult,
   type Reporter,
 } from '../../repair/index.js';
-import {
-  ImageMissingError,
-  openDockerSandbox,
-  policyFromConfig,
-  runnerImageName,
-} from '../../sandbox/index.js';
-import { Workspace, type FileEdit } from '../../tools/index.js';
+import { ImageMissingError, policyFromConfig, runnerImageName, runSandboxed } from '../../sandbox/index.js';
+import type { FileEdit } from '../../tools/index.js';
 import { EXIT_FAILED, EXIT_OK, UsageError } from '../program.js';
 
 interface FixFlags {
@@ -76,7 +72,7 @@ function ceiled(config: MimoConfig, iterations: number | undefined) {
 
 function modelOf(spec: string): Model | null {
   try {
-    return createModel(spec, { env: process.env });
+    return createModel(spec, { env: readEnv().models });
   } catch (error) {
     if (error instanceof ModelConfigError) throw new UsageError(error.message);
     throw error;
@@ -147,7 +143,7 @@ export function register(program: Command): void {
       const asked = positiveInt('--max-iterations', flags.maxIterations);
       const { config, clamped, iterations: maxIterations } = ceiled(await configOf(repo), asked);
       for (const c of clamped) process.stderr.write(`[limits] ${describeClamp(c)}\n`);
-      const model = modelOf(flags.model ?? process.env.MIMO_MODEL ?? config.model.spec);
+      const model = modelOf(flags.model ?? readEnv().defaultModel ?? config.model.spec);
       let testCommand = flags.test ?? config.test;
       if (!testCommand) {
         const detected = await detectTestCommand(repo);
@@ -162,18 +158,12 @@ export function register(program: Command): void {
       const interrupted = () => stop.abort();
       process.once('SIGINT', interrupted);
       process.once('SIGTERM', interrupted);
-      let sandbox;
       try {
         await cp(repo, copy, {
           recursive: true,
           verbatimSymlinks: true,
           filter: (src) => !NOT_COPIED.has(basename(src)) || src === repo,
         });
-        sandbox = await openDockerSandbox({ workspace: copy, image, policy: policyFromConfig(config) }).catch(
-          (error: unknown) => {
-            throw error instanceof ImageMissingError ? new UsageError(error.message) : error;
-          },
-        );
         const budget = budgetFromLimits(config.limits, maxIterations);
         const progress: Reporter = {
           event: (e) => {
@@ -183,29 +173,33 @@ export function register(program: Command): void {
         };
         const memory = new MemoryLog();
         const reporter = fanOut(new JsonlLog(logPath), progress, memory);
-        if (config.setup) {
-          const network = config.network.setup;
-          process.stderr.write(`[setup] ${config.setup}${network ? ' (network on)' : ''}\n`);
-          if (network) await sandbox.setNetwork(true);
-          const setup = await sandbox.exec(config.setup, { signal: stop.signal }).finally(async () => {
-            if (network) await sandbox!.setNetwork(false);
-          });
-          if (setup.exitCode !== 0) process.stderr.write(`[setup] exited with code ${setup.exitCode}\n`);
-        }
-        const result = await runRepair({
-          sandbox,
-          workspace: await Workspace.open(copy),
-          testCommand,
-          model: model ? withBudget(model, budget) : null,
-          budget,
-          analyzer: defaultAnalyzer({ fallbackRunner: runnerHint(testCommand) }),
-          reporter,
-          paths: config.paths,
-          // The guard judges where an edit lands in the user's tree and in the sandbox copy, not how it is spelled.
-          resolvePath: repoPathResolver([repo, copy]),
-          signal: stop.signal,
-          commandTimeoutMs: config.limits.commandTimeoutSeconds * 1000,
-          allowNetwork: config.network.setup,
+        const result = await runSandboxed(
+          {
+            workspace: copy,
+            image,
+            policy: policyFromConfig(config),
+            ...(config.setup ? { setup: { command: config.setup, network: config.network.setup } } : {}),
+            reporter,
+            signal: stop.signal,
+          },
+          ({ sandbox, workspace }) =>
+            runRepair({
+              sandbox,
+              workspace,
+              testCommand,
+              model: model ? withBudget(model, budget) : null,
+              budget,
+              analyzer: defaultAnalyzer({ fallbackRunner: runnerHint(testCommand) }),
+              reporter,
+              paths: config.paths,
+              // The guard judges where an edit lands in the user's tree and in the sandbox copy, not how it is spelled.
+              resolvePath: repoPathResolver([repo, copy]),
+              signal: stop.signal,
+              commandTimeoutMs: config.limits.commandTimeoutSeconds * 1000,
+              allowNetwork: config.network.setup,
+            }),
+        ).catch((error: unknown) => {
+          throw error instanceof ImageMissingError ? new UsageError(error.message) : error;
         });
         let wroteBack = result.success && result.edits.length > 0;
         let refused: string | undefined;
@@ -228,7 +222,6 @@ export function register(program: Command): void {
       } finally {
         process.off('SIGINT', interrupted);
         process.off('SIGTERM', interrupted);
-        await sandbox?.dispose();
         await rm(copy, { recursive: true, force: true });
       }
     });
