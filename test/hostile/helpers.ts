@@ -114,13 +114,13 @@ export function mimoFix(
     timeout: options.timeoutMs ?? 240_000,
     env: { ...env, ...options.env },
   });
-  let json = null;
+  let json: FixRun['json'];
   try {
     json = JSON.parse(r.stdout) as FixRun['json'];
   } catch {
     json = null;
   }
-  let events: IterationEvent[] = [];
+  let events: IterationEvent[];
   try {
     events = parseJsonlLog(readFileSync(log, 'utf8'));
   } catch {
