@@ -66,7 +66,8 @@ export async function searchWorkspace(
     if (text.includes('\0')) continue;
     const lines = text.split('\n');
     for (let i = 0; i < lines.length && !stopped; i++) {
-      if ((i & 63) === 0 && Date.now() - sliceStart > SLICE_MS) {
+      // Checked on every line: one long line can take milliseconds even in linear time.
+      if (Date.now() - sliceStart > SLICE_MS) {
         if (Date.now() > deadline) stopped = true;
         await yieldToLoop();
         sliceStart = Date.now();
