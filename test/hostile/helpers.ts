@@ -52,6 +52,17 @@ export function git(repo: string, ...args: string[]): string {
   return r.stdout;
 }
 
+/**
+ * `MIMO_HOSTILE_IMAGE=NAME` runs the suite on an image the engine already has (named in each repository's
+ * `.github/mimo.yml`) when the current runner recipe cannot be built on this machine; unset, the runner image.
+ */
+export function withImage(files: Record<string, string>): Record<string, string> {
+  const image = process.env.MIMO_HOSTILE_IMAGE;
+  if (!image) return files;
+  const config = files['.github/mimo.yml'] ?? '';
+  return { ...files, '.github/mimo.yml': `${config}image: ${image}\n` };
+}
+
 /** A user's repository: files, symlinks (path → target), and optionally a real git checkout with one commit. */
 export function userRepo(
   files: Record<string, string>,
@@ -59,6 +70,7 @@ export function userRepo(
 ): string {
   const dir = mkdtempSync(join(tmpdir(), 'mimo-hostile-'));
   made.push(dir);
+  files = withImage(files);
   for (const [path, content] of Object.entries(files)) {
     mkdirSync(dirname(join(dir, path)), { recursive: true });
     writeFileSync(join(dir, path), content);
