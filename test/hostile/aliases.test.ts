@@ -20,7 +20,7 @@ afterAll(cleanupAll);
 
 describe('hostile repository: aliases of protected paths (mimo fix)', () => {
   it(
-    'refuses wf/evil.yml through wf -> .github/workflows and gh/mimo.yml through gh -> .github',
+    'refuses wf/evil.yml through wf -> .github/workflows and gh/mimo.yaml through gh -> .github',
     () => {
       const repo = userRepo(
         { ...CALC, '.github/workflows/ci.yml': 'on: push\njobs: {}\n' },
@@ -33,7 +33,7 @@ describe('hostile repository: aliases of protected paths (mimo fix)', () => {
           { name: 'create_file', arguments: { path: 'wf/evil.yml', content: evil } },
           {
             name: 'create_file',
-            arguments: { path: 'gh/mimo.yml', content: 'limits:\n  iterations: 100\n' },
+            arguments: { path: 'gh/mimo.yaml', content: 'limits:\n  iterations: 100\n' },
           },
         ],
         [FIX_ADD, FINISH],
@@ -45,9 +45,9 @@ describe('hostile repository: aliases of protected paths (mimo fix)', () => {
       expect(refused[0]).toMatch(
         /wf\/evil\.yml goes through the repository symlink wf → \.github\/workflows and would edit \.github\/workflows\/evil\.yml/,
       );
-      expect(refused[1]).toMatch(/gh\/mimo\.yml goes through the repository symlink gh → \.github/);
+      expect(refused[1]).toMatch(/gh\/mimo\.yaml goes through the repository symlink gh → \.github/);
       expect(existsSync(join(repo, '.github/workflows/evil.yml'))).toBe(false);
-      expect(existsSync(join(repo, '.github/mimo.yml'))).toBe(false);
+      expect(existsSync(join(repo, '.github/mimo.yaml'))).toBe(false);
       expect(lstatSync(join(repo, 'wf')).isSymbolicLink()).toBe(true);
     },
     SLOW,
