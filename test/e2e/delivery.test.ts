@@ -33,7 +33,10 @@ describe('delivery modes against the GitHub double', () => {
 
   beforeAll(async () => {
     double = await startGitHubDouble();
-    app = await startAppProcess(double, { MIMO_PUBLIC_URL: 'https://mimo.example', MIMO_RUNS_SECRET: 'delivery-journeys' });
+    app = await startAppProcess(double, {
+      MIMO_PUBLIC_URL: 'https://mimo.example',
+      MIMO_RUNS_SECRET: 'delivery-journeys',
+    });
   });
   afterAll(async () => {
     await app?.stop();
@@ -43,7 +46,11 @@ describe('delivery modes against the GitHub double', () => {
     expect(double.violations).toEqual([]);
   });
 
-  function samePr(name: string, delivery: string, files: Record<string, string> = { 'shapes.py': SHAPES_BROKEN }) {
+  function samePr(
+    name: string,
+    delivery: string,
+    files: Record<string, string> = { 'shapes.py': SHAPES_BROKEN },
+  ) {
     const repo = double.state.createRepo(name, {
       '.github/mimo.yml': `delivery:\n${delivery}`,
       'shapes.py': SHAPES_OK,
@@ -55,7 +62,11 @@ describe('delivery modes against the GitHub double', () => {
   }
 
   const fix = (repo: RepoState, number: number) =>
-    double.deliver(app.webhookUrl, 'issue_comment', commentPayload(double, repo, number, '/mimo fix', 'maintainer'));
+    double.deliver(
+      app.webhookUrl,
+      'issue_comment',
+      commentPayload(double, repo, number, '/mimo fix', 'maintainer'),
+    );
 
   it(
     'commit: the fix commit lands on the PR branch itself, no second PR; the check run links the run page',
@@ -93,7 +104,11 @@ describe('delivery modes against the GitHub double', () => {
       expect(review).toMatchObject({ pull: pull.number, commitId: pull.headSha, event: 'COMMENT' });
       expect(review!.body).toContain('https://mimo.example/runs/');
       expect(review!.comments).toEqual([
-        expect.objectContaining({ path: 'shapes.py', side: 'RIGHT', body: expect.stringMatching(/^```suggestion\n/) }),
+        expect.objectContaining({
+          path: 'shapes.py',
+          side: 'RIGHT',
+          body: expect.stringMatching(/^```suggestion\n/),
+        }),
       ]);
       const head = double.state.fileAt(repo, pull.headSha, 'shapes.py')!;
       expect(applySuggestions(head, review!.comments)).toBe(SHAPES_FIXED);
@@ -121,7 +136,9 @@ describe('delivery modes against the GitHub double', () => {
       });
       await fix(repo, pull.number);
       const check = await concludedCheck(repo);
-      expect(outcome(check)).toMatch(/^success: .*\nFix pull request: .*\n\nSuggestions were not possible \(shapes\.py line 1 is outside the pull request's diff/);
+      expect(outcome(check)).toMatch(
+        /^success: .*\nFix pull request: .*\n\nSuggestions were not possible \(shapes\.py line 1 is outside the pull request's diff/,
+      );
       expect(repo.reviews).toEqual([]);
       const fixPr = repo.pulls.find((p) => p.number !== pull.number);
       expect(fixPr).toMatchObject({ baseRef: 'add-tests' });

@@ -7,7 +7,9 @@ import { join } from 'node:path';
 import type { IterationEvent } from '../../src/repair/index.js';
 import { Web, runPath, installationPath, Capabilities } from '../../src/web/index.js';
 
-const ev = (partial: Partial<IterationEvent> & Pick<IterationEvent, 'phase' | 'message'>): IterationEvent => ({
+const ev = (
+  partial: Partial<IterationEvent> & Pick<IterationEvent, 'phase' | 'message'>,
+): IterationEvent => ({
   ts: '2026-12-01T10:00:00.000Z',
   iteration: 0,
   ...partial,
@@ -38,15 +40,45 @@ describe('web routes', () => {
   });
 
   function startRun(jobId: string, installationId = 7) {
-    return web.runs.start({ jobId, installationId, repo: 'octo/stats', target: '#12', title: 'Use <b>fmean</b>' });
+    return web.runs.start({
+      jobId,
+      installationId,
+      repo: 'octo/stats',
+      target: '#12',
+      title: 'Use <b>fmean</b>',
+    });
   }
 
   it('serves a run page at its capability link, with log text escaped and tokens redacted', async () => {
     const reporter = startRun('job-page');
-    reporter.event(ev({ phase: 'baseline', message: 'tests `pytest` failed: <script>alert(1)</script>', failures: { passed: 1, failed: 2, skipped: 0, tests: [] } }));
-    reporter.event(ev({ phase: 'tests', iteration: 1, message: 'echoed ghs_abcdefghijklmnopqrstuvwxyz0123 by mistake', failures: { passed: 3, failed: 0, skipped: 0, tests: [] } }));
-    reporter.event(ev({ phase: 'stop', message: 'green', stop: { reason: 'green', detail: 'all 3 tests pass' }, totals: { iterations: 1, tokens: 1234, costUsd: 0.0123, wallTimeMs: 4200 } }));
-    web.runs.finish('job-page', { state: 'done', outcome: 'fix pull request #13', diff: '--- a/stats.py\n+++ b/stats.py\n@@ -1 +1,2 @@\n+import math\n' });
+    reporter.event(
+      ev({
+        phase: 'baseline',
+        message: 'tests `pytest` failed: <script>alert(1)</script>',
+        failures: { passed: 1, failed: 2, skipped: 0, tests: [] },
+      }),
+    );
+    reporter.event(
+      ev({
+        phase: 'tests',
+        iteration: 1,
+        message: 'echoed ghs_abcdefghijklmnopqrstuvwxyz0123 by mistake',
+        failures: { passed: 3, failed: 0, skipped: 0, tests: [] },
+      }),
+    );
+    reporter.event(
+      ev({
+        phase: 'stop',
+        message: 'green',
+        stop: { reason: 'green', detail: 'all 3 tests pass' },
+        totals: { iterations: 1, tokens: 1234, costUsd: 0.0123, wallTimeMs: 4200 },
+      }),
+    );
+    web.runs.finish('job-page', {
+      state: 'done',
+      outcome: 'fix pull request #13',
+      diff: '--- a/stats.py\n+++ b/stats.py\n@@ -1 +1,2 @@\n+import math\n',
+    });
     expect(web.runUrl('job-page')).toBe(`https://mimo.example${runPath(web.capabilities!, 'job-page')}`);
     const res = await fetch(url + runPath(web.capabilities!, 'job-page'));
     expect(res.status).toBe(200);
@@ -108,7 +140,9 @@ describe('web routes', () => {
     };
     await readUntil('cloned octo/stats');
     expect(text).toContain('id: 0\n');
-    reporter.event(ev({ phase: 'baseline', message: 'baseline: 2 failing, token ghs_abcdefghijklmnopqrstuvwxyz0123' }));
+    reporter.event(
+      ev({ phase: 'baseline', message: 'baseline: 2 failing, token ghs_abcdefghijklmnopqrstuvwxyz0123' }),
+    );
     await readUntil('baseline: 2 failing');
     expect(text).toContain('id: 1\n');
     expect(text).not.toContain('ghs_abcdefghijklmnopqrstuvwxyz0123');
@@ -152,8 +186,17 @@ describe('web routes', () => {
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
     const text = await res.text();
-    expect(text).toContain('mimo_webhook_deliveries_total{event="issue_comment.created",outcome="received"} 1');
-    for (const family of ['mimo_jobs_total', 'mimo_queue_wait_seconds', 'mimo_model_tokens_total', 'mimo_sandbox_opens_total', 'mimo_process_cpu_user_seconds_total', 'mimo_nodejs_heap_size_used_bytes'])
+    expect(text).toContain(
+      'mimo_webhook_deliveries_total{event="issue_comment.created",outcome="received"} 1',
+    );
+    for (const family of [
+      'mimo_jobs_total',
+      'mimo_queue_wait_seconds',
+      'mimo_model_tokens_total',
+      'mimo_sandbox_opens_total',
+      'mimo_process_cpu_user_seconds_total',
+      'mimo_nodejs_heap_size_used_bytes',
+    ])
       expect(text).toContain(`# TYPE ${family}`);
     expect(text).not.toMatch(/^# TYPE (?!mimo_)/m);
   });
@@ -163,8 +206,12 @@ describe('web routes', () => {
     const { url: other, server: s } = await serve(guarded);
     try {
       expect((await fetch(`${other}/metrics`)).status).toBe(401);
-      expect((await fetch(`${other}/metrics`, { headers: { authorization: 'Bearer wrong' } })).status).toBe(401);
-      expect((await fetch(`${other}/metrics`, { headers: { authorization: 'Bearer scrape-me' } })).status).toBe(200);
+      expect((await fetch(`${other}/metrics`, { headers: { authorization: 'Bearer wrong' } })).status).toBe(
+        401,
+      );
+      expect(
+        (await fetch(`${other}/metrics`, { headers: { authorization: 'Bearer scrape-me' } })).status,
+      ).toBe(200);
     } finally {
       s.closeAllConnections();
       await new Promise((r) => s.close(r));

@@ -8,11 +8,18 @@ import type { DoubleState, RepoState, ReviewState } from './state.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Json = any;
-type Route = (method: string, pattern: string, handler: (req: RestRequest, m: string[], repo: RepoState) => RestResponse) => void;
+type Route = (
+  method: string,
+  pattern: string,
+  handler: (req: RestRequest, m: string[], repo: RepoState) => RestResponse,
+) => void;
 
 const git = (cwd: string, ...args: string[]) => execFileSync('git', args, { cwd, encoding: 'utf8' });
 
-function prFiles(repo: RepoState, number: number): { filename: string; status: string; additions: number; deletions: number; patch: string }[] {
+function prFiles(
+  repo: RepoState,
+  number: number,
+): { filename: string; status: string; additions: number; deletions: number; patch: string }[] {
   const pull = repo.pulls.find((p) => p.number === number)!;
   const head = `refs/pull/${number}/head`;
   const base = git(repo.bare, 'merge-base', `refs/heads/${pull.baseRef}`, head).trim();
@@ -49,7 +56,8 @@ function rightLines(patch: string): Map<number, number> {
 
 export function reviewRoutes(state: DoubleState, route: Route): void {
   route('GET', '/pulls/(\\d+)/files', (_req, m, repo) => {
-    if (!repo.pulls.some((p) => p.number === Number(m[3]))) return { status: 404, body: { message: 'Not Found', documentation_url: '' } };
+    if (!repo.pulls.some((p) => p.number === Number(m[3])))
+      return { status: 404, body: { message: 'Not Found', documentation_url: '' } };
     const template = example('diff-entry-items')[0];
     const body = prFiles(repo, Number(m[3])).map((f) => ({
       ...template,
@@ -77,7 +85,11 @@ export function reviewRoutes(state: DoubleState, route: Route): void {
         if (hunk === undefined || lines?.get(n) !== hunk)
           return {
             status: 422,
-            body: { message: 'Unprocessable Entity', errors: ['Line could not be resolved'], documentation_url: '' },
+            body: {
+              message: 'Unprocessable Entity',
+              errors: ['Line could not be resolved'],
+              documentation_url: '',
+            },
           };
       }
     }
