@@ -1,4 +1,4 @@
-import { ConfigError } from '../config/index.js';
+import { applyCeilings, ceilingsFromEnv, ConfigError, describeClamp } from '../config/index.js';
 import {
   comment,
   concludeAbandonedCheckRuns,
@@ -65,6 +65,10 @@ export function createJobHandler(deps: JobHandlerDeps): JobHandler<RepairRequest
       }
       throw error;
     }
+    // Operator ceilings (MIMO_MAX_*): the repository may lower its limits, never raise them past these.
+    const ceiled = applyCeilings(config, ceilingsFromEnv(deps.env));
+    for (const c of ceiled.clamped) deps.log.info({ job: job.id, ...c }, describeClamp(c));
+    config = ceiled.config;
     const headSha =
       request.pr?.headSha ??
       (await octokit.rest.repos.getBranch({ ...repo, branch: request.repo.defaultBranch })).data.commit.sha;

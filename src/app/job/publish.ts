@@ -65,11 +65,7 @@ async function pushToPullRequest(input: PublishInput): Promise<Publication> {
   const { token, git, request, result } = input;
   const pr = request.pr!;
   await git.createBranch(pr.headRef);
-  const sha = await git.commit(
-    result.edits.map((e) => e.path),
-    commitMessage(request, result),
-    input.bot,
-  );
+  const sha = await git.commitEdits(result.edits, commitMessage(request, result), input.bot);
   await git.push({ url: pr.isFork ? pr.headCloneUrl : request.repo.cloneUrl, token, branch: pr.headRef });
   return { kind: 'pushed', branch: pr.headRef, sha, fork: pr.isFork };
 }
@@ -80,11 +76,8 @@ async function openPullRequest(input: PublishInput): Promise<Publication> {
   const headSha = await git.headSha();
   const branch = fixBranchName(request, headSha);
   await git.createBranch(branch);
-  await git.commit(
-    result.edits.map((e) => e.path),
-    commitMessage(request, result),
-    input.bot,
-  );
+  // Exactly the recorded edits on top of HEAD, never the work tree's files: the diff shown is the diff committed.
+  await git.commitEdits(result.edits, commitMessage(request, result), input.bot);
   await git.push({ url: request.repo.cloneUrl, token, branch });
   const title = request.pr
     ? `mimo: fix failing tests of #${request.pr.number}`
