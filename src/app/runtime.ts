@@ -67,7 +67,7 @@ export function createMimoApp(env: MimoEnv = readEnv()): MimoApp {
   return {
     web,
     async appFn(app: Probot) {
-      queue = countTriage(openQueue<RepairRequest>({ ...env.queue, env: {} }), web);
+      queue = openQueue<RepairRequest>({ ...env.queue, env: {} });
       app.webhooks.onAny(({ name, payload }) => {
         const action = (payload as { action?: unknown }).action;
         web.metrics.deliveries.inc({
@@ -79,7 +79,11 @@ export function createMimoApp(env: MimoEnv = readEnv()): MimoApp {
         const event = (error as { event?: { name?: string } }).event?.name ?? 'unknown';
         web.metrics.deliveries.inc({ event, outcome: 'failed' });
       });
-      createApp({ queue })(app);
+      // Triage's decision on each delivery (enqueued, duplicate, refused, ignored…) feeds the triage counter.
+      createApp({
+        queue,
+        onDecision: (_id, decision) => web.metrics.triage.inc({ decision: decision.outcome }),
+      })(app);
       if (env.embeddedWorker) {
         worker = startWorker(queue, jobDepsFromProbot(app, env, web), env.concurrency);
         // Build the sandbox's runner image now if the engine lacks it (first start), with progress in the log; the
@@ -104,21 +108,4 @@ export function createMimoApp(env: MimoEnv = readEnv()): MimoApp {
 /** Probot-style entry (`export default`): the same app, for hosts that load an app function themselves. */
 export async function mimoApp(app: Probot, env: MimoEnv = readEnv()): Promise<void> {
   await createMimoApp(env).appFn(app);
-}
-
-/**
- * Counts triage's outcome where it is visible today, at the queue: a trigger that made a job, or one that joined an
- * existing job (a repeated delivery or trigger). Refusals and ignored events are counted where triage decides them.
- */
-function countTriage(queue: Queue<RepairRequest>, web: Web): Queue<RepairRequest> {
-  const enqueue = queue.enqueue.bind(queue);
-  queue.enqueue = async (input) => {
-    const result = await enqueue(input);
-    web.metrics.triage.inc({
-      decision: result.duplicate ? 'duplicate' : 'enqueued',
-      reason: input.payload.trigger,
-    });
-    return result;
-  };
-  return queue;
 }

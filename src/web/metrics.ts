@@ -17,8 +17,8 @@ export class Metrics {
   });
   readonly triage = new Counter({
     name: 'mimo_triage_decisions_total',
-    help: 'What triage decided about a trigger (enqueued, duplicate, refused, ignored), with a short reason.',
-    labelNames: ['decision', 'reason'] as const,
+    help: 'What triage decided about a delivery (enqueued, duplicate, answered, refused, ignored, cancelled, expired, failed).',
+    labelNames: ['decision'] as const,
     registers: [this.registry],
   });
   readonly jobs = new Counter({
