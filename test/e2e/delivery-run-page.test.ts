@@ -1,3 +1,4 @@
+// (In the e2e project: it runs the app and a real repair, like the other journeys.)
 // The run page of a real journey in real headless Chromium (Debian's, driven by playwright-core): the app runs as
 // `npm start` against the GitHub double, the check run's details_url is opened while the repair runs, the log grows
 // live over server-sent events, and the finished page shows the chart, the diff and the stop reason. A wrong or
@@ -5,9 +6,9 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
-import { startGitHubDouble, type GitHubDouble } from '../e2e/github-double/index.js';
-import { eventually, startAppProcess, type AppProcess } from '../e2e/app-process.js';
-import { commentPayload } from '../e2e/payloads.js';
+import { startGitHubDouble, type GitHubDouble } from './github-double/index.js';
+import { eventually, startAppProcess, type AppProcess } from './app-process.js';
+import { commentPayload } from './payloads.js';
 
 const JOURNEY_TIMEOUT = 600_000;
 const artifacts = new URL('../../tmp/artifacts/', import.meta.url).pathname;
