@@ -22,10 +22,10 @@ import {
   ImageMissingError,
   openDockerSandbox,
   policyFromConfig,
-  runnerImageName,
 } from '../../sandbox/index.js';
 import { Workspace, type FileEdit } from '../../tools/index.js';
 import { EXIT_FAILED, EXIT_OK, UsageError } from '../program.js';
+import { imageFor } from '../image-choice.js';
 
 interface FixFlags {
   repo: string;
@@ -122,7 +122,7 @@ export function register(program: Command): void {
         testCommand = detected.command;
       }
       const logPath = resolve(flags.log ?? join(repo, '.mimo', 'log.jsonl'));
-      const image = config.image ?? runnerImageName();
+      const image = await imageFor(config.image, testCommand);
 
       const copy = await mkdtemp(join(tmpdir(), `mimo-fix-${basename(repo)}-`));
       const stop = new AbortController();

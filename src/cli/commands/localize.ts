@@ -10,9 +10,9 @@ import {
   EngineUnreachableError,
   openDockerSandbox,
   policyFromConfig,
-  runnerImageName,
   type Sandbox,
 } from '../../sandbox/index.js';
+import { imageFor } from '../image-choice.js';
 import { UsageError } from '../program.js';
 
 interface LocalizeFlags {
@@ -96,7 +96,7 @@ export function register(program: Command): void {
       try {
         sandbox = await openDockerSandbox({
           workspace: copy,
-          image: config.image ?? runnerImageName(),
+          image: await imageFor(config.image, testCommand),
           policy: policyFromConfig(config),
         }).catch((error: unknown) => {
           throw error instanceof ImageMissingError || error instanceof EngineUnreachableError
