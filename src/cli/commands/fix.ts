@@ -3,7 +3,18 @@ import { existsSync, statSync } from 'node:fs';
 import { cp, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
-import { ConfigError, detectTestCommand, loadConfig, type MimoConfig } from '../../config/index.js';
+import {
+  applyCeilings,
+  CeilingsError,
+  ceilingsFromEnv,
+  ConfigError,
+  readEnv,
+  describeClamp,
+  detectTestCommand,
+  loadConfig,
+  type MimoConfig,
+} from '../../config/index.js';
+import { applyEdits, EditConflictError, repoPathResolver, UnsafeEditPathError } from '../../git/index.js';
 import { createModel, ModelConfigError, withBudget, type Model } from '../../models/index.js';
 import {
   budgetFromLimits,
@@ -18,14 +29,10 @@ import {
   type RepairResult,
   type Reporter,
 } from '../../repair/index.js';
-import {
-  ImageMissingError,
-  openDockerSandbox,
-  policyFromConfig,
-} from '../../sandbox/index.js';
-import { Workspace, type FileEdit } from '../../tools/index.js';
-import { EXIT_FAILED, EXIT_OK, UsageError } from '../program.js';
+import { ImageMissingError, policyFromConfig, runSandboxed } from '../../sandbox/index.js';
+import type { FileEdit } from '../../tools/index.js';
 import { imageFor } from '../image-choice.js';
+import { EXIT_FAILED, EXIT_OK, UsageError } from '../program.js';
 
 interface FixFlags {
   repo: string;
@@ -54,22 +61,44 @@ async function configOf(repo: string): Promise<MimoConfig> {
   }
 }
 
+/** The config and turn limit under the operator's ceilings (MIMO_MAX_* in this process's environment). */
+function ceiled(config: MimoConfig, iterations: number | undefined) {
+  try {
+    return applyCeilings(config, ceilingsFromEnv(process.env), iterations);
+  } catch (error) {
+    if (error instanceof CeilingsError) throw new UsageError(error.message);
+    throw error;
+  }
+}
+
 function modelOf(spec: string): Model | null {
   try {
-    return createModel(spec, { env: process.env });
+    return createModel(spec, { env: readEnv().models });
   } catch (error) {
     if (error instanceof ModelConfigError) throw new UsageError(error.message);
     throw error;
   }
 }
 
-/** Writes the recorded edits (and only those) from the sandbox copy back into the user's repository. */
+/**
+ * Applies the recorded edits (and only those) to the user's repository as exact replacements checked against what
+ * each was made on, never copying the sandbox's file; `.git` and symlinked paths are refused, and a conflict or a
+ * refused path writes nothing (applyEdits in git/).
+ */
 export async function writeBack(repo: string, edits: FileEdit[]): Promise<void> {
-  const target = await Workspace.open(repo);
-  for (const edit of edits) {
-    if (edit.after === null) await target.remove(edit.path);
-    else await target.write(edit.path, edit.after);
+  try {
+    await applyEdits(repo, edits);
+  } catch (error) {
+    if (error instanceof EditConflictError || error instanceof UnsafeEditPathError) {
+      throw new WriteBackError(`the fix was not written back to ${repo}: ${error.message}`);
+    }
+    throw error;
   }
+}
+
+/** The write-back was refused (a conflict with the user's files, or a path that may not be written). */
+export class WriteBackError extends Error {
+  override name = 'WriteBackError';
 }
 
 /** The JSON printed on stdout: the outcome in a shape scripts can rely on. */
@@ -112,9 +141,10 @@ export function register(program: Command): void {
       const repo = resolve(flags.repo);
       if (!existsSync(repo) || !statSync(repo).isDirectory())
         throw new UsageError(`--repo ${flags.repo}: no such directory`);
-      const maxIterations = positiveInt('--max-iterations', flags.maxIterations);
-      const config = await configOf(repo);
-      const model = modelOf(flags.model ?? process.env.MIMO_MODEL ?? config.model.spec);
+      const asked = positiveInt('--max-iterations', flags.maxIterations);
+      const { config, clamped, iterations: maxIterations } = ceiled(await configOf(repo), asked);
+      for (const c of clamped) process.stderr.write(`[limits] ${describeClamp(c)}\n`);
+      const model = modelOf(flags.model ?? readEnv().defaultModel ?? config.model.spec);
       let testCommand = flags.test ?? config.test;
       if (!testCommand) {
         const detected = await detectTestCommand(repo);
@@ -129,18 +159,12 @@ export function register(program: Command): void {
       const interrupted = () => stop.abort();
       process.once('SIGINT', interrupted);
       process.once('SIGTERM', interrupted);
-      let sandbox;
       try {
         await cp(repo, copy, {
           recursive: true,
           verbatimSymlinks: true,
           filter: (src) => !NOT_COPIED.has(basename(src)) || src === repo,
         });
-        sandbox = await openDockerSandbox({ workspace: copy, image, policy: policyFromConfig(config) }).catch(
-          (error: unknown) => {
-            throw error instanceof ImageMissingError ? new UsageError(error.message) : error;
-          },
-        );
         const budget = budgetFromLimits(config.limits, maxIterations);
         const progress: Reporter = {
           event: (e) => {
@@ -150,27 +174,33 @@ export function register(program: Command): void {
         };
         const memory = new MemoryLog();
         const reporter = fanOut(new JsonlLog(logPath), progress, memory);
-        if (config.setup) {
-          const network = config.network.setup;
-          process.stderr.write(`[setup] ${config.setup}${network ? ' (network on)' : ''}\n`);
-          if (network) await sandbox.setNetwork(true);
-          const setup = await sandbox.exec(config.setup, { signal: stop.signal }).finally(async () => {
-            if (network) await sandbox!.setNetwork(false);
-          });
-          if (setup.exitCode !== 0) process.stderr.write(`[setup] exited with code ${setup.exitCode}\n`);
-        }
-        const result = await runRepair({
-          sandbox,
-          workspace: await Workspace.open(copy),
-          testCommand,
-          model: model ? withBudget(model, budget) : null,
-          budget,
-          analyzer: defaultAnalyzer({ fallbackRunner: runnerHint(testCommand) }),
-          reporter,
-          paths: config.paths,
-          signal: stop.signal,
-          commandTimeoutMs: config.limits.commandTimeoutSeconds * 1000,
-          allowNetwork: config.network.setup,
+        const result = await runSandboxed(
+          {
+            workspace: copy,
+            image,
+            policy: policyFromConfig(config),
+            ...(config.setup ? { setup: { command: config.setup, network: config.network.setup } } : {}),
+            reporter,
+            signal: stop.signal,
+          },
+          ({ sandbox, workspace }) =>
+            runRepair({
+              sandbox,
+              workspace,
+              testCommand,
+              model: model ? withBudget(model, budget) : null,
+              budget,
+              analyzer: defaultAnalyzer({ fallbackRunner: runnerHint(testCommand) }),
+              reporter,
+              paths: config.paths,
+              // The guard judges where an edit lands in the user's tree and in the sandbox copy, not how it is spelled.
+              resolvePath: repoPathResolver([repo, copy]),
+              signal: stop.signal,
+              commandTimeoutMs: config.limits.commandTimeoutSeconds * 1000,
+              allowNetwork: config.network.setup,
+            }),
+        ).catch((error: unknown) => {
+          throw error instanceof ImageMissingError ? new UsageError(error.message) : error;
         });
         const wroteBack = result.success && result.edits.length > 0;
         if (wroteBack) await writeBack(repo, result.edits);
@@ -181,7 +211,6 @@ export function register(program: Command): void {
       } finally {
         process.off('SIGINT', interrupted);
         process.off('SIGTERM', interrupted);
-        await sandbox?.dispose();
         await rm(copy, { recursive: true, force: true });
       }
     });

@@ -8,9 +8,8 @@ import { changedLinesFromDiff, localizeRepo } from '../../localize/index.js';
 import {
   ImageMissingError,
   EngineUnreachableError,
-  openDockerSandbox,
   policyFromConfig,
-  type Sandbox,
+  runSandboxed,
 } from '../../sandbox/index.js';
 import { imageFor } from '../image-choice.js';
 import { UsageError } from '../program.js';
@@ -92,28 +91,26 @@ export function register(program: Command): void {
       }
       const changed = changedLines(repo, flags.base);
       const copy = workspaceCopy(repo);
-      let sandbox: Sandbox | undefined;
       try {
-        sandbox = await openDockerSandbox({
-          workspace: copy,
-          image: await imageFor(config.image, testCommand),
-          policy: policyFromConfig(config),
-        }).catch((error: unknown) => {
+        const suspects = await runSandboxed(
+          { workspace: copy, image: await imageFor(config.image, testCommand), policy: policyFromConfig(config) },
+          ({ sandbox }) => {
+            process.stderr.write(`mimo: running ${testCommand} in the sandbox…\n`);
+            return localizeRepo({
+              sandbox,
+              testCommand,
+              changedLines: changed,
+              limit,
+              timeoutMs: config.limits.commandTimeoutSeconds * 1000,
+            });
+          },
+        ).catch((error: unknown) => {
           throw error instanceof ImageMissingError || error instanceof EngineUnreachableError
             ? new UsageError(error.message)
             : error;
         });
-        process.stderr.write(`mimo: running ${testCommand} in the sandbox…\n`);
-        const suspects = await localizeRepo({
-          sandbox,
-          testCommand,
-          changedLines: changed,
-          limit,
-          timeoutMs: config.limits.commandTimeoutSeconds * 1000,
-        });
         process.stdout.write(`${JSON.stringify(suspects)}\n`);
       } finally {
-        await sandbox?.dispose();
         rmSync(copy, { recursive: true, force: true });
       }
     });
