@@ -6,6 +6,7 @@
 import { createReadStream, mkdtempSync, readFileSync, rmSync, openSync, writeSync, closeSync } from 'node:fs';
 import os, { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { TextDecoder } from 'node:util';
 import { FeedbackStream } from '../dist/feedback/index.js';
 
 const fixtures = new URL('../test/fixtures/feedback/', import.meta.url).pathname;
@@ -13,23 +14,23 @@ const MB = 1024 * 1024;
 const SIZE = Number(process.env.BENCH_FORMAT_MB ?? 20) * MB;
 const RUNS = 3;
 const FORMATS = {
-  'pytest': 'pytest/long.log',
-  'unittest': 'unittest/verbose.log',
-  'jest': 'jest/default.log',
+  pytest: 'pytest/long.log',
+  unittest: 'unittest/verbose.log',
+  jest: 'jest/default.log',
   'jest --json': 'jest/json.log',
-  'vitest': 'vitest/default.log',
+  vitest: 'vitest/default.log',
   'vitest json': 'vitest/json.log',
   'mocha spec': 'mocha/spec.log',
   'mocha json': 'mocha/json.log',
   'mocha tap': 'mocha/tap.log',
   'node:test spec': 'node-test/spec.log',
   'node:test tap': 'node-test/tap.log',
-  'tsc': 'tsc/plain.log',
+  tsc: 'tsc/plain.log',
   'eslint stylish': 'eslint/stylish.log',
   'eslint json': 'eslint/json.log',
-  'flake8': 'python-lint/flake8.log',
-  'ruff': 'python-lint/ruff-full-0.6.log',
-  'pylint': 'python-lint/pylint.log',
+  flake8: 'python-lint/flake8.log',
+  ruff: 'python-lint/ruff-full-0.6.log',
+  pylint: 'python-lint/pylint.log',
   'pylint json': 'python-lint/pylint-json.log',
   'go test -v': 'go/verbose.log',
   'go test -json': 'go/subtests-json.log',
@@ -37,14 +38,14 @@ const FORMATS = {
   'libtest json': 'cargo/libtest-json.log',
   'JUnit XML (pytest)': 'junit/pytest.xml',
   'JUnit XML (Surefire)': 'junit/surefire.xml',
-  'TRX': 'dotnet/vs2012.trx',
-  'maven': 'maven/surefire.log',
+  TRX: 'dotnet/vs2012.trx',
+  maven: 'maven/surefire.log',
   'maven compile': 'maven/compile-error.log',
-  'gradle': 'gradle/test-full.log',
-  'javac': 'javac/javac.log',
-  'rspec': 'rspec/default.log',
-  'minitest': 'minitest/rake.log',
-  'phpunit': 'phpunit/default.log',
+  gradle: 'gradle/test-full.log',
+  javac: 'javac/javac.log',
+  rspec: 'rspec/default.log',
+  minitest: 'minitest/rake.log',
+  phpunit: 'phpunit/default.log',
   'dotnet test': 'dotnet/shapetracker.log',
   'Actions log (maven)': 'actions/maven.log',
 };

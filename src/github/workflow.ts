@@ -73,6 +73,8 @@ export function workflowHints(workflowYaml: string, failedJobName: string): Work
 }
 
 function familyHint(steps: Step[]): { family?: Family } {
-  const family = familyOfActions(steps.map((s) => (typeof s.uses === 'string' ? s.uses : '')).filter(Boolean));
+  const family = familyOfActions(
+    steps.map((s) => (typeof s.uses === 'string' ? s.uses : '')).filter(Boolean),
+  );
   return family ? { family } : {};
 }

@@ -11,7 +11,9 @@ export function runnerHint(command: string): string | undefined {
   if (/^\s*(npx\s+)?(vitest)\b/.test(command)) return 'vitest';
   // The JVM, Ruby, PHP and .NET runners, and linters, as feedback/ names them.
   const other = runnerOfCommand(command);
-  return other && !['jest', 'vitest', 'mocha', 'node-test', 'tsc', 'eslint'].includes(other) ? other : undefined;
+  return other && !['jest', 'vitest', 'mocha', 'node-test', 'tsc', 'eslint'].includes(other)
+    ? other
+    : undefined;
 }
 
 export interface AnalyzerOptions {

@@ -158,7 +158,11 @@ export async function buildImages(
     [runnerImageName(), (name, onLine) => buildRunner(docker, name, onLine)],
   ];
   const family = options.family;
-  if (family) steps.push([familyImageName(family), (name, onLine) => buildRunner(docker, name, onLine, familyContext(family))]);
+  if (family)
+    steps.push([
+      familyImageName(family),
+      (name, onLine) => buildRunner(docker, name, onLine, familyContext(family)),
+    ]);
   const results: BuiltImage[] = [];
   for (const [name, build] of steps) {
     const started = Date.now();

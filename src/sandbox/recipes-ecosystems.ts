@@ -46,7 +46,10 @@ const MAVEN_SETTINGS = `<?xml version="1.0" encoding="UTF-8"?>
 `;
 
 const EXTRA_LINES: Record<Family, string[]> = {
-  jvm: ['COPY maven-settings.xml /etc/maven/settings.xml', 'ENV MAVEN_OPTS=-Xmx512m JAVA_TOOL_OPTIONS=-XX:+UseSerialGC'],
+  jvm: [
+    'COPY maven-settings.xml /etc/maven/settings.xml',
+    'ENV MAVEN_OPTS=-Xmx512m JAVA_TOOL_OPTIONS=-XX:+UseSerialGC',
+  ],
   ruby: ['ENV BUNDLE_SILENCE_ROOT_WARNING=1 BUNDLE_DISABLE_VERSION_CHECK=1'],
   php: ['ENV COMPOSER_NO_INTERACTION=1 COMPOSER_DISABLE_NETWORK=0'],
 };
@@ -74,7 +77,10 @@ export function familyContext(family: Family, runner: string = runnerImageName()
 }
 
 export function familyImageName(family: Family): string {
-  const hash = createHash('sha256').update(JSON.stringify(familyContext(family))).digest('hex').slice(0, 12);
+  const hash = createHash('sha256')
+    .update(JSON.stringify(familyContext(family)))
+    .digest('hex')
+    .slice(0, 12);
   return `mimo-${family}:${hash}`;
 }
 
@@ -93,7 +99,8 @@ export function familyOfRunner(runner: string): Family | null {
 export function familyOfActions(uses: string[]): Family | null {
   for (const u of uses) {
     const name = u.toLowerCase().replace(/@.*$/, '');
-    if (/^actions\/setup-java$|^gradle\/(actions\/setup-gradle|gradle-build-action)$/.test(name)) return 'jvm';
+    if (/^actions\/setup-java$|^gradle\/(actions\/setup-gradle|gradle-build-action)$/.test(name))
+      return 'jvm';
     if (/^ruby\/setup-ruby$|^actions\/setup-ruby$/.test(name)) return 'ruby';
     if (/^shivammathur\/setup-php$/.test(name)) return 'php';
   }

@@ -48,7 +48,10 @@ describe('ecosystem images', () => {
       family: 'jvm',
     });
     expect(workflowHints(workflow, 'ruby')).toMatchObject({ test: 'bundle exec rspec', family: 'ruby' });
-    expect(workflowHints(workflow, 'php')).toMatchObject({ setup: ['composer install --no-progress'], family: 'php' });
+    expect(workflowHints(workflow, 'php')).toMatchObject({
+      setup: ['composer install --no-progress'],
+      family: 'php',
+    });
   });
 
   it.each([
@@ -67,7 +70,9 @@ describe('ecosystem images', () => {
   it('builds each family as Debian packages on the runner image, tagged by its recipe', () => {
     const jvm = familyDockerfile('jvm', 'mimo-runner:abc');
     expect(jvm).toMatch(/^FROM mimo-runner:abc\n/);
-    expect(jvm).toMatch(/apt-get install -y --no-install-recommends default-jdk-headless maven gradle junit5 /);
+    expect(jvm).toMatch(
+      /apt-get install -y --no-install-recommends default-jdk-headless maven gradle junit5 /,
+    );
     expect(jvm).toContain('COPY maven-settings.xml /etc/maven/settings.xml');
     expect(familyDockerfile('ruby')).toMatch(/ruby bundler ruby-rspec ruby-minitest/);
     expect(familyDockerfile('php')).toMatch(/php-cli .* composer phpunit/);

@@ -23,7 +23,10 @@ export function register(program: Command): void {
     )
     .option('--force', 'rebuild even when the images are present')
     .option('--mirror <url>', 'Debian mirror for debootstrap (default $MIMO_DEBIAN_MIRROR or deb.debian.org)')
-    .option('--family <name>', `also build an ecosystem's image: ${FAMILIES.join('|')} (otherwise built on first need)`)
+    .option(
+      '--family <name>',
+      `also build an ecosystem's image: ${FAMILIES.join('|')} (otherwise built on first need)`,
+    )
     .action(async (flags: { force?: boolean; mirror?: string; family?: string }) => {
       if (flags.family && !(FAMILIES as readonly string[]).includes(flags.family)) {
         throw new UsageError(`--family ${flags.family}: expected one of ${FAMILIES.join(', ')}`);

@@ -93,7 +93,11 @@ export function register(program: Command): void {
       const copy = workspaceCopy(repo);
       try {
         const suspects = await runSandboxed(
-          { workspace: copy, image: await imageFor(config.image, testCommand), policy: policyFromConfig(config) },
+          {
+            workspace: copy,
+            image: await imageFor(config.image, testCommand),
+            policy: policyFromConfig(config),
+          },
           ({ sandbox }) => {
             process.stderr.write(`mimo: running ${testCommand} in the sandbox…\n`);
             return localizeRepo({

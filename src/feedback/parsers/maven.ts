@@ -13,7 +13,8 @@ import { parseJvmError } from './jvm.js';
 const LEVEL = /^\[(INFO|ERROR|WARNING|WARN|DEBUG)\] ?/;
 const TOTALS =
   /^Tests run: (\d+), Failures: (\d+), Errors: (\d+), Skipped: (\d+)(?:, Flakes: \d+)?(,\s+Time elapsed: .*)?$/;
-const TEST_3 = /^(\S+?)\.([^.\s]+(?:\(.*\))?(?:\[\d+\])?)\s+--\s+Time elapsed: [\d.,]+ s\s+<<< (FAILURE|ERROR)!$/;
+const TEST_3 =
+  /^(\S+?)\.([^.\s]+(?:\(.*\))?(?:\[\d+\])?)\s+--\s+Time elapsed: [\d.,]+ s\s+<<< (FAILURE|ERROR)!$/;
 const TEST_2 = /^(.+?)\(([\w$.]+)\)\s+Time elapsed: [\d.,]+ (?:s|sec)\s+<<< (FAILURE|ERROR)!$/;
 // Surefire 2.19–2.22: `labelOfMissingItem  Time elapsed: 0.979 s  <<< ERROR!`, the class from the `- in` line before.
 const TEST_22 = /^([^\s(]+)\s+Time elapsed: [\d.,]+ (?:s|sec)\s+<<< (FAILURE|ERROR)!$/;
@@ -81,14 +82,24 @@ export class MavenParser implements LineParser {
     }
     const compile = level?.[1] === 'ERROR' ? (COMPILER.exec(line) ?? KOTLIN_PLUGIN.exec(line)) : null;
     if (compile) {
-      this.compile = { file: compile[1]!, line: Number(compile[2]), col: compile[3]!, message: [compile[4]!.trim()] };
+      this.compile = {
+        file: compile[1]!,
+        line: Number(compile[2]),
+        col: compile[3]!,
+        message: [compile[4]!.trim()],
+      };
       return;
     }
     if (!level) {
       const javac = jvmCompileError(raw);
       if (javac && !this.seenCompile.has(`${javac.file}:${javac.line}:${javac.message}`)) {
         this.seenCompile.add(`${javac.file}:${javac.line}:${javac.message}`);
-        this.builder.add({ test: javac.file, kind: 'CompilationError', message: javac.message, frames: [frame(javac.file, javac.line)] });
+        this.builder.add({
+          test: javac.file,
+          kind: 'CompilationError',
+          message: javac.message,
+          frames: [frame(javac.file, javac.line)],
+        });
       }
     }
   }
