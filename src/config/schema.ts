@@ -59,6 +59,8 @@ const sandboxSchema = z
     memoryMb: positiveInt(65536).default(2048),
     cpus: z.number().positive().max(64).default(1),
     pids: positiveInt(65536).default(512),
+    /** Size of the in-container workspace; a test that writes past it is stopped with "no space left". */
+    diskMb: positiveInt(65536).default(4096),
   })
   .prefault({});
 

@@ -2,12 +2,10 @@
  * Runs the tests once in the sandbox, with per-test coverage when the runner can give it (coverage.py dynamic
  * contexts for pytest, V8 coverage per test-file process for node:test), and ranks suspicious lines.
  */
-import { readFileSync } from 'node:fs';
-import { resolve, sep } from 'node:path';
 import { parseTestOutput, type TestReport } from '../feedback/index.js';
 import type { Sandbox } from '../sandbox/index.js';
 import { fromCoveragePy, fromV8Processes, type V8Script } from './coverage.js';
-import { rankSuspicious, type PerTestCoverage, type Suspect } from './rank.js';
+import { normalizePath, rankSuspicious, type PerTestCoverage, type Suspect } from './rank.js';
 
 export interface LocalizeOptions {
   sandbox: Sandbox;
@@ -34,9 +32,19 @@ export function coveragePlan(testCommand: string, npmTestScript?: string): Cover
   return 'none';
 }
 
-function npmTestScript(readSource: (rel: string) => string | undefined): string | undefined {
+/** Sources read inside the sandbox (its workspace, never a host path), kept for the synchronous coverage mapping. */
+async function readSources(sandbox: Sandbox, files: Iterable<string>): Promise<Map<string, string>> {
+  const sources = new Map<string, string>();
+  for (const rel of new Set(files)) {
+    const bytes = await sandbox.readFile(rel).catch(() => null);
+    if (bytes) sources.set(rel, bytes.toString('utf8'));
+  }
+  return sources;
+}
+
+function npmTestScript(packageJson: string | undefined): string | undefined {
   try {
-    const pkg = JSON.parse(readSource('package.json') ?? '{}') as { scripts?: Record<string, string> };
+    const pkg = JSON.parse(packageJson ?? '{}') as { scripts?: Record<string, string> };
     return pkg.scripts?.test;
   } catch {
     return undefined;
@@ -47,16 +55,8 @@ export async function localizeRepo(options: LocalizeOptions): Promise<Suspect[]>
   const { sandbox } = options;
   const timeoutMs = options.timeoutMs ?? 600_000;
   const root = sandbox.workdir;
-  const readSource = (rel: string): string | undefined => {
-    const path = resolve(sandbox.hostWorkspace, rel);
-    if (!path.startsWith(resolve(sandbox.hostWorkspace) + sep)) return undefined;
-    try {
-      return readFileSync(path, 'utf8');
-    } catch {
-      return undefined;
-    }
-  };
-  const plan = coveragePlan(options.testCommand, npmTestScript(readSource));
+  const pkg = (await readSources(sandbox, ['package.json'])).get('package.json');
+  const plan = coveragePlan(options.testCommand, npmTestScript(pkg));
   let reports: TestReport[];
   let coverage: PerTestCoverage | undefined;
 
@@ -114,9 +114,17 @@ export async function localizeRepo(options: LocalizeOptions): Promise<Suspect[]>
         if (TEST_FILE.test(f.test))
           failedFiles.add(f.test.startsWith(`${root}/`) ? f.test.slice(root.length + 1) : f.test);
       }
-      coverage = fromV8Processes(JSON.parse(dump.stdout) as V8Script[][], {
+      const processes = JSON.parse(dump.stdout) as V8Script[][];
+      const sources = await readSources(
+        sandbox,
+        processes
+          .flat()
+          .map((script) => normalizePath(script.url, root))
+          .filter((rel) => !rel.startsWith('/') && !rel.includes('node_modules/')),
+      );
+      coverage = fromV8Processes(processes, {
         root,
-        readSource,
+        readSource: (rel) => sources.get(rel),
         isTestFile: (file) => TEST_FILE.test(file),
         failedFiles,
       });

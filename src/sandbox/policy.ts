@@ -16,6 +16,13 @@ export interface SandboxPolicy {
   tmpBytes: number;
   /** Size of the tmpfs HOME (caches of pip, npm, go, cargo). */
   homeBytes: number;
+  /**
+   * Size of the workspace (a tmpfs volume inside the engine, filled by the archive copy and by the commands):
+   * a command that writes past it gets "No space left on device", never the host's disk.
+   */
+  diskBytes: number;
+  /** Most files and folders the workspace may hold (the volume's inode limit). */
+  maxFiles: number;
   /** Whether `setNetwork(true)` is allowed (dependency install phase). Tests always run with network `none`. */
   allowSetupNetwork: boolean;
   /** Default wall-clock limit of one command. */
@@ -42,6 +49,8 @@ export function defaultPolicy(): SandboxPolicy {
     nofile: 4096,
     tmpBytes: 1 * GiB,
     homeBytes: 1 * GiB,
+    diskBytes: 4 * GiB,
+    maxFiles: 500_000,
     allowSetupNetwork: false,
     commandTimeoutMs: 10 * 60 * 1000,
     maxOutputBytes: 1 * MiB,
@@ -58,7 +67,7 @@ export function defaultPolicy(): SandboxPolicy {
 export interface PolicyConfigInput {
   network?: { setup?: boolean };
   limits?: { commandTimeoutSeconds?: number };
-  sandbox?: { memoryMb?: number; cpus?: number; pids?: number };
+  sandbox?: { memoryMb?: number; cpus?: number; pids?: number; diskMb?: number };
 }
 
 /** The policy for a repository: the defaults, then what its config may change (sizes, setup network, timeout). */
@@ -73,6 +82,7 @@ export function policyFromConfig(
     memoryBytes: s.memoryMb !== undefined ? s.memoryMb * MiB : base.memoryBytes,
     cpus: s.cpus ?? base.cpus,
     pidsLimit: s.pids ?? base.pidsLimit,
+    diskBytes: s.diskMb !== undefined ? s.diskMb * MiB : base.diskBytes,
     allowSetupNetwork: config.network?.setup ?? base.allowSetupNetwork,
     commandTimeoutMs: timeout !== undefined ? timeout * 1000 : base.commandTimeoutMs,
   });
@@ -88,6 +98,8 @@ export function resolvePolicy(overrides: Partial<SandboxPolicy> = {}): SandboxPo
     'nofile',
     'tmpBytes',
     'homeBytes',
+    'diskBytes',
+    'maxFiles',
     'commandTimeoutMs',
     'maxOutputBytes',
   ];

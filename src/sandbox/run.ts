@@ -122,7 +122,7 @@ export async function runSandboxed<T>(
   });
   try {
     const setup = options.setup ? await runSetup(sandbox, options.setup, options) : undefined;
-    const workspace = await Workspace.open(options.workspace);
+    const workspace = Workspace.of(sandbox);
     return await body({ sandbox, workspace, ...(setup ? { setup } : {}) });
   } finally {
     await sandbox.dispose();

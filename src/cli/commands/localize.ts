@@ -1,8 +1,7 @@
 import type { Command } from 'commander';
 import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { basename, join, resolve } from 'node:path';
+import { existsSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { ConfigError, detectTestCommand, loadConfig } from '../../config/index.js';
 import { changedLinesFromDiff, localizeRepo } from '../../localize/index.js';
 import {
@@ -47,13 +46,6 @@ export function changedLines(repo: string, base?: string): Record<string, number
   }
 }
 
-/** A copy of the repository without .git, so the sandbox never sees or changes the user's tree. */
-function workspaceCopy(repo: string): string {
-  const dir = mkdtempSync(join(tmpdir(), 'mimo-localize-'));
-  cpSync(repo, dir, { recursive: true, filter: (src) => basename(src) !== '.git' || src === repo });
-  return dir;
-}
-
 /**
  * `mimo localize --repo DIR [--test CMD]`: runs the tests on a copy of DIR in the Docker sandbox, with per-test
  * coverage where the runner can give it, and prints `[{file, line, score}]` ranked most suspicious first.
@@ -90,32 +82,27 @@ export function register(program: Command): void {
         testCommand = detected.command;
       }
       const changed = changedLines(repo, flags.base);
-      const copy = workspaceCopy(repo);
-      try {
-        const suspects = await runSandboxed(
-          {
-            workspace: copy,
-            image: await imageFor(config.image, testCommand),
-            policy: policyFromConfig(config),
-          },
-          ({ sandbox }) => {
-            process.stderr.write(`mimo: running ${testCommand} in the sandbox…\n`);
-            return localizeRepo({
-              sandbox,
-              testCommand,
-              changedLines: changed,
-              limit,
-              timeoutMs: config.limits.commandTimeoutSeconds * 1000,
-            });
-          },
-        ).catch((error: unknown) => {
-          throw error instanceof ImageMissingError || error instanceof EngineUnreachableError
-            ? new UsageError(error.message)
-            : error;
-        });
-        process.stdout.write(`${JSON.stringify(suspects)}\n`);
-      } finally {
-        rmSync(copy, { recursive: true, force: true });
-      }
+      const suspects = await runSandboxed(
+        {
+          workspace: repo,
+          image: await imageFor(config.image, testCommand),
+          policy: policyFromConfig(config),
+        },
+        ({ sandbox }) => {
+          process.stderr.write(`mimo: running ${testCommand} in the sandbox…\n`);
+          return localizeRepo({
+            sandbox,
+            testCommand,
+            changedLines: changed,
+            limit,
+            timeoutMs: config.limits.commandTimeoutSeconds * 1000,
+          });
+        },
+      ).catch((error: unknown) => {
+        throw error instanceof ImageMissingError || error instanceof EngineUnreachableError
+          ? new UsageError(error.message)
+          : error;
+      });
+      process.stdout.write(`${JSON.stringify(suspects)}\n`);
     });
 }
