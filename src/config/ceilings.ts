@@ -8,6 +8,7 @@ export interface Ceilings {
   memoryMb: number;
   pids: number;
   cpus: number;
+  diskMb: number;
   commandSeconds: number;
   iterations: number;
   costUsd: number;
@@ -27,6 +28,7 @@ export const CEILING_VARIABLES = {
   memoryMb: 'MIMO_MAX_MEMORY_MB',
   pids: 'MIMO_MAX_PIDS',
   cpus: 'MIMO_MAX_CPUS',
+  diskMb: 'MIMO_MAX_DISK_MB',
   commandSeconds: 'MIMO_MAX_COMMAND_SECONDS',
   iterations: 'MIMO_MAX_ITERATIONS',
   costUsd: 'MIMO_MAX_COST_USD',
@@ -36,12 +38,16 @@ export function hostResources(): HostResources {
   return { memoryBytes: totalmem(), cores: availableParallelism() };
 }
 
-/** The defaults: half the host's memory, 1024 processes, the host's cores, 30-minute commands, 20 turns, $10. */
+/**
+ * The defaults: half the host's memory, 1024 processes, the host's cores, a 16 GiB workspace (a tmpfs volume of the
+ * engine: its pages count against the host's memory), 30-minute commands, 20 turns, $10.
+ */
 export function defaultCeilings(host: HostResources): Ceilings {
   return {
     memoryMb: Math.max(256, Math.floor(host.memoryBytes / 2 / 1024 ** 2)),
     pids: 1024,
     cpus: Math.max(1, host.cores),
+    diskMb: 16 * 1024,
     commandSeconds: 30 * 60,
     iterations: 20,
     costUsd: 10,
@@ -72,6 +78,7 @@ export function ceilingsFromEnv(
     memoryMb: Math.min(parse(env, CEILING_VARIABLES.memoryMb, true) ?? d.memoryMb, hostMb),
     pids: parse(env, CEILING_VARIABLES.pids, true) ?? d.pids,
     cpus: Math.min(parse(env, CEILING_VARIABLES.cpus, false) ?? d.cpus, Math.max(1, host.cores)),
+    diskMb: parse(env, CEILING_VARIABLES.diskMb, true) ?? d.diskMb,
     commandSeconds: parse(env, CEILING_VARIABLES.commandSeconds, true) ?? d.commandSeconds,
     iterations: parse(env, CEILING_VARIABLES.iterations, true) ?? d.iterations,
     costUsd: parse(env, CEILING_VARIABLES.costUsd, false) ?? d.costUsd,
@@ -122,6 +129,7 @@ export function applyCeilings(
     memoryMb: cap('sandbox.memoryMb', config.sandbox.memoryMb, 'memoryMb'),
     cpus: cap('sandbox.cpus', config.sandbox.cpus, 'cpus'),
     pids: cap('sandbox.pids', config.sandbox.pids, 'pids'),
+    diskMb: cap('sandbox.diskMb', config.sandbox.diskMb, 'diskMb'),
   };
   const turns = iterations === undefined ? undefined : cap('--max-iterations', iterations, 'iterations');
   return {

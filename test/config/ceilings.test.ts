@@ -12,11 +12,12 @@ import {
 const host = { memoryBytes: 23 * 1024 ** 3, cores: 4 };
 
 describe('operator ceilings', () => {
-  it('defaults to half the host memory, 1024 pids, the host cores, 30 min, 20 turns and $10', () => {
+  it('defaults to half the host memory, 1024 pids, the host cores, a 16 GiB workspace, 30 min, 20 turns and $10', () => {
     expect(defaultCeilings(host)).toEqual({
       memoryMb: 11776,
       pids: 1024,
       cpus: 4,
+      diskMb: 16384,
       commandSeconds: 1800,
       iterations: 20,
       costUsd: 10,
@@ -29,6 +30,7 @@ describe('operator ceilings', () => {
       MIMO_MAX_MEMORY_MB: '999999',
       MIMO_MAX_PIDS: '256',
       MIMO_MAX_CPUS: '32',
+      MIMO_MAX_DISK_MB: '2048',
       MIMO_MAX_COMMAND_SECONDS: '60',
       MIMO_MAX_ITERATIONS: '5',
       MIMO_MAX_COST_USD: '0.5',
@@ -37,6 +39,7 @@ describe('operator ceilings', () => {
       memoryMb: 23552,
       pids: 256,
       cpus: 4,
+      diskMb: 2048,
       commandSeconds: 60,
       iterations: 5,
       costUsd: 0.5,
@@ -61,7 +64,7 @@ describe('operator ceilings', () => {
       limits: { commandTimeoutSeconds: 21600, iterations: 8, costUsd: 1000 },
     });
     const { config: out, clamped, iterations } = applyCeilings(config, ceilingsFromEnv({}, host), 50);
-    expect(out.sandbox).toEqual({ memoryMb: 11776, pids: 1024, cpus: 1 });
+    expect(out.sandbox).toEqual({ memoryMb: 11776, pids: 1024, cpus: 1, diskMb: 4096 });
     expect(out.limits).toMatchObject({ commandTimeoutSeconds: 1800, iterations: 8, costUsd: 10 });
     expect(iterations).toBe(20);
     expect(clamped.map(describeClamp)).toEqual([
