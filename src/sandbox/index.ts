@@ -14,6 +14,7 @@ export {
   runnerDockerfile,
   runnerContext,
   RUNNER_PACKAGES,
+  RUNNER_NPM_GLOBALS,
 } from './recipes.js';
 export { sweepContainers, type SweepOptions } from './sweep.js';
 export { ensureRunnerImage } from './ensure.js';

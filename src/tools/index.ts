@@ -1,4 +1,4 @@
-export { Workspace, WorkspacePathError, IGNORED_DIRS, applyEdits } from './workspace.js';
+export { Workspace, WorkspacePathError, IGNORED_DIRS } from './workspace.js';
 export type { FileEdit, Checkpoint } from './workspace.js';
 export { unifiedDiff, diffOfEdits, changedLineNumbers, removedLines, diffStats } from './diff.js';
 export { applyReplaceBlocks } from './replace.js';

@@ -220,16 +220,3 @@ export class Workspace {
     return changed.sort();
   }
 }
-
-/**
- * Applies recorded edits (and only those) to a host directory no sandbox process touches: the user's repository
- * after `mimo fix`, a job's clone before its commit. Each edit's `after` is written as recorded, so the diff shown
- * is the diff that lands.
- */
-export async function applyEdits(root: string, edits: FileEdit[]): Promise<void> {
-  const target = await Workspace.open(root);
-  for (const edit of edits) {
-    if (edit.after === null) await target.remove(edit.path);
-    else await target.write(edit.path, edit.after);
-  }
-}

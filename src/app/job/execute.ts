@@ -17,7 +17,8 @@ import {
   policyFromConfig,
   runSandboxed,
 } from '../../sandbox/index.js';
-import { applyEdits, type Workspace } from '../../tools/index.js';
+import type { Workspace } from '../../tools/index.js';
+import { applyEdits, repoPathResolver } from '../../git/index.js';
 import { defaultAnalyzer, runnerHint } from '../../repair/index.js';
 import { parseTestOutput, renderFeedback } from '../../feedback/index.js';
 import { JobSetupError, type PreparedJob } from './prepare.js';
@@ -81,6 +82,8 @@ export async function executeRepair(
     issue?: { title: string; body: string };
     instructions?: string;
     jobId: string;
+    /** Told whether the sandbox opened (for the `mimo_sandbox_opens_total` metric). */
+    onSandbox?: (outcome: 'opened' | 'failed') => void;
     /** Progress of the runner image build when this engine does not have it yet (first job only). */
     onImageProgress?: (progress: { image: string; message: string }) => void;
   },
@@ -101,6 +104,7 @@ export async function executeRepair(
   const image = await chooseImage(job);
   if (!image) await ensureRunnerImage(options.onImageProgress);
   const ci = reportCiSeed(job, reporter);
+  let opened = false;
   return runSandboxed(
     {
       workspace: job.dir,
@@ -120,6 +124,8 @@ export async function executeRepair(
       signal: options.signal,
     },
     async ({ sandbox, workspace, setup }) => {
+      opened = true;
+      options.onSandbox?.('opened');
       const result = await runRepair({
         sandbox,
         workspace,
@@ -129,6 +135,8 @@ export async function executeRepair(
         analyzer: defaultAnalyzer({ fallbackRunner: runnerHint(job.testCommand) }),
         reporter,
         paths: config.paths,
+        // The guard judges where an edit lands in the cloned tree (a repository symlink into .github is refused).
+        resolvePath: repoPathResolver([job.dir]),
         mode: options.mode,
         ...(options.issue ? { issue: options.issue } : {}),
         hints: {
@@ -150,5 +158,8 @@ export async function executeRepair(
           : {}),
       };
     },
-  );
+  ).catch((error: unknown) => {
+    if (!opened) options.onSandbox?.('failed');
+    throw error;
+  });
 }

@@ -1,7 +1,18 @@
 import type { Command } from 'commander';
 import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { ConfigError, detectTestCommand, loadConfig, type MimoConfig } from '../../config/index.js';
+import {
+  applyCeilings,
+  CeilingsError,
+  ceilingsFromEnv,
+  ConfigError,
+  readEnv,
+  describeClamp,
+  detectTestCommand,
+  loadConfig,
+  type MimoConfig,
+} from '../../config/index.js';
+import { applyEdits, EditConflictError, repoPathResolver, UnsafeEditPathError } from '../../git/index.js';
 import { createModel, ModelConfigError, withBudget, type Model } from '../../models/index.js';
 import {
   budgetFromLimits,
@@ -17,7 +28,7 @@ import {
   type Reporter,
 } from '../../repair/index.js';
 import { ImageMissingError, policyFromConfig, runnerImageName, runSandboxed } from '../../sandbox/index.js';
-import { applyEdits, type FileEdit } from '../../tools/index.js';
+import type { FileEdit } from '../../tools/index.js';
 import { EXIT_FAILED, EXIT_OK, UsageError } from '../program.js';
 
 interface FixFlags {
@@ -44,18 +55,44 @@ async function configOf(repo: string): Promise<MimoConfig> {
   }
 }
 
+/** The config and turn limit under the operator's ceilings (MIMO_MAX_* in this process's environment). */
+function ceiled(config: MimoConfig, iterations: number | undefined) {
+  try {
+    return applyCeilings(config, ceilingsFromEnv(process.env), iterations);
+  } catch (error) {
+    if (error instanceof CeilingsError) throw new UsageError(error.message);
+    throw error;
+  }
+}
+
 function modelOf(spec: string): Model | null {
   try {
-    return createModel(spec, { env: process.env });
+    return createModel(spec, { env: readEnv().models });
   } catch (error) {
     if (error instanceof ModelConfigError) throw new UsageError(error.message);
     throw error;
   }
 }
 
-/** Writes the recorded edits (and only those) from the sandbox copy back into the user's repository. */
+/**
+ * Applies the recorded edits (and only those) to the user's repository as exact replacements checked against what
+ * each was made on, never copying the sandbox's file; `.git` and symlinked paths are refused, and a conflict or a
+ * refused path writes nothing (applyEdits in git/).
+ */
 export async function writeBack(repo: string, edits: FileEdit[]): Promise<void> {
-  await applyEdits(repo, edits);
+  try {
+    await applyEdits(repo, edits);
+  } catch (error) {
+    if (error instanceof EditConflictError || error instanceof UnsafeEditPathError) {
+      throw new WriteBackError(`the fix was not written back to ${repo}: ${error.message}`);
+    }
+    throw error;
+  }
+}
+
+/** The write-back was refused (a conflict with the user's files, or a path that may not be written). */
+export class WriteBackError extends Error {
+  override name = 'WriteBackError';
 }
 
 /** The JSON printed on stdout: the outcome in a shape scripts can rely on. */
@@ -98,9 +135,10 @@ export function register(program: Command): void {
       const repo = resolve(flags.repo);
       if (!existsSync(repo) || !statSync(repo).isDirectory())
         throw new UsageError(`--repo ${flags.repo}: no such directory`);
-      const maxIterations = positiveInt('--max-iterations', flags.maxIterations);
-      const config = await configOf(repo);
-      const model = modelOf(flags.model ?? process.env.MIMO_MODEL ?? config.model.spec);
+      const asked = positiveInt('--max-iterations', flags.maxIterations);
+      const { config, clamped, iterations: maxIterations } = ceiled(await configOf(repo), asked);
+      for (const c of clamped) process.stderr.write(`[limits] ${describeClamp(c)}\n`);
+      const model = modelOf(flags.model ?? readEnv().defaultModel ?? config.model.spec);
       let testCommand = flags.test ?? config.test;
       if (!testCommand) {
         const detected = await detectTestCommand(repo);
@@ -143,6 +181,9 @@ export function register(program: Command): void {
               analyzer: defaultAnalyzer({ fallbackRunner: runnerHint(testCommand) }),
               reporter,
               paths: config.paths,
+              // The guard judges where an edit lands in the user's tree (the sandbox's files are copied from it), not
+              // how it is spelled.
+              resolvePath: repoPathResolver([repo]),
               signal: stop.signal,
               commandTimeoutMs: config.limits.commandTimeoutSeconds * 1000,
               allowNetwork: config.network.setup,
