@@ -181,8 +181,7 @@ export function register(program: Command): void {
               analyzer: defaultAnalyzer({ fallbackRunner: runnerHint(testCommand) }),
               reporter,
               paths: config.paths,
-              // The guard judges where an edit lands in the user's tree (the sandbox's files are copied from it), not
-              // how it is spelled.
+              // The guard judges where an edit lands in the user's tree, not how it is spelled.
               resolvePath: repoPathResolver([repo]),
               signal: stop.signal,
               commandTimeoutMs: config.limits.commandTimeoutSeconds * 1000,
@@ -191,12 +190,24 @@ export function register(program: Command): void {
         ).catch((error: unknown) => {
           throw error instanceof ImageMissingError ? new UsageError(error.message) : error;
         });
-        const wroteBack = result.success && result.edits.length > 0;
-        if (wroteBack) await writeBack(repo, result.edits);
+        let wroteBack = result.success && result.edits.length > 0;
+        let refused: string | undefined;
+        if (wroteBack) {
+          refused = await writeBack(repo, result.edits).then(
+            () => undefined,
+            (error: unknown) => {
+              if (error instanceof WriteBackError) return error.message;
+              throw error;
+            },
+          );
+          wroteBack = refused === undefined;
+        }
         process.stderr.write(`\n${renderSummary(memory.events)}\n`);
         if (wroteBack) process.stderr.write(`Wrote ${result.edits.length} file(s) back to ${repo}.\n`);
+        if (refused) process.stderr.write(`mimo: ${refused}\n`);
         process.stdout.write(`${JSON.stringify(resultJson(result, wroteBack, logPath))}\n`);
-        process.exitCode = result.success || result.stop.reason === 'nothing_to_fix' ? EXIT_OK : EXIT_FAILED;
+        const passed = (result.success && !refused) || result.stop.reason === 'nothing_to_fix';
+        process.exitCode = passed ? EXIT_OK : EXIT_FAILED;
       } finally {
         process.off('SIGINT', interrupted);
         process.off('SIGTERM', interrupted);
