@@ -46,7 +46,10 @@ export function register(program: Command): void {
   program
     .command('exec')
     .description('run a command in the locked-down sandbox on a repository and print the result as JSON')
-    .requiredOption('--repo <dir>', 'workspace directory, mounted at /workspace')
+    .requiredOption(
+      '--repo <dir>',
+      'workspace directory, copied into the sandbox at /workspace (never written)',
+    )
     .option('--network', 'connect the container to a network for this command (default: no network)')
     .option('--timeout <seconds>', 'wall-clock limit; the whole process tree is killed when it expires')
     .option('--image <name>', 'image the engine has (default: .github/mimo.yml `image:` or the mimo runner)')
