@@ -11,3 +11,4 @@ export {
 } from './load.js';
 export { configSchema, MODEL_PROVIDERS } from './schema.js';
 export { detectTestCommand, type DetectedTestCommand } from './detect.js';
+export { inferSetup, type InferredSetup } from './setup.js';

@@ -150,6 +150,7 @@ export async function executeRepair(
       },
       signal: options.signal,
       commandTimeoutMs: config.limits.commandTimeoutSeconds * 1000,
+      ...(job.setupCommand ? { setupCommand: job.setupCommand } : {}),
     });
     return { result, log, logPath, workspace, ...(setup ? { setup } : {}) };
   } finally {

@@ -1,7 +1,7 @@
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { detectTestCommand, type MimoConfig } from '../../config/index.js';
+import { detectTestCommand, inferSetup, type MimoConfig } from '../../config/index.js';
 import { GitWorkspace } from '../../git/index.js';
 import {
   failedCheckRunLogs,
@@ -85,8 +85,10 @@ export async function prepareJob(
       if (!detected.ok) throw new JobSetupError(detected.message);
       testCommand = detected.command;
     }
+    // The config first, then the failing CI job's own install steps, then what the repository's files imply.
     const setupCommand =
-      config.setup ?? (hints && hints.setup.length > 0 ? hints.setup.join(' && ') : undefined);
+      config.setup ??
+      (hints && hints.setup.length > 0 ? hints.setup.join(' && ') : (await inferSetup(dir))?.command);
     return {
       config,
       git,

@@ -3,7 +3,13 @@ import { existsSync, statSync } from 'node:fs';
 import { cp, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
-import { ConfigError, detectTestCommand, loadConfig, type MimoConfig } from '../../config/index.js';
+import {
+  ConfigError,
+  detectTestCommand,
+  inferSetup,
+  loadConfig,
+  type MimoConfig,
+} from '../../config/index.js';
 import { createModel, ModelConfigError, withBudget, type Model } from '../../models/index.js';
 import {
   budgetFromLimits,
@@ -121,6 +127,7 @@ export function register(program: Command): void {
         if (!detected.ok) throw new UsageError(detected.message);
         testCommand = detected.command;
       }
+      const inferred = config.setup ? null : await inferSetup(repo);
       const logPath = resolve(flags.log ?? join(repo, '.mimo', 'log.jsonl'));
       const image = config.image ?? runnerImageName();
 
@@ -150,14 +157,27 @@ export function register(program: Command): void {
         };
         const memory = new MemoryLog();
         const reporter = fanOut(new JsonlLog(logPath), progress, memory);
-        if (config.setup) {
+        const setupCommand = config.setup ?? inferred?.command;
+        if (setupCommand) {
           const network = config.network.setup;
-          process.stderr.write(`[setup] ${config.setup}${network ? ' (network on)' : ''}\n`);
+          if (!config.setup && inferred)
+            process.stderr.write(
+              `[setup] inferred (no \`setup:\` in .github/mimo.yml): ${inferred.reasons.join('; ')}\n`,
+            );
+          process.stderr.write(`[setup] ${setupCommand}${network ? ' (network on)' : ''}\n`);
           if (network) await sandbox.setNetwork(true);
-          const setup = await sandbox.exec(config.setup, { signal: stop.signal }).finally(async () => {
-            if (network) await sandbox!.setNetwork(false);
-          });
-          if (setup.exitCode !== 0) process.stderr.write(`[setup] exited with code ${setup.exitCode}\n`);
+          const setup = await sandbox
+            .exec(setupCommand, {
+              signal: stop.signal,
+              timeoutMs: config.limits.commandTimeoutSeconds * 1000,
+            })
+            .finally(async () => {
+              if (network) await sandbox!.setNetwork(false);
+            });
+          if (setup.exitCode !== 0)
+            process.stderr.write(
+              `[setup] exited with code ${setup.exitCode}\n${(setup.stdout + setup.stderr).trim().split('\n').slice(-10).join('\n')}\n`,
+            );
         }
         const result = await runRepair({
           sandbox,
@@ -171,6 +191,7 @@ export function register(program: Command): void {
           signal: stop.signal,
           commandTimeoutMs: config.limits.commandTimeoutSeconds * 1000,
           allowNetwork: config.network.setup,
+          ...(setupCommand ? { setupCommand } : {}),
         });
         const wroteBack = result.success && result.edits.length > 0;
         if (wroteBack) await writeBack(repo, result.edits);
