@@ -1,5 +1,5 @@
 /** Per-test coverage from the two sources runners can give: coverage.py dynamic contexts and V8 coverage. */
-import { isProjectPath } from '../feedback/index.js';
+import { isProjectPath, type TestReport } from '../feedback/index.js';
 import type { PerTestCoverage } from './rank.js';
 import { normalizePath } from './rank.js';
 
@@ -68,33 +68,100 @@ export function v8CoveredLines(script: V8Script, source: string): number[] {
   return out;
 }
 
+export interface NodeTest {
+  /** The test's full title when the hook saw the runner's tests; null for a whole process. */
+  name: string | null;
+  file: string | null;
+  failed: boolean | null;
+  scripts: Array<{ file: string; functions: V8Script['functions']; map?: unknown; lineLengths?: number[] }>;
+}
+
+const NODE_TEST_FILE = /(^|\/)(tests?|__tests__)\/.*\.[cm]?[jt]sx?$|\.(test|spec)\.[cm]?[jt]sx?$/;
+
+/** Test files a report says failed (from the failures' files, frames and names). */
+function failedTestFiles(report: TestReport, root: string): Set<string> {
+  const out = new Set<string>();
+  const rel = (f: string) => normalizePath(f, root);
+  for (const f of report.failures) {
+    for (const file of [f.file, ...f.frames.map((x) => x.file), f.test]) {
+      if (file && NODE_TEST_FILE.test(rel(file))) out.add(rel(file));
+    }
+  }
+  return out;
+}
+
 /**
- * One V8 coverage file per node process: with `node --test` each test file runs in its own process, so a process
- * is a "test" named by its test file, failed when that file had a failing test.
+ * The hook's records as per-test coverage: a record with a name is one test (its pass/fail from the runner); a
+ * whole process (node:test runs each test file in one, vitest forks) is one test named by the test file it ran,
+ * failed when the report has a failure in that file. Scripts whose source on disk is not what V8 ran (transpiled
+ * TypeScript without a source map, ranges past the end of the file) are left out.
  */
-export function fromV8Processes(
-  processes: V8Script[][],
-  options: {
-    root: string;
-    readSource: (file: string) => string | undefined;
-    isTestFile: (file: string) => boolean;
-    failedFiles: Set<string>;
-  },
+export function fromNodeTests(
+  tests: NodeTest[],
+  options: { root: string; readSource: (file: string) => string | undefined; report: TestReport },
 ): PerTestCoverage {
-  const tests: PerTestCoverage['tests'] = [];
-  for (const scripts of processes) {
+  const failedFiles = failedTestFiles(options.report, options.root);
+  const out: PerTestCoverage['tests'] = [];
+  const seen = new Map<string, number>();
+  for (const test of tests) {
     const lines: Record<string, number[]> = {};
     let testFile: string | undefined;
-    for (const script of scripts) {
-      if (!script.url.startsWith('file://')) continue;
-      const rel = normalizePath(script.url, options.root);
-      if (rel.startsWith('/') || rel.includes('node_modules/')) continue;
+    for (const script of test.scripts) {
+      const rel = normalizePath(script.file, options.root);
+      if (rel.startsWith('/') || !isProjectPath(rel)) continue;
       const source = options.readSource(rel);
       if (source === undefined) continue;
-      lines[rel] = v8CoveredLines(script, source);
-      if (options.isTestFile(rel)) testFile = rel;
+      const end = Math.max(0, ...script.functions.flatMap((f) => f.ranges.map((r) => r.endOffset)));
+      if (end > source.length + 1 || (/\.[cm]?tsx?$/.test(rel) && !('map' in script))) continue;
+      lines[rel] = v8CoveredLines({ url: rel, functions: script.functions }, source);
+      if (NODE_TEST_FILE.test(rel)) testFile ??= rel;
     }
-    if (testFile) tests.push({ name: testFile, failed: options.failedFiles.has(testFile), lines });
+    if (test.name !== null) {
+      const base = test.file ? `${normalizePath(test.file, options.root)} › ${test.name}` : test.name;
+      const n = (seen.get(base) ?? 0) + 1;
+      seen.set(base, n);
+      out.push({ name: n > 1 ? `${base} #${n}` : base, failed: test.failed === true, lines });
+    } else if (testFile) {
+      out.push({ name: testFile, failed: failedFiles.has(testFile), lines });
+    }
+  }
+  return { tests: out };
+}
+
+/**
+ * Go cover profiles, one per test (`==> <pkg>.<Test>.out` sections, then `==> status` lines `<pkg> <Test> <exit>`),
+ * as per-test coverage; profile paths (`module/dir/file.go`) become repo-relative.
+ */
+export function fromGoProfiles(output: string, modulePath: string): PerTestCoverage {
+  const status = new Map<string, boolean>();
+  const profiles = new Map<string, Record<string, number[]>>();
+  let current: Record<string, number[]> | null = null;
+  let inStatus = false;
+  for (const line of output.split('\n')) {
+    const header = /^==> (.+)$/.exec(line);
+    if (header) {
+      inStatus = header[1] === 'status';
+      current = inStatus ? null : {};
+      if (current) profiles.set(header[1]!.replace(/\.out$/, ''), current);
+      continue;
+    }
+    if (inStatus) {
+      const m = /^(\S+) (\S+) (\d+)$/.exec(line);
+      if (m) status.set(`${m[1]}.${m[2]}`, m[3] !== '0');
+      continue;
+    }
+    const block = /^(.+\.go):(\d+)\.\d+,(\d+)\.\d+ \d+ (\d+)$/.exec(line);
+    if (!block || !current || block[4] === '0') continue;
+    const path = block[1]!;
+    const rel = path.startsWith(`${modulePath}/`) ? path.slice(modulePath.length + 1) : null;
+    if (!rel) continue;
+    const into = (current[rel] ??= []);
+    for (let l = Number(block[2]); l <= Number(block[3]); l++) into.push(l);
+  }
+  const tests: PerTestCoverage['tests'] = [];
+  for (const [key, lines] of profiles) {
+    if (!status.has(key)) continue;
+    tests.push({ name: key.replace(/^\d+\./, ''), failed: status.get(key)!, lines });
   }
   return { tests };
 }

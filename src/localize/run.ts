@@ -1,140 +1,163 @@
 /**
- * Runs the tests once in the sandbox, with per-test coverage when the runner can give it (coverage.py dynamic
- * contexts for pytest, V8 coverage per test-file process for node:test), and ranks suspicious lines.
+ * Runs the tests once in the sandbox, with per-test coverage where the runner family can give it (coverage.py for
+ * pytest and unittest, V8 coverage for Node runners, cover profiles for Go; none for cargo), and ranks the lines.
  */
-import { readFileSync } from 'node:fs';
-import { resolve, sep } from 'node:path';
-import { parseTestOutput, type TestReport } from '../feedback/index.js';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative, resolve, sep } from 'node:path';
 import type { Sandbox } from '../sandbox/index.js';
-import { fromCoveragePy, fromV8Processes, type V8Script } from './coverage.js';
-import { rankSuspicious, type PerTestCoverage, type Suspect } from './rank.js';
+import {
+  collectGo,
+  collectNode,
+  collectPlain,
+  collectPython,
+  WORK,
+  type CollectContext,
+  type Collected,
+} from './collect.js';
+import { rankSuspicious, type Suspect } from './rank.js';
+import { languageOf } from './source.js';
 
 export interface LocalizeOptions {
   sandbox: Sandbox;
   testCommand: string;
   changedLines?: Record<string, number[]>;
-  /** Wall-clock limit of the test run (default 10 minutes). */
+  /** Wall-clock limit of each test run (default 10 minutes). */
   timeoutMs?: number;
   limit?: number;
 }
 
-const WORK = '/tmp/mimo-localize';
+export interface LocalizeResult {
+  suspects: Suspect[];
+  plan: CoveragePlan;
+  /** Tests the coverage covers, and how many of them failed (0 when there was no per-test coverage). */
+  coveredTests: number;
+  failures: number;
+  passed: number;
+  /** What evidence was and was not available, for the user. */
+  notes: string[];
+}
+
 const PYTEST = /^\s*(?:(?:python3?|py)\s+-m\s+pytest|pytest|py\.test)(\s.*)?$/;
-const NODE_TEST = /\bnode\b[^|;&]*\s--test\b/;
-const NPM_TEST = /^\s*npm\s+(?:test|t|run\s+test)\s*$/;
-const TEST_FILE = /(^|\/)(tests?|__tests__)\/.*\.[cm]?[jt]s$|\.(test|spec)\.[cm]?[jt]sx?$/;
+const UNITTEST = /^\s*(?:python3?|py)\s+-m\s+unittest(\s.*)?$/;
+const GO_TEST = /^\s*go\s+test\b/;
+const CARGO_TEST = /^\s*cargo\s+(?:test|nextest)\b/;
+const NODE = /\b(?:node|npm|npx|pnpm|yarn|jest|mocha|vitest|ava|tap)\b/;
 
-export type CoveragePlan = 'pytest' | 'node-test' | 'none';
+export type CoveragePlan = 'pytest' | 'unittest' | 'node' | 'go' | 'cargo' | 'none';
 
-/** Which per-test coverage a command can give; `npm test` is judged by the package's `scripts.test`. */
+/** Which coverage a command can give; package-manager `test` scripts are judged by the script they run. */
 export function coveragePlan(testCommand: string, npmTestScript?: string): CoveragePlan {
   if (PYTEST.test(testCommand)) return 'pytest';
-  if (NODE_TEST.test(testCommand)) return 'node-test';
-  if (npmTestScript && NPM_TEST.test(testCommand) && NODE_TEST.test(npmTestScript)) return 'node-test';
+  if (UNITTEST.test(testCommand)) return 'unittest';
+  if (GO_TEST.test(testCommand)) return 'go';
+  if (CARGO_TEST.test(testCommand)) return 'cargo';
+  if (/^\s*(?:npm|pnpm|yarn)\s+(?:run\s+)?t(?:est)?\s*$/.test(testCommand) && npmTestScript) {
+    if (PYTEST.test(npmTestScript)) return 'none';
+    return 'node';
+  }
+  if (NODE.test(testCommand)) return 'node';
   return 'none';
 }
 
-function npmTestScript(readSource: (rel: string) => string | undefined): string | undefined {
-  try {
-    const pkg = JSON.parse(readSource('package.json') ?? '{}') as { scripts?: Record<string, string> };
-    return pkg.scripts?.test;
-  } catch {
-    return undefined;
-  }
-}
+const SKIP_DIRS = new Set([
+  'node_modules',
+  '.git',
+  'target',
+  'dist',
+  'build',
+  'vendor',
+  '.venv',
+  'venv',
+  '__pycache__',
+  'coverage',
+  '.mimo',
+]);
 
-export async function localizeRepo(options: LocalizeOptions): Promise<Suspect[]> {
-  const { sandbox } = options;
-  const timeoutMs = options.timeoutMs ?? 600_000;
-  const root = sandbox.workdir;
-  const readSource = (rel: string): string | undefined => {
-    const path = resolve(sandbox.hostWorkspace, rel);
-    if (!path.startsWith(resolve(sandbox.hostWorkspace) + sep)) return undefined;
-    try {
-      return readFileSync(path, 'utf8');
-    } catch {
-      return undefined;
+/** Source files of the repository (for finding the functions a failing test calls), bounded. */
+function sourceFiles(root: string, max = 3000): string[] {
+  const out: string[] = [];
+  const walk = (dir: string) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      if (out.length >= max) return;
+      if (entry.name.startsWith('.') && entry.name !== '.') continue;
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) {
+        if (!SKIP_DIRS.has(entry.name)) walk(path);
+      } else if (entry.isFile() && languageOf(entry.name) !== 'other' && statSync(path).size < 1_000_000) {
+        out.push(relative(root, path).split(sep).join('/'));
+      }
     }
   };
-  const plan = coveragePlan(options.testCommand, npmTestScript(readSource));
-  let reports: TestReport[];
-  let coverage: PerTestCoverage | undefined;
-
-  if (plan === 'pytest') {
-    const args = PYTEST.exec(options.testCommand)![1] ?? '';
-    await sandbox.exec(
-      `mkdir -p ${WORK} && printf '[run]\\ndynamic_context = test_function\\ndata_file = ${WORK}/coverage.db\\nrelative_files = true\\nsource = .\\n' > ${WORK}/rc`,
-    );
-    const run = await sandbox.exec(
-      `python3 -m coverage run --rcfile=${WORK}/rc -m pytest${args} -p no:cacheprovider --junitxml=${WORK}/junit.xml`,
-      { timeoutMs },
-    );
-    if (/No module named coverage/.test(run.stderr + run.stdout)) {
-      reports = [await plainRun(sandbox, options.testCommand, timeoutMs)];
-    } else {
-      reports = [parseTestOutput(run.stdout + run.stderr)];
-      const junit = await sandbox.exec(`cat ${WORK}/junit.xml`, { maxOutputBytes: 64 * 1024 * 1024 });
-      const json = await sandbox.exec(
-        `python3 -m coverage json -q --rcfile=${WORK}/rc --show-contexts -o ${WORK}/cov.json && cat ${WORK}/cov.json`,
-        { maxOutputBytes: 256 * 1024 * 1024, timeoutMs },
-      );
-      if (junit.exitCode === 0 && json.exitCode === 0) {
-        const failed = new Set(
-          parseTestOutput(junit.stdout, { runner: 'junit' }).failures.map((f) =>
-            f.test.replace(/\[.*\]$/, ''),
-          ),
-        );
-        coverage = fromCoveragePy(json.stdout, failed, root);
-      }
-    }
-  } else if (plan === 'node-test') {
-    const run = await sandbox.exec(options.testCommand, {
-      timeoutMs,
-      env: { NODE_V8_COVERAGE: `${WORK}/v8` },
-    });
-    const report = parseTestOutput(run.stdout + run.stderr);
-    reports = [report];
-    const dump = await sandbox.exec(
-      [
-        'node',
-        '-e',
-        `const fs=require('fs');const d=${JSON.stringify(`${WORK}/v8`)};` +
-          `const out=fs.readdirSync(d).filter(f=>f.endsWith('.json')).map(f=>JSON.parse(fs.readFileSync(d+'/'+f,'utf8')).result` +
-          `.filter(s=>s.url.startsWith('file://')&&!s.url.includes('/node_modules/')));process.stdout.write(JSON.stringify(out))`,
-      ],
-      { maxOutputBytes: 256 * 1024 * 1024 },
-    );
-    if (dump.exitCode === 0 && dump.stdout) {
-      const failedFiles = new Set<string>();
-      for (const f of report.failures) {
-        for (const file of [f.file, ...f.frames.map((x) => x.file)]) {
-          const rel = file?.startsWith(`${root}/`) ? file.slice(root.length + 1) : file;
-          if (rel && TEST_FILE.test(rel)) failedFiles.add(rel);
-        }
-        if (TEST_FILE.test(f.test))
-          failedFiles.add(f.test.startsWith(`${root}/`) ? f.test.slice(root.length + 1) : f.test);
-      }
-      coverage = fromV8Processes(JSON.parse(dump.stdout) as V8Script[][], {
-        root,
-        readSource,
-        isTestFile: (file) => TEST_FILE.test(file),
-        failedFiles,
-      });
-    }
-  } else {
-    reports = [await plainRun(sandbox, options.testCommand, timeoutMs)];
-  }
-  await sandbox.exec(`rm -rf ${WORK}`);
-  return rankSuspicious({
-    reports,
-    coverage,
-    changedLines: options.changedLines,
-    root,
-    limit: options.limit,
-  });
+  walk(root);
+  return out.sort();
 }
 
-async function plainRun(sandbox: Sandbox, command: string, timeoutMs: number): Promise<TestReport> {
-  const run = await sandbox.exec(command, { timeoutMs });
-  return parseTestOutput(run.stdout + run.stderr);
+export async function localizeRepo(options: LocalizeOptions): Promise<LocalizeResult> {
+  const { sandbox } = options;
+  const host = resolve(sandbox.hostWorkspace);
+  const cache = new Map<string, string | undefined>();
+  const readSource = (rel: string): string | undefined => {
+    if (cache.has(rel)) return cache.get(rel);
+    const path = resolve(host, rel);
+    let text: string | undefined;
+    if (path.startsWith(host + sep)) {
+      try {
+        text = readFileSync(path, 'utf8');
+      } catch {
+        text = undefined;
+      }
+    }
+    cache.set(rel, text);
+    return text;
+  };
+  let script: string | undefined;
+  try {
+    const pkg = JSON.parse(readSource('package.json') ?? '{}') as { scripts?: Record<string, unknown> };
+    script = typeof pkg.scripts?.test === 'string' ? pkg.scripts.test : undefined;
+  } catch {
+    script = undefined;
+  }
+  const plan = coveragePlan(options.testCommand, script);
+  const ctx: CollectContext = {
+    sandbox,
+    command: options.testCommand,
+    timeoutMs: options.timeoutMs ?? 600_000,
+    readSource,
+  };
+  let collected: Collected;
+  if (plan === 'pytest')
+    collected = await collectPython(ctx, 'pytest', PYTEST.exec(options.testCommand)![1] ?? '');
+  else if (plan === 'unittest')
+    collected = await collectPython(ctx, 'unittest', UNITTEST.exec(options.testCommand)![1] ?? '');
+  else if (plan === 'node') collected = await collectNode(ctx);
+  else if (plan === 'go') collected = await collectGo(ctx);
+  else if (plan === 'cargo')
+    collected = await collectPlain(
+      ctx,
+      'cargo: the runner image has no line coverage for Rust; ranked by the failures, the functions the failing tests call and the change',
+    );
+  else
+    collected = await collectPlain(
+      ctx,
+      'this test command gives no coverage; ranked by the failures and the change',
+    );
+  await sandbox.exec(`rm -rf ${WORK}`);
+  const suspects = rankSuspicious({
+    reports: collected.reports,
+    coverage: collected.coverage,
+    changedLines: options.changedLines,
+    root: sandbox.workdir,
+    limit: options.limit,
+    readSource,
+    sourceFiles: sourceFiles(host),
+  });
+  const tests = collected.coverage?.tests ?? [];
+  return {
+    suspects,
+    plan,
+    coveredTests: tests.length,
+    failures: collected.reports.reduce((n, r) => n + r.failed, 0),
+    passed: collected.reports.reduce((n, r) => n + r.passed, 0),
+    notes: collected.notes,
+  };
 }

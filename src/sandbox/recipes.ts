@@ -79,9 +79,6 @@ export function runnerDockerfile(
     'COPY go-wrapper.sh /usr/local/bin/go',
     'RUN cd /tmp/go-seed && GOCACHE=/usr/local/lib/mimo/go-build HOME=/tmp/go-seed /usr/bin/go test ./... \\',
     ' && chmod -R a+rX /usr/local/lib/mimo && rm -rf /tmp/go-seed',
-    // pnpm and yarn (classic; it hands over to a repository's own yarn 2+ release named in .yarnrc.yml) from the
-    // npm registry at build time, for repositories with pnpm-lock.yaml or yarn.lock. Pinned: the tag is the recipe.
-    'RUN npm install -g --no-audit --no-fund pnpm@10.34.8 yarn@1.22.22 && npm cache clean --force',
     // Last, so a host's changed certificates rebuild only this layer. Debian's node reads the system store via
     // NODE_EXTRA_CA_CERTS; pip, curl and git use the system store directly.
     ...(withExtraCas
@@ -91,6 +88,10 @@ export function runnerDockerfile(
           'ENV NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt',
         ]
       : []),
+    // pnpm and yarn (classic; it hands over to a repository's own yarn 2+ release named in .yarnrc.yml) from the
+    // npm registry at build time, for repositories with pnpm-lock.yaml or yarn.lock. Pinned: the tag is the recipe.
+    // After the certificates: behind a TLS-intercepting proxy the registry is reached only with them.
+    'RUN npm install -g --no-audit --no-fund pnpm@10.34.8 yarn@1.22.22 && npm cache clean --force',
     'WORKDIR /workspace',
     'CMD ["sleep", "infinity"]',
     '',

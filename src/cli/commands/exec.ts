@@ -8,6 +8,7 @@ import {
   policyFromConfig,
   runnerImageName,
 } from '../../sandbox/index.js';
+import { preserveOwnership } from '../ownership.js';
 import { EXIT_FAILED, EXIT_OK, UsageError } from '../program.js';
 
 interface ExecFlags {
@@ -79,11 +80,18 @@ export function register(program: Command): void {
       const policy = policyFromConfig(config);
       if (flags.network) policy.allowSetupNetwork = true;
       const image = flags.image ?? config.image ?? runnerImageName();
-      const sandbox = await openDockerSandbox({ workspace: repo, image, policy }).catch((error: unknown) => {
-        throw error instanceof ImageMissingError ? new UsageError(error.message) : error;
-      });
+      const ownership = await preserveOwnership(repo);
+      const sandbox = await openDockerSandbox({ workspace: repo, image, policy }).catch(
+        async (error: unknown) => {
+          await ownership.restore();
+          throw error instanceof ImageMissingError ? new UsageError(error.message) : error;
+        },
+      );
       const interrupted = () => {
-        void sandbox.dispose().finally(() => process.exit(130));
+        void sandbox
+          .dispose()
+          .then(() => ownership.restore())
+          .finally(() => process.exit(130));
       };
       process.once('SIGINT', interrupted);
       process.once('SIGTERM', interrupted);
@@ -99,6 +107,7 @@ export function register(program: Command): void {
         process.off('SIGINT', interrupted);
         process.off('SIGTERM', interrupted);
         await sandbox.dispose();
+        await ownership.restore();
       }
     });
 }

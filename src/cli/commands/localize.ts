@@ -3,8 +3,8 @@ import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
-import { ConfigError, detectTestCommand, loadConfig } from '../../config/index.js';
-import { changedLinesFromDiff, localizeRepo } from '../../localize/index.js';
+import { ConfigError, detectTestCommand, inferSetup, loadConfig } from '../../config/index.js';
+import { changedLinesFromDiff, localizeRepo, type LocalizeResult } from '../../localize/index.js';
 import {
   ImageMissingError,
   EngineUnreachableError,
@@ -13,7 +13,7 @@ import {
   runnerImageName,
   type Sandbox,
 } from '../../sandbox/index.js';
-import { UsageError } from '../program.js';
+import { EXIT_FAILED, UsageError } from '../program.js';
 
 interface LocalizeFlags {
   repo: string;
@@ -48,11 +48,29 @@ export function changedLines(repo: string, base?: string): Record<string, number
   }
 }
 
-/** A copy of the repository without .git, so the sandbox never sees or changes the user's tree. */
+const NOT_COPIED = new Set(['.git', '.mimo']);
+
+/**
+ * A copy of the repository without .git, so the sandbox never sees or changes the user's tree. Symlinks stay
+ * links with their own targets (`node_modules/.bin/x -> ../x/bin.js`), never rewritten to host paths.
+ */
 function workspaceCopy(repo: string): string {
   const dir = mkdtempSync(join(tmpdir(), 'mimo-localize-'));
-  cpSync(repo, dir, { recursive: true, filter: (src) => basename(src) !== '.git' || src === repo });
+  cpSync(repo, dir, {
+    recursive: true,
+    verbatimSymlinks: true,
+    filter: (src) => !NOT_COPIED.has(basename(src)) || src === repo,
+  });
   return dir;
+}
+
+/** Why a ranking is empty, in words a user can act on. */
+export function emptyReason(result: LocalizeResult, testCommand: string): string {
+  if (result.failures === 0 && result.passed > 0)
+    return `the tests pass (${result.passed} passed): there is no failure to localize`;
+  if (result.failures === 0)
+    return `\`${testCommand}\` ran no test that mimo could read (no passed or failed test in its output); check \`test:\` and \`setup:\` in .github/mimo.yml`;
+  return `${result.failures} test(s) failed, but no failure named a line of the repository and no coverage was collected (${result.notes.join('; ')})`;
 }
 
 /**
@@ -103,15 +121,29 @@ export function register(program: Command): void {
             ? new UsageError(error.message)
             : error;
         });
+        const timeoutMs = config.limits.commandTimeoutSeconds * 1000;
+        // The same install step as `mimo fix`: configured, else inferred from the repository's files.
+        const setup = config.setup ?? (await inferSetup(repo))?.command;
+        if (setup) {
+          const network = config.network.setup;
+          process.stderr.write(`mimo: setup \`${setup}\`${network ? ' (network on)' : ''}…\n`);
+          if (network) await sandbox.setNetwork(true);
+          const ran = await sandbox.exec(setup, { timeoutMs }).finally(async () => {
+            if (network) await sandbox!.setNetwork(false);
+          });
+          if (ran.exitCode !== 0)
+            process.stderr.write(
+              `mimo: setup exited ${ran.exitCode}:\n${(ran.stdout + ran.stderr).trim().split('\n').slice(-10).join('\n')}\n`,
+            );
+        }
         process.stderr.write(`mimo: running ${testCommand} in the sandbox…\n`);
-        const suspects = await localizeRepo({
-          sandbox,
-          testCommand,
-          changedLines: changed,
-          limit,
-          timeoutMs: config.limits.commandTimeoutSeconds * 1000,
-        });
-        process.stdout.write(`${JSON.stringify(suspects)}\n`);
+        const result = await localizeRepo({ sandbox, testCommand, changedLines: changed, limit, timeoutMs });
+        process.stderr.write(`mimo: evidence: ${result.plan}; ${result.notes.join('; ')}\n`);
+        if (result.suspects.length === 0) {
+          process.stderr.write(`mimo: no suspects: ${emptyReason(result, testCommand)}\n`);
+          process.exitCode = EXIT_FAILED;
+        }
+        process.stdout.write(`${JSON.stringify(result.suspects)}\n`);
       } finally {
         await sandbox?.dispose();
         rmSync(copy, { recursive: true, force: true });
