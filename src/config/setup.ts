@@ -55,6 +55,11 @@ async function nodeStep(dir: string, names: Set<string>): Promise<Step | null> {
     : null;
 }
 
+/** A `.pth` file in the user site that puts the repository's src/ on sys.path (an editable install, offline). */
+const SRC_ON_PATH =
+  `python3 -c "import os, site; d = site.getusersitepackages(); os.makedirs(d, exist_ok=True); ` +
+  `open(os.path.join(d, 'mimo-src.pth'), 'w').write(os.path.abspath('src') + chr(10))"`;
+
 /** Extras of `[project.optional-dependencies]` that conventionally hold the test dependencies. */
 const TEST_EXTRAS = ['test', 'tests', 'testing', 'dev'];
 
@@ -76,10 +81,23 @@ async function pythonSteps(dir: string, names: Set<string>): Promise<Step[]> {
     const extras = pyproject ? pyprojectExtras(pyproject) : [];
     const target = extras.length > 0 ? `'.[${extras.join(',')}]'` : '.';
     const from = pyproject !== null ? 'pyproject.toml' : names.has('setup.py') ? 'setup.py' : 'setup.cfg';
-    steps.push({
-      command: `python3 -m pip install -q -e ${target}`,
-      reason: `${from}${extras.length > 0 ? ` with the ${extras.join(', ')} extra(s)` : ''}`,
-    });
+    const setupPy = names.has('setup.py') ? ((await read(dir, 'setup.py')) ?? '') : '';
+    const needsPackages =
+      extras.length > 0 ||
+      (pyproject !== null && /^\s*dependencies\s*=\s*\[\s*[^\]\s]/m.test(pyproject)) ||
+      /install_requires\s*=\s*\[\s*[^\]\s]/.test(setupPy) ||
+      (pyproject !== null &&
+        /^\[tool\.poetry\.dependencies\]\s*\n(?:\s*python\s*=.*\n)*\s*(?!python\b)[A-Za-z]/m.test(pyproject));
+    const srcLayout = names.has('src');
+    if (needsPackages) {
+      steps.push({
+        command: `python3 -m pip install -q -e ${target}${srcLayout ? ` || ${SRC_ON_PATH}` : ''}`,
+        reason: `${from}${extras.length > 0 ? ` with the ${extras.join(', ')} extra(s)` : ' dependencies'}`,
+      });
+    } else if (srcLayout) {
+      // Nothing to download: putting src/ on the path does what an editable install would, offline.
+      steps.push({ command: SRC_ON_PATH, reason: `${from} without dependencies, src layout` });
+    }
   }
   const requirements = [...names]
     .filter((n) => /^(?:(?:dev|test)[-_])?requirements(?:[-_.][\w-]+)?\.txt$/.test(n))

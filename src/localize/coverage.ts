@@ -27,7 +27,11 @@ export function fromCoveragePy(json: string, failedTests: Set<string>, root?: st
       }
     }
   }
-  return { tests: [...byTest].map(([name, lines]) => ({ name, failed: failedTests.has(name), lines })) };
+  // Names differ by their module prefix (pytest's rootdir-relative `tests.test_x.test_y` vs coverage.py's
+  // `test_x.test_y` when tests/ is no package): a context fails when one name is a dotted suffix of the other.
+  const failed = (name: string) =>
+    failedTests.has(name) || [...failedTests].some((f) => f.endsWith(`.${name}`) || name.endsWith(`.${f}`));
+  return { tests: [...byTest].map(([name, lines]) => ({ name, failed: failed(name), lines })) };
 }
 
 export interface V8Script {
