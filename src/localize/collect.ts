@@ -75,7 +75,13 @@ export async function collectPython(
     { maxOutputBytes: 256 * 1024 * 1024, timeoutMs: ctx.timeoutMs },
   );
   if (json.exitCode !== 0) return { reports: [report], notes: ['coverage.py wrote no data'] };
-  return { reports: [report], coverage: fromCoveragePy(json.stdout, failed, sandbox.workdir), notes: [] };
+  const coverage = fromCoveragePy(json.stdout, failed, sandbox.workdir);
+  const failing = coverage.tests.filter((t) => t.failed).length;
+  return {
+    reports: [report],
+    coverage,
+    notes: [`coverage.py per test (${coverage.tests.length} tests, ${failing} failing)`],
+  };
 }
 
 /** Any Node runner: the run as configured, with V8 coverage and the per-test hook preloaded. */
