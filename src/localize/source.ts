@@ -262,18 +262,21 @@ export function functionRanges(source: string, language: Language, names: string
 
 /** A prior for breaking ties among equally covered statements: computations and decisions hold most logic bugs. */
 export function statementWeight(code: string): number {
-  const text = code.trim();
+  const text = code.trim().replace(/=>|->|::/g, ' ');
+  // An initialiser (`let sum = 0;`, `out = []`) rarely holds the fault.
   if (
-    /(?:[<>]=?|[!=]==?|&&|\|\||[-+*/%](?!=)|\?\s*[^:]+:)/.test(text.replace(/=>|->|::/g, ' ')) ||
-    /\b\d/.test(text)
+    /^(?:(?:let|const|var|mut)\s+)*[\w$.]+(?:\s*:\s*[\w<>]+)?\s*:?=\s*(?:0|1|''|\[\]|\{\}|String::new\(\)|None|null|nil)?\s*;?$/.test(
+      text,
+    )
+  )
+    return 0.3;
+  if (
+    /(?:[<>]=?|[!=]==?|&&|\|\||[-+*/%](?!=)|\?[^:]*:)/.test(text) ||
+    /(?<![\w.])(?:[2-9]|\d{2,}|\d*\.\d+)/.test(text)
   )
     return 1;
   if (/^(?:return|yield)\b/.test(text)) return 0.8;
   if (/^(?:if|elif|while|for|switch|case|match)\b/.test(text)) return 0.8;
-  if (
-    /^(?:def|function|func|fn|class|pub fn|async)\b/.test(text) ||
-    /^(?:export\s+)?(?:async\s+)?function\b/.test(text)
-  )
-    return 0.2;
+  if (/^(?:export\s+)?(?:pub\s+)?(?:async\s+)?(?:def|function|func|fn|class)\b/.test(text)) return 0.2;
   return 0.5;
 }
