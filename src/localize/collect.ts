@@ -96,6 +96,7 @@ export async function collectNode(ctx: CollectContext): Promise<Collected> {
       ...ENV,
       NODE_V8_COVERAGE: `${WORK}/v8`,
       MIMO_LOCALIZE_META: `${WORK}/meta`,
+      MIMO_LOCALIZE_ROOT: sandbox.workdir,
       NODE_OPTIONS: `--require ${WORK}/hook.cjs`,
     },
   });
@@ -109,8 +110,16 @@ export async function collectNode(ctx: CollectContext): Promise<Collected> {
   );
   if (dump.exitCode !== 0 || !dump.stdout)
     return { reports: [report], notes: ['no V8 coverage was written'] };
-  const tests = JSON.parse(dump.stdout) as NodeTest[];
-  const coverage = fromNodeTests(tests, { root: sandbox.workdir, readSource: ctx.readSource, report });
+  const { tests, sources } = JSON.parse(dump.stdout) as {
+    tests: NodeTest[];
+    sources: Record<string, string>;
+  };
+  const coverage = fromNodeTests(tests, {
+    root: sandbox.workdir,
+    readSource: ctx.readSource,
+    report,
+    transformed: sources,
+  });
   const perTest = tests.some((t) => t.name !== null);
   return {
     reports: [report],

@@ -1,5 +1,6 @@
 /** Per-test coverage from the two sources runners can give: coverage.py dynamic contexts and V8 coverage. */
 import { isProjectPath, type TestReport } from '../feedback/index.js';
+import { inlineSourceMap, lineMap, type LineMap } from './sourcemap.js';
 import type { PerTestCoverage } from './rank.js';
 import { normalizePath } from './rank.js';
 
@@ -102,8 +103,22 @@ function failedTestFiles(report: TestReport, root: string): Set<string> {
  */
 export function fromNodeTests(
   tests: NodeTest[],
-  options: { root: string; readSource: (file: string) => string | undefined; report: TestReport },
+  options: {
+    root: string;
+    readSource: (file: string) => string | undefined;
+    report: TestReport;
+    /** The code V8 ran for files a runner transformed (babel-jest, vite-node), with their inline source maps. */
+    transformed?: Record<string, string>;
+  },
 ): PerTestCoverage {
+  const maps = new Map<string, LineMap | null>();
+  const mapOf = (rel: string) => {
+    if (!maps.has(rel)) {
+      const map = inlineSourceMap(options.transformed![rel]!);
+      maps.set(rel, map ? lineMap(map.mappings) : null);
+    }
+    return maps.get(rel)!;
+  };
   const failedFiles = failedTestFiles(options.report, options.root);
   const out: PerTestCoverage['tests'] = [];
   const seen = new Map<string, number>();
@@ -113,11 +128,20 @@ export function fromNodeTests(
     for (const script of test.scripts) {
       const rel = normalizePath(script.file, options.root);
       if (rel.startsWith('/') || !isProjectPath(rel)) continue;
-      const source = options.readSource(rel);
-      if (source === undefined) continue;
-      const end = Math.max(0, ...script.functions.flatMap((f) => f.ranges.map((r) => r.endOffset)));
-      if (end > source.length + 1 || (/\.[cm]?tsx?$/.test(rel) && !('map' in script))) continue;
-      lines[rel] = v8CoveredLines({ url: rel, functions: script.functions }, source);
+      const code = options.transformed?.[rel];
+      if (code !== undefined) {
+        // Offsets are into the transformed code: its lines go back to the file's through the inline map.
+        const map = mapOf(rel);
+        if (!map) continue;
+        const generated = v8CoveredLines({ url: rel, functions: script.functions }, code);
+        lines[rel] = [...new Set(generated.flatMap((l) => map.original(l)))].sort((a, b) => a - b);
+      } else {
+        const source = options.readSource(rel);
+        if (source === undefined) continue;
+        const end = Math.max(0, ...script.functions.flatMap((f) => f.ranges.map((r) => r.endOffset)));
+        if (end > source.length + 1 || /\.[cm]?tsx?$/.test(rel)) continue;
+        lines[rel] = v8CoveredLines({ url: rel, functions: script.functions }, source);
+      }
       if (NODE_TEST_FILE.test(rel)) testFile ??= rel;
     }
     if (test.name !== null) {

@@ -57,6 +57,39 @@ if (dir && meta) {
       return own ? own.call(this, event, state) : undefined;
     };
   };
+  // Code a runner transformed before running it (babel-jest, vite-node): V8's offsets are into that code, so the
+  // collector needs it (and its inline source map) to find the original lines.
+  const root = process.env.MIMO_LOCALIZE_ROOT;
+  const vm = require('vm');
+  const recorded = new Set();
+  const record = (filename, code) => {
+    try {
+      if (!root || typeof filename !== 'string' || typeof code !== 'string') return;
+      const file = filename.startsWith('file://') ? decodeURIComponent(filename.slice(7)) : filename;
+      if (!file.startsWith(root + '/') || file.includes('/node_modules/') || recorded.has(file)) return;
+      recorded.add(file);
+      fs.appendFileSync(path.join(meta, 'sources-' + process.pid + '.jsonl'), JSON.stringify({ file, code }) + '\n');
+    } catch (error) {
+      // best effort
+    }
+  };
+  const Script = vm.Script;
+  vm.Script = class extends Script {
+    constructor(code, options) {
+      super(code, options);
+      record(typeof options === 'string' ? options : options && options.filename, code);
+    }
+  };
+  const compileFunction = vm.compileFunction;
+  vm.compileFunction = function (code, params, options) {
+    record(options && options.filename, code);
+    return compileFunction.apply(this, arguments);
+  };
+  const runInThisContext = vm.runInThisContext;
+  vm.runInThisContext = function (code, options) {
+    record(typeof options === 'string' ? options : options && options.filename, code);
+    return runInThisContext.apply(this, arguments);
+  };
   const load = Module._load;
   Module._load = function (request, parent, isMain) {
     const loaded = load.apply(this, arguments);
@@ -100,6 +133,7 @@ const read = (file) => {
 const owned = new Map();
 const hooked = new Set();
 for (const f of fs.existsSync(meta) ? fs.readdirSync(meta) : []) {
+  if (f.startsWith('sources-')) continue;
   const pid = f.replace(/\.jsonl$/, '');
   hooked.add(pid);
   for (const line of fs.readFileSync(path.join(meta, f), 'utf8').split('\n')) {
@@ -120,5 +154,17 @@ for (const f of fs.existsSync(dir) ? fs.readdirSync(dir).sort() : []) {
   if (pid && hooked.has(pid)) continue; // the rest of a hooked process after its last test
   tests.push({ name: null, file: null, failed: null, scripts: read(f) });
 }
-process.stdout.write(JSON.stringify(tests));
+const sources = {};
+for (const f of fs.existsSync(meta) ? fs.readdirSync(meta) : []) {
+  if (!f.startsWith('sources-')) continue;
+  for (const line of fs.readFileSync(path.join(meta, f), 'utf8').split('\n')) {
+    if (!line) continue;
+    const { file, code } = JSON.parse(line);
+    const rel = project(file);
+    let disk = null;
+    try { disk = fs.readFileSync(file, 'utf8'); } catch (error) {}
+    if (rel !== null && code !== disk) sources[rel] = code;
+  }
+}
+process.stdout.write(JSON.stringify({ tests, sources }));
 `;
