@@ -1,4 +1,5 @@
 import type { Probot } from 'probot';
+import type { TriageDecision } from './decisions.js';
 import { Background, type AppDeps } from './deps.js';
 import { onCiCompleted } from './handlers/ci.js';
 import { onIssueComment } from './handlers/comment.js';
@@ -6,8 +7,9 @@ import { onIssueLabeled } from './handlers/issues.js';
 import { onPullRequestChanged } from './handlers/pull-request.js';
 
 /**
- * The webhook side of the app: every handler only validates and enqueues (or answers a command), so GitHub gets
- * its acknowledgement fast; the repairs run in workers.
+ * The triage side of the app: each handler turns one stored delivery into zero or one repair job (or answers a
+ * command) and returns its decision, which `deps.onDecision` receives. The inbox answered GitHub before any of
+ * this ran (src/app/inbox); the repairs run in workers.
  */
 export function createApp(deps: AppDeps): (app: Probot) => void {
   return (app: Probot) => {
@@ -23,13 +25,19 @@ export function createApp(deps: AppDeps): (app: Probot) => void {
             .auth()
             .then(async (octokit) => (await octokit.rest.apps.getAuthenticated()).data?.slug ?? 'mimo-code'));
 
-    app.on('issue_comment.created', async (context) => onIssueComment(context, deps, await appSlug()));
-    app.on('issues.labeled', async (context) => onIssueLabeled(context, deps, await appSlug()));
+    const record = (id: string, decision: TriageDecision) => deps.onDecision?.(id, decision);
+
+    app.on('issue_comment.created', async (context) =>
+      record(context.id, await onIssueComment(context, deps, await appSlug())),
+    );
+    app.on('issues.labeled', async (context) =>
+      record(context.id, await onIssueLabeled(context, deps, await appSlug())),
+    );
     app.on(['check_run.completed', 'check_suite.completed', 'workflow_run.completed'], async (context) =>
-      onCiCompleted(context, deps, await appSlug()),
+      record(context.id, await onCiCompleted(context, deps, await appSlug())),
     );
     app.on(['pull_request.synchronize', 'pull_request.closed'], async (context) =>
-      onPullRequestChanged(context, deps),
+      record(context.id, await onPullRequestChanged(context, deps)),
     );
   };
 }

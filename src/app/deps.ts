@@ -1,28 +1,41 @@
 import type { Context, ProbotOctokit } from 'probot';
 import { ConfigError, CONFIG_PATH, parseConfig, defaultConfig, type MimoConfig } from '../config/index.js';
-import type { Queue } from '../jobs/index.js';
+import type { Inbox, Queue, TriageDecision } from '../jobs/index.js';
 import type { RepairRequest } from './request.js';
 
 export type Octokit = InstanceType<typeof ProbotOctokit>;
 
 /**
- * Writes that answer a webhook (the 👀 reaction, replies) but need not delay its acknowledgement: Probot's
- * throttling spaces writes a second apart per installation, so awaiting them would make GitHub wait in a burst.
- * They run after the handler returns; their errors are logged. `idle()` lets tests and shutdown wait for them.
+ * Writes that answer a delivery (the 👀 reaction, replies): their errors are logged, never thrown into the triage
+ * (a retried triage would otherwise answer twice). Each write is filed under its delivery id, and triage waits for
+ * that delivery's writes before it takes the next (`idle(id)`): Probot's throttling spaces writes a second apart
+ * per installation, so a flood of commands is answered slower, never with unbounded pending writes.
  */
 export class Background {
-  private readonly pending = new Set<Promise<unknown>>();
+  private readonly pending = new Map<string, Set<Promise<unknown>>>();
   constructor(private readonly onError: (error: unknown) => void) {}
 
-  run(task: () => Promise<unknown>): void {
+  run(task: () => Promise<unknown>, key = ''): void {
+    let set = this.pending.get(key);
+    if (!set) this.pending.set(key, (set = new Set()));
+    const tasks = set;
     const promise: Promise<unknown> = task()
       .catch(this.onError)
-      .finally(() => this.pending.delete(promise));
-    this.pending.add(promise);
+      .finally(() => {
+        tasks.delete(promise);
+        if (tasks.size === 0 && this.pending.get(key) === tasks) this.pending.delete(key);
+      });
+    tasks.add(promise);
   }
 
-  async idle(): Promise<void> {
-    while (this.pending.size > 0) await Promise.all([...this.pending]);
+  /** Resolves when the writes of delivery `key` (or of all deliveries) have been sent. */
+  async idle(key?: string): Promise<void> {
+    for (;;) {
+      const sets = key === undefined ? [...this.pending.values()] : [this.pending.get(key) ?? new Set()];
+      const all = sets.flatMap((set) => [...set]);
+      if (all.length === 0) return;
+      await Promise.all(all);
+    }
   }
 }
 
@@ -32,6 +45,10 @@ export interface AppDeps {
   /** The App's slug (its bot is `<slug>[bot]`); read from GitHub when not given. */
   appSlug?: string;
   background?: Background;
+  /** Receives each handler's decision, keyed by delivery id (the triage stage records it with the delivery). */
+  onDecision?: (deliveryId: string, decision: TriageDecision) => void;
+  /** Earlier decisions of a PR or issue, for `/mimo status` (the inbox). */
+  deliveries?: Pick<Inbox, 'decisions'>;
 }
 
 export interface RepoCoordinates {
@@ -74,7 +91,7 @@ export function reply(
       body,
     });
   };
-  if (deps.background) deps.background.run(post);
+  if (deps.background) deps.background.run(post, context.id);
   else void post().catch((error: unknown) => context.log.error({ err: error }, 'reply failed'));
 }
 

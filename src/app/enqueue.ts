@@ -1,6 +1,7 @@
 import type { Context } from 'probot';
 import type { MimoConfig } from '../config/index.js';
-import type { JobRecord } from '../jobs/index.js';
+import type { DeliveryRecord, JobRecord } from '../jobs/index.js';
+import { decided, type TriageDecision } from './decisions.js';
 import { reply, type AppDeps, type Octokit, type RepoCoordinates } from './deps.js';
 import { isFixBranch } from './guards.js';
 import { jobKey, jobScope, queueInput, type RepairRequest } from './request.js';
@@ -52,31 +53,56 @@ export async function enqueueRepair(
   config: MimoConfig,
   request: RepairRequest,
   where: RepoCoordinates & { number: number },
-): Promise<void> {
+): Promise<TriageDecision> {
+  const scope = jobScope(request);
   if (
     request.pr &&
     request.mode === 'repair' &&
     (await ciFailing(context.octokit, { owner: where.owner, repo: where.repo }, request.pr.headSha)) === false
   ) {
-    return reply(
+    reply(
       deps,
       context,
       where,
       `Nothing is red on \`${request.pr.headSha.slice(0, 7)}\`: every check passed, so there is nothing to fix. (Describe a bug in an issue and comment \`/mimo fix\` there to get a reproduction test and a fix.)`,
     );
+    return decided('refused', `CI is green on ${request.pr.headSha.slice(0, 7)}`, scope);
   }
   const refused = await refusal(deps, config, request);
-  if (refused) return reply(deps, context, where, `I won't start another repair: ${refused}.`);
-  const { duplicate } = await deps.queue.enqueue(queueInput(request));
+  if (refused) {
+    reply(deps, context, where, `I won't start another repair: ${refused}.`);
+    return decided('refused', refused, scope);
+  }
+  const { id, duplicate } = await deps.queue.enqueue(queueInput(request));
   if (duplicate) {
-    return reply(
+    reply(
       deps,
       context,
       where,
       'A repair of this exact commit is already queued or running; comment `/mimo status` to follow it.',
     );
+    return decided('duplicate', 'a repair of this exact commit is already queued or running', scope, id);
   }
   context.log.info({ key: jobKey(request) }, 'repair enqueued');
+  return decided('enqueued', `repair of ${jobKey(request)}`, scope, id);
+}
+
+/** Recent deliveries of a PR or issue that started nothing, and why (for `/mimo status`). */
+export function describeDecisions(records: DeliveryRecord[]): string {
+  const quiet = records.filter((r) => r.decision && r.decision.outcome !== 'enqueued' && r.decision.outcome !== 'answered');
+  if (quiet.length === 0) return '';
+  const rows = quiet.map((r) => {
+    const when = new Date(r.receivedAt).toISOString().replace('T', ' ').slice(0, 16);
+    const reason = r.decision!.reason.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+    return `| ${when} UTC | ${r.event} | ${r.decision!.outcome} | ${reason} |`;
+  });
+  return [
+    'Recent events that started no repair:',
+    '',
+    '| Received | Event | Decision | Why |',
+    '| --- | --- | --- | --- |',
+    ...rows,
+  ].join('\n');
 }
 
 export function describeJobs(jobs: JobRecord<RepairRequest>[]): string {

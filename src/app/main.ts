@@ -3,9 +3,10 @@ import { applyDotEnv, startServer } from './server.js';
 
 // `npm start`: the app with credentials from the environment or .env, Probot's setup flow without them.
 applyDotEnv();
-const mimo = createMimoApp();
 try {
-  const running = await startServer({ appFn: mimo.appFn });
+  // The environment is read and checked once, here: a malformed variable stops the start with its name.
+  const mimo = createMimoApp();
+  const running = await startServer({ appFn: mimo.appFn, web: mimo.web });
   const stop = async () => {
     await running.stop();
     // Running repairs go back to the queue for the next start instead of counting as a crash.

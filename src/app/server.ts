@@ -6,6 +6,8 @@ import { parseEnv } from 'node:util';
 import { pino, type Logger } from 'pino';
 import { Probot, Server, type ApplicationFunction } from 'probot';
 import { getPrivateKey } from '@probot/get-private-key';
+import { readEnv } from '../config/index.js';
+import { mountWeb, type Web } from '../web/index.js';
 import { loadProbotSetupFactory } from './probot-setup.js';
 
 export type ServerMode = 'app' | 'setup';
@@ -16,6 +18,8 @@ export interface StartOptions {
   /** Overrides PORT (0 = a free port). */
   port?: number;
   log?: Logger;
+  /** Run pages and `/metrics`, served beside the webhook route (app mode only). */
+  web?: Web;
 }
 
 export interface RunningServer {
@@ -113,11 +117,12 @@ export function probotFromEnv(env: NodeJS.ProcessEnv, log?: Logger): Probot {
  */
 export async function startServer(options: StartOptions): Promise<RunningServer> {
   const env = options.env ?? process.env;
-  const log = options.log ?? pino({ level: env.LOG_LEVEL ?? 'info', name: 'mimo' });
-  const requested = options.port ?? (env.PORT !== undefined && env.PORT !== '' ? Number(env.PORT) : 3000);
+  const checked = readEnv(env);
+  const log = options.log ?? pino({ level: checked.logLevel, name: 'mimo' });
+  const requested = options.port ?? checked.http.port;
+  const host = checked.http.host;
   // Probot's Server treats port 0 as "use 3000": pick the free port here.
-  const port = requested === 0 ? await freePort(env.HOST ?? 'localhost') : requested;
-  const host = env.HOST ?? 'localhost';
+  const port = requested === 0 ? await freePort(host) : requested;
   const { appId, privateKey } = readCredentials(env);
 
   if (appId && privateKey) {
@@ -126,18 +131,19 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       host,
       port,
       log,
-      webhookProxy: env.WEBHOOK_PROXY_URL,
+      webhookProxy: checked.github.webhookProxyUrl,
       Probot: Probot.defaults(probot),
       // The Server hands its own `request` option to the Probot it creates, over the defaults above.
       ...(probot.request ? { request: probot.request } : {}),
     });
     await server.load(options.appFn);
     server.addHandler(healthHandler('app'));
+    if (options.web) mountWeb(server, options.web);
     await server.start();
     return { mode: 'app', port: server.port, server, stop: () => server.stop() };
   }
 
-  if (env.NODE_ENV === 'production') {
+  if (checked.production) {
     throw new MissingCredentialsError(
       `${appId ? 'PRIVATE_KEY or PRIVATE_KEY_PATH' : 'APP_ID'} is not set; production mode needs the GitHub App's credentials (see docs/deploy.md)`,
     );

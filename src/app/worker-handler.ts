@@ -1,4 +1,4 @@
-import { ConfigError } from '../config/index.js';
+import { applyCeilings, ceilingsFromEnv, ConfigError, describeClamp } from '../config/index.js';
 import {
   comment,
   concludeAbandonedCheckRuns,
@@ -7,11 +7,14 @@ import {
   type Octokit,
 } from '../github/index.js';
 import type { JobHandler } from '../jobs/index.js';
-import type { StopReason } from '../repair/index.js';
+import { fanOut, type StopReason } from '../repair/index.js';
+import type { Web } from '../web/index.js';
 import { configErrorComment, loadRepoConfig } from './deps.js';
 import { CheckRunReporter } from './job/check-reporter.js';
 import { executeRepair } from './job/execute.js';
 import { prepareJob, type PreparedJob } from './job/prepare.js';
+import { announce } from './job/announce.js';
+import { modelLabel, observeJob, type JobObservation } from './job/observe.js';
 import { publishFix } from './job/publish.js';
 import { userFacingMessage } from './job/errors.js';
 import { checkRunOutput, failureComment } from './report.js';
@@ -21,13 +24,20 @@ export interface JobHandlerDeps {
   /** An installation Octokit and its token (the token goes to host-side git only). */
   auth(installationId: number): Promise<{ octokit: Octokit; token: string }>;
   appSlug(): Promise<string>;
+  /** Model keys and MIMO_MODEL, for the model client (they never reach a sandbox). */
   env: Record<string, string | undefined>;
   workRoot?: string;
-  log: {
-    info(obj: object, msg: string): void;
-    warn(obj: object, msg: string): void;
-    error(obj: object, msg: string): void;
-  };
+  log: JobLog;
+  /** Run pages and metrics of this process (absent in tests and when nothing serves them). */
+  web?: Web;
+}
+
+export interface JobLog {
+  info(obj: object, msg: string): void;
+  warn(obj: object, msg: string): void;
+  error(obj: object, msg: string): void;
+  /** pino's: every line of a job carries `job`, `delivery` and `repo`. */
+  child?(bindings: Record<string, unknown>): JobLog;
 }
 
 const CONCLUSION: Partial<Record<StopReason, CheckConclusion>> = {
@@ -40,6 +50,8 @@ const CONCLUSION: Partial<Record<StopReason, CheckConclusion>> = {
 export function createJobHandler(deps: JobHandlerDeps): JobHandler<RepairRequest> {
   return async (job, signal) => {
     const request = job.payload;
+    const bindings = { job: job.id, delivery: request.deliveryId, repo: request.repo.fullName };
+    const log = deps.log.child ? deps.log.child(bindings) : deps.log;
     const repo = { owner: request.repo.owner, repo: request.repo.name };
     const number = request.pr?.number ?? request.issue?.number ?? 0;
     const { octokit, token } = await deps.auth(request.installationId);
@@ -53,13 +65,24 @@ export function createJobHandler(deps: JobHandlerDeps): JobHandler<RepairRequest
       }
       throw error;
     }
+    // Operator ceilings (MIMO_MAX_*): the repository may lower its limits, never raise them past these.
+    const ceiled = applyCeilings(config, ceilingsFromEnv(deps.env));
+    for (const c of ceiled.clamped) deps.log.info({ job: job.id, ...c }, describeClamp(c));
+    config = ceiled.config;
     const headSha =
       request.pr?.headSha ??
       (await octokit.rest.repos.getBranch({ ...repo, branch: request.repo.defaultBranch })).data.commit.sha;
     if (job.attempts > 1) await concludeAbandonedCheckRuns(octokit, repo, headSha);
-    const check = await RepairCheckRun.create(octokit, repo, headSha);
+    const observed: JobObservation = observeJob(deps.web, job, modelLabel(config, deps.env.MIMO_MODEL));
+    log.info({ attempt: job.attempts }, 'repair job started');
+    const check = await RepairCheckRun.create(octokit, repo, headSha, observed.runUrl).catch(
+      (error: unknown) => {
+        observed.finish('failed', 'error');
+        throw error;
+      },
+    );
     const reporter = new CheckRunReporter(check, (error) =>
-      deps.log.warn({ err: error }, 'check run update failed'),
+      log.warn({ err: error }, 'check run update failed'),
     );
     let prepared: PreparedJob | undefined;
     try {
@@ -67,23 +90,30 @@ export function createJobHandler(deps: JobHandlerDeps): JobHandler<RepairRequest
       const executed = await executeRepair(prepared, {
         env: deps.env,
         signal,
-        reporter,
+        reporter: fanOut(reporter, observed.reporter),
+        onSandbox: (outcome) => deps.web?.metrics.sandboxes.inc({ outcome }),
         mode: request.mode,
         jobId: job.id,
         onImageProgress: ({ image, message }) =>
-          deps.log.info({ image }, `building the sandbox image: ${message}`),
+          log.info({ image }, `building the sandbox image: ${message}`),
         ...(request.issue ? { issue: { title: request.issue.title, body: request.issue.body } } : {}),
         ...(request.instructions ? { instructions: request.instructions } : {}),
       });
       await reporter.flush();
       const events = executed.log.events;
       const { result } = executed;
+      const stop = result.stop.reason;
       if (!result.success) {
         const conclusion = CONCLUSION[result.stop.reason] ?? 'failure';
         await check.conclude(conclusion, checkRunOutput(events, true));
         if (conclusion !== 'neutral' && conclusion !== 'cancelled') {
-          await comment(octokit, repo, number, failureComment(request, events, check.url));
+          await comment(octokit, repo, number, failureComment(request, events, observed.runUrl ?? check.url));
         }
+        observed.finish(signal.aborted ? 'cancelled' : 'done', stop, {
+          outcome: `not fixed: ${result.stop.detail}`,
+          diff: result.diff,
+        });
+        log.info({ stop }, 'repair job finished without a fix');
         return;
       }
       const slug = await deps.appSlug();
@@ -95,35 +125,23 @@ export function createJobHandler(deps: JobHandlerDeps): JobHandler<RepairRequest
         result,
         events,
         bot: { name: `${slug}[bot]`, email: `${slug}[bot]@users.noreply.github.com` },
+        delivery: config.delivery,
+        ...(observed.runUrl ? { runUrl: observed.runUrl } : {}),
       });
-      const output = checkRunOutput(events, true);
-      if (publication.kind === 'pull_request') {
-        output.summary = `Fix pull request: ${publication.url}\n\n${output.summary}`;
-        await check.conclude('success', output);
-        await comment(
-          octokit,
-          repo,
-          number,
-          `The tests pass with the fix in ${publication.url} (opened by mimo-code).`,
-        );
-      } else if (publication.kind === 'pushed_to_fork') {
-        await check.conclude('success', output);
-        await comment(
-          octokit,
-          repo,
-          number,
-          `I pushed the fix as ${publication.sha.slice(0, 7)} to \`${publication.branch}\`.`,
-        );
-      } else {
-        output.summary = `${publication.reason} The patch is in ${publication.url}.\n\n${output.summary}`;
-        output.text = `\`\`\`diff\n${result.diff}\n\`\`\`\n\n${output.text}`;
-        await check.conclude('neutral', output);
-      }
+      deps.web?.metrics.publications.inc({ mode: config.delivery.mode, kind: publication.kind });
+      const told = announce(publication, checkRunOutput(events, true), result);
+      await check.conclude(told.conclusion, told.output);
+      if (told.comment) await comment(octokit, repo, number, told.comment);
+      observed.finish('done', stop, { outcome: told.outcome, links: told.links, diff: result.diff });
+      log.info({ stop, delivery: publication.kind }, 'repair job delivered a fix');
     } catch (error) {
       const message = userFacingMessage(error);
-      deps.log.error({ err: error, job: job.id }, 'repair job failed');
+      log.error({ err: error }, 'repair job failed');
       await reporter.flush();
       const aborted = signal.aborted;
+      observed.finish(aborted ? 'cancelled' : 'failed', aborted ? 'aborted' : 'error', {
+        outcome: aborted ? `stopped: ${String(signal.reason ?? 'cancelled')}` : `failed: ${message}`,
+      });
       await check.conclude(aborted ? 'cancelled' : 'failure', {
         title: aborted ? 'Stopped' : 'Repair failed',
         summary: aborted ? `Stopped: ${String(signal.reason ?? 'cancelled')}` : message,

@@ -1,5 +1,6 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { ECOSYSTEM_DETECTORS, ECOSYSTEM_FILES } from './detect-ecosystems.js';
 import { CONFIG_PATH } from './load.js';
 
 export type DetectedTestCommand =
@@ -134,7 +135,7 @@ const makefile: Detector = async (repo) => {
 };
 
 /** In priority order: the most specific declaration of "how to run the tests" wins. */
-const DETECTORS: Detector[] = [packageJson, pytest, goModule, cargo, makefile];
+const DETECTORS: Detector[] = [packageJson, pytest, goModule, cargo, ...ECOSYSTEM_DETECTORS, makefile];
 
 /** The test command of a repository whose config names none. */
 export async function detectTestCommand(repoDir: string): Promise<DetectedTestCommand> {
@@ -145,6 +146,6 @@ export async function detectTestCommand(repoDir: string): Promise<DetectedTestCo
   }
   return {
     ok: false,
-    message: `could not detect a test command (looked for package.json scripts.test, pytest, go.mod, Cargo.toml, a Makefile test target); set \`test:\` in ${CONFIG_PATH}`,
+    message: `could not detect a test command (looked for package.json scripts.test, pytest, go.mod, Cargo.toml, ${ECOSYSTEM_FILES}, a Makefile test target); set \`test:\` in ${CONFIG_PATH}`,
   };
 }

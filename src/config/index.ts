@@ -9,6 +9,19 @@ export {
   type MimoConfig,
   type ModelSelection,
 } from './load.js';
-export { configSchema, MODEL_PROVIDERS } from './schema.js';
+export { configSchema, MODEL_PROVIDERS, DELIVERY_MODES } from './schema.js';
 export { detectTestCommand, type DetectedTestCommand } from './detect.js';
 export { inferSetup, type InferredSetup } from './setup.js';
+export {
+  applyCeilings,
+  ceilingsFromEnv,
+  defaultCeilings,
+  describeClamp,
+  hostResources,
+  CeilingsError,
+  CEILING_VARIABLES,
+  type Ceilings,
+  type Clamp,
+  type HostResources,
+} from './ceilings.js';
+export { readEnv, envSchema, EnvError, type MimoEnv, type EnvSource } from './env.js';

@@ -62,6 +62,21 @@ const sandboxSchema = z
   })
   .prefault({});
 
+/** How a green repair reaches the repository (see docs/deploy.md, "Delivery modes"). */
+export const DELIVERY_MODES = ['pr', 'commit', 'suggestions'] as const;
+
+const deliverySchema = z
+  .strictObject({
+    /**
+     * `pr`: a fix pull request against the PR's branch; `commit`: the fix commit pushed onto the PR's branch (same
+     * repository, or a fork that allows maintainer edits); `suggestions`: a review with one suggestion per hunk.
+     */
+    mode: z.enum(DELIVERY_MODES).default('pr'),
+    /** Suggestions only when the fix changes at most this many lines; a bigger fix comes as a pull request. */
+    maxSuggestionLines: positiveInt(1000).default(30),
+  })
+  .prefault({});
+
 export const configSchema = z.strictObject({
   /** Test command run in the sandbox; detected from the repository when absent. */
   test: z.string().min(1).optional(),
@@ -75,6 +90,7 @@ export const configSchema = z.strictObject({
   sandbox: sandboxSchema,
   /** `provider:name` (e.g. `openai:gpt-4.1`, `anthropic:claude-sonnet-4-5`, `none`) or an object. */
   model: z.union([z.string().min(1), modelObjectSchema]).default('none'),
+  delivery: deliverySchema,
   paths: z
     .strictObject({
       /** Globs the agent may edit. */

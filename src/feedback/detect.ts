@@ -1,4 +1,5 @@
 /** Which runner printed a log: decided line by line from markers that only that runner prints. */
+import { JsonCollector } from './json-collector.js';
 
 export const RUNNERS = [
   'pytest',
@@ -13,13 +14,47 @@ export const RUNNERS = [
   'go',
   'cargo',
   'junit',
+  'maven',
+  'gradle',
+  'javac',
+  'rspec',
+  'minitest',
+  'phpunit',
+  'dotnet',
+  'trx',
+  'flake8',
   'generic',
 ] as const;
 export type RunnerName = (typeof RUNNERS)[number];
 
 // Checked in order on each line; the first marker seen decides. Markers are lines no other runner prints.
 const MARKERS: Array<[RunnerName, RegExp]> = [
+  ['maven', /^\[(INFO|ERROR)\] (Scanning for projects\.\.\.|BUILD (SUCCESS|FAILURE)|-{20,}|T E S T S|Tests run: \d+, Failures: \d+)/],
+  ['maven', /^\[INFO\] --- [\w.-]+:[\d.]+:\w+/],
+  ['gradle', /^> Task :\S+/],
+  ['gradle', /^(Starting a Gradle Daemon|:(compile|test|classes|process)\w*\b)/],
+  ['gradle', /^(:\w[\w:-]*)( (UP-TO-DATE|NO-SOURCE|FAILED|SKIPPED|FROM-CACHE))?$/],
+  ['gradle', /^\d+ tests? completed, \d+ failed/],
+  ['gradle', /^(BUILD (SUCCESSFUL|FAILED) in \d|FAILURE: Build failed with an exception\.)/],
+  ['gradle', /^\S.* > .+ (FAILED|PASSED|SKIPPED)$/],
+  ['rspec', /^\d+ examples?, \d+ failures?/],
+  ['rspec', /^\s+Failure\/Error: /],
+  ['rspec', /^rspec \.\/\S+:\d+ # /],
+  ['rspec', /^An error occurred while loading \.\//],
+  ['minitest', /^\d+ (runs|tests), \d+ assertions, \d+ failures, \d+ errors, \d+ skips$/],
+  ['minitest', /^# Running:$/],
+  ['phpunit', /^PHPUnit \d+\.\d+\.\d+ by Sebastian Bergmann/],
+  ['phpunit', /^Tests: \d+, Assertions: \d+/],
+  ['javac', /^\S.*\.java:\d+: error: /],
+  ['javac', /^\S.*\.kts?:\d+:\d+: error: /],
+  ['javac', /^e: (file:\/\/)?\S.*\.kts?:/],
   ['junit', /^\s*(<\?xml\b.*\?>\s*)?<testsuites?\b/],
+  ['trx', /^\s*(<\?xml\b.*\?>\s*)?<TestRun\b.*TeamTest/],
+  ['dotnet', /^\s*(Failed|Passed)!\s+-\s+Failed:\s+\d+, Passed:/],
+  ['dotnet', /^\s*(Failed|X) \S.* \[[\d.,]+ ?m?s\]$/],
+  ['dotnet', /^\s*Error Message:$/],
+  ['dotnet', /^A total of \d+ test files? matched the specified pattern\.$/],
+  ['dotnet', /^\S.*\.(cs|fs|vb)\(\d+,\d+\): error [A-Z]+\d+: /],
   ['pytest', /^=+ (test session starts|FAILURES|ERRORS|short test summary info) =+$/],
   ['pytest', /^(FAILED|ERROR) \S+::\S+/],
   ['unittest', /^(FAIL|ERROR): \S+ \([\w.]+\)$/],
@@ -34,19 +69,27 @@ const MARKERS: Array<[RunnerName, RegExp]> = [
   ['node-test', /^✖ failing tests:$/],
   ['tap', /^TAP version \d+$/],
   ['tap', /^\s*# Subtest: /],
+  ['tap', /^1\.\.\d+$/],
+  ['tap', /^not ok \d+ /],
   ['mocha', /^\s+\d+ (passing|failing) \(\d+m?s\)$/],
   ['mocha', /^\s+\d+ failing$/],
   ['mocha', /^\s*Exception during run: /],
+  ['flake8', /^\S+\.pyi?:\d+:\d+: ([A-Z]+\d+ |[CRWEFI]\d{4}: )/],
+  ['flake8', /^\*{13} Module \S+$/],
+  ['flake8', /^\s*--> \S+\.pyi?:\d+:\d+$/],
+  ['flake8', /^Found \d+ errors?\.( \[\*\] \d+ fixable)?/],
   ['tsc', /^\S.*\(\d+,\d+\): error TS\d+: /],
   ['tsc', /^\S.*:\d+:\d+ - error TS\d+: /],
   ['eslint', /^\s+\d+:\d+\s+(error|warning)\s+.+$/],
   ['eslint', /:\d+:\d+: .* \[(Error|Warning)(\/\S+)?\]$/],
   ['eslint', /^✖ \d+ problems? \(\d+ errors?, \d+ warnings?\)$/],
   ['go', /^--- (FAIL|PASS|SKIP): \S+ \(/],
+  ['go', /^\{"(Time":"[^"]*","Action|ImportPath":"[^"]*","Action)":"/],
   ['go', /^=== RUN\s+\S+/],
   ['go', /^(FAIL|ok)\s+\S+\s+([\d.]+s|\[build failed\]|\(cached\))/],
   ['go', /^goroutine \d+ \[running\]:$/],
   ['cargo', /^running \d+ tests?$/],
+  ['cargo', /^\{ ?"type": ?"(suite|test)", ?"(event|name)": ?"/],
   ['cargo', /^test result: (ok|FAILED)\. \d+ passed/],
   ['cargo', /^error\[E\d{4}\]: /],
   ['cargo', /^\s+Compiling \S+ v\d/],
@@ -65,15 +108,19 @@ export function detectRunner(text: string): string {
     let end = text.indexOf('\n', start);
     if (end < 0) end = text.length;
     const hit = detectLine(stripForDetect(text.slice(start, end)));
+    if (hit === 'tap') return /^\s*# Subtest: |^\s+duration_ms: /m.test(text) ? 'node-test' : 'tap';
     if (hit) return reportedName(hit);
     start = end + 1;
   }
-  return 'unknown';
+  // No line marker: a whole JSON document (jest --json, eslint -f json…) names its runner by its shape.
+  const json = new JsonCollector();
+  for (const line of text.split('\n')) json.push(line.replace(/\r$/, ''));
+  return json.report()?.runner ?? 'unknown';
 }
 
 /** The `runner` a report names for a parser (`tap` reports as node-test, `generic` as unknown). */
 export function reportedName(runner: RunnerName): string {
-  return runner === 'tap' ? 'node-test' : runner === 'generic' ? 'unknown' : runner;
+  return runner === 'generic' ? 'unknown' : runner;
 }
 
 function stripForDetect(line: string): string {

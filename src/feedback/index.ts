@@ -1,5 +1,13 @@
 export type { TestReport, Failure, Frame, Locals } from './types.js';
-export { parseTestOutput, FeedbackStream, resolveRunner, UnknownRunnerError } from './parse.js';
+export {
+  parseTestOutput,
+  FeedbackStream,
+  resolveRunner,
+  UnknownRunnerError,
+  type ParseOptions,
+  type SourceReader,
+} from './parse.js';
+export { declarationLine } from './declarations.js';
 export { detectRunner, RUNNERS } from './detect.js';
 export { isProjectPath } from './paths.js';
 export { stripAnsi } from './text.js';

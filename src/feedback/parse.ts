@@ -1,9 +1,18 @@
 /** Entry points: parse a whole text, or feed a stream chunk by chunk (constant memory for huge logs). */
 import type { LineParser } from './builder.js';
-import { detectLine, RUNNERS, type RunnerName } from './detect.js';
+import { RUNNERS, type RunnerName } from './detect.js';
 import { CargoParser } from './parsers/cargo.js';
 import { EslintParser } from './parsers/eslint.js';
 import { GenericParser } from './parsers/generic.js';
+import { GradleParser } from './parsers/gradle.js';
+import { JavacParser } from './parsers/javac.js';
+import { MavenParser } from './parsers/maven.js';
+import { MinitestParser } from './parsers/minitest.js';
+import { PhpunitParser } from './parsers/phpunit.js';
+import { RspecParser } from './parsers/rspec.js';
+import { DotnetParser } from './parsers/dotnet.js';
+import { TrxParser } from './parsers/trx.js';
+import { PythonLintParser } from './parsers/python-lint.js';
 import { GoParser } from './parsers/go.js';
 import { JestParser } from './parsers/jest.js';
 import { JunitParser } from './parsers/junit.js';
@@ -14,6 +23,10 @@ import { TapParser } from './parsers/tap.js';
 import { TscParser } from './parsers/tsc.js';
 import { UnittestParser } from './parsers/unittest.js';
 import { VitestParser } from './parsers/vitest.js';
+import { ActionsFramer } from './actions.js';
+import { withDeclarations } from './declarations.js';
+import { JsonCollector, MAX_JSON_BYTES } from './json-collector.js';
+import { combine, Section } from './section.js';
 import { cleanLine } from './text.js';
 import type { TestReport } from './types.js';
 
@@ -30,6 +43,15 @@ const FACTORIES: Record<RunnerName, (maxFailures?: number) => LineParser> = {
   go: (max) => new GoParser(max),
   cargo: (max) => new CargoParser(max),
   junit: (max) => new JunitParser(max),
+  maven: (max) => new MavenParser(max),
+  gradle: (max) => new GradleParser(max),
+  javac: (max) => new JavacParser(max),
+  rspec: (max) => new RspecParser(max),
+  minitest: (max) => new MinitestParser(max),
+  phpunit: (max) => new PhpunitParser(max),
+  dotnet: (max) => new DotnetParser(max),
+  trx: (max) => new TrxParser(max),
+  flake8: (max) => new PythonLintParser(max),
   generic: (max) => new GenericParser(max),
 };
 
@@ -44,10 +66,26 @@ const ALIASES: Record<string, RunnerName> = {
   rust: 'cargo',
   typescript: 'tsc',
   python: 'generic',
+  mvn: 'maven',
+  surefire: 'maven',
+  failsafe: 'maven',
+  gradlew: 'gradle',
+  kotlinc: 'javac',
+  kotlin: 'javac',
+  java: 'javac',
+  rake: 'minitest',
+  'test-unit': 'minitest',
+  php: 'phpunit',
+  'dotnet-test': 'dotnet',
+  vstest: 'dotnet',
+  nunit: 'dotnet',
+  mstest: 'dotnet',
+  ruff: 'flake8',
+  pylint: 'flake8',
+  pycodestyle: 'flake8',
 };
 
-/** Lines kept before a runner is recognised, replayed into its parser once it is (bounded). */
-const MAX_UNDETECTED_BYTES = 2 * 1024 * 1024;
+const STAMP_PREFIX = /^\ufeff?(?:[^\t\n]+\t[^\t\n]*\t)?\d{4}-\d\d-\d\dT[\d:.]+Z ?/;
 
 export class UnknownRunnerError extends Error {
   override name = 'UnknownRunnerError';
@@ -66,25 +104,34 @@ export function resolveRunner(name: string): RunnerName {
   return alias;
 }
 
+/** Reads a project file for the parser (a test's declaration line), or null when it cannot. */
+export type SourceReader = (path: string) => string | null;
+
+export interface ParseOptions {
+  /** Runner that produced the text (default: detected from the text, per CI step). */
+  runner?: string;
+  /** Failures kept with details (default 5,000); later ones are only counted. */
+  maxFailures?: number;
+  /** Gives failures that have a file but no line (timeouts, `--tb=no`) their test's declaration line. */
+  readSource?: SourceReader;
+}
+
 /**
- * Incremental parser: `write` chunks of text in any split, `end` returns the report. Until a runner's marker
- * is seen, lines go to the generic extractor and are buffered (up to 2 MB) for replay into the runner's parser.
+ * Incremental parser: `write` chunks of text in any split, `end` returns the report. GitHub Actions framing is
+ * removed and each step is parsed on its own (the failing step's report is returned); within a step, until a
+ * runner's marker is seen, lines go to the generic extractor and are buffered (up to 2 MB) for replay.
  */
 export class FeedbackStream {
-  private parser: LineParser | null = null;
-  private readonly generic: LineParser;
-  private held: string[] = [];
-  private heldBytes = 0;
+  private readonly framer = new ActionsFramer();
+  private readonly done: { report: TestReport; failed: boolean; detected: boolean }[] = [];
+  private section: Section;
   private partial = '';
   private readonly decoder = new TextDecoder('utf-8');
+  private readonly runner?: RunnerName;
 
-  private readonly maxFailures?: number;
-
-  /** `maxFailures`: failures kept with details (default 5,000); later ones are only counted. */
-  constructor(options: { runner?: string; maxFailures?: number } = {}) {
-    this.maxFailures = options.maxFailures;
-    this.generic = new GenericParser(options.maxFailures);
-    if (options.runner) this.parser = FACTORIES[resolveRunner(options.runner)](options.maxFailures);
+  constructor(private readonly options: ParseOptions = {}) {
+    if (options.runner) this.runner = resolveRunner(options.runner);
+    this.section = this.newSection('');
   }
 
   write(chunk: string | Uint8Array): void {
@@ -98,9 +145,13 @@ export class FeedbackStream {
       start = nl + 1;
     }
     this.partial = data.slice(start);
+    // A line longer than 1 MB is cut, unless it is a JSON document (kept whole up to its own cap).
     if (this.partial.length > 1024 * 1024) {
-      this.line(this.partial);
-      this.partial = '';
+      const json = JsonCollector.startsDocument(this.partial.replace(STAMP_PREFIX, ''));
+      if (!json || this.partial.length > MAX_JSON_BYTES) {
+        this.line(this.partial);
+        this.partial = '';
+      }
     }
   }
 
@@ -108,37 +159,45 @@ export class FeedbackStream {
     const rest = this.partial + this.decoder.decode();
     if (rest) this.line(rest);
     this.partial = '';
-    return (this.parser ?? this.generic).finish();
+    this.closeSection();
+    const report = combine(this.done);
+    return this.options.readSource ? withDeclarations(report, this.options.readSource) : report;
+  }
+
+  private newSection(name: string): Section {
+    return new Section(name, (r, max) => FACTORIES[r](max), this.runner, this.options.maxFailures);
+  }
+
+  private closeSection(): void {
+    const s = this.section;
+    this.done.push({ report: s.finish(), failed: s.failed, detected: s.detected });
+    // Only failing or telling sections are needed; keep memory bounded on jobs of many steps.
+    if (this.done.length > 64) {
+      const keep = this.done.filter((d) => d.failed || d.detected || d.report.failed > 0);
+      this.done.splice(0, this.done.length, ...keep.slice(-64));
+    }
   }
 
   private line(raw: string): void {
-    const line = cleanLine(raw);
-    if (line === null) return;
-    if (this.parser) return this.parser.push(line);
-    this.generic.push(line);
-    const runner = detectLine(line);
-    if (runner && runner !== 'generic') {
-      this.parser = FACTORIES[runner](this.maxFailures);
-      for (const held of this.held) this.parser.push(held);
-      this.parser.push(line);
-      this.held = [];
+    let framed = this.framer.frame(raw);
+    if (framed.type === 'step') {
+      this.closeSection();
+      this.section = this.newSection(framed.name);
+      const pending = this.framer.takePending();
+      if (pending === null) return;
+      framed = this.framer.frame(pending);
+    }
+    if (framed.type === 'failed') {
+      this.section.failed = true;
       return;
     }
-    this.held.push(line);
-    this.heldBytes += line.length + 1;
-    if (this.heldBytes > MAX_UNDETECTED_BYTES) {
-      let drop = 0;
-      while (this.heldBytes > MAX_UNDETECTED_BYTES / 2) this.heldBytes -= this.held[drop++]!.length + 1;
-      this.held = this.held.slice(drop);
-    }
+    if (framed.type === 'drop' || framed.type === 'step') return;
+    this.section.push(framed.text, cleanLine(framed.text));
   }
 }
 
 /** Parses a runner's output into a TestReport (runner detected from the text unless given). Never throws on content. */
-export function parseTestOutput(
-  text: string,
-  options: { runner?: string; maxFailures?: number } = {},
-): TestReport {
+export function parseTestOutput(text: string, options: ParseOptions = {}): TestReport {
   const stream = new FeedbackStream(options);
   stream.write(text);
   return stream.end();

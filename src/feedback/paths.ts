@@ -17,6 +17,9 @@ const OUTSIDE = [
   /[\\/]go(-\d+(\.\d+)*)?[\\/]src[\\/](runtime|testing|reflect|sync|time|internal|fmt|os)[\\/]/,
   /[\\/]pkg[\\/]mod[\\/]/,
   /^_testmain\.go$/,
+  /(^|[\\/])vendor[\\/]/,
+  /[\\/]gems[\\/]/,
+  /^\/usr\/share\//,
   /^(native|anonymous|unknown location|evalmachine\.<anonymous>)$/,
 ];
 

@@ -1,12 +1,37 @@
 import { lintFixer, lockfileFixer } from './commands.js';
-import { jsImportFixer, insertJsImport } from './js-import.js';
-import { pythonImportFixer, insertPythonImport } from './python-import.js';
+import { jsImportFixer } from './js-import.js';
+import { insertJsImport } from './js-insert.js';
+import { pythonImportFixer } from './python-import.js';
+import { insertPythonImport } from './python-insert.js';
+import { goImportFixer, insertGoImport } from './go-import.js';
+import { rustSuggestionFixer } from './rust-suggest.js';
 import type { Fixer } from './types.js';
 
 export type { Fixer, FixerContext, FixProposal } from './types.js';
 export { workspacePath } from './types.js';
-export { pythonImportFixer, insertPythonImport, jsImportFixer, insertJsImport, lintFixer, lockfileFixer };
-export { importForName, replacementModule } from './python-names.js';
+export {
+  pythonImportFixer,
+  insertPythonImport,
+  jsImportFixer,
+  insertJsImport,
+  goImportFixer,
+  insertGoImport,
+  rustSuggestionFixer,
+  lintFixer,
+  lockfileFixer,
+};
+export { replacementModule } from './python-names.js';
+export { FixerMemo } from './memo.js';
+export { configuredLinters, newFindings, LintUnavailableError } from './lint-check.js';
+export type { Linter, LintFinding } from './lint-check.js';
+export { PythonStdlib, pythonStdlib } from './python-stdlib.js';
 
 /** Every deterministic fixer, in the order the loop tries them. */
-export const builtinFixers: Fixer[] = [pythonImportFixer, jsImportFixer, lintFixer, lockfileFixer];
+export const builtinFixers: Fixer[] = [
+  pythonImportFixer,
+  jsImportFixer,
+  goImportFixer,
+  rustSuggestionFixer,
+  lintFixer,
+  lockfileFixer,
+];

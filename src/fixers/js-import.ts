@@ -1,23 +1,12 @@
+import { builtinModules } from 'node:module';
 import { dirname, posix } from 'node:path';
-import { workspacePath, type Fixer, type FixerContext, type FixProposal } from './types.js';
+import { findJsProblems, JS_FILE, type MissingName, type WrongExport } from './js-errors.js';
+import { moduleExports } from './js-exports.js';
+import { importStatement, insertJsImport, styleOf, type JsStyle } from './js-insert.js';
+import type { Fixer, FixerContext, FixProposal } from './types.js';
 
-/** Node builtin modules by the identifier code usually binds them to. */
-const NODE_MODULES: Record<string, string> = {
-  fs: 'node:fs',
-  path: 'node:path',
-  os: 'node:os',
-  crypto: 'node:crypto',
-  util: 'node:util',
-  assert: 'node:assert',
-  http: 'node:http',
-  https: 'node:https',
-  url: 'node:url',
-  events: 'node:events',
-  stream: 'node:stream',
-  zlib: 'node:zlib',
-  childProcess: 'node:child_process',
-  readline: 'node:readline',
-};
+/** Node builtins bound under another identifier than their module name. */
+const NODE_ALIASES: Record<string, string> = { childProcess: 'child_process', fsp: 'fs/promises' };
 
 /** Named exports of Node builtins that code often uses bare. */
 const NODE_NAMED: Record<string, string> = Object.fromEntries(
@@ -36,177 +25,215 @@ const NODE_NAMED: Record<string, string> = Object.fromEntries(
   }).flatMap(([module, names]) => names.split(' ').map((n) => [n, module])),
 );
 
-const JS_FILE = /\.(?:[cm]?[jt]sx?)$/;
-/** Compiled output: never the place a name should be imported from. */
-const BUILD_OUTPUT = /(^|\/)(dist|build|out|\.next)\//;
+/** Compiled output and tests: never the place a name should be imported from. */
+const NOT_A_SOURCE = /(^|\/)(dist|build|out|lib-cov|coverage|\.next)\/|\.d\.[cm]?ts$|\.min\.js$/;
+const TEST_FILE = /(^|\/)(test|tests|__tests__|spec)\/|\.(test|spec)\.[cm]?[jt]sx?$/;
 
-interface Missing {
-  name: string;
+interface Exporter {
   file: string;
-  /** The error text naming it, which the fix should make disappear. */
-  text: string;
+  kind: 'named' | 'default' | 'namespace';
+  /** Re-exports it from another module (an index file) rather than defining it. */
+  reexport: boolean;
 }
 
-function findMissing(context: FixerContext): Missing[] {
-  const workdir = context.sandbox.workdir;
-  const out: Missing[] = [];
-  const add = (name: string, file: string | undefined, text: string): void => {
-    const rel = workspacePath(file, workdir);
-    if (rel && JS_FILE.test(rel) && !out.some((m) => m.name === name && m.file === rel))
-      out.push({ name, file: rel, text });
-  };
-  for (const f of context.report.failures) {
-    const text = `${f.kind}: ${f.message}`;
-    const m = /ReferenceError: (\w+) is not defined/.exec(text) ?? /Cannot find name '(\w+)'/.exec(text);
-    if (m) add(m[1]!, f.file, m[0]);
-  }
-  // tsc: src/a.ts(3,5): error TS2304: Cannot find name 'x'.  Node: ReferenceError with a stack frame below it.
-  for (const m of context.output.matchAll(
-    /^([\w./@-]+\.[cm]?[jt]sx?)\(\d+,\d+\): error TS2304: Cannot find name '(\w+)'/gm,
-  )) {
-    add(m[2]!, m[1], `Cannot find name '${m[2]}'`);
-  }
-  const lines = context.output.split('\n');
-  lines.forEach((line, i) => {
-    const m = /ReferenceError: (\w+) is not defined/.exec(line);
-    if (!m) return;
-    for (const next of lines.slice(i + 1, i + 15)) {
-      const frame = /\(?(?:file:\/\/)?([^\s()]+\.[cm]?[jt]sx?):\d+:\d+\)?/.exec(next);
-      if (frame && !frame[1]!.includes('node_modules') && !frame[1]!.startsWith('node:')) {
-        add(m[1]!, frame[1], m[0]);
-        break;
-      }
-    }
-  });
-  return out;
+async function sources(context: FixerContext): Promise<string[]> {
+  return (await context.workspace.list('.')).filter(
+    (f) => JS_FILE.test(f) && !NOT_A_SOURCE.test(f) && !TEST_FILE.test(f),
+  );
 }
 
-/** How the file imports: ESM or CommonJS, and whether relative specifiers carry `.js`. */
-async function importStyle(
+/** Files of the repository that export `name`, definitions first, nearest to `from` first. */
+async function exportersOf(context: FixerContext, name: string, from: string): Promise<Exporter[]> {
+  const ts = /\.[cm]?tsx?$/.test(from);
+  const found: Exporter[] = [];
+  const attributeUse = new RegExp(`(?<![\\w.])${name}\\.\\w`).test(
+    (await context.workspace.readIfExists(from)) ?? '',
+  );
+  for (const file of await sources(context)) {
+    if (file === from) continue;
+    const text = await context.workspace.readIfExists(file);
+    if (!text) continue;
+    const base = posix.basename(file).replace(/\.[^.]+$/, '');
+    if (!text.includes(name) && !(attributeUse && base === name)) continue;
+    const exp = moduleExports(text);
+    if (exp.named.has(name)) {
+      const defined = new RegExp(
+        `^export\\s+(?:declare\\s+)?(?:async\\s+)?(?:function\\*?|const|let|var|class|abstract\\s+class|interface|type|enum)\\s+${name}\\b|^(?:module\\.)?exports\\.${name}\\s*=|^(?:async\\s+)?(?:function\\*?|const|let|var|class)\\s+${name}\\b`,
+        'm',
+      ).test(text);
+      found.push({ file, kind: 'named', reexport: !defined });
+    } else if (exp.defaultName === name) found.push({ file, kind: 'default', reexport: false });
+    else if (exp.reexports.some((r) => r.names === '*' || r.names.includes(name))) {
+      // `export * from './x.js'` passes the name on only if ./x.js has it: checked when that file is found
+      found.push({ file, kind: 'named', reexport: true });
+    } else if (attributeUse && base === name && (exp.named.size > 0 || exp.defaultName))
+      found.push({ file, kind: exp.commonjs ? 'default' : 'namespace', reexport: false });
+  }
+  const distance = (f: string): number =>
+    posix.relative(dirname(from), dirname(f)).split('/').filter(Boolean).length;
+  const lang = (f: string): number => Number(ts !== /\.[cm]?tsx?$/.test(f));
+  const direct = found.filter((e) => !e.reexport);
+  return found
+    .filter((e) => !e.reexport || direct.length > 0)
+    .sort(
+      (a, b) =>
+        Number(a.reexport) - Number(b.reexport) ||
+        lang(a.file) - lang(b.file) ||
+        distance(a.file) - distance(b.file),
+    );
+}
+
+/** The specifier `from` uses for `target`: relative, with or without the extension as the file's imports do. */
+async function specifierFor(
   context: FixerContext,
-  path: string,
+  from: string,
+  target: string,
   source: string,
-): Promise<{ esm: boolean; jsSuffix: boolean }> {
-  const esm = /\.(mjs|mts|ts|tsx)$/.test(path) || /^\s*(import|export)\s/m.test(source);
-  const relative = [...source.matchAll(/from\s+['"](\.{1,2}\/[^'"]+)['"]/g)].map((m) => m[1]!);
-  if (relative.length > 0) return { esm, jsSuffix: relative.some((s) => /\.[cm]?js$/.test(s)) };
-  if (!/\.[cm]?tsx?$/.test(path)) return { esm, jsSuffix: true };
-  // TypeScript with no relative import to copy: Node16/NodeNext resolution or an ESM package needs `.js`.
-  const tsconfig = (await context.workspace.readIfExists('tsconfig.json').catch(() => null)) ?? '';
-  const pkg = (await context.workspace.readIfExists('package.json').catch(() => null)) ?? '';
-  const jsSuffix =
-    /"module(?:Resolution)?"\s*:\s*"node(?:16|next)"/i.test(tsconfig) || /"type"\s*:\s*"module"/.test(pkg);
-  return { esm, jsSuffix };
-}
-
-function importLine(name: string, specifier: string, named: boolean, esm: boolean): string {
-  if (esm)
-    return named ? `import { ${name} } from '${specifier}';` : `import * as ${name} from '${specifier}';`;
-  return named ? `const { ${name} } = require('${specifier}');` : `const ${name} = require('${specifier}');`;
-}
-
-/** Inserts after the last top-of-file import/require (after a shebang and 'use strict'). */
-export function insertJsImport(source: string, statement: string): string {
-  const lines = source.split('\n');
-  let at = 0;
-  if (lines[0]?.startsWith('#!')) at = 1;
-  if (/^['"]use strict['"]/.test(lines[at] ?? '')) at++;
-  for (let i = at; i < lines.length; i++) {
-    const line = lines[i]!;
-    if (/^import\s/.test(line) || /^(const|let|var)\s.*=\s*require\(/.test(line)) {
-      at = i + 1;
-      if (/^import\s*\{?\s*$/.test(line) || (/^import\s*\{/.test(line) && !line.includes('}'))) {
-        while (i < lines.length && !/from\s+['"]/.test(lines[i]!)) i++;
-        at = i + 1;
-      }
-    } else if (line.trim() !== '' && !/^\s*(\/\/|\/\*|\*)/.test(line)) break;
+  style: JsStyle,
+): Promise<string> {
+  let spec = posix.relative(dirname(from), target);
+  if (!spec.startsWith('.')) spec = `./${spec}`;
+  const relative = [...source.matchAll(/(?:from\s+|require\(\s*)['"](\.{1,2}\/[^'"]+)['"]/g)].map(
+    (m) => m[1]!,
+  );
+  let suffix: boolean;
+  if (relative.length > 0) suffix = relative.some((s) => /\.[cm]?[jt]sx?$/.test(s));
+  else if (!style.esm) suffix = false;
+  else if (!/\.[cm]?tsx?$/.test(from)) suffix = true;
+  else {
+    // TypeScript with no relative import to copy: Node16/NodeNext resolution or an ESM package needs `.js`.
+    const tsconfig = (await context.workspace.readIfExists('tsconfig.json').catch(() => null)) ?? '';
+    const pkg = (await context.workspace.readIfExists('package.json').catch(() => null)) ?? '';
+    suffix =
+      /"module(?:Resolution)?"\s*:\s*"node(?:16|next)"/i.test(tsconfig) || /"type"\s*:\s*"module"/.test(pkg);
   }
-  const first = !lines.slice(0, at).some((l) => /^import\s|require\(/.test(l));
-  lines.splice(at, 0, ...(first && (lines[at] ?? '').trim() !== '' ? [statement, ''] : [statement]));
-  return lines.join('\n');
+  if (!suffix) return spec.replace(/\.[cm]?[jt]sx?$/, '').replace(/\/index$/, '');
+  return spec.replace(/\.([cm]?)tsx?$/, '.$1js');
 }
 
-const EXPORT_RE = (name: string): RegExp[] => [
-  new RegExp(
-    `^export\\s+(?:default\\s+)?(?:async\\s+)?(?:function\\*?|const|let|var|class|interface|type|enum)\\s+${name}\\b`,
-    'm',
-  ),
-  new RegExp(`^export\\s*\\{[^}]*\\b${name}\\b[^}]*\\}`, 'm'),
-  new RegExp(`^(?:module\\.)?exports\\.${name}\\s*=`, 'm'),
-  new RegExp(`^module\\.exports\\s*=\\s*\\{[^}]*\\b${name}\\b`, 'm'),
-];
+async function packageType(context: FixerContext): Promise<string | undefined> {
+  const pkg = await context.workspace.readIfExists('package.json').catch(() => null);
+  return pkg ? /"type"\s*:\s*"(\w+)"/.exec(pkg)?.[1] : undefined;
+}
 
-async function repoExporter(
+function insertProposal(
   context: FixerContext,
-  name: string,
-  exclude: string,
-): Promise<string | undefined> {
-  const ts = /\.[cm]?tsx?$/.test(exclude);
-  const files = (await context.workspace.list('.'))
-    .filter((f) => JS_FILE.test(f) && f !== exclude && !/\.d\.ts$/.test(f) && !BUILD_OUTPUT.test(f))
-    // a TypeScript file imports from TypeScript sources first
-    .sort((a, b) => Number(ts && !/\.[cm]?tsx?$/.test(a)) - Number(ts && !/\.[cm]?tsx?$/.test(b)));
-  for (const file of files) {
-    if (/(^|\/)(test|tests|__tests__)\/|\.(test|spec)\./.test(file)) continue;
-    const source = await context.workspace.readIfExists(file);
-    if (source && EXPORT_RE(name).some((re) => re.test(source))) return file;
-  }
-  return undefined;
-}
-
-async function proposeFor(missing: Missing, context: FixerContext): Promise<FixProposal | undefined> {
+  missing: MissingName,
+  statement: string,
+  origin: string,
+): FixProposal {
   const ws = context.workspace;
-  const source = await ws.readIfExists(missing.file);
-  if (source === null) return undefined;
-  const style = await importStyle(context, missing.file, source);
-  let statement: string | undefined;
-  let origin: string;
-  if (NODE_MODULES[missing.name]) {
-    statement = importLine(missing.name, NODE_MODULES[missing.name]!, false, style.esm);
-    origin = 'Node builtin';
-  } else if (NODE_NAMED[missing.name]) {
-    statement = importLine(missing.name, NODE_NAMED[missing.name]!, true, style.esm);
-    origin = 'Node builtin';
-  } else {
-    const exporter = await repoExporter(context, missing.name, missing.file);
-    if (!exporter) return undefined;
-    let specifier = posix.relative(dirname(missing.file), exporter);
-    if (!specifier.startsWith('.')) specifier = `./${specifier}`;
-    specifier = style.jsSuffix
-      ? specifier.replace(/\.([cm]?)tsx?$/, '.$1js')
-      : specifier.replace(/\.[cm]?[jt]sx?$/, '');
-    const isDefault = new RegExp(
-      `^export\\s+default\\s+(?:async\\s+)?(?:function|class)\\s+${missing.name}\\b`,
-      'm',
-    ).test((await ws.readIfExists(exporter)) ?? '');
-    statement = style.esm
-      ? isDefault
-        ? `import ${missing.name} from '${specifier}';`
-        : `import { ${missing.name} } from '${specifier}';`
-      : `const { ${missing.name} } = require('${specifier}');`;
-    origin = `exported by ${exporter}`;
-  }
-  if (source.includes(statement)) return undefined;
   return {
     fixer: 'js-import',
     description: `add \`${statement}\` to ${missing.file} (${missing.name} is not defined; ${origin})`,
     key: `js:${missing.file}:${statement}`,
     resolves: missing.text,
     apply: async () => {
-      await ws.write(missing.file, insertJsImport(await ws.read(missing.file), statement!));
+      await ws.write(missing.file, insertJsImport(await ws.read(missing.file), statement));
       return [missing.file];
     },
   };
 }
 
-/** JS/TS `ReferenceError` / TS2304: import the Node builtin or the repository module that exports the name. */
+async function proposeMissing(missing: MissingName, context: FixerContext): Promise<FixProposal[]> {
+  const source = await context.workspace.readIfExists(missing.file);
+  if (source === null) return [];
+  const style = styleOf(missing.file, source, await packageType(context));
+  const statements: Array<[string, string]> = [];
+  const builtin = NODE_ALIASES[missing.name] ?? missing.name;
+  if (builtinModules.includes(builtin) && !builtin.startsWith('_')) {
+    statements.push([
+      importStatement(
+        style,
+        { name: missing.name, kind: style.esm ? 'namespace' : 'default' },
+        `node:${builtin}`,
+      ),
+      'Node builtin',
+    ]);
+  } else if (NODE_NAMED[missing.name]) {
+    statements.push([
+      importStatement(style, { name: missing.name, kind: 'named' }, NODE_NAMED[missing.name]!),
+      'Node builtin',
+    ]);
+  } else {
+    for (const exporter of (await exportersOf(context, missing.name, missing.file)).slice(0, 2)) {
+      const spec = await specifierFor(context, missing.file, exporter.file, source, style);
+      statements.push([
+        importStatement(style, { name: missing.name, kind: exporter.kind }, spec),
+        `exported by ${exporter.file}`,
+      ]);
+    }
+  }
+  return statements
+    .filter(([s]) => !source.includes(s))
+    .map(([s, origin]) => insertProposal(context, missing, s, origin));
+}
+
+/** `import { x } from './a.js'` where ./a.js has no `x`: import it from the module that has it, or as the default. */
+async function proposeWrongExport(problem: WrongExport, context: FixerContext): Promise<FixProposal[]> {
+  const ws = context.workspace;
+  const source = await ws.readIfExists(problem.file);
+  if (source === null) return [];
+  const esc = problem.specifier.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+  const importRe = new RegExp(`^import\\s*\\{([^}]*)\\}\\s*from\\s*(['"])${esc}\\2(;?)`, 'm');
+  const m = importRe.exec(source);
+  if (!m) return [];
+  const names = m[1]!
+    .split(',')
+    .map((n) => n.trim())
+    .filter(Boolean);
+  const others = names.filter((n) => n.split(/\s+as\s+/)[0] !== problem.name);
+  const entry = names.find((n) => n.split(/\s+as\s+/)[0] === problem.name) ?? problem.name;
+  const local = entry.split(/\s+as\s+/).pop()!;
+  const style = styleOf(problem.file, source, await packageType(context));
+  const proposals: FixProposal[] = [];
+  const rest =
+    others.length > 0 ? `import { ${others.join(', ')} } from ${m[2]}${problem.specifier}${m[2]}${m[3]}` : '';
+  const target = posix.normalize(posix.join(dirname(problem.file), problem.specifier));
+  const candidates = await exportersOf(context, problem.name, problem.file);
+  for (const exporter of candidates.slice(0, 2)) {
+    const spec =
+      exporter.file.replace(/\.[cm]?[jt]sx?$/, '') === target.replace(/\.[cm]?[jt]sx?$/, '')
+        ? problem.specifier
+        : await specifierFor(context, problem.file, exporter.file, source, style);
+    if (spec === problem.specifier && exporter.kind === 'named') continue;
+    const binding =
+      exporter.kind === 'named' && local !== problem.name
+        ? `{ ${problem.name} as ${local} }`
+        : exporter.kind === 'named'
+          ? `{ ${problem.name} }`
+          : local;
+    const statement = `import ${binding} from ${m[2]}${spec}${m[2]}${m[3]}`;
+    const replacement = [rest, statement].filter(Boolean).join('\n');
+    proposals.push({
+      fixer: 'js-import',
+      description: `replace \`${m[0]}\` with \`${replacement.replace(/\n/g, ' ')}\` in ${problem.file} (${problem.specifier} has no export '${problem.name}'; ${exporter.kind === 'default' ? 'it is the default export of' : 'exported by'} ${exporter.file})`,
+      key: `js-link:${problem.file}:${statement}`,
+      resolves: problem.text,
+      apply: async () => {
+        await ws.write(problem.file, (await ws.read(problem.file)).replace(m[0], replacement));
+        return [problem.file];
+      },
+    });
+  }
+  return proposals;
+}
+
+/**
+ * JS/TS names used without an import (`ReferenceError`, TS2304/2552, ESM `Export 'x' is not defined`) and ESM link
+ * errors (`does not provide an export named`): import the Node builtin or the repository module that exports the
+ * name, in any CommonJS or ESM export form, in the file's own style and after its prologue.
+ */
 export const jsImportFixer: Fixer = {
   name: 'js-import',
   async propose(context) {
     const proposals: FixProposal[] = [];
-    for (const missing of findMissing(context)) {
-      const p = await proposeFor(missing, context);
-      if (p && !proposals.some((q) => q.key === p.key)) proposals.push(p);
+    for (const problem of findJsProblems(context)) {
+      const found =
+        problem.kind === 'missing'
+          ? await proposeMissing(problem, context)
+          : await proposeWrongExport(problem, context);
+      for (const p of found) if (!proposals.some((q) => q.key === p.key)) proposals.push(p);
     }
     return proposals;
   },

@@ -1,125 +1,156 @@
-import { importForName, PY_MOVED_NAMES, replacementModule } from './python-names.js';
-import { workspacePath, type Fixer, type FixerContext, type FixProposal } from './types.js';
+import { FixerMemo } from './memo.js';
+import { findPythonErrors, type PyError } from './python-errors.js';
+import { insertPythonImport, type Classify } from './python-insert.js';
+import { PY_ALIASES, PY_MOVED_NAMES, PY_STDLIB_MODULES, replacementModule } from './python-names.js';
+import { existingImports, moduleOf, publicPackageOf, pythonFiles, repoDefinitions } from './python-repo.js';
+import { pythonStdlib, type PythonStdlib } from './python-stdlib.js';
+import type { Fixer, FixerContext, FixProposal } from './types.js';
 
-interface PyError {
-  kind: 'NameError' | 'ModuleNotFoundError' | 'ImportError';
-  name: string;
-  /** ImportError: the module the name was imported from. */
-  from?: string;
-  file?: string;
+/** At most this many alternative imports per missing name: the loop tries each (a test run apiece). */
+const MAX_ALTERNATIVES = 3;
+
+interface Facts {
+  context: FixerContext;
+  stdlib?: PythonStdlib;
+  files: Set<string>;
 }
 
-const PATTERNS: Array<[PyError['kind'], RegExp]> = [
-  ['NameError', /NameError: name '(\w+)' is not defined/],
-  ['ModuleNotFoundError', /ModuleNotFoundError: No module named '([\w.]+)'/],
-  ['ImportError', /ImportError: cannot import name '(\w+)' from '([\w.]+)'/],
-];
+function isStdlib(facts: Facts, module: string): boolean {
+  const top = module.split('.')[0]!;
+  return facts.stdlib ? facts.stdlib.isModule(top) : PY_STDLIB_MODULES.has(top);
+}
 
-/** The errors a missing import explains, from the parsed failures and, as a fallback, the raw traceback. */
-function findErrors(context: FixerContext): PyError[] {
-  const workdir = context.sandbox.workdir;
-  const errors: PyError[] = [];
-  for (const failure of context.report.failures) {
-    const text = `${failure.kind}: ${failure.message}`;
-    for (const [kind, re] of PATTERNS) {
-      const m = re.exec(text);
-      if (m) errors.push({ kind, name: m[1]!, from: m[2], file: workspacePath(failure.file, workdir) });
-    }
-  }
-  // Fallback on the raw output when the parser found nothing: a Python traceback names the innermost frame last
-  // (`File "x.py", line N` before the error); pytest prints `x.py:N: NameError` after it.
-  if (errors.length === 0) {
-    const lines = context.output.split('\n');
-    let lastFile: string | undefined;
-    lines.forEach((line, i) => {
-      const frame = /File "([^"]+\.py)", line \d+/.exec(line);
-      if (frame) lastFile = workspacePath(frame[1], workdir);
-      for (const [kind, re] of PATTERNS) {
-        const m = re.exec(line);
-        if (!m) continue;
-        const after = lines
-          .slice(i + 1, i + 30)
-          .map((l) => new RegExp(`^([\\w./-]+\\.py):\\d+: ${kind}`).exec(l))
-          .find(Boolean);
-        const file = after ? workspacePath(after[1], workdir) : lastFile;
-        errors.push({ kind, name: m[1]!, from: m[2], file });
-      }
-    });
-  }
-  const seen = new Set<string>();
-  return errors.filter((e) => {
-    const key = `${e.kind}:${e.name}:${e.from ?? ''}:${e.file ?? ''}`;
-    if (seen.has(key) || (e.file && !e.file.endsWith('.py'))) return false;
-    seen.add(key);
-    return true;
+/** Top-level packages and modules of the repository itself (`src/` layouts included). */
+function isLocal(facts: Facts, module: string): boolean {
+  if (module.startsWith('.')) return true;
+  const top = module.split('.')[0]!;
+  return [...facts.files].some((f) => moduleOf(f, facts.files)?.split('.')[0] === top);
+}
+
+function classifier(facts: Facts): Classify {
+  return (module) =>
+    module === '__future__'
+      ? 'future'
+      : isLocal(facts, module)
+        ? 'local'
+        : isStdlib(facts, module)
+          ? 'stdlib'
+          : 'third';
+}
+
+/** Whether the sandbox's Python can import `module` (an installed package), without running the repository. */
+async function installed(context: FixerContext, module: string): Promise<boolean> {
+  if (!/^[A-Za-z_]\w*$/.test(module)) return false;
+  const memo = context.memo ?? new FixerMemo();
+  return memo.get(`py-installed:${module}`, async () => {
+    const script = 'import importlib.util, sys; sys.exit(0 if importlib.util.find_spec(sys.argv[1]) else 1)';
+    const result = await context.sandbox.exec(
+      ['sh', '-c', 'cd / && exec python3 -I -c "$0" "$1"', script, module],
+      {
+        timeoutMs: 20_000,
+        signal: context.signal,
+      },
+    );
+    return result.exitCode === 0;
   });
 }
 
-/** Inserts an import after the file's top import block (after shebang, docstring and `__future__` imports). */
-export function insertPythonImport(source: string, statement: string): string {
-  const lines = source.split('\n');
-  let i = 0;
-  if (lines[0]?.startsWith('#!')) i++;
-  if (/^#.*coding[:=]/.test(lines[i] ?? '')) i++;
-  while (i < lines.length && (lines[i]!.trim() === '' || lines[i]!.startsWith('#'))) i++;
-  const doc = /^[rRuU]?("""|''')/.exec(lines[i] ?? '');
-  if (doc) {
-    const quote = doc[1]!;
-    const rest = lines[i]!.slice(lines[i]!.indexOf(quote) + 3);
-    if (rest.includes(quote)) i++;
-    else {
-      i++;
-      while (i < lines.length && !lines[i]!.includes(quote)) i++;
-      i++;
+/** Candidate import statements for a missing `name` used in `file`, best first. */
+async function candidatesFor(facts: Facts, name: string, file: string, source: string): Promise<string[]> {
+  const { context } = facts;
+  const ws = context.workspace;
+  const out: string[] = [];
+  const add = (s: string | undefined): void => {
+    if (s && !out.includes(s)) out.push(s);
+  };
+  // 1. What the rest of the repository already does.
+  for (const known of await existingImports(ws, name, file)) add(known.statement);
+  if (PY_ALIASES[name]) add(PY_ALIASES[name]);
+  const attributeUse = new RegExp(`(?<![\\w.])${name}\\.\\w`).test(source);
+  const awaited = new RegExp(`\\bawait\\s+${name}\\(`).test(source);
+  if (name === 'datetime') {
+    add(
+      /\bdatetime\.(now|utcnow|today|strptime|fromisoformat|fromtimestamp|combine|min|max)\b/.test(source)
+        ? 'from datetime import datetime'
+        : 'import datetime',
+    );
+  }
+  // 2. Used as a module (`name.attr`): the standard library, a repository module, an installed package.
+  if (attributeUse) {
+    if (isStdlib(facts, name)) add(`import ${name}`);
+    for (const f of facts.files) {
+      const module = moduleOf(f, facts.files);
+      if (!module || module.split('.').pop() !== name) continue;
+      add(
+        module.includes('.')
+          ? `from ${module.split('.').slice(0, -1).join('.')} import ${name}`
+          : `import ${name}`,
+      );
     }
   }
-  let insertAt = doc ? i : 0;
-  let blankAfter = true;
-  for (let k = i; k < lines.length; k++) {
-    const line = lines[k]!;
-    if (/^(import|from)\s/.test(line)) {
-      insertAt = k + 1;
-      blankAfter = false;
-      // a parenthesised import spans lines
-      if (line.includes('(') && !line.includes(')'))
-        while (k < lines.length && !lines[k]!.includes(')')) insertAt = ++k + 1;
-    } else if (line.trim() !== '' && !line.startsWith('#')) break;
+  // 3. A definition of the repository: from its module, or from the package that re-exports it for outsiders.
+  for (const def of await repoDefinitions(ws, name, file)) {
+    if (!def.module) continue;
+    const pkg = await publicPackageOf(ws, def, name);
+    const ownPackage = def.module.split('.').slice(0, -1).join('.');
+    const inside = moduleOf(file, facts.files)?.startsWith(`${ownPackage}.`) ?? false;
+    if (pkg && !inside) add(`from ${pkg} import ${name}`);
+    add(`from ${def.module} import ${name}`);
   }
-  const block = blankAfter ? [statement, ''] : [statement];
-  if (doc && blankAfter && insertAt > 0) block.unshift('');
-  lines.splice(insertAt, 0, ...block);
-  return lines.join('\n');
+  // 4. A standard-library name (`sleep(` → from time import sleep; awaited → asyncio's).
+  if (facts.stdlib) {
+    const exporters = facts.stdlib.exporters(name).filter((e) => !/(^|\.)_/.test(e.module));
+    if (awaited) exporters.sort((a, b) => Number(b.module === 'asyncio') - Number(a.module === 'asyncio'));
+    for (const e of exporters.slice(0, 2)) add(`from ${e.module} import ${name}`);
+  }
+  if (isStdlib(facts, name)) add(`import ${name}`);
+  // 5. An installed package used under its own name.
+  if (out.length === 0 && (await installed(context, name))) add(`import ${name}`);
+  return out.slice(0, MAX_ALTERNATIVES);
 }
 
-async function pythonFiles(context: FixerContext): Promise<string[]> {
-  return (await context.workspace.list('.')).filter((f) => f.endsWith('.py'));
+function nameProposal(facts: Facts, error: PyError, statement: string): FixProposal {
+  const ws = facts.context.workspace;
+  const file = error.file!;
+  return {
+    fixer: 'python-import',
+    description: `add \`${statement}\` to ${file} (NameError: name '${error.name}' is not defined)`,
+    key: `py-name:${file}:${statement}`,
+    resolves: `name '${error.name}' is not defined`,
+    apply: async () => {
+      await ws.write(file, insertPythonImport(await ws.read(file), statement, classifier(facts)));
+      return [file];
+    },
+  };
 }
 
-async function proposeFor(error: PyError, context: FixerContext): Promise<FixProposal | undefined> {
-  const ws = context.workspace;
-  if (error.kind === 'NameError') {
-    if (!error.file) return undefined;
-    const source = await ws.readIfExists(error.file);
-    if (source === null) return undefined;
-    const statement = importForName(error.name, source);
-    if (!statement || source.split('\n').some((l) => l.trim() === statement)) return undefined;
-    return {
-      fixer: 'python-import',
-      description: `add \`${statement}\` to ${error.file} (NameError: name '${error.name}' is not defined)`,
-      key: `py-name:${error.file}:${statement}`,
-      resolves: `name '${error.name}' is not defined`,
-      apply: async () => {
-        await ws.write(error.file!, insertPythonImport(await ws.read(error.file!), statement));
-        return [error.file!];
-      },
-    };
+/** The module a wrongly imported name really lives in: moved in the standard library or in the repository. */
+async function movedTo(facts: Facts, error: PyError, file: string | undefined): Promise<string | undefined> {
+  const from = error.from!;
+  if (PY_MOVED_NAMES[from]?.[error.name]) return PY_MOVED_NAMES[from]![error.name];
+  if (isLocal(facts, from)) {
+    const defs = await repoDefinitions(facts.context.workspace, error.name, file ?? '');
+    const def = defs.find((d) => d.module && d.module !== from);
+    if (def) return def.module;
   }
+  if (isStdlib(facts, from) && facts.stdlib) {
+    const top = from.split('.')[0]!;
+    const exporters = facts.stdlib
+      .exporters(error.name)
+      .filter((e) => e.module !== from && !/(^|\.)_/.test(e.module));
+    return (exporters.find((e) => e.module.startsWith(`${top}.`)) ?? exporters.find((e) => e.own))?.module;
+  }
+  return undefined;
+}
+
+async function moduleProposal(facts: Facts, error: PyError): Promise<FixProposal | undefined> {
+  const ws = facts.context.workspace;
   const target =
     error.kind === 'ModuleNotFoundError'
-      ? replacementModule(error.name)
-      : PY_MOVED_NAMES[error.from ?? '']?.[error.name];
+      ? replacementModule(error.name, facts.stdlib?.modules)
+      : await movedTo(facts, error, error.file);
   if (!target) return undefined;
-  const candidates = error.file ? [error.file] : await pythonFiles(context);
+  const candidates = error.file ? [error.file] : await pythonFiles(ws);
   const module = error.kind === 'ModuleNotFoundError' ? error.name : error.from!;
   const esc = module.replace(/\./g, '\\.');
   const importRe =
@@ -136,11 +167,13 @@ async function proposeFor(error: PyError, context: FixerContext): Promise<FixPro
     if (error.kind === 'ImportError') {
       const names = rest
         .replace(/^\s*import\s+/, '')
+        .replace(/[()]/g, '')
         .split(',')
         .map((n) => n.trim())
         .filter(Boolean);
       const keep = names.filter((n) => n.split(/\s+as\s+/)[0] !== error.name);
       const moved = names.filter((n) => n.split(/\s+as\s+/)[0] === error.name);
+      if (moved.length === 0) continue;
       replacement = [
         ...(keep.length > 0 ? [`${indent}from ${module} import ${keep.join(', ')}`] : []),
         `${indent}from ${target} import ${moved.join(', ')}`,
@@ -172,14 +205,38 @@ async function proposeFor(error: PyError, context: FixerContext): Promise<FixPro
   return undefined;
 }
 
-/** Python NameError / ImportError / ModuleNotFoundError fixed by adding or correcting an import. */
+/**
+ * Python NameError (also doctests and flake8/ruff F821) fixed by adding the import the name needs, resolved against
+ * the sandbox Python's standard library, the repository's own modules and installed packages; ImportError and
+ * ModuleNotFoundError fixed by correcting the module.
+ */
 export const pythonImportFixer: Fixer = {
   name: 'python-import',
   async propose(context) {
+    const errors = findPythonErrors(context);
+    if (errors.length === 0) return [];
+    const memo = context.memo ?? new FixerMemo();
+    const facts: Facts = {
+      context: { ...context, memo },
+      stdlib: await pythonStdlib(context.sandbox, memo, context.signal).catch(() => undefined),
+      files: new Set(await pythonFiles(context.workspace)),
+    };
     const proposals: FixProposal[] = [];
-    for (const error of findErrors(context)) {
-      const proposal = await proposeFor(error, context);
-      if (proposal && !proposals.some((p) => p.key === proposal.key)) proposals.push(proposal);
+    const push = (p: FixProposal | undefined): void => {
+      if (p && !proposals.some((q) => q.key === p.key)) proposals.push(p);
+    };
+    for (const error of errors) {
+      if (error.kind !== 'NameError') {
+        push(await moduleProposal(facts, error));
+        continue;
+      }
+      if (!error.file) continue;
+      const source = await context.workspace.readIfExists(error.file);
+      if (source === null) continue;
+      const present = new Set(source.split('\n').map((l) => l.trim()));
+      for (const statement of await candidatesFor(facts, error.name, error.file, source)) {
+        if (!present.has(statement)) push(nameProposal(facts, error, statement));
+      }
     }
     return proposals;
   },

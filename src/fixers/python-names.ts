@@ -1,4 +1,8 @@
-/** What a missing Python name most likely needed: standard-library modules, their usual names, common aliases. */
+/**
+ * What no introspection can tell: conventional aliases, Python 2 module names, names that left a module. The
+ * standard library itself comes from the sandbox's Python (python-stdlib.ts); PY_STDLIB_MODULES is the fallback when
+ * that Python cannot be asked.
+ */
 
 export const PY_STDLIB_MODULES = new Set(
   (
@@ -25,74 +29,6 @@ export const PY_ALIASES: Record<string, string> = {
   tf: 'import tensorflow as tf',
   dt: 'import datetime as dt',
   pl: 'import polars as pl',
-};
-
-/** Third-party modules used under their own name. */
-const PY_COMMON_MODULES = new Set([
-  'numpy',
-  'pandas',
-  'pytest',
-  'requests',
-  'yaml',
-  'scipy',
-  'torch',
-  'attr',
-]);
-
-/** Names usually imported from a standard-library module. */
-export const PY_FROM_IMPORTS: Record<string, string> = {
-  defaultdict: 'collections',
-  Counter: 'collections',
-  OrderedDict: 'collections',
-  namedtuple: 'collections',
-  deque: 'collections',
-  Path: 'pathlib',
-  dataclass: 'dataclasses',
-  field: 'dataclasses',
-  asdict: 'dataclasses',
-  date: 'datetime',
-  timedelta: 'datetime',
-  timezone: 'datetime',
-  Optional: 'typing',
-  List: 'typing',
-  Dict: 'typing',
-  Any: 'typing',
-  Tuple: 'typing',
-  Iterable: 'typing',
-  Iterator: 'typing',
-  Callable: 'typing',
-  Union: 'typing',
-  Sequence: 'typing',
-  reduce: 'functools',
-  partial: 'functools',
-  lru_cache: 'functools',
-  wraps: 'functools',
-  cache: 'functools',
-  sqrt: 'math',
-  floor: 'math',
-  ceil: 'math',
-  isclose: 'math',
-  mean: 'statistics',
-  median: 'statistics',
-  stdev: 'statistics',
-  pstdev: 'statistics',
-  Decimal: 'decimal',
-  Fraction: 'fractions',
-  Enum: 'enum',
-  deepcopy: 'copy',
-  pprint: 'pprint',
-  sleep: 'time',
-  randint: 'random',
-  choice: 'random',
-  shuffle: 'random',
-  chain: 'itertools',
-  groupby: 'itertools',
-  islice: 'itertools',
-  ABC: 'abc',
-  abstractmethod: 'abc',
-  contextmanager: 'contextlib',
-  StringIO: 'io',
-  dedent: 'textwrap',
 };
 
 /** Python 2 module names and their Python 3 successors. */
@@ -124,20 +60,6 @@ export const PY_MOVED_NAMES: Record<string, Record<string, string>> = {
   fractions: { gcd: 'math' },
 };
 
-/** The import statement that defines `name` in `source`, or undefined when we have no good guess. */
-export function importForName(name: string, source: string): string | undefined {
-  if (PY_ALIASES[name]) return PY_ALIASES[name];
-  if (name === 'datetime') {
-    return /\bdatetime\.(now|utcnow|today|strptime|fromisoformat|fromtimestamp|combine)\(/.test(source)
-      ? 'from datetime import datetime'
-      : 'import datetime';
-  }
-  if (PY_STDLIB_MODULES.has(name) && new RegExp(`\\b${name}\\.`).test(source)) return `import ${name}`;
-  if (PY_FROM_IMPORTS[name]) return `from ${PY_FROM_IMPORTS[name]} import ${name}`;
-  if (PY_STDLIB_MODULES.has(name) || PY_COMMON_MODULES.has(name)) return `import ${name}`;
-  return undefined;
-}
-
 function editDistance(a: string, b: string): number {
   const row = Array.from({ length: b.length + 1 }, (_, j) => j);
   for (let i = 1; i <= a.length; i++) {
@@ -153,12 +75,16 @@ function editDistance(a: string, b: string): number {
 }
 
 /** The standard-library module a missing module name was meant to be (renamed in Python 3, or misspelt). */
-export function replacementModule(missing: string): string | undefined {
+export function replacementModule(
+  missing: string,
+  stdlib: ReadonlySet<string> = PY_STDLIB_MODULES,
+): string | undefined {
   if (PY_RENAMED_MODULES[missing]) return PY_RENAMED_MODULES[missing];
   const top = missing.split('.')[0]!;
   let best: string | undefined;
   let bestDistance = Infinity;
-  for (const module of PY_STDLIB_MODULES) {
+  for (const module of stdlib) {
+    if (module.includes('.') || module.startsWith('_')) continue;
     const d = editDistance(top.toLowerCase(), module);
     if (d < bestDistance) {
       best = module;

@@ -1,6 +1,7 @@
 import type { TestReport } from '../feedback/index.js';
 import type { Sandbox } from '../sandbox/index.js';
 import type { Workspace } from '../tools/index.js';
+import type { FixerMemo } from './memo.js';
 
 export interface FixerContext {
   workspace: Workspace;
@@ -10,6 +11,8 @@ export interface FixerContext {
   output: string;
   /** Whether a fixer may turn the network on (lockfile refresh), from the config's `network.setup`. */
   allowNetwork: boolean;
+  /** Facts computed once per run from the sandbox (standard-library indexes); a fresh one when absent. */
+  memo?: FixerMemo;
   signal?: AbortSignal;
 }
 

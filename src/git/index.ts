@@ -12,3 +12,8 @@ export {
 } from './errors.js';
 export type { CloneFailure, PushDenial } from './errors.js';
 export { redact } from './redact.js';
+export { GitObjectCache, type CacheLease, type GitObjectCacheOptions } from './cache.js';
+export { applyEdits, editPathParts, EditConflictError, UnsafeEditPathError } from './apply-edits.js';
+export type { RecordedEdit } from './apply-edits.js';
+export { resolveInTree, repoPathResolver } from './resolve-path.js';
+export type { TreePath } from './resolve-path.js';

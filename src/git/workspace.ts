@@ -1,7 +1,7 @@
 // A repository checked out for one repair job. The work tree (`dir`) is what the sandbox mounts; the git dir lives
 // elsewhere, so the container never sees `.git`, and every host-side git command is a GitRunner command.
 import { randomBytes } from 'node:crypto';
-import { lstatSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { lstatSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import {
   CloneError,
@@ -11,6 +11,8 @@ import {
   cloneError,
   pushError,
 } from './errors.js';
+import { commitRecordedEdits } from './commit-edits.js';
+import type { RecordedEdit } from './apply-edits.js';
 import { GitRunner } from './runner.js';
 import { branchName, commitId, fetchRef, identity, isWithin, remoteUrl, repoPath } from './validate.js';
 
@@ -31,6 +33,11 @@ export interface CloneOptions {
   depth?: number;
   /** Stops the clone (and removes what it wrote) when aborted, e.g. the job's Budget.signal. */
   signal?: AbortSignal;
+  /**
+   * Objects directory of a local mirror to borrow objects from (git alternates; see GitObjectCache): the fetch
+   * then transfers only what the mirror lacks. The mirror must outlive this clone (hold its lease).
+   */
+  reference?: string;
 }
 
 export interface PushOptions {
@@ -79,6 +86,8 @@ export class GitWorkspace {
     };
     try {
       await git.run(['init', '--quiet']);
+      if (options.reference)
+        writeFileSync(join(gitDir, 'objects', 'info', 'alternates'), `${resolve(options.reference)}\n`);
       // Fetch into a private ref (not FETCH_HEAD, which would also record the URL) that names what was cloned.
       await fetch(`+${ref}:refs/mimo/source`);
       let target = (await git.run(['rev-parse', '--verify', 'refs/mimo/source^{commit}'])).trim();
@@ -192,6 +201,22 @@ export class GitWorkspace {
       },
     );
     return this.headSha();
+  }
+
+  /**
+   * Commits exactly the recorded edits on top of HEAD, each checked against HEAD's content (EditConflictError when
+   * its `before` is not what HEAD holds): the work tree, which the repository's code ran in, is never read, so
+   * nothing it wrote beside the edits can ride along. Paths through `.git`, symlinks or submodules are refused.
+   */
+  async commitEdits(edits: RecordedEdit[], message: string, author: CommitAuthor): Promise<string> {
+    const who = identity(author);
+    if (!message.trim()) throw new InvalidInputError('a commit message is required');
+    return commitRecordedEdits(this.git, this.gitDir, edits, message, {
+      GIT_AUTHOR_NAME: who.name,
+      GIT_AUTHOR_EMAIL: who.email,
+      GIT_COMMITTER_NAME: who.name,
+      GIT_COMMITTER_EMAIL: who.email,
+    });
   }
 
   /** Pushes HEAD to `refs/heads/<branch>` at `url`, with the token as a header for this one command. */

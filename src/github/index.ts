@@ -9,3 +9,11 @@ export {
 export { failedWorkflowRunLogs, failedCheckRunLogs, cleanActionsLog, type FailedJobLog } from './ci-logs.js';
 export { workflowHints, type WorkflowHints } from './workflow.js';
 export { openFixPullRequest, comment, fileAt, type FixPullRequest } from './pulls.js';
+export { reviewWithSuggestions, type SuggestionReview } from './reviews.js';
+export {
+  planSuggestions,
+  commentableLines,
+  type ReviewComment,
+  type SuggestionPlan,
+  type CommentableLines,
+} from './suggestions.js';

@@ -2,14 +2,22 @@
 import { resolve } from 'node:path';
 import { BullmqQueue, type BullmqQueueOptions } from './bullmq.js';
 import type { QueueTimingOptions } from './options.js';
+import { Redis } from 'ioredis';
+import { RedisInbox } from './inbox-redis.js';
+import { SqliteInbox } from './inbox-sqlite.js';
+import type { Inbox, InboxLimits } from './inbox-types.js';
 import { SqliteQueue } from './sqlite.js';
 import type { Queue } from './types.js';
 
 export type * from './types.js';
+export type * from './inbox-types.js';
+export { SqliteInbox } from './inbox-sqlite.js';
+export { RedisInbox } from './inbox-redis.js';
 export { SqliteQueue, type SqliteQueueOptions } from './sqlite.js';
 export { BullmqQueue, type BullmqQueueOptions } from './bullmq.js';
 export type { QueueTimingOptions } from './options.js';
 export { MAX_ATTEMPTS } from './options.js';
+import { QueueConfigError } from './errors.js';
 export {
   INTERRUPTED_REASON,
   JobCancelledError,
@@ -59,6 +67,29 @@ export function openQueue<T>(options: OpenQueueOptions = {}): Queue<T> {
     return new BullmqQueue<T>(bullmq);
   }
   return new SqliteQueue<T>({ ...timing, path: target.path });
+}
+
+export interface OpenInboxOptions extends Pick<OpenQueueOptions, 'redisUrl' | 'sqlitePath' | 'prefix' | 'env'> {
+  limits: InboxLimits;
+  /** Triage instances alive in this process (see SqliteInbox). */
+  liveInstances?: ReadonlySet<string>;
+  onError?: (error: unknown) => void;
+}
+
+/**
+ * Opens the webhook inbox next to the job queue: the `deliveries` table of the same SQLite file, or keys under
+ * `<prefix>:inbox:` in the same Redis (default prefix `mimo`).
+ */
+export function openInbox(options: OpenInboxOptions): Inbox {
+  const target = describeQueue(options);
+  if (target.kind === 'bullmq') {
+    if (!/^rediss?:\/\//.test(target.url))
+      throw new QueueConfigError(`REDIS_URL must look like redis://host:6379 (or rediss://), got "${target.url}"`);
+    const redis = new Redis(target.url, { maxRetriesPerRequest: 3 });
+    redis.on('error', (error: unknown) => options.onError?.(error));
+    return new RedisInbox(redis, `${options.prefix ?? 'mimo'}:inbox`, options.limits, options.liveInstances);
+  }
+  return new SqliteInbox(target.path, options.limits, options.liveInstances);
 }
 
 function nonEmpty(value: string | undefined): string | undefined {

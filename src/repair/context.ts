@@ -5,6 +5,7 @@ import type { Sandbox } from '../sandbox/index.js';
 import type { Workspace } from '../tools/index.js';
 import type { Fixer } from '../fixers/index.js';
 import type { Reporter } from './log.js';
+import type { PathResolver } from './guard.js';
 
 /** The parts of feedback/ and localize/ the loop uses, injectable so the loop stays pure and testable. */
 export interface Analyzer {
@@ -27,6 +28,11 @@ export interface RepairOptions {
   fixers?: Fixer[];
   /** Globs the agent may / may not edit. */
   paths?: { allow: string[]; deny: string[] };
+  /**
+   * Resolves an edited path against the real tree(s), so the guard judges where an edit lands, not how it is
+   * spelled (a repository symlink `wf -> .github/workflows`); `repoPathResolver` in git/ builds one.
+   */
+  resolvePath?: PathResolver;
   mode?: 'repair' | 'issue';
   /**
    * Extra context for the first prompt, shown as quoted data: what the failing CI job reported (parsed from its
@@ -37,6 +43,8 @@ export interface RepairOptions {
   issue?: { title: string; body: string };
   /** Stop after the same failure signature or the same edit this many times (default 3). */
   noProgressLimit?: number;
+  /** Ablation switches (see `Ablation`); absent means the full loop. */
+  ablation?: Ablation;
   /** Reruns of the originally failing tests in the proof of fix (default 3). */
   proofRuns?: number;
   commandTimeoutMs?: number;
@@ -51,6 +59,21 @@ export interface RepairOptions {
   allowNetwork?: boolean;
   /** The install step that ran before the loop (configured or inferred), named when the runner is missing. */
   setupCommand?: string;
+}
+
+/**
+ * Ablation switches, each changing one thing about what the loop does or shows the model (`mimo eval` records them
+ * in its report header). The defaults are the full loop; existing callers pass nothing.
+ */
+export interface Ablation {
+  /** `structured` (default): the parsed, rendered report; `raw`: the tail of the test output, of the same size. */
+  feedback?: 'structured' | 'raw';
+  /** `false`: no deterministic fixers before the model (default true). */
+  fixers?: boolean;
+  /** `false`: no quality score computed, shown to the model or used to rank fixer candidates (default true). */
+  score?: boolean;
+  /** `false`: no suspicious locations in the first prompt (default true). */
+  localize?: boolean;
 }
 
 /** One run of the test command, parsed. */

@@ -1,4 +1,11 @@
-import type { FixProposal } from '../fixers/index.js';
+import {
+  configuredLinters,
+  FixerMemo,
+  newFindings,
+  type FixProposal,
+  type Linter,
+  type LintFinding,
+} from '../fixers/index.js';
 import type { QualityScore } from '../score/index.js';
 import type { Checkpoint } from '../tools/index.js';
 import type { TestRun } from './context.js';
@@ -10,6 +17,7 @@ interface Candidate {
   run: TestRun;
   score: QualityScore;
   state: Checkpoint;
+  changed: string[];
 }
 
 /** Better than the current state: green, or more tests passing, or fewer failing with none fewer passing. */
@@ -52,7 +60,43 @@ async function tryProposal(session: Session, proposal: FixProposal): Promise<Can
   const score = await session.score(run);
   const state = ws.checkpoint();
   await ws.restore(start);
-  return { proposal, run, score, state };
+  return { proposal, run, score, state, changed };
+}
+
+async function lintAll(linters: Linter[], files: string[]): Promise<LintFinding[]> {
+  const found: LintFinding[] = [];
+  for (const linter of linters)
+    found.push(...(await linter.run(files)).map((f) => ({ ...f, rule: `${linter.name} ${f.rule}` })));
+  return found;
+}
+
+/**
+ * The repository's own linters on the files a candidate changed, before and after it: the lint errors it adds
+ * (none: undefined). Leaves the workspace at `start`.
+ */
+async function addedLintErrors(
+  session: Session,
+  linters: Linter[],
+  candidate: Candidate,
+  start: Checkpoint,
+): Promise<LintFinding[] | string | undefined> {
+  if (linters.length === 0) return undefined;
+  const ws = session.options.workspace;
+  try {
+    await ws.restore(start);
+    const existing = candidate.changed.filter(
+      (f) => start.entries.get(f)?.current !== null && ws.originalOf(f) !== null,
+    );
+    const before = existing.length > 0 ? await lintAll(linters, existing) : [];
+    await ws.restore(candidate.state);
+    const after = await lintAll(linters, candidate.changed);
+    const added = newFindings(before, after);
+    return added.length > 0 ? added : undefined;
+  } catch (error) {
+    return `lint check skipped: ${error instanceof Error ? error.message : String(error)}`;
+  } finally {
+    await ws.restore(start);
+  }
 }
 
 /**
@@ -63,7 +107,9 @@ async function tryProposal(session: Session, proposal: FixProposal): Promise<Can
 export async function runFixers(session: Session, start: TestRun): Promise<TestRun> {
   const { workspace, sandbox } = session.options;
   const tried = new Set<string>();
+  const memo = new FixerMemo();
   let current = start;
+  let lint: { linters: Linter[]; notes: string[] } | undefined;
   for (let round = 0; round < 10 && !session.accepted(current); round++) {
     const proposals: FixProposal[] = [];
     for (const fixer of session.fixers) {
@@ -74,6 +120,7 @@ export async function runFixers(session: Session, start: TestRun): Promise<TestR
           report: current.report,
           output: current.output,
           allowNetwork: session.options.allowNetwork ?? false,
+          memo,
           signal: session.signal,
         });
         proposals.push(...found.filter((p) => !tried.has(p.key) && !proposals.some((q) => q.key === p.key)));
@@ -93,10 +140,27 @@ export async function runFixers(session: Session, start: TestRun): Promise<TestR
         session.emit('fixer', `${proposal.fixer}: ${proposal.description} — ${outcome}`);
         continue;
       }
-      const better = improves(outcome.run, current, proposal);
+      let better = improves(outcome.run, current, proposal);
+      let verdict = better ? 'improves the tests' : 'no improvement, undone';
+      if (better) {
+        if (!lint) {
+          lint = await configuredLinters(workspace, sandbox).catch((e: unknown) => ({
+            linters: [],
+            notes: [`lint check skipped: ${e instanceof Error ? e.message : String(e)}`],
+          }));
+          for (const note of lint.notes) session.emit('fixer', note);
+        }
+        const added = await addedLintErrors(session, lint.linters, outcome, workspace.checkpoint());
+        if (typeof added === 'string') verdict += ` (${added})`;
+        else if (added) {
+          better = false;
+          const shown = added.slice(0, 3).map((f) => `${f.file}:${f.line} ${f.rule}: ${f.message}`);
+          verdict = `improves the tests but adds ${added.length} lint error${added.length === 1 ? '' : 's'} that were not there (${shown.join('; ')}), undone`;
+        }
+      }
       session.emitRun(
         'fixer',
-        `${proposal.fixer}: ${proposal.description} — ${better ? 'improves the tests' : 'no improvement, undone'}`,
+        `${proposal.fixer}: ${proposal.description} — ${verdict}`,
         outcome.run,
         outcome.score,
       );

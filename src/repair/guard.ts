@@ -1,4 +1,5 @@
 import { changedLineNumbers, removedLines } from '../tools/index.js';
+import { harnessChange, protectedReason } from './harness.js';
 
 /** The agent may never edit these, whatever the config says: CI definitions and our own config. */
 export const ALWAYS_DENIED = ['.github/workflows/**', '.github/mimo.yml', '.github/mimo.yaml'];
@@ -10,7 +11,16 @@ export interface GuardPolicy {
   deny: string[];
   /** Issue mode: test files the agent created in this run may be edited freely (but never skipped). */
   mode: 'repair' | 'issue';
+  /**
+   * Resolves a path against the real tree (symlinks of the repository followed lexically, inside it only); without
+   * it the spelled path alone is judged. See `repoPathResolver` in git/.
+   */
+  resolve?: PathResolver;
 }
+
+/** A path as the tree resolves it: `via` is the first symlink crossed (none: the spelled path is the real one). */
+export type ResolvedPath = { path: string; via?: { link: string; target: string } } | { refused: string };
+export type PathResolver = (path: string) => ResolvedPath;
 
 export interface ProposedEdit {
   path: string;
@@ -20,6 +30,18 @@ export interface ProposedEdit {
   before: string | null;
   /** Content after this edit (`null`: deletion). */
   after: string | null;
+}
+
+/** Why the spelled or resolved path itself may not be edited: protected (always) or outside the config's globs. */
+function pathReason(path: string, policy: GuardPolicy): string | null {
+  const always = protectedReason(path);
+  if (always) return `${path} may not be edited: ${always}.`;
+  const denied = matchesAny(path, [...ALWAYS_DENIED, ...policy.deny]);
+  if (denied) return `${path} may not be edited (it matches the denied path ${denied}).`;
+  if (policy.allow.length > 0 && !matchesAny(path, policy.allow)) {
+    return `${path} is outside the paths you may edit (${policy.allow.join(', ')}).`;
+  }
+  return null;
 }
 
 const globCache = new Map<string, RegExp>();
@@ -99,11 +121,21 @@ function count(text: string | null, patterns: RegExp[]): number {
  */
 export function checkEdit(edit: ProposedEdit, policy: GuardPolicy): string | null {
   const { path, original, before, after } = edit;
-  const denied = matchesAny(path, [...ALWAYS_DENIED, ...policy.deny]);
-  if (denied) return `${path} may not be edited (it matches the denied path ${denied}).`;
-  if (policy.allow.length > 0 && !matchesAny(path, policy.allow)) {
-    return `${path} is outside the paths you may edit (${policy.allow.join(', ')}).`;
+  const spelled = pathReason(path, policy);
+  if (spelled) return spelled;
+  const resolved = policy.resolve?.(path);
+  if (resolved && 'refused' in resolved) return resolved.refused;
+  if (resolved?.via) {
+    const { link, target } = resolved.via;
+    const real = resolved.path;
+    const why = pathReason(real, policy) ?? (isTestFile(real) ? `${real} is a test file.` : null);
+    if (why) {
+      return `${path} goes through the repository symlink ${link} → ${target} and would edit ${real}; symlinks into protected paths are refused: ${why}`;
+    }
+    return `${path} goes through the symlink ${link} → ${target}; edits are never made through a symlink, edit ${real} instead.`;
   }
+  const harness = harnessChange(path, before, after);
+  if (harness) return harness;
   if (!isTestFile(path)) return null;
   if (count(after, SKIP_MARKERS) > count(before, SKIP_MARKERS)) {
     return `${path}: adding a skip, xfail, todo or only marker to tests is not allowed; fix the code under test instead.`;

@@ -13,6 +13,7 @@ export type StopReason =
   | 'aborted'
   | 'reproduction_failed'
   | 'flaky'
+  | 'tests_dropped'
   | 'error';
 
 export type Phase =

@@ -59,10 +59,12 @@ export async function runRepair(options: RepairOptions): Promise<RepairResult> {
     const proof = await proveFix(session, originallyFailing, options.proofRuns ?? 3);
     flaky = proof.flaky;
     final = proof.final ?? current;
-    scoreValue = await session.score(final);
-    stop = proof.ok
-      ? { reason: 'green', detail: `all tests pass; ${proof.detail}` }
-      : { reason: 'flaky', detail: `looked green once, but ${proof.detail}` };
+    if (session.scoring) scoreValue = await session.score(final);
+    stop = proof.dropped
+      ? { reason: 'tests_dropped', detail: `looked green, but ${proof.dropped}` }
+      : proof.ok
+        ? { reason: 'green', detail: `all tests pass; ${proof.detail}` }
+        : { reason: 'flaky', detail: `looked green once, but ${proof.detail}` };
   } catch (error) {
     if (error instanceof StopRun) stop = error.info;
     else stop = { reason: 'error', detail: error instanceof Error ? error.message : String(error) };

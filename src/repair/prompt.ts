@@ -23,7 +23,8 @@ export interface InitialPromptInput {
   files: string[];
   feedback: string;
   suspects: Array<{ file: string; line: number; score: number }>;
-  score: string;
+  /** Absent when the score is ablated (`--no-score`): the section is left out. */
+  score?: string;
   fixerNotes: string[];
   issue?: { title: string; body: string };
   hints?: { ci?: string; instructions?: string };
@@ -66,7 +67,7 @@ export function initialPrompt(input: InitialPromptInput): string {
         .join('\n')}`,
     );
   }
-  parts.push(`## Quality score\n${input.score}`);
+  if (input.score !== undefined) parts.push(`## Quality score\n${input.score}`);
   if (input.fixerNotes.length > 0)
     parts.push(`## Deterministic fixers already tried\n${input.fixerNotes.map((n) => `- ${n}`).join('\n')}`);
   parts.push(
@@ -80,7 +81,7 @@ export function initialPrompt(input: InitialPromptInput): string {
 export interface TurnFeedbackInput {
   iteration: number;
   feedback: string;
-  score: string;
+  score?: string;
   history: string[];
   remaining: string;
   note?: string;
@@ -90,7 +91,8 @@ export interface TurnFeedbackInput {
 export function turnFeedback(input: TurnFeedbackInput): string {
   const parts = [`[mimo] Iteration ${input.iteration}: the loop ran the tests after your edits.`];
   if (input.note) parts.push(input.note);
-  parts.push(input.feedback, `Quality score: ${input.score}`);
+  parts.push(input.feedback);
+  if (input.score !== undefined) parts.push(`Quality score: ${input.score}`);
   if (input.history.length > 0)
     parts.push(`Earlier iterations:\n${input.history.map((h) => `- ${h}`).join('\n')}`);
   parts.push(`Budget left: ${input.remaining}.`);

@@ -9,7 +9,12 @@ export interface Proof {
   runs: number;
   detail: string;
   final?: TestRun;
+  /** Set when the fixed tree runs fewer tests than the baseline did: the verdict cannot be trusted. */
+  dropped?: string;
 }
+
+/** Tests that ran (passed or failed, skips excluded) in a run. */
+const ran = (run: TestRun) => run.report.passed + run.report.failed;
 
 /**
  * Proof of fix: the originally failing tests rerun `runs` times on the fixed tree (narrowed to those tests where the
@@ -41,6 +46,19 @@ export async function proveFix(session: Session, originallyFailing: string[], ru
   session.emitRun('proof', 'proof run of the whole suite', full);
   if (!isGreen(full)) failingTests(full).forEach((t) => flaky.add(t));
   const list = [...flaky];
+  // A suite that suddenly runs fewer tests (deselected, collected elsewhere, exited early) proves nothing. Issue
+  // mode adds tests, repair mode keeps them: either way the count may not fall below the baseline's.
+  const baselineRan = ran(session.baseline);
+  if (ran(full) < baselineRan) {
+    return {
+      ok: false,
+      flaky: list,
+      runs: count,
+      final: full,
+      dropped: `the whole suite ran ${ran(full)} test(s) where the baseline ran ${baselineRan}; tests were deselected, skipped or not collected, so the green verdict is not trusted`,
+      detail: `fewer tests ran than at the baseline (${ran(full)} < ${baselineRan})`,
+    };
+  }
   return {
     ok: list.length === 0,
     flaky: list,

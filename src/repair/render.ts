@@ -86,6 +86,7 @@ const OUTCOME: Record<string, string> = {
   aborted: 'stopped',
   reproduction_failed: 'not fixed: the issue could not be reproduced',
   flaky: 'not fixed: flaky',
+  tests_dropped: 'not fixed: fewer tests ran than at the baseline',
   error: 'failed with an error',
 };
 

@@ -32,6 +32,15 @@ export interface RepairResult {
   rootCause?: string;
 }
 
+/** The `--no-score` stand-in: the share of tests passing only, computed without the sandbox. */
+function testsOnlyScore(run: TestRun, baseline: TestRun['report']): QualityScore {
+  const total = run.report.passed + run.report.failed;
+  const testsPassing = total === 0 ? (run.exitCode === 0 ? 1 : 0) : run.report.passed / total;
+  const before = new Set(baseline.failures.map((f) => f.test));
+  const newFailures = new Set(run.report.failures.filter((f) => !before.has(f.test)).map((f) => f.test)).size;
+  return { value: testsPassing, parts: { testsPassing, newFailures, diffLines: 0 } };
+}
+
 /** Shared state of one run: options with defaults, the event stream, test runs and scoring. */
 export class Session {
   readonly mode: 'repair' | 'issue';
@@ -54,8 +63,12 @@ export class Session {
       ? AbortSignal.any([options.signal, options.budget.signal])
       : options.budget.signal;
     this.reporter = options.reporter ?? { event: () => undefined };
-    this.fixers = options.fixers ?? builtinFixers;
+    this.fixers = options.ablation?.fixers === false ? [] : (options.fixers ?? builtinFixers);
+    this.scoring = options.ablation?.score !== false;
   }
+
+  /** Whether the quality score is computed and shown (the `--no-score` ablation turns it off). */
+  readonly scoring: boolean;
 
   emit(phase: Phase, message: string, extra: Partial<IterationEvent> = {}): void {
     this.reporter.event({
@@ -67,19 +80,22 @@ export class Session {
     });
   }
 
-  /** Ends the run now if `/mimo stop` was sent or the wall-time budget is spent. */
-  checkInterrupt(): void {
+  /** Why the run must end now, if `/mimo stop` was sent or the wall-time budget is spent. */
+  interruption(): StopInfo | undefined {
     if (this.options.signal?.aborted)
-      throw new StopRun({ reason: 'aborted', detail: 'stopped on request (/mimo stop or Ctrl-C)' });
+      return { reason: 'aborted', detail: 'stopped on request (/mimo stop or Ctrl-C)' };
     // Iterations are gated where a turn starts, tokens and dollars by withBudget before each model call (a run
     // with no model spends none); here only the wall time, which test runs spend too.
     if (this.options.budget.remainingMs() <= 0) {
-      throw new StopRun({
-        reason: 'budget',
-        detail: this.options.budget.describe('wall_time'),
-        limit: 'wall_time',
-      });
+      return { reason: 'budget', detail: this.options.budget.describe('wall_time'), limit: 'wall_time' };
     }
+    return undefined;
+  }
+
+  /** Ends the run now if `/mimo stop` was sent or the wall-time budget is spent. */
+  checkInterrupt(): void {
+    const stop = this.interruption();
+    if (stop) throw new StopRun(stop);
   }
 
   /** Runs the tests (whole suite or a narrowed command) within the remaining wall time. */
@@ -113,6 +129,7 @@ export class Session {
   }
 
   async score(run: TestRun): Promise<QualityScore> {
+    if (!this.scoring) return testsOnlyScore(run, this.baseline?.report ?? run.report);
     return scoreCandidate({
       report: run.report,
       exitCode: run.exitCode,
@@ -155,8 +172,9 @@ export class Session {
     return isGreen(run) && run.report.passed >= this.baseline.report.passed;
   }
 
-  describe(score: QualityScore): string {
-    return describeScore(score);
+  /** The score as shown to the model; undefined when the score is ablated. */
+  describe(score: QualityScore): string | undefined {
+    return this.scoring ? describeScore(score) : undefined;
   }
 
   readSource = (file: string): string | undefined => {
@@ -185,6 +203,13 @@ export class Session {
   async feedback(run: TestRun): Promise<string> {
     await this.cacheSources(run);
     if (isGreen(run)) return `All tests pass (${run.report.passed} passed).`;
+    const structured = this.structuredFeedback(run);
+    // The `raw` ablation: the same amount of text, taken from the end of what the test command printed.
+    if (this.options.ablation?.feedback === 'raw') return run.output.slice(-structured.length);
+    return structured;
+  }
+
+  private structuredFeedback(run: TestRun): string {
     const rendered = this.options.analyzer.render(run.report, this.readSource);
     if (run.report.failures.length > 0) return rendered;
     const tail = run.output.slice(-3000);
@@ -196,7 +221,12 @@ export class Session {
     const original = this.options.workspace.originalOf(path);
     const refused = checkEdit(
       { path, original: original === undefined ? before : original, before, after },
-      { allow: this.options.paths?.allow ?? [], deny: this.options.paths?.deny ?? [], mode: this.mode },
+      {
+        allow: this.options.paths?.allow ?? [],
+        deny: this.options.paths?.deny ?? [],
+        mode: this.mode,
+        ...(this.options.resolvePath ? { resolve: this.options.resolvePath } : {}),
+      },
     );
     if (refused) return refused;
     if (this.mode === 'issue' && !this.reproduced && !isTestFile(path)) {

@@ -14,6 +14,7 @@ export {
   runnerDockerfile,
   runnerContext,
   RUNNER_PACKAGES,
+  RUNNER_NPM_GLOBALS,
 } from './recipes.js';
 export { sweepContainers, type SweepOptions } from './sweep.js';
 export { ensureRunnerImage } from './ensure.js';
@@ -27,3 +28,11 @@ export {
   SandboxDisposedError,
   ImageBuildError,
 } from './errors.js';
+export {
+  runSandboxed,
+  type SandboxedRunOptions,
+  type SandboxedRun,
+  type SetupSpec,
+  type SetupOutcome,
+  type SetupEvent,
+} from './run.js';

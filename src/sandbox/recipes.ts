@@ -32,7 +32,16 @@ export const RUNNER_PACKAGES = [
   'golang-go',
   'cargo',
   'rustc',
+  // Linters and compilers the deterministic fixers use to check an edit (helper "fixers", issue 12): flake8 (with
+  // pyflakes) for Python repositories configured for it, Debian's TypeScript compiler and mocha for repositories
+  // that run them without installing their own. ESLint is not here: Debian's 6.4 cannot read flat configs.
+  'flake8',
+  'node-typescript',
+  'mocha',
 ];
+
+/** npm packages installed globally in the runner, pinned: ESLint for the post-fix lint check (flat configs). */
+export const RUNNER_NPM_GLOBALS = ['eslint@9.39.5'];
 
 function shortHash(text: string): string {
   return createHash('sha256').update(text).digest('hex').slice(0, 12);
@@ -69,6 +78,7 @@ export function runnerDockerfile(
     ` && apt-get install -y --no-install-recommends ${RUNNER_PACKAGES.join(' ')} \\`,
     ' && apt-get clean && rm -rf /var/lib/apt/lists/* \\',
     ' && mkdir -p /workspace /home/sandbox && chmod 1777 /home/sandbox',
+    `RUN npm install -g --no-audit --no-fund --no-update-notifier ${RUNNER_NPM_GLOBALS.join(' ')} && npm cache clean --force`,
     // Names for the usual workspace owners (a developer's 1000, the fallback 10001), for tools that look the
     // user up (getpass, whoami). A layer of its own, so the toolchain layer above stays cached.
     'RUN groupadd -g 10001 sandbox && useradd -u 10001 -g 10001 -d /home/sandbox -M -s /bin/sh sandbox \\',

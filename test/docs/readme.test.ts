@@ -18,7 +18,7 @@ describe('README configuration reference', () => {
   it('shows the real defaults for every setting with a default', () => {
     const documented = parseConfig(configExample());
     const defaults = defaultConfig();
-    for (const key of ['network', 'triggers', 'limits', 'sandbox', 'model', 'paths'] as const) {
+    for (const key of ['network', 'triggers', 'limits', 'sandbox', 'model', 'delivery', 'paths'] as const) {
       expect([key, documented[key]]).toEqual([key, defaults[key]]);
     }
   });

@@ -10,7 +10,7 @@ const fixtures = readdirSync(root, { withFileTypes: true })
   .filter((d) => d.isDirectory())
   .flatMap((d) =>
     readdirSync(join(root, d.name))
-      .filter((f) => /\.(log|xml)$/.test(f))
+      .filter((f) => /\.(log|xml|trx)$/.test(f))
       .map((f) => `${d.name}/${f}`),
   );
 
@@ -20,7 +20,7 @@ function raw(name: string): string {
 
 function expected(name: string): TestReport {
   return JSON.parse(
-    readFileSync(join(root, name.replace(/\.(log|xml)$/, '.expected.json')), 'utf8'),
+    readFileSync(join(root, name.replace(/\.(log|xml|trx)$/, '.expected.json')), 'utf8'),
   ) as TestReport;
 }
 

@@ -1,11 +1,15 @@
+import { jest } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseTestOutput } from '../../src/feedback/index.js';
 import { insertJsImport, jsImportFixer } from '../../src/fixers/index.js';
+import { moduleExports } from '../../src/fixers/js-exports.js';
+import { importStatement, styleOf } from '../../src/fixers/js-insert.js';
 import { Workspace } from '../../src/tools/index.js';
 import { LocalSandbox } from '../helpers/fake-sandbox.js';
 import { tempRepo } from '../helpers/tmp.js';
 
+jest.setTimeout(120_000);
 const TSC = join(process.cwd(), 'node_modules/.bin/tsc');
 
 async function propose(root: string, command: string) {
@@ -81,5 +85,50 @@ describe('js-import fixer (real node and tsc output)', () => {
     expect(
       insertJsImport("'use strict';\nconst a = require('a');\n\nrun();\n", "const fs = require('node:fs');"),
     ).toBe("'use strict';\nconst a = require('a');\nconst fs = require('node:fs');\n\nrun();\n");
+  });
+});
+
+describe('js import placement and export forms', () => {
+  it('keeps a license header and the directive prologue above the inserted require', () => {
+    const source =
+      "/*!\n * slugkit\n * MIT Licensed\n */\n\n'use strict';\n\n/**\n * Make a slug.\n */\nfunction slug(s) {\n  return kebab(s);\n}\n";
+    expect(insertJsImport(source, "const kebab = require('./kebab');")).toBe(
+      "/*!\n * slugkit\n * MIT Licensed\n */\n\n'use strict';\n\nconst kebab = require('./kebab');\n\n/**\n * Make a slug.\n */\nfunction slug(s) {\n  return kebab(s);\n}\n",
+    );
+    expect(insertJsImport('#!/usr/bin/env node\n"use strict"\nmain()\n', 'const x = require("x")')).toBe(
+      '#!/usr/bin/env node\n"use strict"\n\nconst x = require("x")\n\nmain()\n',
+    );
+    expect(insertJsImport("'use client';\nimport a from 'a';\n", "import b from 'b';")).toBe(
+      "'use client';\nimport a from 'a';\nimport b from 'b';\n",
+    );
+  });
+
+  it('reads every CommonJS and ESM export form', () => {
+    expect(moduleExports('module.exports = function slugify(s) {}\n').defaultName).toBe('slugify');
+    expect(moduleExports('class Queue {}\nmodule.exports = Queue;\n').defaultName).toBe('Queue');
+    expect([...moduleExports('module.exports = { parse, format: fmt, async load() {} };\n').named]).toEqual([
+      'parse',
+      'format',
+      'load',
+    ]);
+    expect([...moduleExports('exports.a = 1;\nmodule.exports.b = 2;\n').named]).toEqual(['a', 'b']);
+    expect(moduleExports('export default function render() {}\n').defaultName).toBe('render');
+    expect(moduleExports('const x = 1;\nexport default x;\n').defaultName).toBe('x');
+    const index = moduleExports(
+      "export { parse } from './parse.js';\nexport * from './format.js';\nexport { a as b };\n",
+    );
+    expect([...index.named]).toEqual(['parse', 'b']);
+    expect(index.reexports).toEqual([
+      { specifier: './parse.js', names: ['parse'] },
+      { specifier: './format.js', names: '*' },
+    ]);
+  });
+
+  it("follows the file's quotes, semicolons and module system", () => {
+    const cjs = styleOf('a.js', 'const x = require("x")\nmodule.exports = x\n');
+    expect(cjs).toEqual({ esm: false, quote: '"', semicolon: false });
+    expect(importStatement(cjs, { name: 'y', kind: 'named' }, './y')).toBe('const { y } = require("./y")');
+    const esm = styleOf('a.ts', "import x from 'x';\n");
+    expect(importStatement(esm, { name: 'y', kind: 'default' }, './y.js')).toBe("import y from './y.js';");
   });
 });

@@ -1,5 +1,5 @@
 import type { ChatMessage } from '../../src/models/index.js';
-import { elideOldResults } from '../../src/repair/model-phase.js';
+import { elideOldResults } from '../../src/repair/turn.js';
 
 describe('conversation bound', () => {
   const tool = (content: string): ChatMessage => ({

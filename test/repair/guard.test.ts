@@ -13,7 +13,7 @@ const edit = (path: string, before: string | null, after: string | null, origina
 describe('anti-cheat guard', () => {
   it('refuses CI workflows always, and paths outside allow or inside deny', () => {
     expect(checkEdit(edit('.github/workflows/ci.yml', 'a', 'b'), open)).toMatch(
-      /matches the denied path \.github\/workflows\/\*\*/,
+      /may not be edited: files under \.github\/ \(CI workflows, actions, mimo\.yml\) are never edited/,
     );
     const policy = { allow: ['src/**'], deny: ['src/vendor/'], mode: 'repair' as const };
     expect(checkEdit(edit('src/app.py', 'a', 'b'), policy)).toBeNull();

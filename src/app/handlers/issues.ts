@@ -1,4 +1,5 @@
 import type { Context } from 'probot';
+import { decided, type TriageDecision } from '../decisions.js';
 import { configOrReply, reply, type AppDeps } from '../deps.js';
 import { enqueueRepair } from '../enqueue.js';
 import { isBlockedBot, isOwnEvent } from '../guards.js';
@@ -10,23 +11,28 @@ export async function onIssueLabeled(
   context: Context<'issues.labeled'>,
   deps: AppDeps,
   slug: string,
-): Promise<void> {
+): Promise<TriageDecision> {
   const { issue, label, repository, sender } = context.payload;
-  if (!label || isOwnEvent(sender, slug)) return;
+  const scope = `${repository.full_name}!${issue.number}`;
+  if (!label) return decided('ignored', 'no label in the event');
+  if (isOwnEvent(sender, slug)) return decided('ignored', 'a label set by the app itself');
   const where = { owner: repository.owner.login, repo: repository.name, number: issue.number };
   const config = await configOrReply(deps, context, where);
-  if (!config) return;
-  if (config.triggers.issueLabel === null || label.name !== config.triggers.issueLabel) return;
-  if (isBlockedBot(sender, config.triggers.allowBots)) return;
+  if (!config) return decided('answered', 'invalid .github/mimo.yml on the default branch', scope);
+  if (config.triggers.issueLabel === null || label.name !== config.triggers.issueLabel)
+    return decided('ignored', `label "${label.name.slice(0, 50)}" is not triggers.issueLabel`, scope);
+  if (isBlockedBot(sender, config.triggers.allowBots))
+    return decided('ignored', `@${sender.login} is a bot not listed in triggers.allowBots`, scope);
   if (!(await hasWriteAccess(context.octokit, where.owner, where.repo, sender.login))) {
-    return reply(
+    reply(
       deps,
       context,
       where,
       `Only people with write access can start a repair with the \`${label.name}\` label.`,
     );
+    return decided('refused', `@${sender.login} has no write access`, scope);
   }
-  await enqueueRepair(
+  return enqueueRepair(
     context,
     deps,
     config,

@@ -1,5 +1,5 @@
 import { ConfigError } from '../../config/index.js';
-import { GitError } from '../../git/index.js';
+import { EditConflictError, GitError, UnsafeEditPathError } from '../../git/index.js';
 import { ModelError, ModelConfigError } from '../../models/index.js';
 import { EngineUnreachableError, ImageMissingError } from '../../sandbox/index.js';
 import { JobSetupError } from './prepare.js';
@@ -7,6 +7,8 @@ import { JobSetupError } from './prepare.js';
 const ACTIONABLE = [
   ConfigError,
   GitError,
+  EditConflictError,
+  UnsafeEditPathError,
   ModelError,
   ModelConfigError,
   EngineUnreachableError,

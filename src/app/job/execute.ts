@@ -14,11 +14,11 @@ import {
   dockerClient,
   ensureRunnerImage,
   imageExists,
-  openDockerSandbox,
   policyFromConfig,
-  type Sandbox,
+  runSandboxed,
 } from '../../sandbox/index.js';
-import { Workspace } from '../../tools/index.js';
+import type { Workspace } from '../../tools/index.js';
+import { repoPathResolver } from '../../git/index.js';
 import { defaultAnalyzer, runnerHint } from '../../repair/index.js';
 import { parseTestOutput, renderFeedback } from '../../feedback/index.js';
 import { JobSetupError, type PreparedJob } from './prepare.js';
@@ -68,28 +68,6 @@ function reportCiSeed(job: PreparedJob, reporter: Reporter): string | undefined 
   return rendered.length > 0 ? rendered.join('\n\n') : undefined;
 }
 
-async function runSetup(sandbox: Sandbox, job: PreparedJob, reporter: Reporter) {
-  if (!job.setupCommand) return undefined;
-  const command = job.setupCommand;
-  const network = job.config.network.setup;
-  if (network) await sandbox.setNetwork(true);
-  try {
-    const result = await sandbox.exec(command, { timeoutMs: job.config.limits.commandTimeoutSeconds * 1000 });
-    reporter.event({
-      ts: new Date().toISOString(),
-      iteration: 0,
-      phase: 'start',
-      message: `setup \`${command}\` exited ${result.exitCode}${network ? '' : ' (without network)'}`,
-      command,
-      exitCode: result.exitCode,
-      durationMs: result.durationMs,
-    });
-    return { command, exitCode: result.exitCode, output: (result.stdout + result.stderr).slice(-4000) };
-  } finally {
-    if (network) await sandbox.setNetwork(false);
-  }
-}
-
 /**
  * Runs the repair loop on a prepared job in a fresh sandbox. The model key is read from the app's environment and
  * stays in this process; the sandbox gets no environment of ours.
@@ -104,6 +82,8 @@ export async function executeRepair(
     issue?: { title: string; body: string };
     instructions?: string;
     jobId: string;
+    /** Told whether the sandbox opened (for the `mimo_sandbox_opens_total` metric). */
+    onSandbox?: (outcome: 'opened' | 'failed') => void;
     /** Progress of the runner image build when this engine does not have it yet (first job only). */
     onImageProgress?: (progress: { image: string; message: string }) => void;
   },
@@ -123,37 +103,62 @@ export async function executeRepair(
   const reporter = fanOut(log, new JsonlLog(logPath), options.reporter);
   const image = await chooseImage(job);
   if (!image) await ensureRunnerImage(options.onImageProgress);
-  const sandbox = await openDockerSandbox({
-    workspace: job.dir,
-    ...(image ? { image } : {}),
-    policy: policyFromConfig(config),
-    labels: { 'mimo.job': options.jobId },
-  });
-  try {
-    const ci = reportCiSeed(job, reporter);
-    const setup = await runSetup(sandbox, job, reporter);
-    const workspace = await Workspace.open(job.dir);
-    const result = await runRepair({
-      sandbox,
-      workspace,
-      testCommand: job.testCommand,
-      model: model ? withBudget(model, budget) : null,
-      budget,
-      analyzer: defaultAnalyzer({ fallbackRunner: runnerHint(job.testCommand) }),
+  const ci = reportCiSeed(job, reporter);
+  let opened = false;
+  return runSandboxed(
+    {
+      workspace: job.dir,
+      ...(image ? { image } : {}),
+      policy: policyFromConfig(config),
+      labels: { 'mimo.job': options.jobId },
+      ...(job.setupCommand
+        ? {
+            setup: {
+              command: job.setupCommand,
+              network: config.network.setup,
+              timeoutMs: config.limits.commandTimeoutSeconds * 1000,
+            },
+          }
+        : {}),
       reporter,
-      paths: config.paths,
-      mode: options.mode,
-      ...(options.issue ? { issue: options.issue } : {}),
-      hints: {
-        ...(ci ? { ci } : {}),
-        ...(options.instructions ? { instructions: options.instructions } : {}),
-      },
       signal: options.signal,
-      commandTimeoutMs: config.limits.commandTimeoutSeconds * 1000,
-      ...(job.setupCommand ? { setupCommand: job.setupCommand } : {}),
-    });
-    return { result, log, logPath, workspace, ...(setup ? { setup } : {}) };
-  } finally {
-    await sandbox.dispose();
-  }
+    },
+    async ({ sandbox, workspace, setup }) => {
+      opened = true;
+      options.onSandbox?.('opened');
+      const result = await runRepair({
+        sandbox,
+        workspace,
+        testCommand: job.testCommand,
+        model: model ? withBudget(model, budget) : null,
+        budget,
+        analyzer: defaultAnalyzer({ fallbackRunner: runnerHint(job.testCommand) }),
+        reporter,
+        paths: config.paths,
+        // The guard judges where an edit lands in the cloned tree (a repository symlink into .github is refused).
+        resolvePath: repoPathResolver([job.dir]),
+        mode: options.mode,
+        ...(options.issue ? { issue: options.issue } : {}),
+        hints: {
+          ...(ci ? { ci } : {}),
+          ...(options.instructions ? { instructions: options.instructions } : {}),
+        },
+        signal: options.signal,
+        commandTimeoutMs: config.limits.commandTimeoutSeconds * 1000,
+        ...(job.setupCommand ? { setupCommand: job.setupCommand } : {}),
+      });
+      return {
+        result,
+        log,
+        logPath,
+        workspace,
+        ...(setup
+          ? { setup: { command: setup.command, exitCode: setup.exitCode, output: setup.output } }
+          : {}),
+      };
+    },
+  ).catch((error: unknown) => {
+    if (!opened) options.onSandbox?.('failed');
+    throw error;
+  });
 }

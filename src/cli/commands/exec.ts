@@ -2,12 +2,7 @@ import type { Command } from 'commander';
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ConfigError, loadConfig } from '../../config/index.js';
-import {
-  ImageMissingError,
-  openDockerSandbox,
-  policyFromConfig,
-  runnerImageName,
-} from '../../sandbox/index.js';
+import { ImageMissingError, policyFromConfig, runnerImageName, runSandboxed } from '../../sandbox/index.js';
 import { preserveOwnership } from '../ownership.js';
 import { EXIT_FAILED, EXIT_OK, UsageError } from '../program.js';
 
@@ -80,33 +75,33 @@ export function register(program: Command): void {
       const policy = policyFromConfig(config);
       if (flags.network) policy.allowSetupNetwork = true;
       const image = flags.image ?? config.image ?? runnerImageName();
+      // As root on a root-owned DIR the sandbox hands the tree to its fallback uid: put owners and modes back after.
       const ownership = await preserveOwnership(repo);
-      const sandbox = await openDockerSandbox({ workspace: repo, image, policy }).catch(
-        async (error: unknown) => {
-          await ownership.restore();
-          throw error instanceof ImageMissingError ? new UsageError(error.message) : error;
-        },
-      );
-      const interrupted = () => {
-        void sandbox
-          .dispose()
-          .then(() => ownership.restore())
-          .finally(() => process.exit(130));
-      };
+      const stop = new AbortController();
+      const interrupted = () => stop.abort(new Error('interrupted'));
       process.once('SIGINT', interrupted);
       process.once('SIGTERM', interrupted);
       try {
-        if (flags.network) await sandbox.setNetwork(true);
-        const result = await sandbox.exec(command.length === 1 ? command[0]! : command, {
-          timeoutMs: timeout,
-          env,
+        const result = await runSandboxed({ workspace: repo, image, policy }, async ({ sandbox }) => {
+          if (flags.network) await sandbox.setNetwork(true);
+          return sandbox.exec(command.length === 1 ? command[0]! : command, {
+            timeoutMs: timeout,
+            env,
+            signal: stop.signal,
+          });
+        }).catch((error: unknown) => {
+          if (stop.signal.aborted) {
+            // the sandbox is disposed already
+            void ownership.restore().finally(() => process.exit(130));
+            return new Promise<never>(() => undefined);
+          }
+          throw error instanceof ImageMissingError ? new UsageError(error.message) : error;
         });
         process.stdout.write(`${JSON.stringify(result)}\n`);
         process.exitCode = result.exitCode === 0 && !result.timedOut ? EXIT_OK : EXIT_FAILED;
       } finally {
         process.off('SIGINT', interrupted);
         process.off('SIGTERM', interrupted);
-        await sandbox.dispose();
         await ownership.restore();
       }
     });

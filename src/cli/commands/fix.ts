@@ -4,12 +4,18 @@ import { cp, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import {
+  applyCeilings,
+  CeilingsError,
+  ceilingsFromEnv,
   ConfigError,
+  readEnv,
+  describeClamp,
   detectTestCommand,
   inferSetup,
   loadConfig,
   type MimoConfig,
 } from '../../config/index.js';
+import { applyEdits, EditConflictError, repoPathResolver, UnsafeEditPathError } from '../../git/index.js';
 import { createModel, ModelConfigError, withBudget, type Model } from '../../models/index.js';
 import {
   budgetFromLimits,
@@ -24,13 +30,8 @@ import {
   type RepairResult,
   type Reporter,
 } from '../../repair/index.js';
-import {
-  ImageMissingError,
-  openDockerSandbox,
-  policyFromConfig,
-  runnerImageName,
-} from '../../sandbox/index.js';
-import { Workspace, type FileEdit } from '../../tools/index.js';
+import { ImageMissingError, policyFromConfig, runnerImageName, runSandboxed } from '../../sandbox/index.js';
+import type { FileEdit } from '../../tools/index.js';
 import { EXIT_FAILED, EXIT_OK, UsageError } from '../program.js';
 
 interface FixFlags {
@@ -60,22 +61,44 @@ async function configOf(repo: string): Promise<MimoConfig> {
   }
 }
 
+/** The config and turn limit under the operator's ceilings (MIMO_MAX_* in this process's environment). */
+function ceiled(config: MimoConfig, iterations: number | undefined) {
+  try {
+    return applyCeilings(config, ceilingsFromEnv(process.env), iterations);
+  } catch (error) {
+    if (error instanceof CeilingsError) throw new UsageError(error.message);
+    throw error;
+  }
+}
+
 function modelOf(spec: string): Model | null {
   try {
-    return createModel(spec, { env: process.env });
+    return createModel(spec, { env: readEnv().models });
   } catch (error) {
     if (error instanceof ModelConfigError) throw new UsageError(error.message);
     throw error;
   }
 }
 
-/** Writes the recorded edits (and only those) from the sandbox copy back into the user's repository. */
+/**
+ * Applies the recorded edits (and only those) to the user's repository as exact replacements checked against what
+ * each was made on, never copying the sandbox's file; `.git` and symlinked paths are refused, and a conflict or a
+ * refused path writes nothing (applyEdits in git/).
+ */
 export async function writeBack(repo: string, edits: FileEdit[]): Promise<void> {
-  const target = await Workspace.open(repo);
-  for (const edit of edits) {
-    if (edit.after === null) await target.remove(edit.path);
-    else await target.write(edit.path, edit.after);
+  try {
+    await applyEdits(repo, edits);
+  } catch (error) {
+    if (error instanceof EditConflictError || error instanceof UnsafeEditPathError) {
+      throw new WriteBackError(`the fix was not written back to ${repo}: ${error.message}`);
+    }
+    throw error;
   }
+}
+
+/** The write-back was refused (a conflict with the user's files, or a path that may not be written). */
+export class WriteBackError extends Error {
+  override name = 'WriteBackError';
 }
 
 /** The JSON printed on stdout: the outcome in a shape scripts can rely on. */
@@ -118,16 +141,16 @@ export function register(program: Command): void {
       const repo = resolve(flags.repo);
       if (!existsSync(repo) || !statSync(repo).isDirectory())
         throw new UsageError(`--repo ${flags.repo}: no such directory`);
-      const maxIterations = positiveInt('--max-iterations', flags.maxIterations);
-      const config = await configOf(repo);
-      const model = modelOf(flags.model ?? process.env.MIMO_MODEL ?? config.model.spec);
+      const asked = positiveInt('--max-iterations', flags.maxIterations);
+      const { config, clamped, iterations: maxIterations } = ceiled(await configOf(repo), asked);
+      for (const c of clamped) process.stderr.write(`[limits] ${describeClamp(c)}\n`);
+      const model = modelOf(flags.model ?? readEnv().defaultModel ?? config.model.spec);
       let testCommand = flags.test ?? config.test;
       if (!testCommand) {
         const detected = await detectTestCommand(repo);
         if (!detected.ok) throw new UsageError(detected.message);
         testCommand = detected.command;
       }
-      const inferred = config.setup ? null : await inferSetup(repo);
       const logPath = resolve(flags.log ?? join(repo, '.mimo', 'log.jsonl'));
       const image = config.image ?? runnerImageName();
 
@@ -136,18 +159,12 @@ export function register(program: Command): void {
       const interrupted = () => stop.abort();
       process.once('SIGINT', interrupted);
       process.once('SIGTERM', interrupted);
-      let sandbox;
       try {
         await cp(repo, copy, {
           recursive: true,
           verbatimSymlinks: true,
           filter: (src) => !NOT_COPIED.has(basename(src)) || src === repo,
         });
-        sandbox = await openDockerSandbox({ workspace: copy, image, policy: policyFromConfig(config) }).catch(
-          (error: unknown) => {
-            throw error instanceof ImageMissingError ? new UsageError(error.message) : error;
-          },
-        );
         const budget = budgetFromLimits(config.limits, maxIterations);
         const progress: Reporter = {
           event: (e) => {
@@ -155,43 +172,56 @@ export function register(program: Command): void {
             if (line) process.stderr.write(`${line}\n`);
           },
         };
+        // No `setup:`: the install step the repository's files imply (lockfile, manifests), as the app does.
+        const inferred = config.setup ? null : await inferSetup(repo);
+        const setupCommand = config.setup ?? inferred?.command;
+        if (inferred)
+          process.stderr.write(
+            `[setup] inferred (no \`setup:\` in .github/mimo.yml): ${inferred.reasons.join('; ')}\n[setup] ${inferred.command}${config.network.setup ? ' (network on)' : ''}\n`,
+          );
         const memory = new MemoryLog();
         const reporter = fanOut(new JsonlLog(logPath), progress, memory);
-        const setupCommand = config.setup ?? inferred?.command;
-        if (setupCommand) {
-          const network = config.network.setup;
-          if (!config.setup && inferred)
-            process.stderr.write(
-              `[setup] inferred (no \`setup:\` in .github/mimo.yml): ${inferred.reasons.join('; ')}\n`,
-            );
-          process.stderr.write(`[setup] ${setupCommand}${network ? ' (network on)' : ''}\n`);
-          if (network) await sandbox.setNetwork(true);
-          const setup = await sandbox
-            .exec(setupCommand, {
+        const result = await runSandboxed(
+          {
+            workspace: copy,
+            image,
+            policy: policyFromConfig(config),
+            ...(setupCommand
+              ? {
+                  setup: {
+                    command: setupCommand,
+                    network: config.network.setup,
+                    timeoutMs: config.limits.commandTimeoutSeconds * 1000,
+                  },
+                }
+              : {}),
+            reporter,
+            signal: stop.signal,
+          },
+          ({ sandbox, workspace, setup }) => {
+            if (setup && setup.exitCode !== 0)
+              process.stderr.write(
+                `[setup] its last lines:\n${setup.output.trim().split('\n').slice(-10).join('\n')}\n`,
+              );
+            return runRepair({
+              sandbox,
+              workspace,
+              testCommand,
+              model: model ? withBudget(model, budget) : null,
+              budget,
+              analyzer: defaultAnalyzer({ fallbackRunner: runnerHint(testCommand) }),
+              reporter,
+              paths: config.paths,
+              // The guard judges where an edit lands in the user's tree and in the sandbox copy, not how it is spelled.
+              resolvePath: repoPathResolver([repo, copy]),
               signal: stop.signal,
-              timeoutMs: config.limits.commandTimeoutSeconds * 1000,
-            })
-            .finally(async () => {
-              if (network) await sandbox!.setNetwork(false);
+              commandTimeoutMs: config.limits.commandTimeoutSeconds * 1000,
+              allowNetwork: config.network.setup,
+              ...(setupCommand ? { setupCommand } : {}),
             });
-          if (setup.exitCode !== 0)
-            process.stderr.write(
-              `[setup] exited with code ${setup.exitCode}\n${(setup.stdout + setup.stderr).trim().split('\n').slice(-10).join('\n')}\n`,
-            );
-        }
-        const result = await runRepair({
-          sandbox,
-          workspace: await Workspace.open(copy),
-          testCommand,
-          model: model ? withBudget(model, budget) : null,
-          budget,
-          analyzer: defaultAnalyzer({ fallbackRunner: runnerHint(testCommand) }),
-          reporter,
-          paths: config.paths,
-          signal: stop.signal,
-          commandTimeoutMs: config.limits.commandTimeoutSeconds * 1000,
-          allowNetwork: config.network.setup,
-          ...(setupCommand ? { setupCommand } : {}),
+          },
+        ).catch((error: unknown) => {
+          throw error instanceof ImageMissingError ? new UsageError(error.message) : error;
         });
         const wroteBack = result.success && result.edits.length > 0;
         if (wroteBack) await writeBack(repo, result.edits);
@@ -202,7 +232,6 @@ export function register(program: Command): void {
       } finally {
         process.off('SIGINT', interrupted);
         process.off('SIGTERM', interrupted);
-        await sandbox?.dispose();
         await rm(copy, { recursive: true, force: true });
       }
     });

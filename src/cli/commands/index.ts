@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { register as registerConfig } from './config.js';
+import { register as registerEval } from './eval.js';
 import { register as registerExec } from './exec.js';
 import { register as registerFix } from './fix.js';
 import { register as registerImages } from './images.js';
@@ -13,6 +14,7 @@ import { register as registerWorker } from './worker.js';
  */
 export function registerCommands(program: Command): void {
   registerConfig(program);
+  registerEval(program);
   registerExec(program);
   registerFix(program);
   registerImages(program);

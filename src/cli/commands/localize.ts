@@ -8,10 +8,9 @@ import { changedLinesFromDiff, localizeRepo, type LocalizeResult } from '../../l
 import {
   ImageMissingError,
   EngineUnreachableError,
-  openDockerSandbox,
   policyFromConfig,
   runnerImageName,
-  type Sandbox,
+  runSandboxed,
 } from '../../sandbox/index.js';
 import { EXIT_FAILED, UsageError } from '../program.js';
 
@@ -110,34 +109,32 @@ export function register(program: Command): void {
       }
       const changed = changedLines(repo, flags.base);
       const copy = workspaceCopy(repo);
-      let sandbox: Sandbox | undefined;
+      const timeoutMs = config.limits.commandTimeoutSeconds * 1000;
+      // The same install step as `mimo fix`: configured, else inferred from the repository's files.
+      const setup = config.setup ?? (await inferSetup(repo))?.command;
+      if (setup)
+        process.stderr.write(`mimo: setup \`${setup}\`${config.network.setup ? ' (network on)' : ''}…\n`);
       try {
-        sandbox = await openDockerSandbox({
-          workspace: copy,
-          image: config.image ?? runnerImageName(),
-          policy: policyFromConfig(config),
-        }).catch((error: unknown) => {
+        const result = await runSandboxed(
+          {
+            workspace: copy,
+            image: config.image ?? runnerImageName(),
+            policy: policyFromConfig(config),
+            ...(setup ? { setup: { command: setup, network: config.network.setup, timeoutMs } } : {}),
+          },
+          ({ sandbox, setup: ran }) => {
+            if (ran && ran.exitCode !== 0)
+              process.stderr.write(
+                `mimo: setup exited ${ran.exitCode}:\n${ran.output.trim().split('\n').slice(-10).join('\n')}\n`,
+              );
+            process.stderr.write(`mimo: running ${testCommand} in the sandbox…\n`);
+            return localizeRepo({ sandbox, testCommand, changedLines: changed, limit, timeoutMs });
+          },
+        ).catch((error: unknown) => {
           throw error instanceof ImageMissingError || error instanceof EngineUnreachableError
             ? new UsageError(error.message)
             : error;
         });
-        const timeoutMs = config.limits.commandTimeoutSeconds * 1000;
-        // The same install step as `mimo fix`: configured, else inferred from the repository's files.
-        const setup = config.setup ?? (await inferSetup(repo))?.command;
-        if (setup) {
-          const network = config.network.setup;
-          process.stderr.write(`mimo: setup \`${setup}\`${network ? ' (network on)' : ''}…\n`);
-          if (network) await sandbox.setNetwork(true);
-          const ran = await sandbox.exec(setup, { timeoutMs }).finally(async () => {
-            if (network) await sandbox!.setNetwork(false);
-          });
-          if (ran.exitCode !== 0)
-            process.stderr.write(
-              `mimo: setup exited ${ran.exitCode}:\n${(ran.stdout + ran.stderr).trim().split('\n').slice(-10).join('\n')}\n`,
-            );
-        }
-        process.stderr.write(`mimo: running ${testCommand} in the sandbox…\n`);
-        const result = await localizeRepo({ sandbox, testCommand, changedLines: changed, limit, timeoutMs });
         process.stderr.write(`mimo: evidence: ${result.plan}; ${result.notes.join('; ')}\n`);
         if (result.suspects.length === 0) {
           process.stderr.write(`mimo: no suspects: ${emptyReason(result, testCommand)}\n`);
@@ -145,7 +142,6 @@ export function register(program: Command): void {
         }
         process.stdout.write(`${JSON.stringify(result.suspects)}\n`);
       } finally {
-        await sandbox?.dispose();
         rmSync(copy, { recursive: true, force: true });
       }
     });

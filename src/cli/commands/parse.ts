@@ -8,11 +8,13 @@ import {
   DEFAULT_TOKEN_BUDGET,
 } from '../../feedback/index.js';
 import { UsageError } from '../program.js';
+import { sourceReader } from '../source-reader.js';
 
 interface ParseFlags {
   runner?: string;
   render?: boolean;
   tokens?: string;
+  source?: boolean;
 }
 
 /**
@@ -27,6 +29,7 @@ export function register(program: Command): void {
     .option('--runner <name>', 'runner that produced the output (default: detected from the text)')
     .option('--render', 'print the compact text given to the model instead of JSON')
     .option('--tokens <n>', `token budget of --render (default ${DEFAULT_TOKEN_BUDGET})`)
+    .option('--no-source', 'do not read test files in the current directory for declaration lines')
     .argument('[file]', "file to read, or - for standard input (default: '-')", '-')
     .action(async (file: string, flags: ParseFlags) => {
       if (flags.runner) {
@@ -44,7 +47,9 @@ export function register(program: Command): void {
       if (file !== '-' && (!existsSync(file) || !statSync(file).isFile())) {
         throw new UsageError(`${file}: no such file`);
       }
-      const stream = new FeedbackStream({ runner: flags.runner });
+      // Where the runner printed no line (a timeout), the test's declaration is read from the checkout at cwd.
+      const readSource = flags.source === false ? undefined : sourceReader(process.cwd());
+      const stream = new FeedbackStream({ runner: flags.runner, readSource });
       const input = file === '-' ? process.stdin : createReadStream(file);
       for await (const chunk of input) stream.write(chunk as Buffer);
       const report = stream.end();

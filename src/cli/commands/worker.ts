@@ -1,3 +1,4 @@
+import { readEnv } from '../../config/index.js';
 import type { Command } from 'commander';
 import type { RepairRequest } from '../../app/index.js';
 import { describeQueue, openQueue, type Queue } from '../../jobs/index.js';
@@ -65,7 +66,7 @@ export async function runWorker(run: WorkerRun): Promise<void> {
   // Built like the server's (GHE_HOST honoured for the token exchange too), and without REDIS_URL: Probot would use
   // it for a Bottleneck throttling cluster whose connection it never closes.
   const probot = app.probotFromEnv(run.env);
-  const worker = app.startWorker(queue, app.jobDepsFromProbot(probot, run.env), run.concurrency);
+  const worker = app.startWorker(queue, app.jobDepsFromProbot(probot, readEnv(run.env)), run.concurrency);
   log(`mimo worker: taking jobs from ${queueLabel(run.env)}, ${run.concurrency} at a time`);
   if (!run.stop.aborted)
     await new Promise((resolve) => run.stop.addEventListener('abort', resolve, { once: true }));
@@ -85,11 +86,11 @@ export function register(program: Command): void {
     )
     .option(
       '--concurrency <n>',
-      'jobs this process runs at once (never two of one repository)',
-      process.env.MIMO_CONCURRENCY ?? '2',
+      'jobs this process runs at once (never two of one repository; default MIMO_CONCURRENCY or 2)',
     )
-    .action(async (options: { concurrency: string }) => {
-      const concurrency = Number(options.concurrency);
+    .action(async (options: { concurrency?: string }) => {
+      const concurrency =
+        options.concurrency === undefined ? readEnv().concurrency : Number(options.concurrency);
       if (!Number.isInteger(concurrency) || concurrency < 1)
         throw new UsageError(`--concurrency ${options.concurrency}: expected a whole number ≥ 1`);
       const { applyDotEnv } = await import('../../app/index.js');

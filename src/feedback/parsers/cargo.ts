@@ -21,6 +21,7 @@ export class CargoParser implements LineParser {
     this.builder = new ReportBuilder('cargo', maxFailures);
   }
   push(line: string): void {
+    if (line.startsWith('{ "type": ') || line.startsWith('{"type":')) return this.event(line);
     const block = BLOCK.exec(line);
     if (block) {
       this.close();
@@ -63,6 +64,24 @@ export class CargoParser implements LineParser {
         frames: [frame(file!, Number(ln))],
       });
       this.diagnostic = null;
+    }
+  }
+
+  /** libtest's `--format json` events, replayed as the text lines they stand for. */
+  private event(line: string): void {
+    let e: { type?: string; event?: string; name?: string; stdout?: string } & Record<string, unknown>;
+    try {
+      e = JSON.parse(line) as typeof e;
+    } catch {
+      return;
+    }
+    if (e.type === 'test' && e.event === 'failed' && e.name) {
+      this.push(`---- ${e.name} stdout ----`);
+      for (const l of (e.stdout ?? '').split('\n')) this.push(l);
+      this.push('failures:');
+    } else if (e.type === 'suite' && (e.event === 'ok' || e.event === 'failed')) {
+      const n = (k: string) => (typeof e[k] === 'number' ? (e[k] as number) : 0);
+      this.push(`test result: ${e.event === 'ok' ? 'ok' : 'FAILED'}. ${n('passed')} passed; ${n('failed')} failed; ${n('ignored')} ignored`);
     }
   }
 

@@ -12,13 +12,17 @@ const PANIC = /^panic: (.*?)(?: \[recovered\])?$/;
 const BUILD = /^(\S+\.go):(\d+):(\d+): (.*)$/;
 const PACKAGE = /^(FAIL|ok)\s+(\S+)/;
 
-export class GoParser implements LineParser {
+export class GoTextParser implements LineParser {
   private readonly builder: ReportBuilder;
   private logs = new Map<string, { file: string; line: number; text: string[] }[]>();
   private running = '';
   private open: Failure | null = null;
   private panic: { message: string; lines: string[] } | null = null;
   private buildPackage = '';
+  /** Tests that ran subtests: a parent is not a test of its own (its failing subtests are the failures). */
+  private readonly parents = new Set<string>();
+  /** Failures of the current package, held until it ends so that parents can be told apart. */
+  private held: Failure[] = [];
 
   constructor(maxFailures?: number) {
     this.builder = new ReportBuilder('go', maxFailures);
@@ -35,6 +39,8 @@ export class GoParser implements LineParser {
     if (run) {
       this.close();
       this.running = run[1]!;
+      const parts = this.running.split('/');
+      for (let i = 1; i < parts.length; i++) this.parents.add(parts.slice(0, i).join('/'));
       return;
     }
     const result = RESULT.exec(line);
@@ -42,7 +48,9 @@ export class GoParser implements LineParser {
       this.close();
       const [, status, name] = result;
       if (status === 'FAIL') this.open = this.failureWithLogs(name!);
-      else if (status === 'PASS') this.builder.pass();
+      else if (this.parents.has(name!)) {
+        // A parent's PASS/SKIP is its subtests' result, counted by them.
+      } else if (status === 'PASS') this.builder.pass();
       else this.builder.skip();
       this.logs.delete(name!);
       return;
@@ -83,12 +91,16 @@ export class GoParser implements LineParser {
       });
       return;
     }
-    if (PACKAGE.test(line)) this.close();
+    if (PACKAGE.test(line)) {
+      this.close();
+      this.flush();
+    }
   }
 
   finish(): TestReport {
     if (this.panic) this.closePanic();
     this.close();
+    this.flush();
     return this.builder.report();
   }
 
@@ -114,8 +126,20 @@ export class GoParser implements LineParser {
     const open = this.open;
     this.open = null;
     if (!open) return;
-    if (this.builder.full) return this.builder.countOnly();
-    this.builder.add({ ...open, ...withExpectedActual({ ...open }) });
+    this.held.push({ ...open, ...withExpectedActual({ ...open }) });
+  }
+
+  /** Adds the package's failures, without the parents that failed only because a subtest did. */
+  private flush(): void {
+    const held = this.held;
+    this.held = [];
+    for (const f of held) {
+      const parent = this.parents.has(f.test) || held.some((o) => o.test.startsWith(`${f.test}/`));
+      if (parent && !f.message && !f.frames.length) continue;
+      if (this.builder.full) this.builder.countOnly();
+      else this.builder.add(f);
+    }
+    this.parents.clear();
   }
 
   /** A panic belongs to the test just reported failing, or (a timeout) to the test function in the trace. */
@@ -136,7 +160,8 @@ export class GoParser implements LineParser {
     failure.kind = 'panic';
     failure.message = message;
     failure.frames = frames;
-    this.builder.add(failure);
+    this.held.push(failure);
+    this.flush();
   }
 }
 
@@ -161,4 +186,50 @@ function goroutine(lines: string[]): { frames: Frame[]; test?: string } {
   const chosen = stacks.find((s) => s.some((f) => f.inProject)) ?? stacks[0] ?? [];
   const testFrame = chosen.find((f) => f.inProject && /\.Test\w*$/.test(f.function ?? ''));
   return { frames: chosen, test: testFrame?.function?.replace(/^.*\./, '') };
+}
+
+/**
+ * `go test` in either form: text, or `-json` events (`{"Time":…,"Action":"output","Package":…,"Output":…}`),
+ * whose output lines are the text form's, parsed per package so interleaved packages stay apart.
+ */
+export class GoParser implements LineParser {
+  private readonly text: GoTextParser;
+  private readonly packages = new Map<string, GoTextParser>();
+  private partial = new Map<string, string>();
+
+  constructor(private readonly maxFailures?: number) {
+    this.text = new GoTextParser(maxFailures);
+  }
+
+  push(line: string): void {
+    if (!line.startsWith('{"')) return this.text.push(line);
+    let event: { Action?: string; Package?: string; ImportPath?: string; Output?: string };
+    try {
+      event = JSON.parse(line) as typeof event;
+    } catch {
+      return this.text.push(line);
+    }
+    const pkg = event.Package ?? event.ImportPath ?? '';
+    if (typeof event.Output !== 'string') return;
+    let parser = this.packages.get(pkg);
+    if (!parser) this.packages.set(pkg, (parser = new GoTextParser(this.maxFailures)));
+    const text = (this.partial.get(pkg) ?? '') + event.Output;
+    const lines = text.split('\n');
+    this.partial.set(pkg, lines.pop()!);
+    for (const l of lines) parser.push(l);
+  }
+
+  finish(): TestReport {
+    const report = this.text.finish();
+    for (const [pkg, parser] of this.packages) {
+      const rest = this.partial.get(pkg);
+      if (rest) parser.push(rest);
+      const r = parser.finish();
+      report.passed += r.passed;
+      report.failed += r.failed;
+      report.skipped += r.skipped;
+      report.failures.push(...r.failures);
+    }
+    return report;
+  }
 }

@@ -8,6 +8,8 @@ import { parseJsError, parsePythonTraceback, withExpectedActual, type ErrorInfo 
 import { frame, pathInText } from '../paths.js';
 import type { TestReport } from '../types.js';
 import { normalizeJsKind } from './js-errors.js';
+import { parseJvmError } from './jvm.js';
+import { phpError } from './phpunit.js';
 import { parsePytestBlock } from './pytest.js';
 
 const MAX_BUFFER = 8 * 1024 * 1024;
@@ -107,7 +109,7 @@ export class JunitParser implements LineParser {
       });
       return;
     }
-    const info = bodyInfo(text, fa);
+    const info = bodyInfo(text, fa, classname);
     const file =
       attrs.file ?? (SOURCE_PATH.test(classname) ? classname : undefined) ?? pathInText(info.message);
     this.builder.add({
@@ -119,7 +121,7 @@ export class JunitParser implements LineParser {
   }
 }
 
-function bodyInfo(text: string, fa: Record<string, string>): ErrorInfo {
+function bodyInfo(text: string, fa: Record<string, string>, testClass: string): ErrorInfo {
   const lines = text
     .replace(/^\s*\n/, '')
     .trimEnd()
@@ -128,6 +130,9 @@ function bodyInfo(text: string, fa: Record<string, string>): ErrorInfo {
   if (lines.some((l) => /^E\s|^\[XPASS/.test(l))) info = parsePytestBlock(lines);
   else if (lines.some((l) => /Traceback \(most recent call last\)/.test(l)))
     info = parsePythonTraceback(lines);
+  else if (lines.some((l) => /^\s+at [\w$.]+\([\w$]+\.(java|kt|scala|groovy):\d+\)/.test(l)))
+    info = parseJvmError(lines, { testClass });
+  else if (lines.some((l) => /^\S+\.php:\d+$/.test(l))) info = phpError(lines.slice(1), fa.type === 'PHPUnit\\Framework\\ExpectationFailedException' ? 'failure' : 'error');
   else if (lines.some((l) => /^\s*at \S|❯ \S+:\d+:\d+/.test(l))) {
     const cause = lines.findIndex((l) => /^\s*cause: /.test(l));
     const from = cause >= 0 ? [lines[cause]!.replace(/cause: /, ''), ...lines.slice(cause + 1)] : lines;
@@ -151,7 +156,7 @@ function testName(classname: string, name: string): string {
   return `${classname}.${name}`;
 }
 
-function attributes(text: string): Record<string, string> {
+export function attributes(text: string): Record<string, string> {
   const out: Record<string, string> = {};
   for (const m of text.matchAll(/([\w:.-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')/g))
     out[m[1]!] = decode(m[2] ?? m[3] ?? '');
@@ -160,7 +165,7 @@ function attributes(text: string): Record<string, string> {
 
 const ENTITIES: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
 
-function decode(text: string): string {
+export function decode(text: string): string {
   // CDATA sections are literal; entities are decoded only outside them.
   return text
     .split(/(<!\[CDATA\[[\s\S]*?\]\]>)/)

@@ -2,16 +2,19 @@
 import { ReportBuilder, type LineParser } from '../builder.js';
 import { jsFrame, parseJsError, withExpectedActual, type ErrorInfo } from '../extract.js';
 import { dedent, pushCapped } from '../text.js';
+import { pathInText } from '../paths.js';
 import type { Frame, TestReport } from '../types.js';
 import { addNodeTestSummary, entryInfo } from './node-test.js';
 import { normalizeJsKind } from './js-errors.js';
 
-const RESULT = /^(\s*)(not ok|ok) \d+(?: - (.*?))?(?: # (SKIP|TODO)\b.*)?$/i;
+const RESULT = /^(\s*)(not ok|ok) \d+(?:\s+(?:- )?(.*?))?(?:\s*# (SKIP|TODO)\b.*)?$/i;
 const COUNT = /^# (tests|pass|fail|cancelled|skipped|todo) (\d+)$/;
 
 export class TapParser implements LineParser {
   private readonly builder: ReportBuilder;
-  private pending: { name: string; yaml: string[] | null; indent: number } | null = null;
+  private pending: { name: string; yaml: string[] | null; indent: number; body: string[] } | null = null;
+  /** node:test's TAP (subtests, `duration_ms`) reports as node-test; any other producer's as tap. */
+  private nodeTest = false;
   private inYaml = false;
   private comments: string[] = [];
   private crashes: ErrorInfo[] = [];
@@ -39,7 +42,12 @@ export class TapParser implements LineParser {
       this.close();
       if (result[4]) return this.builder.skip();
       if (result[2] === 'ok') return this.builder.pass();
-      this.pending = { name: result[3] ?? '', yaml: null, indent: result[1]!.length };
+      this.pending = { name: result[3] ?? '', yaml: null, indent: result[1]!.length, body: [] };
+      return;
+    }
+    // Producers without YAML diagnostics (mocha's tap reporter) indent the error under the `not ok` line.
+    if (this.pending && !this.inYaml && (!line.trim() || line.search(/\S/) > this.pending.indent) && !/^\s*#/.test(line)) {
+      this.pending.body = pushCapped(this.pending.body, line);
       return;
     }
     this.close();
@@ -49,6 +57,7 @@ export class TapParser implements LineParser {
       return;
     }
     const comment = /^\s*# ?(.*)$/.exec(line);
+    if (comment && /^Subtest: /.test(comment[1]!)) this.nodeTest = true;
     if (comment && !/^Subtest: /.test(comment[1]!)) {
       if (/^Node\.js v\d/.test(comment[1]!)) {
         this.crashes.push(parseJsError(this.comments));
@@ -64,7 +73,9 @@ export class TapParser implements LineParser {
   finish(): TestReport {
     this.close();
     addNodeTestSummary(this.builder, this.counts);
-    return this.builder.report();
+    const report = this.builder.report();
+    if (!this.nodeTest) report.runner = 'tap';
+    return report;
   }
 
   private close(): void {
@@ -72,7 +83,13 @@ export class TapParser implements LineParser {
     if (!p) return;
     this.pending = null;
     if (this.builder.full) return this.builder.countOnly();
+    if (!p.yaml && p.body.some((l) => l.trim())) {
+      const info = normalizeJsKind(parseJsError(dedent(p.body)));
+      this.builder.add({ test: p.name, file: pathInText(info.message), ...info });
+      return;
+    }
     const y = parseYaml(p.yaml ?? []);
+    if (y.duration_ms !== undefined) this.nodeTest = true;
     if (y.type === 'suite' && y.failureType === 'subtestsFailed') return;
     const frames = (y.stack ?? '')
       .split('\n')

@@ -1,0 +1,7 @@
+'use strict';
+
+function shout(name) {
+  return `HELLO, ${name.toUppercase()}!`;
+}
+
+module.exports = { shout };

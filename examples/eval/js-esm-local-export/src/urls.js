@@ -1,0 +1,3 @@
+export function postUrl(post) {
+  return `/${post.year}/${slugify(post.title)}/`;
+}

@@ -1,0 +1,132 @@
+// Operator ceilings: limits a repository's `.github/mimo.yml` may lower but never raise, set by whoever runs mimo
+// (`MIMO_MAX_*` in the environment of the CLI or the app) with safe defaults derived from the host. Pure: the
+// environment and the host's resources are passed in.
+import { availableParallelism, totalmem } from 'node:os';
+import type { MimoConfig } from './load.js';
+
+export interface Ceilings {
+  memoryMb: number;
+  pids: number;
+  cpus: number;
+  commandSeconds: number;
+  iterations: number;
+  costUsd: number;
+}
+
+export interface HostResources {
+  memoryBytes: number;
+  cores: number;
+}
+
+/** An operator setting (`MIMO_MAX_*`) that is not a positive number. */
+export class CeilingsError extends Error {
+  override name = 'CeilingsError';
+}
+
+export const CEILING_VARIABLES = {
+  memoryMb: 'MIMO_MAX_MEMORY_MB',
+  pids: 'MIMO_MAX_PIDS',
+  cpus: 'MIMO_MAX_CPUS',
+  commandSeconds: 'MIMO_MAX_COMMAND_SECONDS',
+  iterations: 'MIMO_MAX_ITERATIONS',
+  costUsd: 'MIMO_MAX_COST_USD',
+} as const satisfies Record<keyof Ceilings, string>;
+
+export function hostResources(): HostResources {
+  return { memoryBytes: totalmem(), cores: availableParallelism() };
+}
+
+/** The defaults: half the host's memory, 1024 processes, the host's cores, 30-minute commands, 20 turns, $10. */
+export function defaultCeilings(host: HostResources): Ceilings {
+  return {
+    memoryMb: Math.max(256, Math.floor(host.memoryBytes / 2 / 1024 ** 2)),
+    pids: 1024,
+    cpus: Math.max(1, host.cores),
+    commandSeconds: 30 * 60,
+    iterations: 20,
+    costUsd: 10,
+  };
+}
+
+function parse(env: Record<string, string | undefined>, name: string, integer: boolean): number | undefined {
+  const text = env[name]?.trim();
+  if (text === undefined || text === '') return undefined;
+  const value = Number(text);
+  if (!Number.isFinite(value) || value <= 0 || (integer && !Number.isInteger(value))) {
+    throw new CeilingsError(`${name}=${text}: expected a positive ${integer ? 'whole ' : ''}number`);
+  }
+  return value;
+}
+
+/**
+ * The ceilings in force: each `MIMO_MAX_*` set in `env`, else its default; memory and CPUs never above what the
+ * host has, whatever the operator wrote.
+ */
+export function ceilingsFromEnv(
+  env: Record<string, string | undefined>,
+  host: HostResources = hostResources(),
+): Ceilings {
+  const d = defaultCeilings(host);
+  const hostMb = Math.floor(host.memoryBytes / 1024 ** 2);
+  return {
+    memoryMb: Math.min(parse(env, CEILING_VARIABLES.memoryMb, true) ?? d.memoryMb, hostMb),
+    pids: parse(env, CEILING_VARIABLES.pids, true) ?? d.pids,
+    cpus: Math.min(parse(env, CEILING_VARIABLES.cpus, false) ?? d.cpus, Math.max(1, host.cores)),
+    commandSeconds: parse(env, CEILING_VARIABLES.commandSeconds, true) ?? d.commandSeconds,
+    iterations: parse(env, CEILING_VARIABLES.iterations, true) ?? d.iterations,
+    costUsd: parse(env, CEILING_VARIABLES.costUsd, false) ?? d.costUsd,
+  };
+}
+
+/** One value the repository asked for above a ceiling, and what it got. */
+export interface Clamp {
+  field: string;
+  asked: number;
+  ceiling: number;
+  variable: string;
+}
+
+export function describeClamp(c: Clamp): string {
+  return `${c.field}: the repository asks for ${c.asked}, clamped to ${c.ceiling} (the operator's ceiling ${c.variable})`;
+}
+
+/**
+ * The config with every sandbox size, command timeout, turn count and cost at most its ceiling, and the list of
+ * what was lowered (to log: "clamped … to …"). `iterations` is a caller's own turn limit (`--max-iterations`),
+ * clamped the same way.
+ */
+export function applyCeilings(
+  config: MimoConfig,
+  ceilings: Ceilings,
+  iterations?: number,
+): { config: MimoConfig; clamped: Clamp[]; iterations?: number } {
+  const clamped: Clamp[] = [];
+  const cap = (field: string, asked: number, key: keyof Ceilings): number => {
+    const ceiling = ceilings[key];
+    if (asked <= ceiling) return asked;
+    clamped.push({ field, asked, ceiling, variable: CEILING_VARIABLES[key] });
+    return ceiling;
+  };
+  const limits = {
+    ...config.limits,
+    iterations: cap('limits.iterations', config.limits.iterations, 'iterations'),
+    costUsd: cap('limits.costUsd', config.limits.costUsd, 'costUsd'),
+    commandTimeoutSeconds: cap(
+      'limits.commandTimeoutSeconds',
+      config.limits.commandTimeoutSeconds,
+      'commandSeconds',
+    ),
+  };
+  const sandbox = {
+    ...config.sandbox,
+    memoryMb: cap('sandbox.memoryMb', config.sandbox.memoryMb, 'memoryMb'),
+    cpus: cap('sandbox.cpus', config.sandbox.cpus, 'cpus'),
+    pids: cap('sandbox.pids', config.sandbox.pids, 'pids'),
+  };
+  const turns = iterations === undefined ? undefined : cap('--max-iterations', iterations, 'iterations');
+  return {
+    config: { ...config, limits, sandbox },
+    clamped,
+    ...(turns === undefined ? {} : { iterations: turns }),
+  };
+}

@@ -1,0 +1,84 @@
+/**
+ * GitHub Actions' log framing, as a job log downloads (`2026-11-30T10:00:00.1234567Z ##[group]Run mvn test`) or
+ * as `gh run view --log` prints it (`job<TAB>step<TAB>timestamp text`): timestamps and workflow commands are
+ * removed, each step becomes its own section, and a step's `##[error]Process completed with exit code N.` marks
+ * it as the failing one. Text that is not such a log passes through unchanged.
+ */
+
+export type Framed =
+  | { type: 'line'; text: string }
+  | { type: 'step'; name: string }
+  | { type: 'failed' }
+  | { type: 'drop' };
+
+const STAMP = /^(?:([^\t]+)\t([^\t]*)\t)?\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z ?/;
+const COMMAND = /^##\[(group|endgroup|error|warning|notice|debug|command|section)\](.*)$/;
+const EXIT = /^Process completed with exit code [1-9]\d*\.?$/;
+
+export class ActionsFramer {
+  private inHeader = false;
+  private job = '';
+  private step = '';
+  /** True once a line carried an Actions timestamp: only then are `##[…]` lines workflow commands. */
+  framed = false;
+
+  frame(raw: string): Framed {
+    let text = raw.charCodeAt(0) === 0xfeff ? raw.slice(1) : raw;
+    let boundary: string | null = null;
+    if (text.length >= 20 && (text[4] === '-' || text.includes('\t'))) {
+      const m = STAMP.exec(text);
+      if (m) {
+        this.framed = true;
+        text = text.slice(m[0].length);
+        if (m[1] !== undefined && (m[1] !== this.job || m[2] !== this.step)) {
+          // `gh run view --log`: every line names its job (matrix entries differ) and step.
+          this.job = m[1];
+          this.step = m[2]!;
+          this.inHeader = false;
+          boundary = `${m[1]} / ${m[2]}`;
+        }
+      }
+    }
+    if (boundary !== null && !text.startsWith('##[group]Run ')) return this.stepThen(boundary, text);
+    if (!this.framed || text.charCodeAt(0) !== 0x23 /* # */) {
+      return this.inHeader ? { type: 'drop' } : { type: 'line', text };
+    }
+    const cmd = COMMAND.exec(text);
+    if (!cmd) return this.inHeader ? { type: 'drop' } : { type: 'line', text };
+    const [, name, rest] = cmd;
+    switch (name) {
+      case 'group':
+        if (rest!.startsWith('Run ')) {
+          // The step's header group echoes its script and environment: not output.
+          this.inHeader = true;
+          return { type: 'step', name: rest!.slice(4) };
+        }
+        return { type: 'drop' };
+      case 'endgroup':
+        this.inHeader = false;
+        return { type: 'drop' };
+      case 'error':
+        return EXIT.test(rest!) ? { type: 'failed' } : { type: 'line', text: rest! };
+      case 'warning':
+      case 'notice':
+        return { type: 'line', text: rest! };
+      default:
+        return { type: 'drop' };
+    }
+  }
+
+  private pendingAfterStep: string | null = null;
+
+  /** A `gh run view --log` boundary: the step starts, then its first line is framed as usual. */
+  private stepThen(name: string, text: string): Framed {
+    this.pendingAfterStep = text;
+    return { type: 'step', name };
+  }
+
+  /** The line that arrived with a step boundary, to be framed after it (null when none). */
+  takePending(): string | null {
+    const p = this.pendingAfterStep;
+    this.pendingAfterStep = null;
+    return p;
+  }
+}

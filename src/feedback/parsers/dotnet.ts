@@ -1,0 +1,134 @@
+/**
+ * `dotnet test` (VSTest console, xUnit/NUnit/MSTest): `Failed Name [4 s]` (or `X Name [7ms]`) blocks with
+ * `Error Message:` and `Stack Trace:` (`at NS.Class.Method() in /path/File.cs:line 37`), the per-assembly
+ * `Failed!  - Failed: 1, Passed: 11, …` summaries (or `Total tests:` of VSTest 16), and MSBuild compiler errors
+ * (`/path/File.cs(46,9): error CS1929: … [/path/Project.csproj]`).
+ */
+import { ReportBuilder, type LineParser } from '../builder.js';
+import { withExpectedActual, type ErrorInfo } from '../extract.js';
+import { frame } from '../paths.js';
+import { pushCapped } from '../text.js';
+import type { Frame, TestReport } from '../types.js';
+
+const ENTRY = /^\s*(?:Failed|X) (\S.*?) \[[^\]]*\]$/;
+const OTHER_ENTRY = /^\s*(?:Passed|Skipped|√|!) \S.* \[[^\]]*\]$/;
+const SUMMARY = /^\s*(?:Failed|Passed)!\s+-\s+Failed:\s+(\d+), Passed:\s+(\d+), Skipped:\s+(\d+), Total:\s+(\d+)/;
+const OLD_TOTAL = /^\s*(Total tests|Passed|Failed|Skipped): (\d+)$/;
+const CS_ERROR = /^\s*(\S.*?\.(?:cs|fs|vb))\((\d+),(\d+)\): error ([A-Z]+\d+): (.*?)(?: \[[^\]]*\])?$/;
+const AT = /^\s*at (.+?)(?: in (.+?):line (\d+)| line (\d+))?\s*$/;
+// Frames of the runtime, the test frameworks and assertion libraries.
+const LIBRARY = /^(System|Microsoft|FluentAssertions|Xunit|NUnit|Moq|Shouldly|PowerAssert|NSubstitute)\./;
+
+export class DotnetParser implements LineParser {
+  private readonly builder: ReportBuilder;
+  private block: { test: string; lines: string[] } | null = null;
+  private oldTotals: Record<string, number> | null = null;
+  private readonly seenErrors = new Set<string>();
+
+  constructor(maxFailures?: number) {
+    this.builder = new ReportBuilder('dotnet', maxFailures);
+  }
+
+  push(line: string): void {
+    const entry = ENTRY.exec(line);
+    if (entry && !SUMMARY.test(line)) {
+      this.close();
+      this.block = { test: entry[1]!, lines: [] };
+      return;
+    }
+    const summary = SUMMARY.exec(line);
+    if (summary) {
+      this.close();
+      const [, failed, passed, skipped] = summary;
+      this.builder.addSummary({ passed: Number(passed), failed: Number(failed), skipped: Number(skipped) });
+      return;
+    }
+    const cs = CS_ERROR.exec(line);
+    if (cs) {
+      this.close();
+      const [, file, ln, col, code, message] = cs;
+      const key = `${file}:${ln}:${col}:${code}`;
+      // MSBuild repeats each error in its final summary.
+      if (this.seenErrors.has(key)) return;
+      this.seenErrors.add(key);
+      this.builder.add({ test: file!, kind: code!, message: message!, frames: [frame(file!, Number(ln))] });
+      return;
+    }
+    if (/^\s*Test Run (Failed|Successful)\.$/.test(line)) {
+      this.close();
+      this.oldTotals = {};
+      return;
+    }
+    const old = this.oldTotals ? OLD_TOTAL.exec(line) : null;
+    if (old) {
+      this.oldTotals![old[1]!] = Number(old[2]);
+      return;
+    }
+    if (this.block) {
+      if (OTHER_ENTRY.test(line) || /^\s*(Standard Output Messages|Standard Error Messages):$/.test(line) || /^\[xUnit\.net /.test(line)) return this.close();
+      this.block.lines = pushCapped(this.block.lines, line);
+    }
+  }
+
+  finish(): TestReport {
+    this.close();
+    const t = this.oldTotals;
+    if (t && !this.builder.hasSummary && t['Total tests'] !== undefined)
+      this.builder.addSummary({ passed: t.Passed ?? 0, failed: t.Failed ?? 0, skipped: t.Skipped ?? 0 });
+    return this.builder.report();
+  }
+
+  private close(): void {
+    const block = this.block;
+    this.block = null;
+    if (!block) return;
+    if (this.builder.full) return this.builder.countOnly();
+    this.builder.add({ test: block.test, ...dotnetError(block.lines) });
+  }
+}
+
+/** `Error Message:` then `Stack Trace:` sections (also a TRX `<Message>` + `<StackTrace>` joined that way). */
+export function dotnetError(lines: string[]): ErrorInfo {
+  const message: string[] = [];
+  const frames: Frame[] = [];
+  let section: 'message' | 'stack' | 'none' = 'message';
+  for (const line of lines) {
+    if (/^\s*Error Message:\s*$/.test(line)) {
+      section = 'message';
+      continue;
+    }
+    if (/^\s*Stack Trace:\s*$/.test(line)) {
+      section = 'stack';
+      continue;
+    }
+    const at = /^\s*at /.test(line) ? AT.exec(line) : null;
+    if (at) {
+      section = 'stack';
+      // NJasmine and others prefix the method with `File.cs:11  `.
+      const fn = at[1]!.replace(/^\S+\.cs:\d+\s+/, '').replace(/\(.*$/, '');
+      if (at[2]) frames.push({ ...frame(at[2], Number(at[3]), fn), inProject: !LIBRARY.test(fn) });
+      continue;
+    }
+    if (section === 'message') message.push(line);
+  }
+  let text = message
+    .map((l) => l.trimEnd())
+    .join('\n')
+    .replace(/^\s+/, '')
+    .trimEnd();
+  let kind = 'AssertionFailure';
+  const thrown = /^([\w.]+(?:Exception|Error)) : ([\s\S]*)$/.exec(text);
+  if (thrown) {
+    kind = thrown[1]!.replace(/^.*\./, '');
+    text = thrown[2]!;
+  }
+  const info: ErrorInfo = { kind, message: text, frames };
+  const expected = /^\s*Expected: (.*?)\s*$/m.exec(text);
+  const actual = /^\s*Actual: +(.*?)\s*$/m.exec(text);
+  if (expected && actual) {
+    info.expected = expected[1]!;
+    info.actual = actual[1]!;
+    return info;
+  }
+  return withExpectedActual(info);
+}

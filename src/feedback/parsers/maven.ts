@@ -1,0 +1,114 @@
+/**
+ * Maven's console (`mvn test`, `mvn verify`, `mvn compile`): Surefire/Failsafe 2.x and 3.x per-test blocks
+ * (`<<< FAILURE!`, `<<< ERROR!`) with their stack traces, the per-module `Tests run:` totals, and
+ * maven-compiler-plugin errors (`[ERROR] /path/File.java:[14,9] cannot find symbol`).
+ */
+import { ReportBuilder, type LineParser } from '../builder.js';
+import { frame } from '../paths.js';
+import { pushCapped } from '../text.js';
+import type { TestReport } from '../types.js';
+import { jvmCompileError } from './javac.js';
+import { parseJvmError } from './jvm.js';
+
+const LEVEL = /^\[(INFO|ERROR|WARNING|WARN|DEBUG)\] ?/;
+const TOTALS =
+  /^Tests run: (\d+), Failures: (\d+), Errors: (\d+), Skipped: (\d+)(?:, Flakes: \d+)?(,\s+Time elapsed: .*)?$/;
+const TEST_3 = /^(\S+?)\.([^.\s]+(?:\(.*\))?(?:\[\d+\])?)\s+--\s+Time elapsed: [\d.,]+ s\s+<<< (FAILURE|ERROR)!$/;
+const TEST_2 = /^(.+?)\(([\w$.]+)\)\s+Time elapsed: [\d.,]+ (?:s|sec)\s+<<< (FAILURE|ERROR)!$/;
+const COMPILER = /^(\S.*?\.(?:java|kt|scala|groovy)):\[(\d+),(\d+)\] (.*)$/;
+const KOTLIN_PLUGIN = /^(?:e: )?(\S.*?\.kt): \((\d+), (\d+)\):? (.*)$/;
+
+export class MavenParser implements LineParser {
+  private readonly builder: ReportBuilder;
+  private block: { test: string; cls: string; lines: string[] } | null = null;
+  private compile: { file: string; line: number; col: string; message: string[] } | null = null;
+  private readonly seenCompile = new Set<string>();
+  private perClass = { passed: 0, failed: 0, skipped: 0 };
+
+  constructor(maxFailures?: number) {
+    this.builder = new ReportBuilder('maven', maxFailures);
+  }
+
+  push(raw: string): void {
+    const level = LEVEL.exec(raw);
+    const line = level ? raw.slice(level[0].length) : raw;
+    if (this.block) {
+      if (level || /^(Running |Tests run: )/.test(line)) this.closeBlock();
+      else if (!line.trim() && this.block.lines.some((l) => /^\s+at /.test(l))) return this.closeBlock();
+      else {
+        this.block.lines = pushCapped(this.block.lines, raw);
+        return;
+      }
+    }
+    if (this.compile) {
+      const detail = /^\s+(symbol|location|required|found|reason):\s+(.*)$/.exec(line);
+      if (detail) {
+        this.compile.message.push(`${detail[1]}: ${detail[2]}`);
+        return;
+      }
+      this.closeCompile();
+    }
+    const test = TEST_3.exec(line) ?? TEST_2.exec(line);
+    if (test) {
+      const three = TEST_3.test(line);
+      const cls = three ? test[1]! : test[2]!;
+      const name = three ? test[2]! : test[1]!;
+      this.block = { test: `${cls}.${name}`, cls, lines: [] };
+      return;
+    }
+    const totals = TOTALS.exec(line);
+    if (totals) {
+      const [, run, failures, errors, skipped, perClass] = totals;
+      const failed = Number(failures) + Number(errors);
+      const counts = { passed: Number(run) - failed - Number(skipped), failed, skipped: Number(skipped) };
+      if (perClass) {
+        this.perClass.passed += counts.passed;
+        this.perClass.failed += counts.failed;
+        this.perClass.skipped += counts.skipped;
+      } else this.builder.addSummary(counts);
+      return;
+    }
+    const compile = level?.[1] === 'ERROR' ? (COMPILER.exec(line) ?? KOTLIN_PLUGIN.exec(line)) : null;
+    if (compile) {
+      this.compile = { file: compile[1]!, line: Number(compile[2]), col: compile[3]!, message: [compile[4]!.trim()] };
+      return;
+    }
+    if (!level) {
+      const javac = jvmCompileError(raw);
+      if (javac && !this.seenCompile.has(`${javac.file}:${javac.line}:${javac.message}`)) {
+        this.seenCompile.add(`${javac.file}:${javac.line}:${javac.message}`);
+        this.builder.add({ test: javac.file, kind: 'CompilationError', message: javac.message, frames: [frame(javac.file, javac.line)] });
+      }
+    }
+  }
+
+  finish(): TestReport {
+    this.closeBlock();
+    this.closeCompile();
+    // A run cut short (no final `Results:` totals) still counts what the per-class lines said.
+    if (!this.builder.hasSummary && this.perClass.passed + this.perClass.failed + this.perClass.skipped > 0)
+      this.builder.addSummary(this.perClass);
+    return this.builder.report();
+  }
+
+  private closeBlock(): void {
+    const block = this.block;
+    this.block = null;
+    if (!block) return;
+    if (this.builder.full) return this.builder.countOnly();
+    const info = parseJvmError(block.lines, { testClass: block.cls });
+    this.builder.add({ test: block.test, ...info });
+  }
+
+  private closeCompile(): void {
+    const c = this.compile;
+    this.compile = null;
+    if (!c) return;
+    const message = c.message.join('\n');
+    const key = `${c.file}:${c.line}:${c.col}:${message}`;
+    // maven-compiler-plugin prints each error twice: as it compiles, and again in the goal's failure.
+    if (this.seenCompile.has(key)) return;
+    this.seenCompile.add(key);
+    this.builder.add({ test: c.file, kind: 'CompilationError', message, frames: [frame(c.file, c.line)] });
+  }
+}

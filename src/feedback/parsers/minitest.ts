@@ -1,0 +1,70 @@
+/**
+ * Minitest (`rake test`, `ruby -Itest test/x_test.rb`, `rails test`): numbered `Failure:`/`Error:` blocks, where
+ * a failure names its location in brackets (`CartTest#test_total [/app/test/cart_test.rb:13]:`) and an error
+ * carries a backtrace; the `N runs, A assertions, F failures, E errors, S skips` summary.
+ */
+import { ReportBuilder, type LineParser } from '../builder.js';
+import { frame } from '../paths.js';
+import { pushCapped } from '../text.js';
+import type { Failure, TestReport } from '../types.js';
+import { parseRubyError } from './ruby.js';
+
+const ENTRY = /^\s{2}\d+\) (Failure|Error|Skipped):$/;
+const TITLE = /^(\S.*?)(?: \[(\S+?):(\d+)\])?:$/;
+const SUMMARY = /^(\d+) (?:runs|tests), (\d+) assertions, (\d+) failures, (\d+) errors, (\d+) skips$/;
+
+export class MinitestParser implements LineParser {
+  private readonly builder: ReportBuilder;
+  private block: { type: string; title: string | null; at?: [string, number]; lines: string[] } | null = null;
+
+  constructor(maxFailures?: number) {
+    this.builder = new ReportBuilder('minitest', maxFailures);
+  }
+
+  push(line: string): void {
+    const entry = ENTRY.exec(line);
+    if (entry) {
+      this.close();
+      this.block = { type: entry[1]!, title: null, lines: [] };
+      return;
+    }
+    const summary = SUMMARY.exec(line);
+    if (summary) {
+      this.close();
+      const [, runs, , failures, errors, skips] = summary;
+      const failed = Number(failures) + Number(errors);
+      this.builder.addSummary({ passed: Number(runs) - failed - Number(skips), failed, skipped: Number(skips) });
+      return;
+    }
+    if (!this.block) return;
+    if (this.block.title === null) {
+      const t = TITLE.exec(line);
+      this.block.title = t ? t[1]! : line.trim();
+      if (t?.[2]) this.block.at = [t[2], Number(t[3])];
+      return;
+    }
+    if (/^(Finished in |rake aborted!|Tasks: )/.test(line)) return this.close();
+    this.block.lines = pushCapped(this.block.lines, line);
+  }
+
+  finish(): TestReport {
+    this.close();
+    return this.builder.report();
+  }
+
+  private close(): void {
+    const block = this.block;
+    this.block = null;
+    if (!block || block.type === 'Skipped' || block.title === null) return;
+    if (this.builder.full) return this.builder.countOnly();
+    const info = parseRubyError(block.lines, block.type === 'Failure' ? 'Minitest::Assertion' : 'Error');
+    const failure: Failure = { test: block.title, ...info };
+    if (block.at) {
+      // A failure's bracket location is where the assertion ran: frames (with --verbose backtraces) come first.
+      failure.file = block.at[0];
+      failure.line = block.at[1];
+      if (!failure.frames.length) failure.frames = [frame(block.at[0], block.at[1])];
+    }
+    this.builder.add(failure);
+  }
+}

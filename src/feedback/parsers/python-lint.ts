@@ -1,0 +1,60 @@
+/**
+ * Python linters' text output: flake8 (`calc/x.py:1:1: F401 'os' imported but unused`), ruff's concise and full
+ * formats (`x.py:1:8: F401 [*] …`, or `F401 [*] …` then ` --> x.py:1:8` with a code frame), and pylint
+ * (`calc/x.py:1:0: C0114: Missing module docstring (missing-module-docstring)`). Every finding is a failure;
+ * its rule code (pylint: its symbol) is the kind. The report names whichever linter printed it.
+ */
+import { ReportBuilder, type LineParser } from '../builder.js';
+import { frame } from '../paths.js';
+import type { TestReport } from '../types.js';
+
+const PYLINT = /^(\S.*?\.pyi?):(\d+):(\d+): ([CRWEFI]\d{4}): (.*?)(?: \(([\w-]+)\))?$/;
+const FLAKE8 = /^(\S.*?\.pyi?):(\d+):(\d+): ([A-Z]+\d+) (\[\*\] )?(.*)$/;
+const RUFF_HEAD = /^([A-Z]+\d+|invalid-syntax|SyntaxError)(?::)? (\[\*\] )?(.*)$/;
+const RUFF_ARROW = /^\s*--> (\S.*?\.pyi?):(\d+):(\d+)$/;
+
+export class PythonLintParser implements LineParser {
+  private readonly builder: ReportBuilder;
+  private flavour: 'flake8' | 'ruff' | 'pylint' | null = null;
+  private head: { code: string; message: string } | null = null;
+
+  constructor(maxFailures?: number) {
+    this.builder = new ReportBuilder('flake8', maxFailures);
+  }
+
+  push(line: string): void {
+    const pylint = PYLINT.exec(line);
+    if (pylint) {
+      this.flavour ??= 'pylint';
+      const [, file, ln, col, id, message, symbol] = pylint;
+      return this.add(file!, Number(ln), col!, symbol ?? id!, message!);
+    }
+    const f = FLAKE8.exec(line);
+    if (f) {
+      if (f[5]) this.flavour = 'ruff';
+      this.flavour ??= 'flake8';
+      const [, file, ln, col, code, , message] = f;
+      return this.add(file!, Number(ln), col!, code!, message!);
+    }
+    const arrow = this.head ? RUFF_ARROW.exec(line) : null;
+    if (arrow) {
+      this.flavour = 'ruff';
+      const { code, message } = this.head!;
+      this.head = null;
+      return this.add(arrow[1]!, Number(arrow[2]), arrow[3]!, code, message);
+    }
+    const head = RUFF_HEAD.exec(line);
+    if (head) this.head = { code: head[1]!, message: head[3]! };
+    if (/^Found \d+ errors?\.|^\[\*\] \d+ fixable|^All checks passed!$/.test(line)) this.flavour = 'ruff';
+  }
+
+  finish(): TestReport {
+    const report = this.builder.report();
+    report.runner = this.flavour ?? 'flake8';
+    return report;
+  }
+
+  private add(file: string, line: number, col: string, kind: string, message: string): void {
+    this.builder.add({ test: `${file}:${line}:${col}`, kind, message, frames: [frame(file, line)] });
+  }
+}

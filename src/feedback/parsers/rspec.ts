@@ -1,0 +1,89 @@
+/**
+ * RSpec's progress and documentation formatters: the numbered `Failures:` list (`Failure/Error:`, the message,
+ * `# ./lib/x.rb:24:in …` frames), errors outside examples (a spec file that fails to load), the
+ * `N examples, F failures, P pending` summary and the `rspec ./spec/x_spec.rb:9 # …` re-run list.
+ */
+import { ReportBuilder, type LineParser } from '../builder.js';
+import { frame } from '../paths.js';
+import { pushCapped } from '../text.js';
+import type { Failure, TestReport } from '../types.js';
+import { parseRubyError } from './ruby.js';
+
+const ENTRY = /^\s{2}(\d+)\) (.+)$/;
+const SUMMARY = /^(\d+) examples?, (\d+) failures?(?:, (\d+) pending)?(?:, (\d+) errors? occurred outside of examples)?$/;
+const RERUN = /^rspec (\.\/\S+?):(\d+) # (.*)$/;
+const LOAD = /^An error occurred while loading (\S+?)\.?$/;
+
+export class RspecParser implements LineParser {
+  private readonly builder: ReportBuilder;
+  private section: 'none' | 'pending' | 'failures' = 'none';
+  private block: { title: string; lines: string[] } | null = null;
+
+  constructor(maxFailures?: number) {
+    this.builder = new ReportBuilder('rspec', maxFailures);
+  }
+
+  push(line: string): void {
+    if (/^Pending: /.test(line)) return this.enter('pending');
+    if (/^Failures:$/.test(line)) return this.enter('failures');
+    const load = LOAD.exec(line);
+    if (load) {
+      this.close();
+      this.section = 'failures';
+      this.block = { title: load[1]!, lines: [] };
+      return;
+    }
+    const summary = SUMMARY.exec(line);
+    if (summary) {
+      this.enter('none');
+      const [, examples, failures, pending, outside] = summary;
+      const failed = Number(failures) + Number(outside ?? 0);
+      const skipped = Number(pending ?? 0);
+      this.builder.addSummary({ passed: Number(examples) - Number(failures) - skipped, failed, skipped });
+      return;
+    }
+    const rerun = RERUN.exec(line);
+    if (rerun) return this.declaration(rerun[1]!.slice(2), Number(rerun[2]), rerun[3]!);
+    if (/^Finished in [\d.]+ /.test(line)) return this.enter('none');
+    const entry = this.section === 'failures' ? ENTRY.exec(line) : null;
+    if (entry) {
+      this.close();
+      this.block = { title: entry[2]!, lines: [] };
+      return;
+    }
+    if (this.block) this.block.lines = pushCapped(this.block.lines, line);
+  }
+
+  finish(): TestReport {
+    this.close();
+    return this.builder.report();
+  }
+
+  private enter(section: typeof this.section): void {
+    this.close();
+    this.section = section;
+  }
+
+  private close(): void {
+    const block = this.block;
+    this.block = null;
+    if (!block) return;
+    if (this.builder.full) return this.builder.countOnly();
+    const body = block.lines.filter((l) => !/^\s*Failure\/Error: /.test(l));
+    const info = parseRubyError(body, 'ExpectationNotMetError');
+    const failure: Failure = { test: block.title, ...info };
+    if (LOAD.test(`An error occurred while loading ${block.title}`) && block.title.startsWith('./')) {
+      failure.test = block.title.slice(2);
+      failure.file = failure.test;
+    }
+    this.builder.add(failure);
+  }
+
+  /** The re-run list names each failed example's declaration: the location when no frame had one. */
+  private declaration(file: string, line: number, title: string): void {
+    const i = this.builder.failures.findIndex((x) => x.test === title && !x.file);
+    if (i < 0) return;
+    const { test, kind, ...rest } = this.builder.failures[i]!;
+    this.builder.failures[i] = { test, file, line, kind, ...rest, frames: [frame(file, line)] };
+  }
+}

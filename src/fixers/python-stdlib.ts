@@ -1,0 +1,144 @@
+import type { Sandbox } from '../sandbox/index.js';
+import { FixerMemo } from './memo.js';
+
+/**
+ * The standard library of the sandbox's own Python: every importable module of `sys.stdlib_module_names` (and their
+ * public submodules two levels down, plus `os.path`), each with its public names (`__all__`, else `dir()` without
+ * `_` names). A `+` marks a name the module defines itself (its `__module__` is the module or one of its private
+ * parts), as opposed to one it merely re-exports (`os.path` re-exporting `stat` names).
+ * Run with `-I` (isolated: no current directory or user site on sys.path) from `/`, so the repository's own
+ * `json.py` can neither shadow the standard library nor run.
+ */
+export const STDLIB_INDEX_SCRIPT = String.raw`
+import sys, importlib, pkgutil, warnings, io, contextlib, inspect, os
+sys.dont_write_bytecode = True
+SKIP = {'antigravity', 'this', 'idlelib', 'tkinter', 'turtle', 'turtledemo', 'lib2to3', 'ensurepip', 'pydoc_data',
+        'test', 'distutils', 'msilib', 'winreg', 'winsound', 'msvcrt', 'nt'}
+def load(name):
+    try:
+        with warnings.catch_warnings(), contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+            warnings.simplefilter('ignore')
+            return importlib.import_module(name)
+    except BaseException:
+        return None
+def children(module, prefix):
+    if not hasattr(module, '__path__'):
+        return []
+    found = []
+    for info in pkgutil.iter_modules(module.__path__, prefix + '.'):
+        leaf = info.name.rsplit('.', 1)[-1]
+        if leaf.startswith('_') or leaf in ('test', 'tests'):
+            continue
+        sub = load(info.name)
+        if sub is not None:
+            found.append((info.name, sub))
+    return found
+mods = [('os.path', os.path)]
+for top in sorted(sys.stdlib_module_names):
+    if top.startswith('_') or top in SKIP:
+        continue
+    m = load(top)
+    if m is None:
+        continue
+    mods.append((top, m))
+    for name, sub in children(m, top):
+        mods.append((name, sub))
+        mods.extend(children(sub, name))
+for name, m in mods:
+    public = getattr(m, '__all__', None)
+    if not isinstance(public, (list, tuple)):
+        public = [n for n in dir(m) if not n.startswith('_')]
+    names = []
+    for n in public:
+        if not isinstance(n, str) or n.startswith('_') or not n.isidentifier():
+            continue
+        v = getattr(m, n, None)
+        if v is None or inspect.ismodule(v):
+            continue
+        home = getattr(v, '__module__', None)
+        own = isinstance(home, str) and (home == name or home.startswith(name + '.') or home.lstrip('_') == name)
+        names.append(('+' if own else '') + n)
+    sys.stdout.write(name + '\t' + ' '.join(names) + '\n')
+`;
+
+export interface StdlibExport {
+  module: string;
+  /** Defined by this module (not a re-export). */
+  own: boolean;
+}
+
+export class PythonStdlib {
+  /** Every importable standard-library module, dotted submodules included. */
+  readonly modules: ReadonlySet<string>;
+  private readonly byName = new Map<string, StdlibExport[]>();
+
+  constructor(listing: string) {
+    const modules = new Set<string>();
+    for (const line of listing.split('\n')) {
+      const [module, names = ''] = line.split('\t');
+      if (!module || !/^[\w.]+$/.test(module)) continue;
+      modules.add(module);
+      for (const raw of names.split(' ')) {
+        if (!raw) continue;
+        const own = raw.startsWith('+');
+        const name = own ? raw.slice(1) : raw;
+        const list = this.byName.get(name) ?? [];
+        list.push({ module, own });
+        this.byName.set(name, list);
+      }
+    }
+    this.modules = modules;
+  }
+
+  /** The modules that export `name`, best first: own definitions, then top-level, common, short module names. */
+  exporters(name: string): StdlibExport[] {
+    const list = [...(this.byName.get(name) ?? [])];
+    return list.sort(
+      (a, b) =>
+        Number(b.own) - Number(a.own) ||
+        commonRank(a.module) - commonRank(b.module) ||
+        a.module.split('.').length - b.module.split('.').length ||
+        a.module.length - b.module.length ||
+        a.module.localeCompare(b.module),
+    );
+  }
+
+  isModule(name: string): boolean {
+    return this.modules.has(name);
+  }
+}
+
+/**
+ * Tie-break between modules that define the same name (`sqrt` in math and cmath, `sleep` in time and asyncio,
+ * `Path` in pathlib and zipfile): the modules everyday code imports from first. Only an order, never a name table:
+ * what a module exports always comes from the sandbox's Python.
+ */
+const COMMON = (
+  'os os.path sys re json math time datetime collections itertools functools typing pathlib dataclasses enum ' +
+  'random statistics string textwrap copy io shutil subprocess logging argparse decimal fractions operator ' +
+  'contextlib abc uuid hashlib base64 csv tempfile glob fnmatch heapq bisect pprint inspect types warnings ' +
+  'threading queue socket urllib.parse urllib.request http unittest unittest.mock asyncio'
+).split(' ');
+
+function commonRank(module: string): number {
+  const i = COMMON.indexOf(module);
+  return i === -1 ? COMMON.length : i;
+}
+
+/** The sandbox Python's standard library, computed once per run (a few seconds) and kept in the run's memo. */
+export function pythonStdlib(
+  sandbox: Sandbox,
+  memo: FixerMemo = new FixerMemo(),
+  signal?: AbortSignal,
+): Promise<PythonStdlib | undefined> {
+  return memo.get('python-stdlib', async () => {
+    const result = await sandbox.exec(['sh', '-c', 'cd / && exec python3 -I -c "$0"', STDLIB_INDEX_SCRIPT], {
+      timeoutMs: 60_000,
+      maxOutputBytes: 8 * 1024 * 1024,
+      signal,
+    });
+    if (result.exitCode !== 0 || result.truncatedBytes > 0) return undefined;
+    const index = new PythonStdlib(result.stdout);
+    return index.modules.size > 0 ? index : undefined;
+  });
+}

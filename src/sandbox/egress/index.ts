@@ -1,0 +1,9 @@
+export {
+  openEgress,
+  sweepEgress,
+  EgressStartError,
+  LABEL_EGRESS,
+  type Egress,
+  type EgressDecision,
+} from './egress.js';
+export { DEFAULT_EGRESS_ALLOW, egressAllowList, EgressAllowError } from './allow.js';
