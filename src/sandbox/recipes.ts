@@ -40,8 +40,12 @@ export const RUNNER_PACKAGES = [
   'mocha',
 ];
 
-/** npm packages installed globally in the runner, pinned: ESLint for the post-fix lint check (flat configs). */
-export const RUNNER_NPM_GLOBALS = ['eslint@9.39.5'];
+/**
+ * npm packages installed globally in the runner, pinned: ESLint for the post-fix lint check (flat configs); pnpm and
+ * yarn (classic; it hands over to a repository's own yarn 2+ release named in .yarnrc.yml) for repositories with
+ * pnpm-lock.yaml or yarn.lock.
+ */
+export const RUNNER_NPM_GLOBALS = ['eslint@9.39.5', 'pnpm@10.34.8', 'yarn@1.22.22'];
 
 function shortHash(text: string): string {
   return createHash('sha256').update(text).digest('hex').slice(0, 12);
@@ -78,7 +82,6 @@ export function runnerDockerfile(
     ` && apt-get install -y --no-install-recommends ${RUNNER_PACKAGES.join(' ')} \\`,
     ' && apt-get clean && rm -rf /var/lib/apt/lists/* \\',
     ' && mkdir -p /workspace /home/sandbox && chmod 1777 /home/sandbox',
-    `RUN npm install -g --no-audit --no-fund --no-update-notifier ${RUNNER_NPM_GLOBALS.join(' ')} && npm cache clean --force`,
     // Names for the usual workspace owners (a developer's 1000, the fallback 10001), for tools that look the
     // user up (getpass, whoami). A layer of its own, so the toolchain layer above stays cached.
     'RUN groupadd -g 10001 sandbox && useradd -u 10001 -g 10001 -d /home/sandbox -M -s /bin/sh sandbox \\',
@@ -98,10 +101,9 @@ export function runnerDockerfile(
           'ENV NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt',
         ]
       : []),
-    // pnpm and yarn (classic; it hands over to a repository's own yarn 2+ release named in .yarnrc.yml) from the
-    // npm registry at build time, for repositories with pnpm-lock.yaml or yarn.lock. Pinned: the tag is the recipe.
-    // After the certificates: behind a TLS-intercepting proxy the registry is reached only with them.
-    'RUN npm install -g --no-audit --no-fund pnpm@10.34.8 yarn@1.22.22 && npm cache clean --force',
+    // From the npm registry, after the certificates: behind a TLS-intercepting proxy (this build machine's
+    // included) the registry is reached only with them (SELF_SIGNED_CERT_IN_CHAIN otherwise).
+    `RUN npm install -g --no-audit --no-fund --no-update-notifier ${RUNNER_NPM_GLOBALS.join(' ')} && npm cache clean --force`,
     'WORKDIR /workspace',
     'CMD ["sleep", "infinity"]',
     '',
