@@ -2,8 +2,6 @@
  * Runs the tests once in the sandbox, with per-test coverage where the runner family can give it (coverage.py for
  * pytest and unittest, V8 coverage for Node runners, cover profiles for Go; none for cargo), and ranks the lines.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative, resolve, sep } from 'node:path';
 import type { Sandbox } from '../sandbox/index.js';
 import {
   collectGo,
@@ -73,43 +71,25 @@ const SKIP_DIRS = new Set([
   '.mimo',
 ]);
 
-/** Source files of the repository (for finding the functions a failing test calls), bounded. */
-function sourceFiles(root: string, max = 3000): string[] {
-  const out: string[] = [];
-  const walk = (dir: string) => {
-    for (const entry of readdirSync(dir, { withFileTypes: true })) {
-      if (out.length >= max) return;
-      if (entry.name.startsWith('.') && entry.name !== '.') continue;
-      const path = join(dir, entry.name);
-      if (entry.isDirectory()) {
-        if (!SKIP_DIRS.has(entry.name)) walk(path);
-      } else if (entry.isFile() && languageOf(entry.name) !== 'other' && statSync(path).size < 1_000_000) {
-        out.push(relative(root, path).split(sep).join('/'));
-      }
-    }
-  };
-  walk(root);
-  return out.sort();
+/**
+ * The repository's source files, read inside the sandbox (its workspace, never a host path) before the tests run,
+ * for the synchronous line mapping and the callee search; bounded in count and size.
+ */
+async function readSources(sandbox: Sandbox, max = 3000): Promise<Map<string, string>> {
+  const sources = new Map<string, string>();
+  const files = await sandbox.listFiles('.', { maxDepth: 12, ignore: SKIP_DIRS }).catch(() => [] as string[]);
+  const wanted = files.filter((f) => languageOf(f) !== 'other' || f === 'package.json' || f === 'go.mod');
+  for (const rel of wanted.slice(0, max)) {
+    const bytes = await sandbox.readFile(rel, { maxBytes: 1_000_000 }).catch(() => null);
+    if (bytes) sources.set(rel, bytes.toString('utf8'));
+  }
+  return sources;
 }
 
 export async function localizeRepo(options: LocalizeOptions): Promise<LocalizeResult> {
   const { sandbox } = options;
-  const host = resolve(sandbox.hostWorkspace);
-  const cache = new Map<string, string | undefined>();
-  const readSource = (rel: string): string | undefined => {
-    if (cache.has(rel)) return cache.get(rel);
-    const path = resolve(host, rel);
-    let text: string | undefined;
-    if (path.startsWith(host + sep)) {
-      try {
-        text = readFileSync(path, 'utf8');
-      } catch {
-        text = undefined;
-      }
-    }
-    cache.set(rel, text);
-    return text;
-  };
+  const sources = await readSources(sandbox);
+  const readSource = (rel: string): string | undefined => sources.get(rel.replace(/^\.\//, ''));
   let script: string | undefined;
   try {
     const pkg = JSON.parse(readSource('package.json') ?? '{}') as { scripts?: Record<string, unknown> };
@@ -149,7 +129,7 @@ export async function localizeRepo(options: LocalizeOptions): Promise<LocalizeRe
     root: sandbox.workdir,
     limit: options.limit,
     readSource,
-    sourceFiles: sourceFiles(host),
+    sourceFiles: [...sources.keys()].filter((f) => languageOf(f) !== 'other'),
   });
   const tests = collected.coverage?.tests ?? [];
   return {

@@ -56,3 +56,47 @@ export class SandboxDisposedError extends Error {
 export class ImageBuildError extends Error {
   override name = 'ImageBuildError';
 }
+
+/** The resident runner of a sandbox died (e.g. a command killed it) or its input was tampered with. */
+export class RunnerLostError extends Error {
+  override name = 'RunnerLostError';
+  constructor(readonly reason: string) {
+    super(`the sandbox's runner was lost: ${reason}`);
+  }
+}
+
+/** The sandbox's container stopped and its in-container workspace with it: open a new sandbox. */
+export class SandboxLostError extends Error {
+  override name = 'SandboxLostError';
+  constructor(readonly reason: string) {
+    super(
+      `the sandbox's container stopped (${reason}); its workspace is gone: open a new sandbox (run the job again)`,
+    );
+  }
+}
+
+/** Why a file operation inside the sandbox was refused. */
+export type SandboxFileReason =
+  'missing' | 'isdir' | 'symlink' | 'outside' | 'broken' | 'special' | 'too-large' | 'error';
+
+/** A file operation inside the sandbox's workspace was refused; `reason` says why. */
+export class SandboxFileError extends Error {
+  override name = 'SandboxFileError';
+  constructor(
+    readonly path: string,
+    readonly reason: SandboxFileReason,
+  ) {
+    super(`${path}: ${SANDBOX_FILE_MESSAGES[reason]}`);
+  }
+}
+
+const SANDBOX_FILE_MESSAGES: Record<SandboxFileReason, string> = {
+  missing: 'does not exist',
+  isdir: 'is a directory; use list_files',
+  symlink: 'is a symlink; name the file it points to',
+  outside: 'leads outside the workspace',
+  broken: 'goes through a broken symlink',
+  special: 'is not a regular file',
+  'too-large': 'is too large',
+  error: 'cannot be accessed (no space left, or not permitted)',
+};

@@ -1,4 +1,4 @@
-export type { Sandbox, ExecOptions, ExecResult } from './types.js';
+export type { Sandbox, SandboxFiles, FileKind, ExecOptions, ExecResult } from './types.js';
 export { openDockerSandbox, withDockerSandbox, type DockerSandboxOptions } from './docker.js';
 export {
   defaultPolicy,
@@ -27,7 +27,12 @@ export {
   NetworkNotAllowedError,
   SandboxDisposedError,
   ImageBuildError,
+  RunnerLostError,
+  SandboxLostError,
+  SandboxFileError,
+  type SandboxFileReason,
 } from './errors.js';
+export { NOT_COPIED } from './copy.js';
 export {
   runSandboxed,
   type SandboxedRunOptions,

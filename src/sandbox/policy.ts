@@ -1,3 +1,4 @@
+import { egressAllowList } from './egress/index.js';
 /**
  * What the sandbox allows. The hardening itself (non-root user, every capability dropped, no-new-privileges,
  * read-only root filesystem, no host environment) is not a setting: only sizes, the command timeout and the
@@ -16,8 +17,20 @@ export interface SandboxPolicy {
   tmpBytes: number;
   /** Size of the tmpfs HOME (caches of pip, npm, go, cargo). */
   homeBytes: number;
+  /**
+   * Size of the workspace (a tmpfs volume inside the engine, filled by the archive copy and by the commands):
+   * a command that writes past it gets "No space left on device", never the host's disk.
+   */
+  diskBytes: number;
+  /** Most files and folders the workspace may hold (the volume's inode limit). */
+  maxFiles: number;
   /** Whether `setNetwork(true)` is allowed (dependency install phase). Tests always run with network `none`. */
   allowSetupNetwork: boolean;
+  /**
+   * Host names (and `*.domain` patterns) the setup phase may reach through the egress proxy: the package
+   * registries by default, plus the repository's `network.allow`. Nothing else is reachable, ever.
+   */
+  egressAllow: string[];
   /** Default wall-clock limit of one command. */
   commandTimeoutMs: number;
   /** Default bytes kept of each of stdout and stderr (head + tail). */
@@ -42,7 +55,10 @@ export function defaultPolicy(): SandboxPolicy {
     nofile: 4096,
     tmpBytes: 1 * GiB,
     homeBytes: 1 * GiB,
+    diskBytes: 4 * GiB,
+    maxFiles: 500_000,
     allowSetupNetwork: false,
+    egressAllow: egressAllowList(),
     commandTimeoutMs: 10 * 60 * 1000,
     maxOutputBytes: 1 * MiB,
     user: 'workspace-owner',
@@ -56,9 +72,9 @@ export function defaultPolicy(): SandboxPolicy {
  * does not depend on config/.
  */
 export interface PolicyConfigInput {
-  network?: { setup?: boolean };
+  network?: { setup?: boolean; allow?: readonly string[] };
   limits?: { commandTimeoutSeconds?: number };
-  sandbox?: { memoryMb?: number; cpus?: number; pids?: number };
+  sandbox?: { memoryMb?: number; cpus?: number; pids?: number; diskMb?: number };
 }
 
 /** The policy for a repository: the defaults, then what its config may change (sizes, setup network, timeout). */
@@ -73,7 +89,9 @@ export function policyFromConfig(
     memoryBytes: s.memoryMb !== undefined ? s.memoryMb * MiB : base.memoryBytes,
     cpus: s.cpus ?? base.cpus,
     pidsLimit: s.pids ?? base.pidsLimit,
+    diskBytes: s.diskMb !== undefined ? s.diskMb * MiB : base.diskBytes,
     allowSetupNetwork: config.network?.setup ?? base.allowSetupNetwork,
+    egressAllow: config.network?.allow ? egressAllowList(config.network.allow) : base.egressAllow,
     commandTimeoutMs: timeout !== undefined ? timeout * 1000 : base.commandTimeoutMs,
   });
 }
@@ -88,6 +106,8 @@ export function resolvePolicy(overrides: Partial<SandboxPolicy> = {}): SandboxPo
     'nofile',
     'tmpBytes',
     'homeBytes',
+    'diskBytes',
+    'maxFiles',
     'commandTimeoutMs',
     'maxOutputBytes',
   ];

@@ -101,8 +101,7 @@ export function runnerDockerfile(
           'ENV NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt',
         ]
       : []),
-    // From the npm registry, after the certificates: behind a TLS-intercepting proxy (this build machine's
-    // included) the registry is reached only with them (SELF_SIGNED_CERT_IN_CHAIN otherwise).
+    // After the certificates: behind a TLS-intercepting proxy the npm registry is reached only with them.
     `RUN npm install -g --no-audit --no-fund --no-update-notifier ${RUNNER_NPM_GLOBALS.join(' ')} && npm cache clean --force`,
     'WORKDIR /workspace',
     'CMD ["sleep", "infinity"]',

@@ -17,3 +17,4 @@ export {
   finishTool,
 } from './tools.js';
 export type { AgentTool, ToolContext, ToolOutcome, FinishRequest } from './tools.js';
+export { HostFiles } from './host-files.js';

@@ -1,11 +1,9 @@
-import { constants } from 'node:fs';
-import { lstat, mkdir, open, readdir, realpath, rm } from 'node:fs/promises';
-import { dirname, isAbsolute, join, normalize, relative, sep } from 'node:path';
+import { isAbsolute, normalize, relative, sep } from 'node:path';
+import { SandboxFileError, type SandboxFiles } from '../sandbox/index.js';
+import { WorkspacePathError } from './errors.js';
+import { HostFiles } from './host-files.js';
 
-/** A path the agent asked for that is outside the workspace, or otherwise unusable. */
-export class WorkspacePathError extends Error {
-  override name = 'WorkspacePathError';
-}
+export { WorkspacePathError };
 
 /** One file's net change over the run: `null` means the file does not exist on that side. */
 export interface FileEdit {
@@ -38,23 +36,36 @@ export const IGNORED_DIRS = new Set([
 
 const MAX_FILE_BYTES = 2 * 1024 * 1024;
 
-function isInside(root: string, path: string): boolean {
-  const rel = relative(root, path);
-  return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
+/** The same refusal, as the tools report it. */
+function asPathError(error: unknown): unknown {
+  return error instanceof SandboxFileError ? new WorkspacePathError(error.message) : error;
 }
 
 /**
- * Host-side view of the job's workspace directory. Every path is confined to the root: absolute paths, `..` and
- * symlinks that lead out of it are refused. Every write is recorded, so a write-back or commit holds only the edits
- * made through this object (tools and fixers), never files the repository's own code wrote while tests ran.
+ * The agent's view of a workspace: the sandbox's own (its files, read and written inside the sandbox through its
+ * runner) or a host directory no sandbox process touches (write-back). Every path is confined to the root:
+ * absolute paths, `..` and symlinks that lead out of it are refused. Every write is recorded, so a write-back or
+ * commit holds only the edits made through this object (tools and fixers), never files the repository's own code
+ * wrote while tests ran.
  */
 export class Workspace {
   private readonly records = new Map<string, { original: string | null; current: string | null }>();
 
-  private constructor(readonly root: string) {}
+  private constructor(
+    /** The root as absolute paths name it: the host directory, or the sandbox's workdir. */
+    readonly root: string,
+    private readonly files: SandboxFiles,
+  ) {}
 
+  /** A view of a host directory. */
   static async open(root: string): Promise<Workspace> {
-    return new Workspace(await realpath(root));
+    const files = await HostFiles.open(root);
+    return new Workspace(files.root, files);
+  }
+
+  /** A view of the sandbox's own workspace. */
+  static of(sandbox: SandboxFiles & { readonly workdir: string }): Workspace {
+    return new Workspace(sandbox.workdir, sandbox);
   }
 
   /** Normalizes a workspace-relative path (`./a/../b.py` → `b.py`), refusing anything that leaves the root. */
@@ -78,77 +89,29 @@ export class Workspace {
     return clean === '' ? '.' : clean;
   }
 
-  /** The real host path of a workspace path, after checking no symlink on the way leads outside the root. */
-  async resolve(path: string): Promise<string> {
-    const rel = this.normalize(path);
-    let current = this.root;
-    const parts = rel === '.' ? [] : rel.split('/');
-    for (let i = 0; i < parts.length; i++) {
-      const next = join(current, parts[i]!);
-      let stat;
-      try {
-        stat = await lstat(next);
-      } catch {
-        return join(next, ...parts.slice(i + 1)); // the rest does not exist yet: nothing to follow
-      }
-      if (stat.isSymbolicLink()) {
-        let target: string;
-        try {
-          target = await realpath(next);
-        } catch {
-          throw new WorkspacePathError(`${rel} goes through a broken symlink`);
-        }
-        if (!isInside(this.root, target)) {
-          throw new WorkspacePathError(`${rel} goes through a symlink that leads outside the workspace`);
-        }
-        current = target;
-      } else {
-        current = next;
-      }
-    }
-    return current;
-  }
-
   async exists(path: string): Promise<boolean> {
     try {
-      await lstat(await this.resolve(path));
-      return true;
+      return (await this.files.statFile(this.normalize(path))) !== 'missing';
     } catch (error) {
-      if (error instanceof WorkspacePathError) throw error;
-      return false;
+      throw asPathError(error);
     }
   }
 
   async read(path: string): Promise<string> {
     const rel = this.normalize(path);
-    const real = await this.resolve(rel);
-    let handle;
-    try {
-      handle = await open(real, constants.O_RDONLY | constants.O_NOFOLLOW);
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      if (code === 'ENOENT') throw new WorkspacePathError(`${rel} does not exist`);
-      if (code === 'EISDIR') throw new WorkspacePathError(`${rel} is a directory; use list_files`);
-      throw new WorkspacePathError(`${rel} cannot be read (${code ?? 'error'})`);
-    }
-    try {
-      const stat = await handle.stat();
-      if (stat.isDirectory()) throw new WorkspacePathError(`${rel} is a directory; use list_files`);
-      if (stat.size > MAX_FILE_BYTES)
-        throw new WorkspacePathError(`${rel} is too large (${stat.size} bytes)`);
-      return await handle.readFile('utf8');
-    } finally {
-      await handle.close();
-    }
+    const content = await this.readIfExists(rel);
+    if (content === null) throw new WorkspacePathError(`${rel} does not exist`);
+    return content;
   }
 
   /** Reads a file, or `null` when it does not exist (paths outside the workspace still throw). */
   async readIfExists(path: string): Promise<string | null> {
+    const rel = this.normalize(path);
     try {
-      return await this.read(path);
+      const bytes = await this.files.readFile(rel, { maxBytes: MAX_FILE_BYTES });
+      return bytes === null ? null : bytes.toString('utf8');
     } catch (error) {
-      if (error instanceof WorkspacePathError && /does not exist/.test(error.message)) return null;
-      throw error;
+      throw asPathError(error);
     }
   }
 
@@ -165,7 +128,9 @@ export class Workspace {
     const rel = this.normalize(path);
     const before = await this.readIfExists(rel);
     if (before === null) return;
-    await rm(await this.resolve(rel), { force: true });
+    await this.files.removeFile(rel).catch((error: unknown) => {
+      throw asPathError(error);
+    });
     this.record(rel, before, null);
   }
 
@@ -180,50 +145,20 @@ export class Workspace {
   }
 
   private async writeRaw(rel: string, content: string): Promise<void> {
-    const real = await this.resolve(rel);
-    await mkdir(dirname(real), { recursive: true });
-    // Re-check the parent after mkdir: a folder created above cannot be a symlink, but an existing one was checked.
-    if (!isInside(this.root, await realpath(dirname(real)))) {
-      throw new WorkspacePathError(`${rel} would be written outside the workspace`);
-    }
-    const flags = constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | constants.O_NOFOLLOW;
-    const handle = await open(real, flags, 0o644);
-    try {
-      await handle.writeFile(content, 'utf8');
-    } finally {
-      await handle.close();
-    }
+    await this.files.writeFile(rel, content).catch((error: unknown) => {
+      throw asPathError(error);
+    });
   }
 
   /** Files under a folder (recursive, sorted, ignoring dependency and cache folders), as workspace paths. */
   async list(path = '.', options: { maxEntries?: number; maxDepth?: number } = {}): Promise<string[]> {
     const start = this.normalize(path);
-    const maxEntries = options.maxEntries ?? 5000;
-    const maxDepth = options.maxDepth ?? 20;
-    const out: string[] = [];
-    const walk = async (rel: string, depth: number): Promise<void> => {
-      if (out.length >= maxEntries || depth > maxDepth) return;
-      const real = await this.resolve(rel);
-      let entries;
-      try {
-        entries = await readdir(real, { withFileTypes: true });
-      } catch {
-        return;
-      }
-      entries.sort((a, b) => a.name.localeCompare(b.name));
-      for (const entry of entries) {
-        if (out.length >= maxEntries) return;
-        const child = rel === '.' ? entry.name : `${rel}/${entry.name}`;
-        if (entry.isDirectory()) {
-          if (!IGNORED_DIRS.has(entry.name)) await walk(child, depth + 1);
-        } else if (entry.isFile()) {
-          out.push(child);
-        }
-        // symlinks are not followed when listing
-      }
-    };
-    await walk(start, 0);
-    return out;
+    const files = await this.files
+      .listFiles(start, { maxDepth: options.maxDepth ?? 20, ignore: IGNORED_DIRS })
+      .catch((error: unknown) => {
+        throw asPathError(error);
+      });
+    return files.slice(0, options.maxEntries ?? 5000);
   }
 
   /** Net changes recorded so far (files whose content differs from the start of the run). */
@@ -253,7 +188,7 @@ export class Workspace {
     for (const path of new Set([...this.records.keys(), ...checkpoint.entries.keys()])) {
       const target = checkpoint.entries.get(path);
       const content = target ? target.current : this.records.get(path)!.original;
-      if (content === null) await rm(await this.resolve(path), { force: true });
+      if (content === null) await this.files.removeFile(path);
       else await this.writeRaw(path, content);
       if (target) this.records.set(path, { ...target });
       else this.records.delete(path);

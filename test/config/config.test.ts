@@ -61,7 +61,7 @@ paths: { allow: ["src/**", "tests/**"], deny: ["src/vendor/**"] }
       ignoreBranches: ['release/*'],
     });
     expect(config.limits.costUsd).toBe(0.5);
-    expect(config.sandbox).toEqual({ memoryMb: 1024, cpus: 2, pids: 256 });
+    expect(config.sandbox).toEqual({ memoryMb: 1024, cpus: 2, pids: 256, diskMb: 4096 });
     expect(config.model).toEqual({
       provider: 'anthropic',
       name: 'claude-sonnet-4-5',

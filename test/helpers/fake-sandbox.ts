@@ -1,5 +1,29 @@
 import { spawn } from 'node:child_process';
-import type { ExecOptions, ExecResult, Sandbox } from '../../src/sandbox/index.js';
+import type { ExecOptions, ExecResult, FileKind, Sandbox } from '../../src/sandbox/index.js';
+import { HostFiles } from '../../src/tools/index.js';
+
+/** File operations of a test double: on its host folder, with the refusals of HostFiles. */
+abstract class HostFolderFiles {
+  constructor(readonly hostWorkspace: string) {}
+  private files(): Promise<HostFiles> {
+    return HostFiles.open(this.hostWorkspace);
+  }
+  async readFile(path: string, options?: { maxBytes?: number }): Promise<Buffer | null> {
+    return (await this.files()).readFile(path, options);
+  }
+  async writeFile(path: string, content: string | Buffer): Promise<void> {
+    return (await this.files()).writeFile(path, content);
+  }
+  async removeFile(path: string): Promise<void> {
+    return (await this.files()).removeFile(path);
+  }
+  async statFile(path: string): Promise<FileKind> {
+    return (await this.files()).statFile(path);
+  }
+  async listFiles(path: string, options: { maxDepth: number; ignore: Iterable<string> }): Promise<string[]> {
+    return (await this.files()).listFiles(path, options);
+  }
+}
 
 export type FakeHandler = (
   command: string,
@@ -7,16 +31,18 @@ export type FakeHandler = (
 ) => Promise<Partial<ExecResult>> | Partial<ExecResult>;
 
 /** A Sandbox double for loop tests: commands go to a handler (e.g. a fake test suite reading the workspace). */
-export class FakeSandbox implements Sandbox {
+export class FakeSandbox extends HostFolderFiles implements Sandbox {
   readonly workdir = '/workspace';
   readonly commands: string[] = [];
   readonly network: boolean[] = [];
   disposed = false;
 
   constructor(
-    readonly hostWorkspace: string,
+    hostWorkspace: string,
     private readonly handler: FakeHandler,
-  ) {}
+  ) {
+    super(hostWorkspace);
+  }
 
   async exec(command: string | string[], options: ExecOptions = {}): Promise<ExecResult> {
     const line = Array.isArray(command) ? command.join(' ') : command;
@@ -48,9 +74,10 @@ export class FakeSandbox implements Sandbox {
  * Runs commands on the host with `sh -c` in the workspace folder: for tests of fixers and scoring that need real
  * runners (pytest, python3, node) and their real output, without Docker. Not a security boundary.
  */
-export class LocalSandbox implements Sandbox {
+export class LocalSandbox extends HostFolderFiles implements Sandbox {
   readonly workdir: string;
-  constructor(readonly hostWorkspace: string) {
+  constructor(hostWorkspace: string) {
+    super(hostWorkspace);
     this.workdir = hostWorkspace;
   }
 

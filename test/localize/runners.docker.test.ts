@@ -22,7 +22,7 @@ const cases = JSON.parse(readFileSync(join(fixtures, 'localize-cases.json'), 'ut
 describe('mimo localize per runner family (Docker)', () => {
   it.each(cases)(
     '$runner ($repo): the bug line $bug is in the top 5',
-    ({ repo: name, bug, test, evidence }) => {
+    ({ repo: name, bug, test, evidence, knownGap }) => {
       const repo = mkdtempSync(join(tmpdir(), `mimo-${name}-`));
       cpSync(join(fixtures, name), repo, { recursive: true });
       try {

@@ -18,7 +18,7 @@ import {
   runSandboxed,
 } from '../../sandbox/index.js';
 import type { Workspace } from '../../tools/index.js';
-import { repoPathResolver } from '../../git/index.js';
+import { applyEdits, repoPathResolver } from '../../git/index.js';
 import { defaultAnalyzer, runnerHint } from '../../repair/index.js';
 import { parseTestOutput, renderFeedback } from '../../feedback/index.js';
 import { JobSetupError, type PreparedJob } from './prepare.js';
@@ -147,6 +147,8 @@ export async function executeRepair(
         commandTimeoutMs: config.limits.commandTimeoutSeconds * 1000,
         ...(job.setupCommand ? { setupCommand: job.setupCommand } : {}),
       });
+      // The clone is the source of truth for git: it receives the recorded edits, nothing the sandbox wrote.
+      await applyEdits(job.dir, result.edits);
       return {
         result,
         log,

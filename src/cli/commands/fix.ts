@@ -1,8 +1,6 @@
 import type { Command } from 'commander';
 import { existsSync, statSync } from 'node:fs';
-import { cp, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { basename, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import {
   applyCeilings,
   CeilingsError,
@@ -41,9 +39,6 @@ interface FixFlags {
   maxIterations?: string;
   log?: string;
 }
-
-/** Folders not copied into the sandbox workspace: VCS metadata (the container never sees `.git`) and our logs. */
-const NOT_COPIED = new Set(['.git', '.mimo']);
 
 function positiveInt(flag: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
@@ -154,17 +149,11 @@ export function register(program: Command): void {
       const logPath = resolve(flags.log ?? join(repo, '.mimo', 'log.jsonl'));
       const image = config.image ?? runnerImageName();
 
-      const copy = await mkdtemp(join(tmpdir(), `mimo-fix-${basename(repo)}-`));
       const stop = new AbortController();
       const interrupted = () => stop.abort();
       process.once('SIGINT', interrupted);
       process.once('SIGTERM', interrupted);
       try {
-        await cp(repo, copy, {
-          recursive: true,
-          verbatimSymlinks: true,
-          filter: (src) => !NOT_COPIED.has(basename(src)) || src === repo,
-        });
         const budget = budgetFromLimits(config.limits, maxIterations);
         const progress: Reporter = {
           event: (e) => {
@@ -183,7 +172,7 @@ export function register(program: Command): void {
         const reporter = fanOut(new JsonlLog(logPath), progress, memory);
         const result = await runSandboxed(
           {
-            workspace: copy,
+            workspace: repo,
             image,
             policy: policyFromConfig(config),
             ...(setupCommand
@@ -212,8 +201,8 @@ export function register(program: Command): void {
               analyzer: defaultAnalyzer({ fallbackRunner: runnerHint(testCommand) }),
               reporter,
               paths: config.paths,
-              // The guard judges where an edit lands in the user's tree and in the sandbox copy, not how it is spelled.
-              resolvePath: repoPathResolver([repo, copy]),
+              // The guard judges where an edit lands in the user's tree, not how it is spelled.
+              resolvePath: repoPathResolver([repo]),
               signal: stop.signal,
               commandTimeoutMs: config.limits.commandTimeoutSeconds * 1000,
               allowNetwork: config.network.setup,
@@ -223,16 +212,27 @@ export function register(program: Command): void {
         ).catch((error: unknown) => {
           throw error instanceof ImageMissingError ? new UsageError(error.message) : error;
         });
-        const wroteBack = result.success && result.edits.length > 0;
-        if (wroteBack) await writeBack(repo, result.edits);
+        let wroteBack = result.success && result.edits.length > 0;
+        let refused: string | undefined;
+        if (wroteBack) {
+          refused = await writeBack(repo, result.edits).then(
+            () => undefined,
+            (error: unknown) => {
+              if (error instanceof WriteBackError) return error.message;
+              throw error;
+            },
+          );
+          wroteBack = refused === undefined;
+        }
         process.stderr.write(`\n${renderSummary(memory.events)}\n`);
         if (wroteBack) process.stderr.write(`Wrote ${result.edits.length} file(s) back to ${repo}.\n`);
+        if (refused) process.stderr.write(`mimo: ${refused}\n`);
         process.stdout.write(`${JSON.stringify(resultJson(result, wroteBack, logPath))}\n`);
-        process.exitCode = result.success || result.stop.reason === 'nothing_to_fix' ? EXIT_OK : EXIT_FAILED;
+        const passed = (result.success && !refused) || result.stop.reason === 'nothing_to_fix';
+        process.exitCode = passed ? EXIT_OK : EXIT_FAILED;
       } finally {
         process.off('SIGINT', interrupted);
         process.off('SIGTERM', interrupted);
-        await rm(copy, { recursive: true, force: true });
       }
     });
 }

@@ -1,8 +1,7 @@
 import type { Command } from 'commander';
 import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { basename, join, resolve } from 'node:path';
+import { existsSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { ConfigError, detectTestCommand, inferSetup, loadConfig } from '../../config/index.js';
 import { changedLinesFromDiff, localizeRepo, type LocalizeResult } from '../../localize/index.js';
 import {
@@ -45,22 +44,6 @@ export function changedLines(repo: string, base?: string): Record<string, number
   } catch {
     return {};
   }
-}
-
-const NOT_COPIED = new Set(['.git', '.mimo']);
-
-/**
- * A copy of the repository without .git, so the sandbox never sees or changes the user's tree. Symlinks stay
- * links with their own targets (`node_modules/.bin/x -> ../x/bin.js`), never rewritten to host paths.
- */
-function workspaceCopy(repo: string): string {
-  const dir = mkdtempSync(join(tmpdir(), 'mimo-localize-'));
-  cpSync(repo, dir, {
-    recursive: true,
-    verbatimSymlinks: true,
-    filter: (src) => !NOT_COPIED.has(basename(src)) || src === repo,
-  });
-  return dir;
 }
 
 /** Why a ranking is empty, in words a user can act on. */
@@ -108,41 +91,36 @@ export function register(program: Command): void {
         testCommand = detected.command;
       }
       const changed = changedLines(repo, flags.base);
-      const copy = workspaceCopy(repo);
       const timeoutMs = config.limits.commandTimeoutSeconds * 1000;
       // The same install step as `mimo fix`: configured, else inferred from the repository's files.
       const setup = config.setup ?? (await inferSetup(repo))?.command;
       if (setup)
         process.stderr.write(`mimo: setup \`${setup}\`${config.network.setup ? ' (network on)' : ''}…\n`);
-      try {
-        const result = await runSandboxed(
-          {
-            workspace: copy,
-            image: config.image ?? runnerImageName(),
-            policy: policyFromConfig(config),
-            ...(setup ? { setup: { command: setup, network: config.network.setup, timeoutMs } } : {}),
-          },
-          ({ sandbox, setup: ran }) => {
-            if (ran && ran.exitCode !== 0)
-              process.stderr.write(
-                `mimo: setup exited ${ran.exitCode}:\n${ran.output.trim().split('\n').slice(-10).join('\n')}\n`,
-              );
-            process.stderr.write(`mimo: running ${testCommand} in the sandbox…\n`);
-            return localizeRepo({ sandbox, testCommand, changedLines: changed, limit, timeoutMs });
-          },
-        ).catch((error: unknown) => {
-          throw error instanceof ImageMissingError || error instanceof EngineUnreachableError
-            ? new UsageError(error.message)
-            : error;
-        });
-        process.stderr.write(`mimo: evidence: ${result.plan}; ${result.notes.join('; ')}\n`);
-        if (result.suspects.length === 0) {
-          process.stderr.write(`mimo: no suspects: ${emptyReason(result, testCommand)}\n`);
-          process.exitCode = EXIT_FAILED;
-        }
-        process.stdout.write(`${JSON.stringify(result.suspects)}\n`);
-      } finally {
-        rmSync(copy, { recursive: true, force: true });
+      const result = await runSandboxed(
+        {
+          workspace: repo,
+          image: config.image ?? runnerImageName(),
+          policy: policyFromConfig(config),
+          ...(setup ? { setup: { command: setup, network: config.network.setup, timeoutMs } } : {}),
+        },
+        ({ sandbox, setup: ran }) => {
+          if (ran && ran.exitCode !== 0)
+            process.stderr.write(
+              `mimo: setup exited ${ran.exitCode}:\n${ran.output.trim().split('\n').slice(-10).join('\n')}\n`,
+            );
+          process.stderr.write(`mimo: running ${testCommand} in the sandbox…\n`);
+          return localizeRepo({ sandbox, testCommand, changedLines: changed, limit, timeoutMs });
+        },
+      ).catch((error: unknown) => {
+        throw error instanceof ImageMissingError || error instanceof EngineUnreachableError
+          ? new UsageError(error.message)
+          : error;
+      });
+      process.stderr.write(`mimo: evidence: ${result.plan}; ${result.notes.join('; ')}\n`);
+      if (result.suspects.length === 0) {
+        process.stderr.write(`mimo: no suspects: ${emptyReason(result, testCommand)}\n`);
+        process.exitCode = EXIT_FAILED;
       }
+      process.stdout.write(`${JSON.stringify(result.suspects)}\n`);
     });
 }

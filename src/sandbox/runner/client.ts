@@ -1,0 +1,186 @@
+import type Docker from 'dockerode';
+import { randomBytes } from 'node:crypto';
+import { Writable } from 'node:stream';
+import { RunnerLostError } from '../errors.js';
+import { encodeRequest, FrameScanner } from './frames.js';
+import { RUNNER_SCRIPT } from './script.js';
+
+/** What the runner answered to one request. */
+export interface RunnerReply {
+  /** `ok`, `timeout`, or why a file operation was refused (`missing`, `isdir`, `symlink`, `outside`, …). */
+  status: string;
+  rc: number;
+  /** The container's OOM-kill counter after the request (null when the cgroup does not show it). */
+  oom: number | null;
+}
+
+export interface RunnerRequest {
+  op: string;
+  fields: string[];
+  payload?: Buffer;
+  onStdout?: (data: Buffer) => void;
+  onStderr?: (data: Buffer) => void;
+}
+
+interface Pending {
+  id: string;
+  request: RunnerRequest;
+  reply?: RunnerReply;
+  stderrDone: boolean;
+  resolve: (reply: RunnerReply) => void;
+  reject: (error: Error) => void;
+}
+
+class Sink extends Writable {
+  constructor(private readonly scanner: FrameScanner) {
+    super();
+  }
+  override _write(chunk: Buffer, _enc: BufferEncoding, done: () => void): void {
+    this.scanner.push(chunk);
+    done();
+  }
+}
+
+const READY_TIMEOUT_MS = 15_000;
+const WATCH_INTERVAL_MS = 1000;
+
+/**
+ * The host's end of one resident runner: one exec whose attached stream carries every request and reply.
+ * Requests are sent one at a time (the caller queues). When the runner dies (killed by a command, its input
+ * tampered with), every pending and later request rejects with RunnerLostError: open a new client.
+ */
+export class RunnerClient {
+  private pending: Pending | null = null;
+  private lostReason: string | null = null;
+  private watch: NodeJS.Timeout | undefined;
+  private ready: ((line: string) => void) | null = null;
+
+  private constructor(
+    private readonly stream: NodeJS.ReadWriteStream,
+    private readonly exec: Docker.Exec,
+    private readonly nonce: string,
+  ) {}
+
+  /** The runner's pid inside the container (never killed by the sweeps of its commands). */
+  pid = '';
+  /** The container's OOM-kill counter when the runner started. */
+  startOom: number | null = null;
+
+  static async start(docker: Docker, container: Docker.Container, user: string): Promise<RunnerClient> {
+    const exec = await container.exec({
+      Cmd: ['sh', '-c', RUNNER_SCRIPT, 'mimo-runner'],
+      User: user,
+      WorkingDir: '/workspace',
+      AttachStdin: true,
+      AttachStdout: true,
+      AttachStderr: true,
+      Tty: false,
+    });
+    const stream = (await exec.start({ hijack: true, stdin: true })) as NodeJS.ReadWriteStream;
+    const nonce = randomBytes(16).toString('hex');
+    const client = new RunnerClient(stream, exec, nonce);
+    const marker = Buffer.from(`\x1eM${nonce} `, 'latin1');
+    const out = new FrameScanner(
+      marker,
+      (d) => client.pending?.request.onStdout?.(d),
+      (line) => client.onStdoutFrame(line),
+    );
+    const err = new FrameScanner(
+      marker,
+      (d) => client.pending?.request.onStderr?.(d),
+      (line) => client.onStderrFrame(line),
+    );
+    docker.modem.demuxStream(stream, new Sink(out), new Sink(err));
+    const gone = () => client.lose('the runner process ended');
+    stream.once('end', gone);
+    stream.once('close', gone);
+    stream.once('error', gone);
+    const readyLine = new Promise<string>((resolve, reject) => {
+      client.ready = resolve;
+      const timer = setTimeout(
+        () => reject(new RunnerLostError('the runner did not start')),
+        READY_TIMEOUT_MS,
+      );
+      timer.unref();
+      stream.once('close', () => reject(new RunnerLostError('the runner did not start (no /bin/sh?)')));
+    });
+    stream.write(`${nonce}\n`);
+    const [, pid, oom] = (await readyLine).split(' ');
+    client.pid = pid ?? '';
+    client.startOom = oom ? Number(oom) : null;
+    return client;
+  }
+
+  get lost(): string | null {
+    return this.lostReason;
+  }
+
+  /** Sends one request and resolves with the runner's reply; only one request is in flight at a time. */
+  request(request: RunnerRequest): Promise<RunnerReply> {
+    if (this.lostReason) return Promise.reject(new RunnerLostError(this.lostReason));
+    if (this.pending) return Promise.reject(new Error('runner: one request at a time'));
+    const id = randomBytes(8).toString('hex');
+    return new Promise<RunnerReply>((resolve, reject) => {
+      this.pending = { id, request, stderrDone: false, resolve, reject };
+      this.watch = setInterval(() => void this.checkAlive(), WATCH_INTERVAL_MS);
+      this.watch.unref();
+      this.stream.write(encodeRequest(request.op, id, request.fields, request.payload));
+    });
+  }
+
+  /** Ends the runner (its input closes, so it leaves its loop). */
+  close(): void {
+    this.lose('closed');
+    this.stream.end();
+    (this.stream as unknown as { destroy?: () => void }).destroy?.();
+  }
+
+  private async checkAlive(): Promise<void> {
+    try {
+      const info = await this.exec.inspect();
+      if (!info.Running) this.lose(`the runner process ended (exit code ${info.ExitCode ?? 'unknown'})`);
+    } catch {
+      this.lose('the container is gone');
+    }
+  }
+
+  private onStdoutFrame(line: string): void {
+    const [id, status, rc, oom] = line.split(' ');
+    if (id === 'ready' && this.ready) {
+      this.ready(line);
+      this.ready = null;
+      return;
+    }
+    const p = this.pending;
+    if (!p || id !== p.id)
+      return this.lose('a reply the host did not ask for (the runner input was tampered with)');
+    p.reply = { status: status ?? 'bad', rc: Number(rc), oom: oom && /^\d+$/.test(oom) ? Number(oom) : null };
+    this.settle();
+  }
+
+  private onStderrFrame(line: string): void {
+    const p = this.pending;
+    if (!p || line !== p.id)
+      return this.lose('a reply the host did not ask for (the runner input was tampered with)');
+    p.stderrDone = true;
+    this.settle();
+  }
+
+  private settle(): void {
+    const p = this.pending;
+    if (!p?.reply || !p.stderrDone) return;
+    this.pending = null;
+    clearInterval(this.watch);
+    p.resolve(p.reply);
+  }
+
+  private lose(reason: string): void {
+    if (this.lostReason) return;
+    this.lostReason = reason;
+    clearInterval(this.watch);
+    const p = this.pending;
+    this.pending = null;
+    p?.reject(new RunnerLostError(reason));
+    (this.stream as unknown as { destroy?: () => void }).destroy?.();
+  }
+}

@@ -1,0 +1,342 @@
+import type Docker from 'dockerode';
+import { CappedOutput } from './output.js';
+import {
+  NetworkNotAllowedError,
+  RunnerLostError,
+  SandboxDisposedError,
+  SandboxFileError,
+  SandboxLostError,
+} from './errors.js';
+import { containerCwd, fileError, fileKind, findArgs, parseFound, workspaceRel, WORKDIR } from './files.js';
+import { RunnerClient, type RunnerReply, type RunnerRequest } from './runner/client.js';
+import { KILL_SCRIPT } from './runner/script.js';
+import type { SandboxPolicy } from './policy.js';
+import { openEgress, type Egress } from './egress/index.js';
+import { runnerImageName } from './recipes.js';
+import type { ExecOptions, ExecResult, FileKind, NetworkDecision, Sandbox } from './types.js';
+
+const MAX_READ_BYTES = 2 * 1024 * 1024;
+/** Past the command's own timeout (which the runner enforces), the host kills from outside. */
+const BACKSTOP_MS = 3000;
+/** How long the runner has to answer after its commands were killed from outside. */
+const AFTER_KILL_MS = 5000;
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+function execEnv(env: Record<string, string> | undefined): string[] {
+  return Object.entries(env ?? {}).map(([name, value]) => {
+    if (!ENV_NAME.test(name)) throw new Error(`invalid environment variable name: ${name}`);
+    if (typeof value !== 'string') throw new Error(`environment variable ${name} must be a string`);
+    return `${name}=${value}`;
+  });
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms).unref());
+}
+
+/**
+ * A sandbox whose commands and file operations all go through one resident runner in the container (see
+ * runner/script.ts). When a command kills the runner, its processes are ended and a new runner started.
+ */
+export class DockerSandbox implements Sandbox {
+  readonly workdir = WORKDIR;
+  private network: 'none' | 'setup' | 'detached' = 'none';
+  /** The setup phase's way out (an allow-list proxy on an internal network), made on the first setNetwork(true). */
+  private egress: Egress | undefined;
+  private disposing: Promise<void> | undefined;
+  private queue: Promise<unknown> = Promise.resolve();
+  private oomCount: number | null;
+
+  constructor(
+    readonly id: string,
+    private readonly docker: Docker,
+    private readonly container: Docker.Container,
+    private readonly user: string,
+    private readonly policy: SandboxPolicy,
+    private client: RunnerClient,
+  ) {
+    this.oomCount = client.startOom;
+  }
+
+  /** Runs `fn` after every earlier command and file operation of this sandbox. */
+  private serial<T>(fn: () => Promise<T>): Promise<T> {
+    if (this.disposing) return Promise.reject(new SandboxDisposedError());
+    const run = () => {
+      if (this.disposing) throw new SandboxDisposedError();
+      return fn();
+    };
+    const result = this.queue.then(run, run);
+    this.queue = result.catch(() => undefined);
+    return result;
+  }
+
+  /** Kills the sandbox user's processes from a separate exec, sparing the runner `except` (none: all). */
+  private async killFromOutside(except: string): Promise<boolean> {
+    try {
+      const exec = await this.container.exec({
+        Cmd: ['sh', '-c', KILL_SCRIPT, 'mimo-kill', except],
+        User: this.user,
+        AttachStdout: true,
+        AttachStderr: true,
+      });
+      const stream = await exec.start({});
+      stream.resume();
+      await Promise.race([new Promise((r) => stream.once('end', r)), delay(AFTER_KILL_MS)]);
+      return (await exec.inspect()).ExitCode === 0;
+    } catch {
+      return false; // e.g. a fork bomb holds every pid: no new process can start
+    }
+  }
+
+  /** Ends whatever the lost runner left and starts a new one; SandboxLostError when the container stopped. */
+  private async reopen(): Promise<void> {
+    this.client.close();
+    await this.killFromOutside('');
+    try {
+      this.client = await RunnerClient.start(this.docker, this.container, this.user);
+    } catch (error) {
+      const running = await this.container.inspect().then(
+        (info) => info.State.Running,
+        () => false,
+      );
+      if (!running) throw new SandboxLostError(`its init ended: ${(error as Error).message}`);
+      throw error;
+    }
+    if (this.oomCount === null) this.oomCount = this.client.startOom;
+  }
+
+  /** One runner request; when the runner is gone before it, a new runner is started and the request retried. */
+  private async request(request: RunnerRequest): Promise<RunnerReply> {
+    if (this.client.lost) await this.reopen();
+    try {
+      return await this.client.request(request);
+    } catch (error) {
+      if (!(error instanceof RunnerLostError)) throw error;
+      await this.reopen();
+      return this.client.request(request);
+    }
+  }
+
+  exec(command: string | string[], options: ExecOptions = {}): Promise<ExecResult> {
+    return this.serial(() => this.runCommand(command, options));
+  }
+
+  private async runCommand(command: string | string[], options: ExecOptions): Promise<ExecResult> {
+    const started = performance.now();
+    options.signal?.throwIfAborted();
+    const argv = typeof command === 'string' ? ['sh', '-c', command] : command;
+    if (argv.length === 0) throw new Error('empty command');
+    const timeoutMs = options.timeoutMs ?? this.policy.commandTimeoutMs;
+    const max = options.maxOutputBytes ?? this.policy.maxOutputBytes;
+    // While the setup network is on, commands reach the registries only through the egress proxy.
+    const env = execEnv(
+      this.network === 'setup' && this.egress ? { ...this.egress.env, ...options.env } : options.env,
+    );
+    const stdout = new CappedOutput(max);
+    const stderr = new CappedOutput(max);
+    const fields = [
+      containerCwd(options.cwd),
+      options.stdin !== undefined ? '1' : '0',
+      String(env.length),
+      (timeoutMs / 1000).toFixed(3),
+      ...env,
+      ...argv,
+    ];
+    if (this.client.lost) await this.reopen();
+    const client = this.client;
+    const replying = client.request({
+      op: 'x',
+      fields,
+      ...(options.stdin !== undefined ? { payload: Buffer.from(options.stdin, 'utf8') } : {}),
+      onStdout: (d) => stdout.write(d),
+      onStderr: (d) => stderr.write(d),
+    });
+    let stop: 'abort' | 'backstop' | undefined;
+    let timer: NodeJS.Timeout | undefined;
+    let onAbort: (() => void) | undefined;
+    const stopped = new Promise<void>((resolve) => {
+      timer = setTimeout(() => ((stop = 'backstop'), resolve()), timeoutMs + BACKSTOP_MS);
+      onAbort = () => ((stop = 'abort'), resolve());
+      options.signal?.addEventListener('abort', onAbort, { once: true });
+    });
+    let reply: RunnerReply | undefined;
+    let lost = false;
+    try {
+      reply = await Promise.race([replying, stopped.then(() => undefined)]);
+      if (!reply) {
+        await this.killFromOutside(client.pid);
+        reply = await Promise.race([replying, delay(AFTER_KILL_MS).then(() => undefined)]);
+        if (!reply) client.close();
+      }
+    } catch (error) {
+      if (!(error instanceof RunnerLostError)) throw error;
+      lost = true;
+    } finally {
+      clearTimeout(timer);
+      if (onAbort) options.signal?.removeEventListener('abort', onAbort);
+    }
+    if (!reply) {
+      replying.catch(() => undefined);
+      lost = true;
+      await this.reopen();
+    }
+    let oomKilled = false;
+    const count = reply?.oom ?? this.client.startOom;
+    if (count !== null) {
+      oomKilled = this.oomCount !== null && count > this.oomCount;
+      this.oomCount = count;
+    }
+    if (stop === 'abort') throw options.signal?.reason ?? new Error('aborted');
+    const timedOut = reply?.status === 'timeout' || stop === 'backstop';
+    const exitCode = lost || timedOut ? 137 : reply!.rc;
+    if (lost && stop === undefined) {
+      stderr.write(
+        Buffer.from(
+          "\n[mimo: the command killed the sandbox's runner; its processes were ended and a new runner started]\n",
+        ),
+      );
+    }
+    const result: ExecResult = {
+      exitCode,
+      stdout: stdout.text(),
+      stderr: stderr.text(),
+      timedOut,
+      oomKilled,
+      durationMs: Math.round(performance.now() - started),
+      truncatedBytes: stdout.cutBytes + stderr.cutBytes,
+      ...(lost && stop === undefined ? { runnerLost: true } : {}),
+    };
+    if (exitCode !== 0 && !timedOut) {
+      const quota = await this.quotaState();
+      if (quota) result.quotaExceeded = quota;
+    }
+    return result;
+  }
+
+  /** Whether the workspace is full (bytes or files), asked after a failing command. */
+  private async quotaState(): Promise<'disk' | 'files' | undefined> {
+    const out: Buffer[] = [];
+    const reply = await this.request({
+      op: 'x',
+      fields: [
+        WORKDIR,
+        '0',
+        '0',
+        '10',
+        'sh',
+        '-c',
+        'df -P . 2>/dev/null | tail -n 1; df -Pi . 2>/dev/null | tail -n 1',
+      ],
+      onStdout: (d) => out.push(d),
+    }).catch(() => undefined);
+    if (!reply || reply.rc !== 0) return undefined;
+    const [bytes, inodes] = Buffer.concat(out).toString().trim().split('\n');
+    const avail = (line?: string) => Number(line?.trim().split(/\s+/)[3]);
+    if (avail(bytes) === 0) return 'disk';
+    if (avail(inodes) === 0) return 'files';
+    return undefined;
+  }
+
+  async readFile(path: string, options: { maxBytes?: number } = {}): Promise<Buffer | null> {
+    const rel = workspaceRel(path);
+    const max = options.maxBytes ?? MAX_READ_BYTES;
+    return this.serial(async () => {
+      let chunks: Buffer[] = [];
+      let size = 0;
+      const reply = await this.request({
+        op: 'r',
+        fields: [rel, String(Math.ceil((max + 1) / 65536))],
+        onStdout: (d) => {
+          if (size <= max) chunks.push(d);
+          size += d.length;
+        },
+      });
+      if (reply.status === 'missing') return null;
+      if (reply.status !== 'ok') throw fileError(rel, reply.status);
+      if (size > max) throw new SandboxFileError(rel, 'too-large');
+      const body = Buffer.concat(chunks);
+      chunks = [];
+      return body;
+    });
+  }
+
+  async writeFile(path: string, content: string | Buffer): Promise<void> {
+    const rel = workspaceRel(path);
+    if (rel === '.') throw new SandboxFileError(path, 'isdir');
+    const payload = typeof content === 'string' ? Buffer.from(content, 'utf8') : content;
+    return this.serial(async () => {
+      const reply = await this.request({ op: 'w', fields: [rel], payload });
+      if (reply.status !== 'ok') throw fileError(rel, reply.status);
+    });
+  }
+
+  async removeFile(path: string): Promise<void> {
+    const rel = workspaceRel(path);
+    return this.serial(async () => {
+      const reply = await this.request({ op: 'd', fields: [rel] });
+      if (reply.status !== 'ok' && reply.status !== 'missing') throw fileError(rel, reply.status);
+    });
+  }
+
+  async statFile(path: string): Promise<FileKind> {
+    const rel = workspaceRel(path);
+    if (rel === '.') return 'dir';
+    return this.serial(async () => {
+      const reply = await this.request({ op: 's', fields: [rel] });
+      const kind = fileKind(reply.status);
+      if (!kind) throw fileError(rel, reply.status);
+      return kind;
+    });
+  }
+
+  async listFiles(path: string, options: { maxDepth: number; ignore: Iterable<string> }): Promise<string[]> {
+    const rel = workspaceRel(path);
+    return this.serial(async () => {
+      const out = new CappedOutput(64 * 1024 * 1024);
+      const reply = await this.request({
+        op: 'l',
+        fields: [rel, ...findArgs(options.maxDepth, options.ignore)],
+        onStdout: (d) => out.write(d),
+      });
+      if (reply.status !== 'ok') return [];
+      return parseFound(Buffer.concat([out.bytes().head, out.bytes().tail]), rel);
+    });
+  }
+
+  async setNetwork(enabled: boolean): Promise<void> {
+    if (this.disposing) throw new SandboxDisposedError();
+    if (enabled) {
+      if (!this.policy.allowSetupNetwork) throw new NetworkNotAllowedError();
+      if (this.network === 'setup') return;
+      this.egress ??= await openEgress({
+        docker: this.docker,
+        image: runnerImageName(),
+        allow: this.policy.egressAllow,
+        labels: { 'dev.mimo.for': this.id },
+      });
+      // A container on `none` must leave it before joining another network.
+      if (this.network === 'none') await this.docker.getNetwork('none').disconnect({ Container: this.id });
+      await this.docker.getNetwork(this.egress.network).connect({ Container: this.id });
+      this.network = 'setup';
+    } else if (this.network === 'setup' && this.egress) {
+      await this.docker.getNetwork(this.egress.network).disconnect({ Container: this.id, Force: true });
+      this.network = 'detached';
+    }
+  }
+
+  /** What the egress proxy allowed and refused during setup (empty when setup had no network). */
+  async networkLog(): Promise<NetworkDecision[]> {
+    return this.egress ? this.egress.decisions() : [];
+  }
+
+  dispose(): Promise<void> {
+    this.disposing ??= (async () => {
+      this.client.close();
+      await this.container.remove({ force: true, v: true }).catch((error: { statusCode?: number }) => {
+        if (error.statusCode !== 404 && error.statusCode !== 409) throw error;
+      });
+      await this.egress?.close();
+    })();
+    return this.disposing;
+  }
+}
