@@ -11,6 +11,7 @@ export {
 } from './load.js';
 export { configSchema, MODEL_PROVIDERS, DELIVERY_MODES } from './schema.js';
 export { detectTestCommand, type DetectedTestCommand } from './detect.js';
+export { inferSetup, type InferredSetup } from './setup.js';
 export {
   applyCeilings,
   ceilingsFromEnv,

@@ -1,5 +1,6 @@
 /** Per-test coverage from the two sources runners can give: coverage.py dynamic contexts and V8 coverage. */
-import { isProjectPath } from '../feedback/index.js';
+import { isProjectPath, type TestReport } from '../feedback/index.js';
+import { inlineSourceMap, lineMap, type LineMap } from './sourcemap.js';
 import type { PerTestCoverage } from './rank.js';
 import { normalizePath } from './rank.js';
 
@@ -27,7 +28,11 @@ export function fromCoveragePy(json: string, failedTests: Set<string>, root?: st
       }
     }
   }
-  return { tests: [...byTest].map(([name, lines]) => ({ name, failed: failedTests.has(name), lines })) };
+  // Names differ by their module prefix (pytest's rootdir-relative `tests.test_x.test_y` vs coverage.py's
+  // `test_x.test_y` when tests/ is no package): a context fails when one name is a dotted suffix of the other.
+  const failed = (name: string) =>
+    failedTests.has(name) || [...failedTests].some((f) => f.endsWith(`.${name}`) || name.endsWith(`.${f}`));
+  return { tests: [...byTest].map(([name, lines]) => ({ name, failed: failed(name), lines })) };
 }
 
 export interface V8Script {
@@ -68,33 +73,123 @@ export function v8CoveredLines(script: V8Script, source: string): number[] {
   return out;
 }
 
+export interface NodeTest {
+  /** The test's full title when the hook saw the runner's tests; null for a whole process. */
+  name: string | null;
+  file: string | null;
+  failed: boolean | null;
+  scripts: Array<{ file: string; functions: V8Script['functions']; map?: unknown; lineLengths?: number[] }>;
+}
+
+const NODE_TEST_FILE = /(^|\/)(tests?|__tests__)\/.*\.[cm]?[jt]sx?$|\.(test|spec)\.[cm]?[jt]sx?$/;
+
+/** Test files a report says failed (from the failures' files, frames and names). */
+function failedTestFiles(report: TestReport, root: string): Set<string> {
+  const out = new Set<string>();
+  const rel = (f: string) => normalizePath(f, root);
+  for (const f of report.failures) {
+    for (const file of [f.file, ...f.frames.map((x) => x.file), f.test]) {
+      if (file && NODE_TEST_FILE.test(rel(file))) out.add(rel(file));
+    }
+  }
+  return out;
+}
+
 /**
- * One V8 coverage file per node process: with `node --test` each test file runs in its own process, so a process
- * is a "test" named by its test file, failed when that file had a failing test.
+ * The hook's records as per-test coverage: a record with a name is one test (its pass/fail from the runner); a
+ * whole process (node:test runs each test file in one, vitest forks) is one test named by the test file it ran,
+ * failed when the report has a failure in that file. Scripts whose source on disk is not what V8 ran (transpiled
+ * TypeScript without a source map, ranges past the end of the file) are left out.
  */
-export function fromV8Processes(
-  processes: V8Script[][],
+export function fromNodeTests(
+  tests: NodeTest[],
   options: {
     root: string;
     readSource: (file: string) => string | undefined;
-    isTestFile: (file: string) => boolean;
-    failedFiles: Set<string>;
+    report: TestReport;
+    /** The code V8 ran for files a runner transformed (babel-jest, vite-node), with their inline source maps. */
+    transformed?: Record<string, string>;
   },
 ): PerTestCoverage {
-  const tests: PerTestCoverage['tests'] = [];
-  for (const scripts of processes) {
+  const maps = new Map<string, LineMap | null>();
+  const mapOf = (rel: string) => {
+    if (!maps.has(rel)) {
+      const map = inlineSourceMap(options.transformed![rel]!);
+      maps.set(rel, map ? lineMap(map.mappings) : null);
+    }
+    return maps.get(rel)!;
+  };
+  const failedFiles = failedTestFiles(options.report, options.root);
+  const out: PerTestCoverage['tests'] = [];
+  const seen = new Map<string, number>();
+  for (const test of tests) {
     const lines: Record<string, number[]> = {};
     let testFile: string | undefined;
-    for (const script of scripts) {
-      if (!script.url.startsWith('file://')) continue;
-      const rel = normalizePath(script.url, options.root);
-      if (rel.startsWith('/') || rel.includes('node_modules/')) continue;
-      const source = options.readSource(rel);
-      if (source === undefined) continue;
-      lines[rel] = v8CoveredLines(script, source);
-      if (options.isTestFile(rel)) testFile = rel;
+    for (const script of test.scripts) {
+      const rel = normalizePath(script.file, options.root);
+      if (rel.startsWith('/') || !isProjectPath(rel)) continue;
+      const code = options.transformed?.[rel];
+      if (code !== undefined) {
+        // Offsets are into the transformed code: its lines go back to the file's through the inline map.
+        const map = mapOf(rel);
+        if (!map) continue;
+        const generated = v8CoveredLines({ url: rel, functions: script.functions }, code);
+        lines[rel] = [...new Set(generated.flatMap((l) => map.original(l)))].sort((a, b) => a - b);
+      } else {
+        const source = options.readSource(rel);
+        if (source === undefined) continue;
+        const end = Math.max(0, ...script.functions.flatMap((f) => f.ranges.map((r) => r.endOffset)));
+        if (end > source.length + 1 || /\.[cm]?tsx?$/.test(rel)) continue;
+        lines[rel] = v8CoveredLines({ url: rel, functions: script.functions }, source);
+      }
+      if (NODE_TEST_FILE.test(rel)) testFile ??= rel;
     }
-    if (testFile) tests.push({ name: testFile, failed: options.failedFiles.has(testFile), lines });
+    if (test.name !== null) {
+      const base = test.file ? `${normalizePath(test.file, options.root)} › ${test.name}` : test.name;
+      const n = (seen.get(base) ?? 0) + 1;
+      seen.set(base, n);
+      out.push({ name: n > 1 ? `${base} #${n}` : base, failed: test.failed === true, lines });
+    } else if (testFile) {
+      out.push({ name: testFile, failed: failedFiles.has(testFile), lines });
+    }
+  }
+  return { tests: out };
+}
+
+/**
+ * Go cover profiles, one per test (`==> <pkg>.<Test>.out` sections, then `==> status` lines `<pkg> <Test> <exit>`),
+ * as per-test coverage; profile paths (`module/dir/file.go`) become repo-relative.
+ */
+export function fromGoProfiles(output: string, modulePath: string): PerTestCoverage {
+  const status = new Map<string, boolean>();
+  const profiles = new Map<string, Record<string, number[]>>();
+  let current: Record<string, number[]> | null = null;
+  let inStatus = false;
+  for (const line of output.split('\n')) {
+    const header = /^==> (.+)$/.exec(line);
+    if (header) {
+      inStatus = header[1] === 'status';
+      current = inStatus ? null : {};
+      if (current) profiles.set(header[1]!.replace(/\.out$/, ''), current);
+      continue;
+    }
+    if (inStatus) {
+      const m = /^(\S+) (\S+) (\d+)$/.exec(line);
+      if (m) status.set(`${m[1]}.${m[2]}`, m[3] !== '0');
+      continue;
+    }
+    const block = /^(.+\.go):(\d+)\.\d+,(\d+)\.\d+ \d+ (\d+)$/.exec(line);
+    if (!block || !current || block[4] === '0') continue;
+    const path = block[1]!;
+    const rel = path.startsWith(`${modulePath}/`) ? path.slice(modulePath.length + 1) : null;
+    if (!rel) continue;
+    const into = (current[rel] ??= []);
+    for (let l = Number(block[2]); l <= Number(block[3]); l++) into.push(l);
+  }
+  const tests: PerTestCoverage['tests'] = [];
+  for (const [key, lines] of profiles) {
+    if (!status.has(key)) continue;
+    tests.push({ name: key.replace(/^\d+\./, ''), failed: status.get(key)!, lines });
   }
   return { tests };
 }

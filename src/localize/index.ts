@@ -8,9 +8,18 @@ export {
 } from './rank.js';
 export {
   fromCoveragePy,
-  fromV8Processes,
+  fromNodeTests,
+  fromGoProfiles,
+  type NodeTest,
   v8CoveredLines,
   changedLinesFromDiff,
   type V8Script,
 } from './coverage.js';
-export { localizeRepo, coveragePlan, type LocalizeOptions, type CoveragePlan } from './run.js';
+export {
+  localizeRepo,
+  coveragePlan,
+  type LocalizeOptions,
+  type LocalizeResult,
+  type CoveragePlan,
+} from './run.js';
+export { executableLines, calledNames, functionRanges, languageOf } from './source.js';

@@ -1,8 +1,18 @@
 /**
- * Ranks suspicious lines from three signals: spectrum-based ranking (Ochiai) over per-test coverage, the frames of
- * the failures (innermost project frame first) and the lines the change touched. Pure: no I/O.
+ * Ranks suspicious lines from four signals: spectrum-based ranking (Ochiai) over per-test coverage, the frames of
+ * the failures (innermost project frame first), the functions the failing assertions call, and the lines the change
+ * touched; ties are ordered by a statement-kind prior. Pure: reads source only through `readSource`.
  */
 import type { TestReport } from '../feedback/index.js';
+import {
+  calledNames,
+  codeLines,
+  executableLines,
+  functionRanges,
+  languageOf,
+  statementWeight,
+  testCodeLines,
+} from './source.js';
 
 export interface Suspect {
   file: string;
@@ -23,13 +33,25 @@ export interface RankInput {
   root?: string;
   /** Most suspects returned (default 20). */
   limit?: number;
+  /**
+   * The repository's text of a repo-relative file. With it, only executable statements are ranked (no comments,
+   * blank lines or lone brackets), test code inside source files is known, and the functions the failing
+   * assertions call are found.
+   */
+  readSource?: (file: string) => string | undefined;
+  /** Source files searched for the functions a failing test calls (repo-relative; default: the covered files). */
+  sourceFiles?: string[];
 }
 
-// Weights of the three signals; spectrum dominates when coverage exists (see docs/feedback.md).
-const WITH_COVERAGE = { spectrum: 0.6, frames: 0.3, changed: 0.1 };
-const WITHOUT_COVERAGE = { spectrum: 0, frames: 0.7, changed: 0.3 };
-const TEST_FILE =
-  /(^|\/)(tests?|__tests__|spec)\/|(^|\/)test_[^/]*\.py$|_test\.(py|go)$|\.(test|spec)\.[cm]?[jt]sx?$/;
+// Weights of the signals (see docs/feedback.md); the spectrum dominates when per-test coverage exists.
+const WITH_COVERAGE = { spectrum: 0.55, frames: 0.2, callee: 0.1, changed: 0.15 };
+const WITHOUT_COVERAGE = { spectrum: 0, frames: 0.4, callee: 0.35, changed: 0.25 };
+/** Test code says less about the fault than the code under test: its score is scaled by this. */
+const TEST_CODE = 0.2;
+/** Weight of the statement-kind prior, which only orders lines the evidence leaves tied. */
+const PRIOR = 0.001;
+export const TEST_FILE =
+  /(^|\/)(tests?|__tests__|spec|testing)\/|(^|\/)test_[^/]*\.py$|_test\.(py|go)$|\.(test|spec)\.[cm]?[jt]sx?$/;
 
 export function normalizePath(file: string, root?: string): string {
   let f = file.replace(/^file:\/\//, '');
@@ -65,24 +87,82 @@ export function ochiai(coverage: PerTestCoverage, root?: string): Map<string, nu
   return scores;
 }
 
+function projectFrames(failure: TestReport['failures'][number], root?: string) {
+  const frames = failure.frames.filter((f) => f.inProject);
+  const located = frames.length
+    ? frames
+    : failure.file && failure.line
+      ? [{ file: failure.file, line: failure.line }]
+      : [];
+  return located.map((f) => ({ file: normalizePath(f.file, root), line: f.line }));
+}
+
 /** Frame signal: each failure gives its k-th project frame (innermost first) 1/(k+1), averaged over failures. */
 function frameScores(reports: TestReport[], root?: string): Map<string, number> {
   const scores = new Map<string, number>();
   const failures = reports.flatMap((r) => r.failures);
   for (const failure of failures) {
     const seen = new Set<string>();
-    const frames = failure.frames.filter((f) => f.inProject);
-    const located = frames.length
-      ? frames
-      : failure.file && failure.line
-        ? [{ file: failure.file, line: failure.line }]
-        : [];
-    located.forEach((f, k) => {
-      const key = `${normalizePath(f.file, root)}:${f.line}`;
+    projectFrames(failure, root).forEach((f, k) => {
+      const key = `${f.file}:${f.line}`;
       if (seen.has(key)) return;
       seen.add(key);
       scores.set(key, (scores.get(key) ?? 0) + 1 / (k + 1));
     });
+  }
+  for (const [key, s] of scores) scores.set(key, s / Math.max(1, failures.length));
+  return scores;
+}
+
+/** Whether a line is test code: in a test file, or in a test module of a source file (Rust's `#[cfg(test)]`). */
+function testCodeOf(readSource?: (file: string) => string | undefined) {
+  const cache = new Map<string, Set<number>>();
+  return (file: string, line: number): boolean => {
+    if (TEST_FILE.test(file)) return true;
+    let lines = cache.get(file);
+    if (!lines) {
+      const source = readSource?.(file);
+      lines = source === undefined ? new Set() : testCodeLines(source, languageOf(file));
+      cache.set(file, lines);
+    }
+    return lines.has(line);
+  };
+}
+
+/**
+ * Callee signal: the functions called on the test-code lines of a failure's frames (the assertion `expect(f(x))`,
+ * `assert_eq!(f(x), y)`) are where a logic bug hides when no frame reaches it; their executable lines score 1,
+ * averaged over failures.
+ */
+function calleeScores(
+  input: RankInput,
+  files: string[],
+  isTestCode: (file: string, line: number) => boolean,
+): Map<string, number> {
+  const scores = new Map<string, number>();
+  const read = input.readSource;
+  if (!read) return scores;
+  const failures = input.reports.flatMap((r) => r.failures);
+  for (const failure of failures) {
+    const names = new Set<string>();
+    for (const f of projectFrames(failure, input.root)) {
+      if (!isTestCode(f.file, f.line)) continue;
+      const text = read(f.file)?.split('\n')[f.line - 1];
+      if (text) for (const n of calledNames(text)) names.add(n);
+    }
+    if (names.size === 0) continue;
+    const hit = new Set<string>();
+    for (const file of files) {
+      const source = read(file);
+      if (source === undefined) continue;
+      const language = languageOf(file);
+      const executable = executableLines(source, language);
+      for (const [from, to] of functionRanges(source, language, [...names])) {
+        if (isTestCode(file, from)) continue;
+        for (let l = from; l <= to; l++) if (executable.has(l)) hit.add(`${file}:${l}`);
+      }
+    }
+    for (const key of hit) scores.set(key, (scores.get(key) ?? 0) + 1);
   }
   for (const [key, s] of scores) scores.set(key, s / Math.max(1, failures.length));
   return scores;
@@ -96,19 +176,42 @@ export function rankSuspicious(input: RankInput): Suspect[] {
   for (const [file, lines] of Object.entries(input.changedLines ?? {})) {
     for (const line of lines) changed.add(`${normalizePath(file, input.root)}:${line}`);
   }
-  const keys = new Set([...spectrum.keys(), ...frames.keys(), ...changed]);
+  const isTestCode = testCodeOf(input.readSource);
+  const covered = new Set([...spectrum.keys(), ...frames.keys()].map((k) => k.slice(0, k.lastIndexOf(':'))));
+  const files = input.sourceFiles ?? [...covered];
+  const callee = calleeScores(input, files, isTestCode);
+  const keys = new Set([...spectrum.keys(), ...frames.keys(), ...changed, ...callee.keys()]);
+  const sources = new Map<string, { executable: Set<number>; code: string[] } | null>();
+  const sourceOf = (file: string) => {
+    if (!sources.has(file)) {
+      const text = input.readSource?.(file);
+      const language = languageOf(file);
+      sources.set(
+        file,
+        text === undefined || language === 'other'
+          ? null
+          : { executable: executableLines(text, language), code: codeLines(text, language) },
+      );
+    }
+    return sources.get(file)!;
+  };
   const suspects: Suspect[] = [];
   for (const key of keys) {
     const at = key.lastIndexOf(':');
     const file = key.slice(0, at);
     const line = Number(key.slice(at + 1));
-    // A test file's own lines run only in tests: they say less about the fault than the code under test.
-    const spectral = (spectrum.get(key) ?? 0) * (TEST_FILE.test(file) ? 0.5 : 1);
-    const score =
-      weights.spectrum * spectral +
+    const source = sourceOf(file);
+    // Only statements can be at fault: comments, blank lines and lone brackets never rank.
+    if (source && !source.executable.has(line)) continue;
+    let score =
+      weights.spectrum * (spectrum.get(key) ?? 0) +
       weights.frames * (frames.get(key) ?? 0) +
+      weights.callee * (callee.get(key) ?? 0) +
       weights.changed * (changed.has(key) ? 1 : 0);
-    if (score > 0) suspects.push({ file, line, score: Math.round(score * 10_000) / 10_000 });
+    if (score <= 0) continue;
+    if (isTestCode(file, line)) score *= TEST_CODE;
+    if (source) score += PRIOR * statementWeight(source.code[line - 1] ?? '');
+    suspects.push({ file, line, score: Math.round(score * 100_000) / 100_000 });
   }
   suspects.sort((a, b) => b.score - a.score || a.file.localeCompare(b.file) || a.line - b.line);
   return suspects.slice(0, input.limit ?? 20);

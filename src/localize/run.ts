@@ -1,148 +1,143 @@
 /**
- * Runs the tests once in the sandbox, with per-test coverage when the runner can give it (coverage.py dynamic
- * contexts for pytest, V8 coverage per test-file process for node:test), and ranks suspicious lines.
+ * Runs the tests once in the sandbox, with per-test coverage where the runner family can give it (coverage.py for
+ * pytest and unittest, V8 coverage for Node runners, cover profiles for Go; none for cargo), and ranks the lines.
  */
-import { parseTestOutput, type TestReport } from '../feedback/index.js';
 import type { Sandbox } from '../sandbox/index.js';
-import { fromCoveragePy, fromV8Processes, type V8Script } from './coverage.js';
-import { normalizePath, rankSuspicious, type PerTestCoverage, type Suspect } from './rank.js';
+import {
+  collectGo,
+  collectNode,
+  collectPlain,
+  collectPython,
+  WORK,
+  type CollectContext,
+  type Collected,
+} from './collect.js';
+import { rankSuspicious, type Suspect } from './rank.js';
+import { languageOf } from './source.js';
 
 export interface LocalizeOptions {
   sandbox: Sandbox;
   testCommand: string;
   changedLines?: Record<string, number[]>;
-  /** Wall-clock limit of the test run (default 10 minutes). */
+  /** Wall-clock limit of each test run (default 10 minutes). */
   timeoutMs?: number;
   limit?: number;
 }
 
-const WORK = '/tmp/mimo-localize';
+export interface LocalizeResult {
+  suspects: Suspect[];
+  plan: CoveragePlan;
+  /** Tests the coverage covers, and how many of them failed (0 when there was no per-test coverage). */
+  coveredTests: number;
+  failures: number;
+  passed: number;
+  /** What evidence was and was not available, for the user. */
+  notes: string[];
+}
+
 const PYTEST = /^\s*(?:(?:python3?|py)\s+-m\s+pytest|pytest|py\.test)(\s.*)?$/;
-const NODE_TEST = /\bnode\b[^|;&]*\s--test\b/;
-const NPM_TEST = /^\s*npm\s+(?:test|t|run\s+test)\s*$/;
-const TEST_FILE = /(^|\/)(tests?|__tests__)\/.*\.[cm]?[jt]s$|\.(test|spec)\.[cm]?[jt]sx?$/;
+const UNITTEST = /^\s*(?:python3?|py)\s+-m\s+unittest(\s.*)?$/;
+const GO_TEST = /^\s*go\s+test\b/;
+const CARGO_TEST = /^\s*cargo\s+(?:test|nextest)\b/;
+const NODE = /\b(?:node|npm|npx|pnpm|yarn|jest|mocha|vitest|ava|tap)\b/;
 
-export type CoveragePlan = 'pytest' | 'node-test' | 'none';
+export type CoveragePlan = 'pytest' | 'unittest' | 'node' | 'go' | 'cargo' | 'none';
 
-/** Which per-test coverage a command can give; `npm test` is judged by the package's `scripts.test`. */
+/** Which coverage a command can give; package-manager `test` scripts are judged by the script they run. */
 export function coveragePlan(testCommand: string, npmTestScript?: string): CoveragePlan {
   if (PYTEST.test(testCommand)) return 'pytest';
-  if (NODE_TEST.test(testCommand)) return 'node-test';
-  if (npmTestScript && NPM_TEST.test(testCommand) && NODE_TEST.test(npmTestScript)) return 'node-test';
+  if (UNITTEST.test(testCommand)) return 'unittest';
+  if (GO_TEST.test(testCommand)) return 'go';
+  if (CARGO_TEST.test(testCommand)) return 'cargo';
+  if (/^\s*(?:npm|pnpm|yarn)\s+(?:run\s+)?t(?:est)?\s*$/.test(testCommand) && npmTestScript) {
+    if (PYTEST.test(npmTestScript)) return 'none';
+    return 'node';
+  }
+  if (NODE.test(testCommand)) return 'node';
   return 'none';
 }
 
-/** Sources read inside the sandbox (its workspace, never a host path), kept for the synchronous coverage mapping. */
-async function readSources(sandbox: Sandbox, files: Iterable<string>): Promise<Map<string, string>> {
+const SKIP_DIRS = new Set([
+  'node_modules',
+  '.git',
+  'target',
+  'dist',
+  'build',
+  'vendor',
+  '.venv',
+  'venv',
+  '__pycache__',
+  'coverage',
+  '.mimo',
+]);
+
+/**
+ * The repository's source files, read inside the sandbox (its workspace, never a host path) before the tests run,
+ * for the synchronous line mapping and the callee search; bounded in count and size.
+ */
+async function readSources(sandbox: Sandbox, max = 3000): Promise<Map<string, string>> {
   const sources = new Map<string, string>();
-  for (const rel of new Set(files)) {
-    const bytes = await sandbox.readFile(rel).catch(() => null);
+  const files = await sandbox.listFiles('.', { maxDepth: 12, ignore: SKIP_DIRS }).catch(() => [] as string[]);
+  const wanted = files.filter((f) => languageOf(f) !== 'other' || f === 'package.json' || f === 'go.mod');
+  for (const rel of wanted.slice(0, max)) {
+    const bytes = await sandbox.readFile(rel, { maxBytes: 1_000_000 }).catch(() => null);
     if (bytes) sources.set(rel, bytes.toString('utf8'));
   }
   return sources;
 }
 
-function npmTestScript(packageJson: string | undefined): string | undefined {
-  try {
-    const pkg = JSON.parse(packageJson ?? '{}') as { scripts?: Record<string, string> };
-    return pkg.scripts?.test;
-  } catch {
-    return undefined;
-  }
-}
-
-export async function localizeRepo(options: LocalizeOptions): Promise<Suspect[]> {
+export async function localizeRepo(options: LocalizeOptions): Promise<LocalizeResult> {
   const { sandbox } = options;
-  const timeoutMs = options.timeoutMs ?? 600_000;
-  const root = sandbox.workdir;
-  const pkg = (await readSources(sandbox, ['package.json'])).get('package.json');
-  const plan = coveragePlan(options.testCommand, npmTestScript(pkg));
-  let reports: TestReport[];
-  let coverage: PerTestCoverage | undefined;
-
-  if (plan === 'pytest') {
-    const args = PYTEST.exec(options.testCommand)![1] ?? '';
-    await sandbox.exec(
-      `mkdir -p ${WORK} && printf '[run]\\ndynamic_context = test_function\\ndata_file = ${WORK}/coverage.db\\nrelative_files = true\\nsource = .\\n' > ${WORK}/rc`,
-    );
-    const run = await sandbox.exec(
-      `python3 -m coverage run --rcfile=${WORK}/rc -m pytest${args} -p no:cacheprovider --junitxml=${WORK}/junit.xml`,
-      { timeoutMs },
-    );
-    if (/No module named coverage/.test(run.stderr + run.stdout)) {
-      reports = [await plainRun(sandbox, options.testCommand, timeoutMs)];
-    } else {
-      reports = [parseTestOutput(run.stdout + run.stderr)];
-      const junit = await sandbox.exec(`cat ${WORK}/junit.xml`, { maxOutputBytes: 64 * 1024 * 1024 });
-      const json = await sandbox.exec(
-        `python3 -m coverage json -q --rcfile=${WORK}/rc --show-contexts -o ${WORK}/cov.json && cat ${WORK}/cov.json`,
-        { maxOutputBytes: 256 * 1024 * 1024, timeoutMs },
-      );
-      if (junit.exitCode === 0 && json.exitCode === 0) {
-        const failed = new Set(
-          parseTestOutput(junit.stdout, { runner: 'junit' }).failures.map((f) =>
-            f.test.replace(/\[.*\]$/, ''),
-          ),
-        );
-        coverage = fromCoveragePy(json.stdout, failed, root);
-      }
-    }
-  } else if (plan === 'node-test') {
-    const run = await sandbox.exec(options.testCommand, {
-      timeoutMs,
-      env: { NODE_V8_COVERAGE: `${WORK}/v8` },
-    });
-    const report = parseTestOutput(run.stdout + run.stderr);
-    reports = [report];
-    const dump = await sandbox.exec(
-      [
-        'node',
-        '-e',
-        `const fs=require('fs');const d=${JSON.stringify(`${WORK}/v8`)};` +
-          `const out=fs.readdirSync(d).filter(f=>f.endsWith('.json')).map(f=>JSON.parse(fs.readFileSync(d+'/'+f,'utf8')).result` +
-          `.filter(s=>s.url.startsWith('file://')&&!s.url.includes('/node_modules/')));process.stdout.write(JSON.stringify(out))`,
-      ],
-      { maxOutputBytes: 256 * 1024 * 1024 },
-    );
-    if (dump.exitCode === 0 && dump.stdout) {
-      const failedFiles = new Set<string>();
-      for (const f of report.failures) {
-        for (const file of [f.file, ...f.frames.map((x) => x.file)]) {
-          const rel = file?.startsWith(`${root}/`) ? file.slice(root.length + 1) : file;
-          if (rel && TEST_FILE.test(rel)) failedFiles.add(rel);
-        }
-        if (TEST_FILE.test(f.test))
-          failedFiles.add(f.test.startsWith(`${root}/`) ? f.test.slice(root.length + 1) : f.test);
-      }
-      const processes = JSON.parse(dump.stdout) as V8Script[][];
-      const sources = await readSources(
-        sandbox,
-        processes
-          .flat()
-          .map((script) => normalizePath(script.url, root))
-          .filter((rel) => !rel.startsWith('/') && !rel.includes('node_modules/')),
-      );
-      coverage = fromV8Processes(processes, {
-        root,
-        readSource: (rel) => sources.get(rel),
-        isTestFile: (file) => TEST_FILE.test(file),
-        failedFiles,
-      });
-    }
-  } else {
-    reports = [await plainRun(sandbox, options.testCommand, timeoutMs)];
+  const sources = await readSources(sandbox);
+  const readSource = (rel: string): string | undefined => sources.get(rel.replace(/^\.\//, ''));
+  let script: string | undefined;
+  try {
+    const pkg = JSON.parse(readSource('package.json') ?? '{}') as { scripts?: Record<string, unknown> };
+    script = typeof pkg.scripts?.test === 'string' ? pkg.scripts.test : undefined;
+  } catch {
+    script = undefined;
   }
+  const plan = coveragePlan(options.testCommand, script);
+  const ctx: CollectContext = {
+    sandbox,
+    command: options.testCommand,
+    timeoutMs: options.timeoutMs ?? 600_000,
+    readSource,
+  };
+  let collected: Collected;
+  if (plan === 'pytest')
+    collected = await collectPython(ctx, 'pytest', PYTEST.exec(options.testCommand)![1] ?? '');
+  else if (plan === 'unittest')
+    collected = await collectPython(ctx, 'unittest', UNITTEST.exec(options.testCommand)![1] ?? '');
+  else if (plan === 'node') collected = await collectNode(ctx);
+  else if (plan === 'go') collected = await collectGo(ctx);
+  else if (plan === 'cargo')
+    collected = await collectPlain(
+      ctx,
+      'cargo: the runner image has no line coverage for Rust; ranked by the failures, the functions the failing tests call and the change',
+    );
+  else
+    collected = await collectPlain(
+      ctx,
+      'this test command gives no coverage; ranked by the failures and the change',
+    );
   await sandbox.exec(`rm -rf ${WORK}`);
-  return rankSuspicious({
-    reports,
-    coverage,
+  const suspects = rankSuspicious({
+    reports: collected.reports,
+    coverage: collected.coverage,
     changedLines: options.changedLines,
-    root,
+    root: sandbox.workdir,
     limit: options.limit,
+    readSource,
+    sourceFiles: [...sources.keys()].filter((f) => languageOf(f) !== 'other'),
   });
-}
-
-async function plainRun(sandbox: Sandbox, command: string, timeoutMs: number): Promise<TestReport> {
-  const run = await sandbox.exec(command, { timeoutMs });
-  return parseTestOutput(run.stdout + run.stderr);
+  const tests = collected.coverage?.tests ?? [];
+  return {
+    suspects,
+    plan,
+    coveredTests: tests.length,
+    failures: collected.reports.reduce((n, r) => n + r.failed, 0),
+    passed: collected.reports.reduce((n, r) => n + r.passed, 0),
+    notes: collected.notes,
+  };
 }

@@ -57,6 +57,8 @@ export interface RepairOptions {
   env?: Record<string, string>;
   /** Whether fixers may turn the network on (lockfile refresh): the config's `network.setup`. */
   allowNetwork?: boolean;
+  /** The install step that ran before the loop (configured or inferred), named when the runner is missing. */
+  setupCommand?: string;
 }
 
 /**

@@ -8,6 +8,7 @@ export type StopReason =
   | 'nothing_to_fix'
   | 'budget'
   | 'no_progress'
+  | 'setup_needed'
   | 'gave_up'
   | 'aborted'
   | 'reproduction_failed'

@@ -4,6 +4,7 @@ import { runFixers } from './fixers-phase.js';
 import { runModelTurns } from './model-phase.js';
 import { proveFix } from './proof.js';
 import { Session, StopRun, type RepairResult, type StopInfo } from './session.js';
+import { missingProgram, missingProgramDetail } from './missing-program.js';
 import { failingTests, isGreen } from './testrun.js';
 
 /**
@@ -30,6 +31,15 @@ export async function runRepair(options: RepairOptions): Promise<RepairResult> {
       throw new StopRun({
         reason: 'nothing_to_fix',
         detail: `the tests already pass (${session.baseline.report.passed} passed)`,
+      });
+    }
+    const { report } = session.baseline;
+    const missing =
+      report.failures.length === 0 && report.passed === 0 ? missingProgram(session.baseline) : null;
+    if (missing && !isGreen(session.baseline)) {
+      throw new StopRun({
+        reason: 'setup_needed',
+        detail: missingProgramDetail(missing, options.testCommand, options.setupCommand),
       });
     }
     let current = session.baseline;

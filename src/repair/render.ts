@@ -81,6 +81,7 @@ const OUTCOME: Record<string, string> = {
   nothing_to_fix: 'nothing to fix',
   budget: 'not fixed: budget spent',
   no_progress: 'not fixed: no progress',
+  setup_needed: 'not fixed: the test command could not start',
   gave_up: 'not fixed: gave up',
   aborted: 'stopped',
   reproduction_failed: 'not fixed: the issue could not be reproduced',

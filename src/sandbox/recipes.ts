@@ -40,8 +40,12 @@ export const RUNNER_PACKAGES = [
   'mocha',
 ];
 
-/** npm packages installed globally in the runner, pinned: ESLint for the post-fix lint check (flat configs). */
-export const RUNNER_NPM_GLOBALS = ['eslint@9.39.5'];
+/**
+ * npm packages installed globally in the runner, pinned: ESLint for the post-fix lint check (flat configs); pnpm and
+ * yarn (classic; it hands over to a repository's own yarn 2+ release named in .yarnrc.yml) for repositories with
+ * pnpm-lock.yaml or yarn.lock.
+ */
+export const RUNNER_NPM_GLOBALS = ['eslint@9.39.5', 'pnpm@10.34.8', 'yarn@1.22.22'];
 
 function shortHash(text: string): string {
   return createHash('sha256').update(text).digest('hex').slice(0, 12);

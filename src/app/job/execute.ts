@@ -145,6 +145,7 @@ export async function executeRepair(
         },
         signal: options.signal,
         commandTimeoutMs: config.limits.commandTimeoutSeconds * 1000,
+        ...(job.setupCommand ? { setupCommand: job.setupCommand } : {}),
       });
       // The clone is the source of truth for git: it receives the recorded edits, nothing the sandbox wrote.
       await applyEdits(job.dir, result.edits);

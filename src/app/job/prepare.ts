@@ -1,7 +1,7 @@
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { detectTestCommand, type MimoConfig } from '../../config/index.js';
+import { detectTestCommand, inferSetup, type MimoConfig } from '../../config/index.js';
 import { GitWorkspace } from '../../git/index.js';
 import {
   failedCheckRunLogs,
@@ -90,8 +90,10 @@ export async function prepareJob(
     // The JVM/Ruby/PHP image when the failing job set that ecosystem up or the test command is its runner's.
     const family = hints?.family ?? familyOfRunner(runnerOfCommand(testCommand) ?? '');
     const image = config.image ?? hints?.image ?? (family ? await ensureFamilyImage(family) : undefined);
+    // The config first, then the failing CI job's own install steps, then what the repository's files imply.
     const setupCommand =
-      config.setup ?? (hints && hints.setup.length > 0 ? hints.setup.join(' && ') : undefined);
+      config.setup ??
+      (hints && hints.setup.length > 0 ? hints.setup.join(' && ') : (await inferSetup(dir))?.command);
     return {
       config,
       git,

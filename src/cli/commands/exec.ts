@@ -3,6 +3,7 @@ import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ConfigError, loadConfig } from '../../config/index.js';
 import { ImageMissingError, policyFromConfig, runnerImageName, runSandboxed } from '../../sandbox/index.js';
+import { preserveOwnership } from '../ownership.js';
 import { EXIT_FAILED, EXIT_OK, UsageError } from '../program.js';
 
 interface ExecFlags {
@@ -77,6 +78,8 @@ export function register(program: Command): void {
       const policy = policyFromConfig(config);
       if (flags.network) policy.allowSetupNetwork = true;
       const image = flags.image ?? config.image ?? runnerImageName();
+      // As root on a root-owned DIR the sandbox hands the tree to its fallback uid: put owners and modes back after.
+      const ownership = await preserveOwnership(repo);
       const stop = new AbortController();
       const interrupted = () => stop.abort(new Error('interrupted'));
       process.once('SIGINT', interrupted);
@@ -90,7 +93,11 @@ export function register(program: Command): void {
             signal: stop.signal,
           });
         }).catch((error: unknown) => {
-          if (stop.signal.aborted) process.exit(130); // the sandbox is disposed already
+          if (stop.signal.aborted) {
+            // the sandbox is disposed already
+            void ownership.restore().finally(() => process.exit(130));
+            return new Promise<never>(() => undefined);
+          }
           throw error instanceof ImageMissingError ? new UsageError(error.message) : error;
         });
         process.stdout.write(`${JSON.stringify(result)}\n`);
@@ -98,6 +105,7 @@ export function register(program: Command): void {
       } finally {
         process.off('SIGINT', interrupted);
         process.off('SIGTERM', interrupted);
+        await ownership.restore();
       }
     });
 }

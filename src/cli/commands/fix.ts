@@ -9,6 +9,7 @@ import {
   readEnv,
   describeClamp,
   detectTestCommand,
+  inferSetup,
   loadConfig,
   type MimoConfig,
 } from '../../config/index.js';
@@ -161,6 +162,13 @@ export function register(program: Command): void {
             if (line) process.stderr.write(`${line}\n`);
           },
         };
+        // No `setup:`: the install step the repository's files imply (lockfile, manifests), as the app does.
+        const inferred = config.setup ? null : await inferSetup(repo);
+        const setupCommand = config.setup ?? inferred?.command;
+        if (inferred)
+          process.stderr.write(
+            `[setup] inferred (no \`setup:\` in .github/mimo.yml): ${inferred.reasons.join('; ')}\n[setup] ${inferred.command}${config.network.setup ? ' (network on)' : ''}\n`,
+          );
         const memory = new MemoryLog();
         const reporter = fanOut(new JsonlLog(logPath), progress, memory);
         const result = await runSandboxed(
@@ -168,12 +176,24 @@ export function register(program: Command): void {
             workspace: repo,
             image,
             policy: policyFromConfig(config),
-            ...(config.setup ? { setup: { command: config.setup, network: config.network.setup } } : {}),
+            ...(setupCommand
+              ? {
+                  setup: {
+                    command: setupCommand,
+                    network: config.network.setup,
+                    timeoutMs: config.limits.commandTimeoutSeconds * 1000,
+                  },
+                }
+              : {}),
             reporter,
             signal: stop.signal,
           },
-          ({ sandbox, workspace }) =>
-            runRepair({
+          ({ sandbox, workspace, setup }) => {
+            if (setup && setup.exitCode !== 0)
+              process.stderr.write(
+                `[setup] its last lines:\n${setup.output.trim().split('\n').slice(-10).join('\n')}\n`,
+              );
+            return runRepair({
               sandbox,
               workspace,
               testCommand,
@@ -187,7 +207,9 @@ export function register(program: Command): void {
               signal: stop.signal,
               commandTimeoutMs: config.limits.commandTimeoutSeconds * 1000,
               allowNetwork: config.network.setup,
-            }),
+              ...(setupCommand ? { setupCommand } : {}),
+            });
+          },
         ).catch((error: unknown) => {
           throw error instanceof ImageMissingError ? new UsageError(error.message) : error;
         });

@@ -2,8 +2,8 @@ import type { Command } from 'commander';
 import { execFileSync } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { ConfigError, detectTestCommand, loadConfig } from '../../config/index.js';
-import { changedLinesFromDiff, localizeRepo } from '../../localize/index.js';
+import { ConfigError, detectTestCommand, inferSetup, loadConfig } from '../../config/index.js';
+import { changedLinesFromDiff, localizeRepo, type LocalizeResult } from '../../localize/index.js';
 import {
   ImageMissingError,
   EngineUnreachableError,
@@ -11,7 +11,7 @@ import {
   runSandboxed,
 } from '../../sandbox/index.js';
 import { imageFor } from '../image-choice.js';
-import { UsageError } from '../program.js';
+import { EXIT_FAILED, UsageError } from '../program.js';
 
 interface LocalizeFlags {
   repo: string;
@@ -44,6 +44,15 @@ export function changedLines(repo: string, base?: string): Record<string, number
   } catch {
     return {};
   }
+}
+
+/** Why a ranking is empty, in words a user can act on. */
+export function emptyReason(result: LocalizeResult, testCommand: string): string {
+  if (result.failures === 0 && result.passed > 0)
+    return `the tests pass (${result.passed} passed): there is no failure to localize`;
+  if (result.failures === 0)
+    return `\`${testCommand}\` ran no test that mimo could read (no passed or failed test in its output); check \`test:\` and \`setup:\` in .github/mimo.yml`;
+  return `${result.failures} test(s) failed, but no failure named a line of the repository and no coverage was collected (${result.notes.join('; ')})`;
 }
 
 /**
@@ -82,27 +91,36 @@ export function register(program: Command): void {
         testCommand = detected.command;
       }
       const changed = changedLines(repo, flags.base);
-      const suspects = await runSandboxed(
+      const timeoutMs = config.limits.commandTimeoutSeconds * 1000;
+      // The same install step as `mimo fix`: configured, else inferred from the repository's files.
+      const setup = config.setup ?? (await inferSetup(repo))?.command;
+      if (setup)
+        process.stderr.write(`mimo: setup \`${setup}\`${config.network.setup ? ' (network on)' : ''}…\n`);
+      const result = await runSandboxed(
         {
           workspace: repo,
           image: await imageFor(config.image, testCommand),
           policy: policyFromConfig(config),
+          ...(setup ? { setup: { command: setup, network: config.network.setup, timeoutMs } } : {}),
         },
-        ({ sandbox }) => {
+        ({ sandbox, setup: ran }) => {
+          if (ran && ran.exitCode !== 0)
+            process.stderr.write(
+              `mimo: setup exited ${ran.exitCode}:\n${ran.output.trim().split('\n').slice(-10).join('\n')}\n`,
+            );
           process.stderr.write(`mimo: running ${testCommand} in the sandbox…\n`);
-          return localizeRepo({
-            sandbox,
-            testCommand,
-            changedLines: changed,
-            limit,
-            timeoutMs: config.limits.commandTimeoutSeconds * 1000,
-          });
+          return localizeRepo({ sandbox, testCommand, changedLines: changed, limit, timeoutMs });
         },
       ).catch((error: unknown) => {
         throw error instanceof ImageMissingError || error instanceof EngineUnreachableError
           ? new UsageError(error.message)
           : error;
       });
-      process.stdout.write(`${JSON.stringify(suspects)}\n`);
+      process.stderr.write(`mimo: evidence: ${result.plan}; ${result.notes.join('; ')}\n`);
+      if (result.suspects.length === 0) {
+        process.stderr.write(`mimo: no suspects: ${emptyReason(result, testCommand)}\n`);
+        process.exitCode = EXIT_FAILED;
+      }
+      process.stdout.write(`${JSON.stringify(result.suspects)}\n`);
     });
 }

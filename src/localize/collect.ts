@@ -1,0 +1,192 @@
+/**
+ * Per-test coverage collection in the sandbox, one function per runner family: coverage.py dynamic contexts for
+ * pytest and unittest, V8 coverage (per test through the hook, else per process) for Node runners, and one
+ * `-coverprofile` per test for Go. Each returns the parsed test reports and, when it could, the coverage.
+ */
+import { parseTestOutput, type TestReport } from '../feedback/index.js';
+import type { Sandbox } from '../sandbox/index.js';
+import { fromCoveragePy, fromGoProfiles, fromNodeTests, type NodeTest } from './coverage.js';
+import { NODE_COLLECT, NODE_HOOK } from './node-hook.js';
+import type { PerTestCoverage } from './rank.js';
+
+export const WORK = '/tmp/mimo-localize';
+const ENV = { CI: 'true', PYTHONDONTWRITEBYTECODE: '1' };
+
+export interface Collected {
+  reports: TestReport[];
+  coverage?: PerTestCoverage;
+  notes: string[];
+}
+
+export interface CollectContext {
+  sandbox: Sandbox;
+  command: string;
+  timeoutMs: number;
+  readSource: (rel: string) => string | undefined;
+}
+
+const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
+
+async function writeFile(sandbox: Sandbox, path: string, text: string): Promise<void> {
+  await sandbox.exec(['sh', '-c', `mkdir -p "$(dirname "$1")" && cat > "$1"`, 'sh', path], { stdin: text });
+}
+
+async function plain(ctx: CollectContext): Promise<TestReport> {
+  const run = await ctx.sandbox.exec(ctx.command, { timeoutMs: ctx.timeoutMs, env: ENV });
+  return parseTestOutput(`${run.stdout}\n${run.stderr}`);
+}
+
+const RC = `[run]\ndynamic_context = test_function\ndata_file = ${WORK}/coverage.db\nrelative_files = true\nsource = .\n`;
+
+/** pytest or unittest under `coverage run` with one context per test function. */
+export async function collectPython(
+  ctx: CollectContext,
+  runner: 'pytest' | 'unittest',
+  args: string,
+): Promise<Collected> {
+  const { sandbox } = ctx;
+  await writeFile(sandbox, `${WORK}/rc`, RC);
+  const tail =
+    runner === 'pytest'
+      ? `-m pytest${args} -p no:cacheprovider --junitxml=${WORK}/junit.xml`
+      : `-m unittest${args}`;
+  const run = await sandbox.exec(`python3 -m coverage run --rcfile=${WORK}/rc ${tail}`, {
+    timeoutMs: ctx.timeoutMs,
+    env: ENV,
+  });
+  const output = `${run.stdout}\n${run.stderr}`;
+  if (/No module named coverage/.test(output)) {
+    return {
+      reports: [await plain(ctx)],
+      notes: ['coverage.py is not installed in the image: no line coverage'],
+    };
+  }
+  const report = parseTestOutput(output, runner === 'unittest' ? { runner: 'unittest' } : undefined);
+  let failed = new Set(report.failures.map((f) => f.test));
+  if (runner === 'pytest') {
+    const junit = await sandbox.exec(`cat ${WORK}/junit.xml`, { maxOutputBytes: 64 * 1024 * 1024 });
+    if (junit.exitCode === 0)
+      failed = new Set(
+        parseTestOutput(junit.stdout, { runner: 'junit' }).failures.map((f) => f.test.replace(/\[.*\]$/, '')),
+      );
+  }
+  const json = await sandbox.exec(
+    `python3 -m coverage json -q --rcfile=${WORK}/rc --show-contexts -o ${WORK}/cov.json && cat ${WORK}/cov.json`,
+    { maxOutputBytes: 256 * 1024 * 1024, timeoutMs: ctx.timeoutMs },
+  );
+  if (json.exitCode !== 0) return { reports: [report], notes: ['coverage.py wrote no data'] };
+  const coverage = fromCoveragePy(json.stdout, failed, sandbox.workdir);
+  const failing = coverage.tests.filter((t) => t.failed).length;
+  return {
+    reports: [report],
+    coverage,
+    notes: [`coverage.py per test (${coverage.tests.length} tests, ${failing} failing)`],
+  };
+}
+
+/** Any Node runner: the run as configured, with V8 coverage and the per-test hook preloaded. */
+export async function collectNode(ctx: CollectContext): Promise<Collected> {
+  const { sandbox } = ctx;
+  await writeFile(sandbox, `${WORK}/hook.cjs`, NODE_HOOK);
+  await writeFile(sandbox, `${WORK}/collect.cjs`, NODE_COLLECT);
+  await sandbox.exec(`mkdir -p ${WORK}/v8 ${WORK}/meta`);
+  const run = await sandbox.exec(ctx.command, {
+    timeoutMs: ctx.timeoutMs,
+    env: {
+      ...ENV,
+      NODE_V8_COVERAGE: `${WORK}/v8`,
+      MIMO_LOCALIZE_META: `${WORK}/meta`,
+      MIMO_LOCALIZE_ROOT: sandbox.workdir,
+      NODE_OPTIONS: `--require ${WORK}/hook.cjs`,
+    },
+  });
+  const report = parseTestOutput(`${run.stdout}\n${run.stderr}`);
+  const dump = await sandbox.exec(
+    ['node', `${WORK}/collect.cjs`, `${WORK}/v8`, `${WORK}/meta`, sandbox.workdir],
+    {
+      maxOutputBytes: 256 * 1024 * 1024,
+      timeoutMs: ctx.timeoutMs,
+    },
+  );
+  if (dump.exitCode !== 0 || !dump.stdout)
+    return { reports: [report], notes: ['no V8 coverage was written'] };
+  const { tests, sources } = JSON.parse(dump.stdout) as {
+    tests: NodeTest[];
+    sources: Record<string, string>;
+  };
+  const coverage = fromNodeTests(tests, {
+    root: sandbox.workdir,
+    readSource: ctx.readSource,
+    report,
+    transformed: sources,
+  });
+  const perTest = tests.some((t) => t.name !== null);
+  return {
+    reports: [report],
+    coverage,
+    notes: [perTest ? 'V8 coverage per test' : 'V8 coverage per test-file process'],
+  };
+}
+
+/** Go: the tests of each package listed, the package's test binary built once with coverage, one profile per test. */
+export async function collectGo(ctx: CollectContext, maxTests = 120): Promise<Collected> {
+  const { sandbox } = ctx;
+  const report = await plain(ctx);
+  const list = await sandbox.exec(`go test -list '.*' ./... 2>/dev/null`, {
+    timeoutMs: ctx.timeoutMs,
+    env: ENV,
+  });
+  const modulePath = /^module\s+(\S+)/m.exec(ctx.readSource('go.mod') ?? '')?.[1];
+  if (!modulePath) return { reports: [report], notes: ['no go.mod module path: no per-test coverage'] };
+  const packages: Array<{ dir: string; tests: string[] }> = [];
+  let names: string[] = [];
+  for (const line of list.stdout.split('\n')) {
+    if (/^Test\w*$/.test(line.trim())) names.push(line.trim());
+    const done = /^ok\s+(\S+)/.exec(line);
+    if (done) {
+      const pkg = done[1]!;
+      const dir =
+        pkg === modulePath
+          ? '.'
+          : pkg.startsWith(`${modulePath}/`)
+            ? `./${pkg.slice(modulePath.length + 1)}`
+            : null;
+      if (dir && names.length) packages.push({ dir, tests: names });
+      names = [];
+    } else if (/^(?:\?|FAIL)\s/.test(line)) names = [];
+  }
+  const script = [`W=${WORK}/go`, 'rm -rf "$W" && mkdir -p "$W"'];
+  let count = 0;
+  packages.forEach((pkg, i) => {
+    script.push(
+      `go test -c -cover -covermode=count -coverpkg=./... -o "$W/p${i}.test" ${quote(pkg.dir)} >/dev/null 2>&1 &&`,
+      `( cd ${quote(pkg.dir)} && for t in ${pkg.tests
+        .slice(0, Math.max(0, maxTests - count))
+        .map(quote)
+        .join(' ')}; do`,
+      `  "$W/p${i}.test" -test.run "^$t\\$" -test.count=1 -test.coverprofile="$W/${i}.$t.out" >/dev/null 2>&1; echo "${i} $t $?" >> "$W/status"`,
+      'done )',
+    );
+    count += pkg.tests.length;
+  });
+  script.push(
+    'for f in "$W"/*.out; do [ -f "$f" ] && echo "==> $(basename "$f")" && cat "$f"; done; echo "==> status"; cat "$W/status" 2>/dev/null; true',
+  );
+  const out = await sandbox.exec(['sh', '-c', script.join('\n')], {
+    timeoutMs: ctx.timeoutMs,
+    env: ENV,
+    maxOutputBytes: 256 * 1024 * 1024,
+  });
+  const coverage = fromGoProfiles(out.stdout, modulePath);
+  const notes = [
+    coverage.tests.length
+      ? `go cover profile per test (${coverage.tests.length} tests)`
+      : 'go wrote no cover profiles',
+  ];
+  if (count > maxTests) notes.push(`only the first ${maxTests} of ${count} tests were run one by one`);
+  return { reports: [report], coverage: coverage.tests.length ? coverage : undefined, notes };
+}
+
+export async function collectPlain(ctx: CollectContext, note: string): Promise<Collected> {
+  return { reports: [await plain(ctx)], notes: [note] };
+}

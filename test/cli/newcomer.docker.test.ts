@@ -1,0 +1,67 @@
+// First run on repositories with no .github/mimo.yml, as a newcomer would try it: `mimo fix --model none` infers the
+// install step (npm ci for a lockfile; src/ on the path for a src-layout Python project), runs it with network in the
+// setup phase, and the deterministic fixers repair the missing import. A repository whose runner cannot start stops
+// with `setup_needed` naming the program and the `setup:` field instead of a bare `no_progress`.
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const bin = new URL('../../bin/mimo.js', import.meta.url).pathname;
+const fixtures = new URL('../fixtures/repos/', import.meta.url).pathname;
+
+function fix(name: string, edit?: (dir: string) => void) {
+  const repo = mkdtempSync(join(tmpdir(), `mimo-${name}-`));
+  cpSync(join(fixtures, name), repo, { recursive: true });
+  edit?.(repo);
+  const result = spawnSync(process.execPath, [bin, 'fix', '--repo', repo, '--model', 'none'], {
+    encoding: 'utf8',
+    timeout: 540_000,
+  });
+  const out = JSON.parse(result.stdout.trim().split('\n').pop() ?? '{}') as {
+    success?: boolean;
+    stop?: { reason: string; detail: string };
+    files?: string[];
+  };
+  return { repo, result, out };
+}
+
+describe('first run on an unconfigured repository (Docker)', () => {
+  it.each([
+    ['newcomer-js', 'lib/index.js', /require\('\.\/slug(?:\.js)?'\)/, /\[setup\] npm ci \(network on\)/],
+    ['newcomer-py', 'src/geometry/shapes.py', /^import math$/m, /\[setup\] python3 -c .*mimo-src\.pth/],
+  ])(
+    '%s is repaired by mimo fix --model none',
+    (name, file, fixed, setup) => {
+      const { repo, result, out } = fix(name);
+      try {
+        expect(result.stderr).toMatch(/\[setup\] inferred \(no `setup:` in \.github\/mimo\.yml\)/);
+        expect(result.stderr).toMatch(setup);
+        expect(out.stop?.reason).toBe('green');
+        expect(result.status).toBe(0);
+        expect(readFileSync(join(repo, file), 'utf8')).toMatch(fixed);
+      } finally {
+        rmSync(repo, { recursive: true, force: true });
+      }
+    },
+    600_000,
+  );
+
+  it('stops with setup_needed naming the program when the runner is not installed', () => {
+    // A test script whose runner no setup installs (no dependency declares it).
+    const { repo, result, out } = fix('newcomer-js', (dir) => {
+      const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as Record<string, unknown>;
+      pkg.scripts = { test: 'ava' };
+      writeFileSync(join(dir, 'package.json'), JSON.stringify(pkg, null, 2));
+    });
+    try {
+      expect(out.stop?.reason).toBe('setup_needed');
+      expect(out.stop?.detail).toMatch(
+        /`ava` is not installed in the sandbox after setup `npm ci`.*`setup:`/,
+      );
+      expect(result.status).toBe(1);
+    } finally {
+      rmSync(repo, { recursive: true, force: true });
+    }
+  }, 600_000);
+});
