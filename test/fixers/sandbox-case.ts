@@ -11,7 +11,7 @@ const repos = new URL('../fixtures/repos/', import.meta.url).pathname;
 export interface CaseResult {
   result: RepairResult;
   log: MemoryLog;
-  /** A file of the repaired copy. */
+  /** A file the run edited, as it ended (the sandbox holds its own copy of the workspace). */
   read(path: string): string;
   /** The fixer lines of the log. */
   fixerLines: string[];
@@ -45,7 +45,7 @@ export async function repairCase(options: {
   try {
     const result = await runRepair({
       sandbox,
-      workspace: await Workspace.open(dir),
+      workspace: Workspace.of(sandbox),
       testCommand: options.test,
       model: null,
       fixers: options.fixers,
@@ -60,7 +60,7 @@ export async function repairCase(options: {
     return {
       result,
       log,
-      read: (path) => contents.get(path) ?? readFileSync(join(dir, path), 'utf8'),
+      read: (path) => contents.get(path) ?? '',
       fixerLines: log.events.filter((e) => e.phase === 'fixer').map((e) => e.message),
     };
   } finally {
