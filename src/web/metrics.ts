@@ -17,8 +17,8 @@ export class Metrics {
   });
   readonly triage = new Counter({
     name: 'mimo_triage_decisions_total',
-    help: 'What triage decided about a delivery (enqueued, duplicate, answered, refused, ignored, cancelled, expired, failed).',
-    labelNames: ['decision'] as const,
+    help: 'What triage decided about a delivery (enqueued, duplicate, answered, refused, ignored, cancelled, expired, failed), by event.',
+    labelNames: ['decision', 'reason'] as const,
     registers: [this.registry],
   });
   readonly jobs = new Counter({

@@ -67,7 +67,7 @@ describe('/metrics of the running app', () => {
     expect(seen).toBe(1);
     await eventually('the refusal', () => repo.comments.length > 0);
     // Triage's decision on it (no write access) is counted too.
-    expect(await scrape()).toMatch(/^mimo_triage_decisions_total\{decision="refused"\} 1$/m);
+    expect(await scrape()).toMatch(/^mimo_triage_decisions_total\{decision="refused",reason="[^"]*"\} 1$/m);
 
     // A delivery whose signature does not verify is refused before any handler: the counter stays.
     const forged = await fetch(app.webhookUrl, {
