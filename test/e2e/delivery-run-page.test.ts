@@ -82,13 +82,23 @@ describe('the run page in headless Chromium', () => {
       const response = await page.goto(app.url + path);
       expect(response?.status()).toBe(200);
       expect(await page.locator('#state').textContent()).toBe('running');
-      // Page-side code is given as text: it runs in Chromium, not in Node.
-      await page.evaluate('window.notReloaded = true');
+      // Page-side functions (typed through globalThis: no DOM types in Node's typecheck). Functions, not strings:
+      // the page's Content-Security-Policy forbids eval, and Playwright evaluates strings with it.
+      type PageGlobals = {
+        document: { querySelectorAll(s: string): { length: number } };
+        notReloaded?: boolean;
+      };
+      await page.evaluate(() => {
+        (globalThis as unknown as PageGlobals).notReloaded = true;
+      });
       const first = await page.locator('#log li').count();
       // New lines arrive over the event stream, without a reload.
       await page.waitForFunction(
-        `document.querySelectorAll('#log li').length > ${first} && window.notReloaded === true`,
-        undefined,
+        (n: number) => {
+          const g = globalThis as unknown as PageGlobals;
+          return g.document.querySelectorAll('#log li').length > n && g.notReloaded === true;
+        },
+        first,
         { timeout: 240_000 },
       );
       const grown = await page.locator('#log li').count();
