@@ -1,3 +1,4 @@
+import { pino } from 'pino';
 import type { Probot } from 'probot';
 import { readEnv, type MimoEnv } from '../config/index.js';
 import { comment, type Octokit } from '../github/index.js';
@@ -26,7 +27,8 @@ export function jobDepsFromProbot(probot: Probot, env: MimoEnv, web?: Web): JobH
         .then(async (octokit) => (await octokit.rest.apps.getAuthenticated()).data?.slug ?? 'mimo-code')),
     env: { ...env.models, ...(env.defaultModel ? { MIMO_MODEL: env.defaultModel } : {}) },
     ...(env.workDir ? { workRoot: env.workDir } : {}),
-    log: probot.log,
+    // Probot makes its logger when it first initializes (a bare `mimo worker`'s Probot never does): then our own.
+    log: probot.log ?? pino({ level: env.logLevel, name: 'mimo' }),
     ...(web ? { web } : {}),
   };
 }
