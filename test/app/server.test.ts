@@ -33,7 +33,7 @@ async function startApp(
   const collect = (chunk: Buffer) => (text += chunk.toString());
   child.stdout!.on('data', collect);
   child.stderr!.on('data', collect);
-  const deadline = Date.now() + 20_000;
+  const deadline = Date.now() + 60_000; // a loaded CI machine starts node slowly
   while (!/Listening on http:\/\/[^:]+:(\d+)/.test(text)) {
     if (child.exitCode !== null) throw new Error(`server exited early:\n${text}`);
     if (Date.now() > deadline) throw new Error(`server did not start:\n${text}`);

@@ -104,7 +104,9 @@ export function inboxHandler(options: InboxHttpOptions): NodeHandler {
       ...(close ? { connection: 'close' } : {}),
     });
     res.end(reply.body);
-    if (close) res.once('finish', () => req.destroy());
+    // Destroying the socket at once would reset it while the client's bytes are still arriving, and the reset can
+    // discard the answer before the client reads it: discard what arrives (nothing is kept) for a moment instead.
+    if (close) res.once('finish', () => (req.resume(), setTimeout(() => req.destroy(), 1_000).unref()));
     const note: DeliveryNote = {
       id: headers.id ?? '',
       event: headers.event ?? '',
