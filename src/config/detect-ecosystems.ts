@@ -45,14 +45,22 @@ const ruby: EcosystemDetector = async (repo) => {
   const specs = (await repo.list('spec')).some((n) => /_spec\.rb$/.test(n));
   if ((await repo.has('.rspec')) || specs || /\bgem ['"]rspec/.test(gemfile ?? '')) {
     if (specs || (await repo.has('.rspec')))
-      return { ok: true, command: `${bundle}rspec`, runner: 'rspec', reason: 'RSpec specs (spec/*_spec.rb or .rspec)' };
+      return {
+        ok: true,
+        command: `${bundle}rspec`,
+        runner: 'rspec',
+        reason: 'RSpec specs (spec/*_spec.rb or .rspec)',
+      };
   }
   const rakefile = await repo.text('Rakefile');
   const tests = (await repo.list('test')).some((n) => /(_test|^test_.*)\.rb$/.test(n));
   if (tests || (rakefile !== null && /TestTask|task\s*\(?:?test/.test(rakefile))) {
     return {
       ok: true,
-      command: rakefile !== null ? `${bundle}rake test` : `${bundle}ruby -Itest -e 'Dir["test/**/*_test.rb"].each { |f| require_relative f }'`,
+      command:
+        rakefile !== null
+          ? `${bundle}rake test`
+          : `${bundle}ruby -Itest -e 'Dir["test/**/*_test.rb"].each { |f| require_relative f }'`,
       runner: 'minitest',
       reason: rakefile !== null ? 'a Rakefile with a test task' : 'test/*_test.rb files',
     };
@@ -62,7 +70,8 @@ const ruby: EcosystemDetector = async (repo) => {
 
 const phpunit: EcosystemDetector = async (repo) => {
   let config: string | undefined;
-  for (const name of ['phpunit.xml', 'phpunit.xml.dist', 'phpunit.dist.xml']) if (!config && (await repo.has(name))) config = name;
+  for (const name of ['phpunit.xml', 'phpunit.xml.dist', 'phpunit.dist.xml'])
+    if (!config && (await repo.has(name))) config = name;
   const composer = await repo.text('composer.json');
   if (!config && !/"phpunit\/phpunit"/.test(composer ?? '')) return null;
   const vendored = /"phpunit\/phpunit"/.test(composer ?? '');

@@ -86,7 +86,23 @@ export const configSchema = z.strictObject({
   setup: z.string().min(1).optional(),
   /** Docker image the sandbox runs; the built-in polyglot runner image when absent. */
   image: z.string().min(1).optional(),
-  network: z.strictObject({ setup: z.boolean().default(true) }).prefault({}),
+  network: z
+    .strictObject({
+      setup: z.boolean().default(true),
+      /** Registries beyond the defaults that setup may reach through the egress proxy (host names, `*.domain`). */
+      allow: z
+        .array(
+          z
+            .string()
+            .regex(
+              /^(\*\.)?[a-z0-9]([a-z0-9.-]*[a-z0-9])?$/i,
+              'a host name such as "registry.example.org" or "*.example.org" (no scheme, port or path)',
+            )
+            .refine((host) => !/^[\d.]+$/.test(host), 'a host name, not an IP address'),
+        )
+        .default([]),
+    })
+    .prefault({}),
   triggers: triggersSchema,
   limits: limitsSchema,
   sandbox: sandboxSchema,

@@ -81,10 +81,24 @@ export async function runEval(options: EvalOptions): Promise<EvalSummary> {
     options.progress(`[resume] ${kept.size} case(s) already in ${resultsPath}, ${todo.length} to run`);
   const fresh = new Map<string, CaseResult>();
   let resolved = 0;
-  const context: CaseContext = { ...options, logDir };
+  // An error no case can get past (no engine, no image) stops the other lanes too, then is thrown.
+  const fatal = new AbortController();
+  let fatalError: unknown;
+  const context: CaseContext = {
+    ...options,
+    logDir,
+    signal: AbortSignal.any([options.signal, fatal.signal]),
+  };
   await pool(todo, settings.parallel, async (c) => {
-    if (options.signal.aborted) return;
-    const result = await evaluateCase(c, context);
+    if (context.signal.aborted) return;
+    let result: CaseResult | undefined;
+    try {
+      result = await evaluateCase(c, context);
+    } catch (error) {
+      fatalError ??= error;
+      fatal.abort();
+      return;
+    }
     if (!result) return;
     fresh.set(c.id, result);
     await appendResult(resultsPath, result);
@@ -92,6 +106,7 @@ export async function runEval(options: EvalOptions): Promise<EvalSummary> {
     options.progress(progressLine(result, fresh.size, todo.length, resolved));
   });
 
+  if (fatalError !== undefined) throw fatalError;
   const all = options.cases.map((c) => kept.get(c.id) ?? fresh.get(c.id)).filter((r): r is CaseResult => !!r);
   const elapsedMs = Date.now() - started;
   const totals = totalsOf(all);

@@ -7,7 +7,7 @@ export { parseManifest, readManifest, ManifestLine, type ParsedManifest } from '
 export { readSweBench, testFilesOf, SweBenchInstance, type SweBenchOptions } from './swebench.js';
 export { diffOf, applyDiff } from './patch.js';
 export { freshCopy, removeCopy } from './copy.js';
-export { dockerOpener, runSandboxed, type SandboxOpener, type SandboxedRunRequest } from './sandboxed.js';
+export { runCase, sandboxOptions, type SandboxRunner, type CaseRunRequest } from './sandboxed.js';
 export { verifyCase, type VerifyOptions } from './verify.js';
 export { evaluateCase, type CaseContext } from './run-case.js';
 export { runEval, type EvalOptions, type EvalSummary } from './harness.js';

@@ -23,7 +23,7 @@ export function settingsLines(s: EvalSettings): string[] {
       `**Localize:** ${onOff(s.localize)} · **Proof runs:** ${s.proofRuns}`,
     `- **Max iterations:** ${s.maxIterations ?? "each case's config"} · **Timeout per case:** ` +
       `${s.timeoutSeconds !== undefined ? `${s.timeoutSeconds} s` : "each case's config"} · **Parallel:** ${s.parallel}`,
-    `- **Cases from:** \`${s.source}\``,
+    `- **Image:** ${s.image ?? 'the runner image'} (unless a case or its config names one) · **Cases from:** \`${s.source}\``,
   ];
 }
 

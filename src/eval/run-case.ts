@@ -10,10 +10,10 @@ import {
   type IterationEvent,
   type RepairResult,
 } from '../repair/index.js';
-import { runnerImageName } from '../sandbox/index.js';
+import { EngineUnreachableError, ImageMissingError, runnerImageName } from '../sandbox/index.js';
 import { freshCopy, removeCopy } from './copy.js';
 import { diffOf } from './patch.js';
-import { runSandboxed, type SandboxOpener } from './sandboxed.js';
+import { runCase, type SandboxRunner } from './sandboxed.js';
 import { ablationOf, type CaseResult, type EvalCase, type EvalSettings, type Verification } from './types.js';
 import { verifyCase } from './verify.js';
 
@@ -21,7 +21,8 @@ export interface CaseContext {
   settings: EvalSettings;
   /** A fresh model for each case (a scripted replay keeps its place in the script). */
   modelFor(c: EvalCase): Model | null;
-  open: SandboxOpener;
+  /** The sandboxed run (default in the CLI: `sandbox/run.ts`'s `runSandboxed`). */
+  run: SandboxRunner;
   signal: AbortSignal;
   /** Folder of the per-case iteration logs (`ID.jsonl`). */
   logDir: string;
@@ -33,8 +34,12 @@ function budgetOf(config: MimoConfig, settings: EvalSettings): Budget {
   return new Budget({ ...budget.limits, maxWallTimeMs: settings.timeoutSeconds * 1000 });
 }
 
+/** Time of the test commands in a run's log (the setup, logged as a `start` event with a command, is not one). */
 const testTime = (events: IterationEvent[]) =>
-  events.reduce((ms, e) => ms + (e.command !== undefined ? (e.durationMs ?? 0) : 0), 0);
+  events.reduce(
+    (ms, e) => ms + (e.command !== undefined && e.phase !== 'start' ? (e.durationMs ?? 0) : 0),
+    0,
+  );
 
 const NOT_VERIFIED: Verification = {
   resolved: false,
@@ -46,7 +51,8 @@ const NOT_VERIFIED: Verification = {
 /**
  * One case, end to end: its config and budget, a copy, the sandboxed run (as `mimo fix`), then the verification of
  * the run's diff on a fresh copy in a fresh sandbox. Returns undefined when the evaluation was interrupted (the case
- * is then left out of results.jsonl, so `--resume` runs it again).
+ * is then left out of results.jsonl, so `--resume` runs it again); throws ImageMissingError or
+ * EngineUnreachableError, which no case can get past.
  */
 export async function evaluateCase(c: EvalCase, ctx: CaseContext): Promise<CaseResult | undefined> {
   const started = Date.now();
@@ -74,14 +80,15 @@ export async function evaluateCase(c: EvalCase, ctx: CaseContext): Promise<CaseR
     if (error instanceof ConfigError) return failed(error.message);
     throw error;
   }
-  const image = c.image ?? config.image ?? runnerImageName();
+  const image = c.image ?? config.image ?? ctx.settings.image ?? runnerImageName();
   const budget = budgetOf(config, ctx.settings);
   let copy: string | undefined;
   let result: RepairResult;
   try {
     const model = ctx.modelFor(c);
     copy = await freshCopy(c, 'run');
-    result = await runSandboxed({
+    result = await runCase({
+      repo: c.repo,
       copy,
       image,
       config,
@@ -93,10 +100,12 @@ export async function evaluateCase(c: EvalCase, ctx: CaseContext): Promise<CaseR
       signal: ctx.signal,
       ablation: ablationOf(ctx.settings),
       proofRuns: ctx.settings.proofRuns,
-      open: ctx.open,
+      run: ctx.run,
     });
   } catch (error) {
     if (ctx.signal.aborted) return undefined;
+    // No case can run without the engine or its image: the whole evaluation stops (nothing is recorded).
+    if (error instanceof ImageMissingError || error instanceof EngineUnreachableError) throw error;
     return failed(error instanceof Error ? error.message : String(error));
   } finally {
     if (copy) await removeCopy(copy);
@@ -105,9 +114,10 @@ export async function evaluateCase(c: EvalCase, ctx: CaseContext): Promise<CaseR
   const diff = diffOf(result.edits);
   let verification: Verification;
   try {
-    verification = await verifyCase(c, diff, { config, image, open: ctx.open, signal: ctx.signal });
+    verification = await verifyCase(c, diff, { config, image, run: ctx.run, signal: ctx.signal });
   } catch (error) {
     if (ctx.signal.aborted) return undefined;
+    if (error instanceof ImageMissingError || error instanceof EngineUnreachableError) throw error;
     verification = {
       resolved: false,
       applied: false,

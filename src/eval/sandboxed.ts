@@ -1,21 +1,55 @@
 import type { MimoConfig } from '../config/index.js';
+import { repoPathResolver } from '../git/index.js';
 import type { Model } from '../models/index.js';
-import { runRepair, type Ablation, type Budget, type RepairResult, type Reporter } from '../repair/index.js';
-import { defaultAnalyzer, runnerHint } from '../repair/index.js';
-import { openDockerSandbox, policyFromConfig, type Sandbox } from '../sandbox/index.js';
-import { Workspace } from '../tools/index.js';
+import {
+  defaultAnalyzer,
+  runnerHint,
+  runRepair,
+  type Ablation,
+  type Budget,
+  type RepairResult,
+  type Reporter,
+} from '../repair/index.js';
+import { policyFromConfig, runSandboxed } from '../sandbox/index.js';
 
-/** Opens a sandbox on a workspace copy: Docker for real runs, a double in the harness's own tests. */
-export type SandboxOpener = (
-  workspace: string,
-  options: { image: string; config: MimoConfig },
-) => Promise<Sandbox>;
+/**
+ * How a case's sandbox is run: `sandbox/run.ts`'s `runSandboxed` (open on the copy, setup with the config's
+ * network, body, always dispose) for real evaluations; the harness's own tests pass a host-side double of the same
+ * shape.
+ */
+export type SandboxRunner = typeof runSandboxed;
 
-/** The default opener: the same locked-down Docker sandbox `mimo fix` uses, labelled as an eval run. */
-export const dockerOpener: SandboxOpener = (workspace, { image, config }) =>
-  openDockerSandbox({ workspace, image, policy: policyFromConfig(config), labels: { 'mimo.eval': '1' } });
+/** The sandboxed run options of a case's copy: its image, its config's policy and setup network, an eval label. */
+export function sandboxOptions(
+  copy: string,
+  image: string,
+  config: MimoConfig,
+  setup: string | undefined,
+  signal: AbortSignal,
+  reporter?: Reporter,
+): Parameters<SandboxRunner>[0] {
+  return {
+    workspace: copy,
+    image,
+    policy: policyFromConfig(config),
+    labels: { 'mimo.eval': '1' },
+    ...(setup
+      ? {
+          setup: {
+            command: setup,
+            network: config.network.setup,
+            timeoutMs: config.limits.commandTimeoutSeconds * 1000,
+          },
+        }
+      : {}),
+    ...(reporter ? { reporter } : {}),
+    signal,
+  };
+}
 
-export interface SandboxedRunRequest {
+export interface CaseRunRequest {
+  /** The case's folder (the guard judges edits against it and the copy alike). */
+  repo: string;
   /** The case's workspace copy (made and removed by the caller). */
   copy: string;
   image: string;
@@ -28,55 +62,33 @@ export interface SandboxedRunRequest {
   signal: AbortSignal;
   ablation: Ablation;
   proofRuns: number;
-  open: SandboxOpener;
-}
-
-/** Runs the setup command with the network the config allows during setup, then turns it off again. */
-export async function runSetup(
-  sandbox: Sandbox,
-  setup: string | undefined,
-  config: MimoConfig,
-  signal: AbortSignal,
-): Promise<number | undefined> {
-  if (!setup) return undefined;
-  const network = config.network.setup;
-  if (network) await sandbox.setNetwork(true);
-  try {
-    const result = await sandbox.exec(setup, {
-      signal,
-      timeoutMs: config.limits.commandTimeoutSeconds * 1000,
-    });
-    return result.exitCode;
-  } finally {
-    if (network) await sandbox.setNetwork(false);
-  }
+  run: SandboxRunner;
 }
 
 /**
- * The one sandboxed run of a case, exactly as `mimo fix` does it: open a sandbox on the copy, run the setup with
- * the configured network, run the repair loop with the tests offline, dispose of the sandbox whatever happens.
- * (This is the single place to switch to `src/sandbox/run.ts` once it exists.)
+ * The one sandboxed run of a case, exactly as `mimo fix` does it: the sandbox on the copy, the setup with the
+ * configured network, the repair loop with the tests offline, the sandbox disposed whatever happens.
  */
-export async function runSandboxed(request: SandboxedRunRequest): Promise<RepairResult> {
-  const sandbox = await request.open(request.copy, { image: request.image, config: request.config });
-  try {
-    await runSetup(sandbox, request.setup, request.config, request.signal);
-    return await runRepair({
-      sandbox,
-      workspace: await Workspace.open(request.copy),
-      testCommand: request.testCommand,
-      model: request.model,
-      budget: request.budget,
-      analyzer: defaultAnalyzer({ fallbackRunner: runnerHint(request.testCommand) }),
-      reporter: request.reporter,
-      paths: request.config.paths,
-      signal: request.signal,
-      commandTimeoutMs: request.config.limits.commandTimeoutSeconds * 1000,
-      allowNetwork: request.config.network.setup,
-      ablation: request.ablation,
-      proofRuns: request.proofRuns,
-    });
-  } finally {
-    await sandbox.dispose();
-  }
+export async function runCase(request: CaseRunRequest): Promise<RepairResult> {
+  const { config } = request;
+  return request.run(
+    sandboxOptions(request.copy, request.image, config, request.setup, request.signal, request.reporter),
+    ({ sandbox, workspace }) =>
+      runRepair({
+        sandbox,
+        workspace,
+        testCommand: request.testCommand,
+        model: request.model,
+        budget: request.budget,
+        analyzer: defaultAnalyzer({ fallbackRunner: runnerHint(request.testCommand) }),
+        reporter: request.reporter,
+        paths: config.paths,
+        resolvePath: repoPathResolver([request.repo, request.copy]),
+        signal: request.signal,
+        commandTimeoutMs: config.limits.commandTimeoutSeconds * 1000,
+        allowNetwork: config.network.setup,
+        ablation: request.ablation,
+        proofRuns: request.proofRuns,
+      }),
+  );
 }

@@ -38,6 +38,8 @@ export interface EvalSettings {
   /** Wall time per case in seconds (default: each case's config). */
   timeoutSeconds?: number;
   parallel: number;
+  /** Image for the cases that name none (neither in the manifest nor in their config); default the runner image. */
+  image?: string;
   /** The manifest or SWE-bench file. */
   source: string;
 }

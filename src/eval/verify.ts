@@ -11,13 +11,13 @@ import {
 import { freshCopy, removeCopy } from './copy.js';
 import { PatchError } from './errors.js';
 import { applyDiff } from './patch.js';
-import { runSetup, type SandboxOpener } from './sandboxed.js';
+import { sandboxOptions, type SandboxRunner } from './sandboxed.js';
 import type { EvalCase, Verification } from './types.js';
 
 export interface VerifyOptions {
   config: MimoConfig;
   image: string;
-  open: SandboxOpener;
+  run: SandboxRunner;
   signal: AbortSignal;
   /** Limit of each test command (default: the case's `limits.commandTimeoutSeconds`). */
   timeoutMs?: number;
@@ -46,67 +46,67 @@ export async function verifyCase(c: EvalCase, diff: string, options: VerifyOptio
       if (!(error instanceof PatchError)) throw error;
       return { resolved: false, applied: false, detail: `the diff does not apply: ${error.message}`, testMs };
     }
-    const sandbox = await options.open(copy, { image: options.image, config: options.config });
-    try {
-      await runSetup(sandbox, c.setup ?? options.config.setup, options.config, options.signal);
-      const analyzer = defaultAnalyzer({ fallbackRunner: runnerHint(c.test) });
-      const timeoutMs = options.timeoutMs ?? options.config.limits.commandTimeoutSeconds * 1000;
-      const run = async (command: string) => {
-        const result = await runTestCommand({
-          sandbox,
-          analyzer,
-          command,
-          timeoutMs,
-          signal: options.signal,
-        });
-        testMs += result.durationMs;
-        return result;
-      };
-      const suite = await run(c.test);
-      if (!isGreen(suite)) {
+    const setup = c.setup ?? options.config.setup;
+    return await options.run(
+      sandboxOptions(copy, options.image, options.config, setup, options.signal),
+      async ({ sandbox }) => {
+        const analyzer = defaultAnalyzer({ fallbackRunner: runnerHint(c.test) });
+        const timeoutMs = options.timeoutMs ?? options.config.limits.commandTimeoutSeconds * 1000;
+        const run = async (command: string) => {
+          const result = await runTestCommand({
+            sandbox,
+            analyzer,
+            command,
+            timeoutMs,
+            signal: options.signal,
+          });
+          testMs += result.durationMs;
+          return result;
+        };
+        const suite = await run(c.test);
+        if (!isGreen(suite)) {
+          return {
+            resolved: false,
+            applied: true,
+            exitCode: suite.exitCode,
+            detail: `the tests fail on a fresh copy with the diff: ${summary(suite)}`,
+            testMs,
+          };
+        }
+        const failing = c.failing ?? [];
+        if (failing.length === 0) {
+          return {
+            resolved: true,
+            applied: true,
+            exitCode: 0,
+            detail: `the whole suite passes (${summary(suite)})`,
+            testMs,
+          };
+        }
+        const narrowed = selectTests(c.test, suite.report.runner, failing);
+        if (narrowed === c.test) {
+          return {
+            resolved: true,
+            applied: true,
+            exitCode: 0,
+            detail: `the whole suite passes (${summary(suite)}); the runner cannot select the ${failing.length} named test(s), so the suite stands for them`,
+            testMs,
+          };
+        }
+        const named = await run(narrowed);
+        const stillFailing = failing.filter((t) => failingTests(named).includes(t));
+        const ok = isGreen(named) && named.report.passed >= failing.length && stillFailing.length === 0;
         return {
-          resolved: false,
+          resolved: ok,
           applied: true,
-          exitCode: suite.exitCode,
-          detail: `the tests fail on a fresh copy with the diff: ${summary(suite)}`,
+          exitCode: named.exitCode,
+          detail: ok
+            ? `the whole suite passes (${summary(suite)}) and the ${failing.length} named test(s) pass`
+            : `the whole suite passes, but the named tests do not all pass (${summary(named)}; ${named.report.passed} of ${failing.length} ran and passed)`,
           testMs,
         };
-      }
-      const failing = c.failing ?? [];
-      if (failing.length === 0) {
-        return {
-          resolved: true,
-          applied: true,
-          exitCode: 0,
-          detail: `the whole suite passes (${summary(suite)})`,
-          testMs,
-        };
-      }
-      const narrowed = selectTests(c.test, suite.report.runner, failing);
-      if (narrowed === c.test) {
-        return {
-          resolved: true,
-          applied: true,
-          exitCode: 0,
-          detail: `the whole suite passes (${summary(suite)}); the runner cannot select the ${failing.length} named test(s), so the suite stands for them`,
-          testMs,
-        };
-      }
-      const named = await run(narrowed);
-      const stillFailing = failing.filter((t) => failingTests(named).includes(t));
-      const ok = isGreen(named) && named.report.passed >= failing.length && stillFailing.length === 0;
-      return {
-        resolved: ok,
-        applied: true,
-        exitCode: named.exitCode,
-        detail: ok
-          ? `the whole suite passes (${summary(suite)}) and the ${failing.length} named test(s) pass`
-          : `the whole suite passes, but the named tests do not all pass (${summary(named)}; ${named.report.passed} of ${failing.length} ran and passed)`,
-        testMs,
-      };
-    } finally {
-      await sandbox.dispose();
-    }
+      },
+    );
   } finally {
     await removeCopy(copy);
   }

@@ -1,3 +1,4 @@
+import { egressAllowList } from './egress/index.js';
 /**
  * What the sandbox allows. The hardening itself (non-root user, every capability dropped, no-new-privileges,
  * read-only root filesystem, no host environment) is not a setting: only sizes, the command timeout and the
@@ -25,6 +26,11 @@ export interface SandboxPolicy {
   maxFiles: number;
   /** Whether `setNetwork(true)` is allowed (dependency install phase). Tests always run with network `none`. */
   allowSetupNetwork: boolean;
+  /**
+   * Host names (and `*.domain` patterns) the setup phase may reach through the egress proxy: the package
+   * registries by default, plus the repository's `network.allow`. Nothing else is reachable, ever.
+   */
+  egressAllow: string[];
   /** Default wall-clock limit of one command. */
   commandTimeoutMs: number;
   /** Default bytes kept of each of stdout and stderr (head + tail). */
@@ -52,6 +58,7 @@ export function defaultPolicy(): SandboxPolicy {
     diskBytes: 4 * GiB,
     maxFiles: 500_000,
     allowSetupNetwork: false,
+    egressAllow: egressAllowList(),
     commandTimeoutMs: 10 * 60 * 1000,
     maxOutputBytes: 1 * MiB,
     user: 'workspace-owner',
@@ -65,7 +72,7 @@ export function defaultPolicy(): SandboxPolicy {
  * does not depend on config/.
  */
 export interface PolicyConfigInput {
-  network?: { setup?: boolean };
+  network?: { setup?: boolean; allow?: readonly string[] };
   limits?: { commandTimeoutSeconds?: number };
   sandbox?: { memoryMb?: number; cpus?: number; pids?: number; diskMb?: number };
 }
@@ -84,6 +91,7 @@ export function policyFromConfig(
     pidsLimit: s.pids ?? base.pidsLimit,
     diskBytes: s.diskMb !== undefined ? s.diskMb * MiB : base.diskBytes,
     allowSetupNetwork: config.network?.setup ?? base.allowSetupNetwork,
+    egressAllow: config.network?.allow ? egressAllowList(config.network.allow) : base.egressAllow,
     commandTimeoutMs: timeout !== undefined ? timeout * 1000 : base.commandTimeoutMs,
   });
 }

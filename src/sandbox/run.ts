@@ -62,6 +62,18 @@ export interface SandboxedRun {
   setup?: SetupOutcome;
 }
 
+/** The refused connections of the setup phase, for its log line: what a failing install tried to reach. */
+async function deniedConnections(sandbox: Sandbox): Promise<string> {
+  const refused = (await sandbox.networkLog?.().catch(() => [])) ?? [];
+  const denied = refused.filter((d) => !d.allow);
+  if (denied.length === 0) return '';
+  const shown = [...new Set(denied.map((d) => `${d.host}:${d.port} (${d.reason ?? 'refused'})`))].slice(
+    0,
+    10,
+  );
+  return `; egress refused ${denied.length} connection(s): ${shown.join(', ')} — add a registry to \`network.allow\` in .github/mimo.yml if setup needs it`;
+}
+
 async function runSetup(
   sandbox: Sandbox,
   spec: SetupSpec,
@@ -75,11 +87,12 @@ async function runSetup(
       ...(options.signal ? { signal: options.signal } : {}),
     });
     const ended = result.timedOut ? 'timed out' : `exited ${result.exitCode}`;
+    const denied = network ? await deniedConnections(sandbox) : '';
     options.reporter?.event({
       ts: new Date().toISOString(),
       iteration: 0,
       phase: 'start',
-      message: `setup \`${command}\` ${ended}${network ? ' (network on)' : ' (without network)'}`,
+      message: `setup \`${command}\` ${ended}${network ? ' (network: allow-listed registries only)' : ' (without network)'}${denied}`,
       command,
       exitCode: result.exitCode,
       durationMs: result.durationMs,

@@ -11,10 +11,10 @@ import { containerCwd, fileError, fileKind, findArgs, parseFound, workspaceRel, 
 import { RunnerClient, type RunnerReply, type RunnerRequest } from './runner/client.js';
 import { KILL_SCRIPT } from './runner/script.js';
 import type { SandboxPolicy } from './policy.js';
-import type { ExecOptions, ExecResult, FileKind, Sandbox } from './types.js';
+import { openEgress, type Egress } from './egress/index.js';
+import { runnerImageName } from './recipes.js';
+import type { ExecOptions, ExecResult, FileKind, NetworkDecision, Sandbox } from './types.js';
 
-/** The network a setup phase is connected to. */
-const SETUP_NETWORK = 'bridge';
 const MAX_READ_BYTES = 2 * 1024 * 1024;
 /** Past the command's own timeout (which the runner enforces), the host kills from outside. */
 const BACKSTOP_MS = 3000;
@@ -41,6 +41,8 @@ function delay(ms: number): Promise<void> {
 export class DockerSandbox implements Sandbox {
   readonly workdir = WORKDIR;
   private network: 'none' | 'setup' | 'detached' = 'none';
+  /** The setup phase's way out (an allow-list proxy on an internal network), made on the first setNetwork(true). */
+  private egress: Egress | undefined;
   private disposing: Promise<void> | undefined;
   private queue: Promise<unknown> = Promise.resolve();
   private oomCount: number | null;
@@ -126,7 +128,10 @@ export class DockerSandbox implements Sandbox {
     if (argv.length === 0) throw new Error('empty command');
     const timeoutMs = options.timeoutMs ?? this.policy.commandTimeoutMs;
     const max = options.maxOutputBytes ?? this.policy.maxOutputBytes;
-    const env = execEnv(options.env);
+    // While the setup network is on, commands reach the registries only through the egress proxy.
+    const env = execEnv(
+      this.network === 'setup' && this.egress ? { ...this.egress.env, ...options.env } : options.env,
+    );
     const stdout = new CappedOutput(max);
     const stderr = new CappedOutput(max);
     const fields = [
@@ -303,14 +308,25 @@ export class DockerSandbox implements Sandbox {
     if (enabled) {
       if (!this.policy.allowSetupNetwork) throw new NetworkNotAllowedError();
       if (this.network === 'setup') return;
+      this.egress ??= await openEgress({
+        docker: this.docker,
+        image: runnerImageName(),
+        allow: this.policy.egressAllow,
+        labels: { 'dev.mimo.for': this.id },
+      });
       // A container on `none` must leave it before joining another network.
       if (this.network === 'none') await this.docker.getNetwork('none').disconnect({ Container: this.id });
-      await this.docker.getNetwork(SETUP_NETWORK).connect({ Container: this.id });
+      await this.docker.getNetwork(this.egress.network).connect({ Container: this.id });
       this.network = 'setup';
-    } else if (this.network === 'setup') {
-      await this.docker.getNetwork(SETUP_NETWORK).disconnect({ Container: this.id, Force: true });
+    } else if (this.network === 'setup' && this.egress) {
+      await this.docker.getNetwork(this.egress.network).disconnect({ Container: this.id, Force: true });
       this.network = 'detached';
     }
+  }
+
+  /** What the egress proxy allowed and refused during setup (empty when setup had no network). */
+  async networkLog(): Promise<NetworkDecision[]> {
+    return this.egress ? this.egress.decisions() : [];
   }
 
   dispose(): Promise<void> {
@@ -319,6 +335,7 @@ export class DockerSandbox implements Sandbox {
       await this.container.remove({ force: true, v: true }).catch((error: { statusCode?: number }) => {
         if (error.statusCode !== 404 && error.statusCode !== 409) throw error;
       });
+      await this.egress?.close();
     })();
     return this.disposing;
   }

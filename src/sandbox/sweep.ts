@@ -1,6 +1,7 @@
 import type Docker from 'dockerode';
 import { dockerClient } from './engine.js';
 import { LABEL_SANDBOX, ownerIsDead } from './labels.js';
+import { sweepEgress } from './egress/index.js';
 
 export interface SweepOptions {
   docker?: Docker;
@@ -41,5 +42,7 @@ export async function sweepContainers(options: SweepOptions = {}): Promise<strin
       if (status !== 404 && status !== 409) throw error; // gone already, or being removed by its owner
     }
   }
+  // The egress networks of the removed sandboxes (their proxies were swept above: they carry the same labels).
+  if (!options.labels) await sweepEgress(docker, (labels) => options.all === true || ownerIsDead(labels));
   return removed;
 }

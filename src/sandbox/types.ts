@@ -52,6 +52,16 @@ export interface SandboxFiles {
   listFiles(path: string, options: { maxDepth: number; ignore: Iterable<string> }): Promise<string[]>;
 }
 
+/** One connection attempt of the setup phase, as the egress proxy judged it. */
+export interface NetworkDecision {
+  ts: string;
+  allow: boolean;
+  method: string;
+  host: string;
+  port: number;
+  reason?: string;
+}
+
 export interface Sandbox extends SandboxFiles {
   /** Path of the workspace inside the sandbox. */
   readonly workdir: string;
@@ -61,8 +71,13 @@ export interface Sandbox extends SandboxFiles {
    * when `signal` aborts (the command is killed first).
    */
   exec(command: string | string[], options?: ExecOptions): Promise<ExecResult>;
-  /** Turns network access on (dependency install phase) or off (whenever tests run). */
+  /**
+   * Turns network access on (dependency install phase: only the allow-listed registries, through the egress
+   * proxy) or off (whenever tests run).
+   */
   setNetwork(enabled: boolean): Promise<void>;
+  /** The egress proxy's decisions so far (allowed and refused connections); absent where there is no proxy. */
+  networkLog?(): Promise<NetworkDecision[]>;
   /** Removes the container; safe to call twice. */
   dispose(): Promise<void>;
 }

@@ -20,7 +20,7 @@ function recordingModel(requests: CompletionRequest[]): Model {
       return {
         text: 'looked',
         toolCalls: [{ id: 'c1', name: 'finish', arguments: { status: 'give_up', summary: 'only looking' } }],
-        usage: { inputTokens: 0, outputTokens: 0 },
+        usage: { inputTokens: 0, outputTokens: 0, cacheReadTokens: 0 },
         stopReason: 'tool_use',
         costUsd: 0,
         priced: false,
@@ -48,7 +48,11 @@ async function run(caseId: string, ablation: Ablation | undefined, withModel: bo
     proofRuns,
   });
   const prompt = requests[0]?.messages[0]?.content ?? '';
-  const section = (name: string) => new RegExp(`## ${name}\\n([\\s\\S]*?)(\\n\\n## |$)`).exec(prompt)?.[1];
+  // A section runs to the next heading; the one-paragraph sections (suspects, score) to their first blank line.
+  const section = (name: string) => {
+    const body = new RegExp(`## ${name}\\n([\\s\\S]*?)(\\n\\n## |$)`).exec(prompt)?.[1];
+    return name === 'Current test result' ? body : body?.split('\n\n')[0];
+  };
   return { result, log, prompt, section };
 }
 

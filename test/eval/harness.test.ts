@@ -11,9 +11,11 @@ import {
   type EvalCase,
   type EvalSettings,
   type EvalSummary,
+  type SandboxRunner,
 } from '../../src/eval/index.js';
+import { ImageMissingError } from '../../src/sandbox/index.js';
 import { createModel } from '../../src/models/index.js';
-import { hostOpener } from './host-sandbox.js';
+import { hostRunner } from './host-sandbox.js';
 
 const corpus = new URL('../../examples/eval', import.meta.url).pathname;
 const dirs: string[] = [];
@@ -59,7 +61,7 @@ async function evaluate(
     scripts?: string;
   } = {},
 ) {
-  const { open, stats } = hostOpener();
+  const { run, stats } = hostRunner();
   const progress: string[] = [];
   const out = over.out ?? tmp('mimo-eval-out-');
   const summary: EvalSummary = await runEval({
@@ -69,7 +71,7 @@ async function evaluate(
     resume: over.resume ?? false,
     settings: settings(over),
     modelFor: (c) => (over.scripts ? createModel(`scripted:${join(over.scripts, `${c.id}.jsonl`)}`) : null),
-    open,
+    run,
     signal: over.signal ?? new AbortController().signal,
     progress: (line) => progress.push(line),
   });
@@ -93,19 +95,13 @@ function reapply(c: EvalCase, diff: string): { patch: number; tests: number } {
   return { patch: patch.status ?? -1, tests: tests.status ?? -1 };
 }
 
-const SLOW = 240_000;
+const SLOW = 900_000; // generous: CI machines run many suites beside this one
 
 describe('mimo eval harness (host runners)', () => {
   it(
     'resolves exactly the cases the fixers can repair, two at a time, and every resolved diff re-applies with patch -p1',
     async () => {
-      const ids = [
-        'py-json-export',
-        'py-two-imports',
-        'py-grade-boundary',
-        'js-esm-local-export',
-        'js-active-filter',
-      ];
+      const ids = ['py-json-export', 'py-grade-boundary', 'js-esm-local-export', 'js-active-filter'];
       const parsed = manifestOf(ids);
       const { summary, stats, progress, out } = await evaluate(parsed, { parallel: 2 });
       const { results } = await readResults(join(out, 'results.jsonl'));
@@ -113,11 +109,11 @@ describe('mimo eval harness (host runners)', () => {
         .filter((r) => r.resolved)
         .map((r) => r.id)
         .sort();
-      expect(resolved).toEqual(['js-esm-local-export', 'py-json-export', 'py-two-imports']);
+      expect(resolved).toEqual(['js-esm-local-export', 'py-json-export']);
       expect(summary).toMatchObject({
-        cases: 5,
-        resolved: 3,
-        resolvedRate: 0.6,
+        cases: 4,
+        resolved: 2,
+        resolvedRate: 0.5,
         costUsd: 0,
         tokens: 0,
         invalid: 0,
@@ -140,34 +136,34 @@ describe('mimo eval harness (host runners)', () => {
       expect(stats.maxOpen).toBe(2);
       expect(new Set(stats.workspaces).size).toBe(stats.opened);
       expect(stats.disposed).toBe(stats.opened);
-      expect(progress.filter((l) => /^\[\d\/5\] /.test(l))).toHaveLength(5);
-      expect(progress.at(-1)).toMatch(/^\[5\/5\] .* 3\/5 resolved so far \(60\.0 %\)$/);
+      expect(progress.filter((l) => /^\[\d\/4\] /.test(l))).toHaveLength(4);
+      expect(progress.at(-1)).toMatch(/^\[4\/4\] .* 2\/4 resolved so far \(50\.0 %\)$/);
       const report = readFileSync(join(out, 'report.md'), 'utf8');
-      expect(report).toMatch(/^# mimo eval: 3\/5 resolved \(60\.0 %\)/);
+      expect(report).toMatch(/^# mimo eval: 2\/4 resolved \(50\.0 %\)/);
       expect(report).toContain('**Model:** none — the deterministic fixers only');
       expect(report).toContain(
         '**Feedback:** structured · **Fixers:** on · **Score:** on · **Localize:** on · **Proof runs:** 1',
       );
       expect(report).toContain('![Wall time per case, coloured by outcome](chart.svg)');
       const svg = readFileSync(join(out, 'chart.svg'), 'utf8');
-      expect(svg.match(/<rect [^>]*fill="#2da44e"\/>/g)).toHaveLength(3 + 1); // 3 bars' test part + legend
+      expect(svg.match(/<rect [^>]*fill="#2da44e"\/>/g)).toHaveLength(2 + 1); // 2 bars' test part + legend
       expect(JSON.parse(readFileSync(join(out, 'run.json'), 'utf8'))).toMatchObject({
         parallel: 2,
         fixers: true,
       });
 
-      // --resume: the five are skipped, only the new case runs.
+      // --resume: the four are skipped, only the new case runs.
       const more = manifestOf([...ids, 'py-word-index']);
       const again = await evaluate(more, { out, resume: true });
       expect(again.stats.opened).toBe(2); // the new case's run + its verification
-      expect(again.summary).toMatchObject({ cases: 6, resolved: 4, resumed: 5 });
-      expect(readFileSync(join(out, 'results.jsonl'), 'utf8').trim().split('\n')).toHaveLength(6);
+      expect(again.summary).toMatchObject({ cases: 5, resolved: 3, resumed: 4 });
+      expect(readFileSync(join(out, 'results.jsonl'), 'utf8').trim().split('\n')).toHaveLength(5);
     },
     SLOW,
   );
 
   it(
-    'labels a scripted replay as such and verifies its diff; a case that times out and a corrupt line do not stop the rest',
+    'labels a scripted replay as such and verifies its diff; a corrupt line does not stop the rest; a case that times out',
     async () => {
       const scripts = tmp('mimo-eval-scripts-');
       writeFileSync(
@@ -195,29 +191,27 @@ describe('mimo eval harness (host runners)', () => {
         join(slow, 'tests/test_slow.py'),
         'import time\n\n\ndef test_slow():\n    time.sleep(60)\n    assert False\n',
       );
-      writeFileSync(
-        join(scripts, 'slow.jsonl'),
-        JSON.stringify({ text: 'never reached', toolCalls: [] }) + '\n',
-      );
       const parsed = parseManifest(
         [
           JSON.stringify({ id: 'py-grade-boundary', repo: 'py-grade-boundary', test: 'python -m pytest -q' }),
-          JSON.stringify({ id: 'slow', repo: slow, test: 'python -m pytest -q' }),
           '{"id": "broken", "repo": ',
+          JSON.stringify({ id: 'py-json-export', repo: 'py-json-export', test: 'python -m pytest -q' }),
         ].join('\n'),
         'manifest.jsonl',
         corpus,
       );
       expect(parsed.invalid.map((e) => e.message)).toEqual([
-        expect.stringMatching(/^manifest\.jsonl line 3: not valid JSON/),
+        expect.stringMatching(/^manifest\.jsonl line 2: not valid JSON/),
       ]);
-      const started = Date.now();
+      writeFileSync(
+        join(scripts, 'py-json-export.jsonl'),
+        JSON.stringify({ text: 'never asked', toolCalls: [] }) + '\n',
+      );
       const { summary, out, progress } = await evaluate(parsed, {
         scripts,
         model: `scripted:${scripts}`,
         modelLabel: `scripted replay, not a model (scripted:${scripts})`,
         scripted: true,
-        timeoutSeconds: 3,
       });
       const { results } = await readResults(join(out, 'results.jsonl'));
       const byId = Object.fromEntries(results.map((r) => [r.id, r]));
@@ -228,17 +222,34 @@ describe('mimo eval harness (host runners)', () => {
         files: ['grades.py'],
       });
       expect(byId['py-grade-boundary']!.diff).toContain('-    if score > 90:\n+    if score >= 90:\n');
-      expect(byId.slow).toMatchObject({ resolved: false, stop: { reason: 'budget', limit: 'wall_time' } });
-      expect(byId.slow!.wallMs).toBeLessThan(20_000);
-      expect(Date.now() - started).toBeLessThan(60_000);
-      expect(summary).toMatchObject({ cases: 2, resolved: 1, invalid: 1, scripted: true });
+      // The fixers repair it before the script is asked for a turn.
+      expect(byId['py-json-export']).toMatchObject({ resolved: true, iterations: 0 });
+      expect(summary).toMatchObject({ cases: 2, resolved: 2, invalid: 1, scripted: true });
       expect(progress[0]).toMatch(
-        /^\[manifest\] manifest\.jsonl line 3: not valid JSON.* — skipped, the other cases run$/,
+        /^\[manifest\] manifest\.jsonl line 2: not valid JSON.* — skipped, the other cases run$/,
       );
       const report = readFileSync(join(out, 'report.md'), 'utf8');
       expect(report).toContain('> **Scripted replay, not a model:**');
       expect(report).toContain(`**Model:** scripted replay, not a model (scripted:${scripts})`);
-      expect(report).toMatch(/## Manifest lines not run\n\n- manifest\.jsonl line 3: not valid JSON/);
+      expect(report).toMatch(/## Manifest lines not run\n\n- manifest\.jsonl line 2: not valid JSON/);
+
+      // A case whose tests outlast its wall time (--timeout 3): stopped by the budget, not resolved, promptly.
+      const timed = parseManifest(
+        JSON.stringify({ id: 'slow', repo: slow, test: 'python -m pytest -q' }),
+        'm',
+        corpus,
+      );
+      const started = Date.now();
+      const late = await evaluate(timed, { timeoutSeconds: 3 });
+      const [result] = (await readResults(join(late.out, 'results.jsonl'))).results;
+      expect(result).toMatchObject({
+        id: 'slow',
+        resolved: false,
+        stop: { reason: 'budget', limit: 'wall_time' },
+      });
+      expect(result!.wallMs).toBeLessThan(30_000);
+      expect(Date.now() - started).toBeLessThan(45_000);
+      expect(late.stats.disposed).toBe(late.stats.opened);
     },
     SLOW,
   );
@@ -250,7 +261,7 @@ describe('mimo eval harness (host runners)', () => {
       const parsed = manifestOf(ids);
       const stop = new AbortController();
       const out = tmp('mimo-eval-abort-');
-      const { open, stats } = hostOpener();
+      const { run, stats } = hostRunner();
       const summary = await runEval({
         cases: parsed.cases,
         invalid: [],
@@ -258,9 +269,9 @@ describe('mimo eval harness (host runners)', () => {
         resume: false,
         settings: settings(),
         modelFor: () => null,
-        open: async (ws, o) => {
+        run: async (o, body) => {
           if (stats.opened === 2) setTimeout(() => stop.abort(), 150); // during the second case's run
-          return open(ws, o);
+          return run(o, body);
         },
         signal: stop.signal,
         progress: () => undefined,
@@ -277,4 +288,31 @@ describe('mimo eval harness (host runners)', () => {
     },
     SLOW,
   );
+});
+
+describe('mimo eval harness, infrastructure errors', () => {
+  it('a missing image stops the whole evaluation, records no case, and names the image', async () => {
+    const parsed = manifestOf(['py-json-export', 'py-word-index', 'py-config-path']);
+    const out = tmp('mimo-eval-noimage-');
+    let calls = 0;
+    const run: SandboxRunner = async () => {
+      calls++;
+      throw new ImageMissingError('mimo-runner:nope');
+    };
+    await expect(
+      runEval({
+        cases: parsed.cases,
+        invalid: [],
+        out,
+        resume: false,
+        settings: settings({ parallel: 2 }),
+        modelFor: () => null,
+        run,
+        signal: new AbortController().signal,
+        progress: () => undefined,
+      }),
+    ).rejects.toThrow(/image mimo-runner:nope is not on the Docker engine/);
+    expect(calls).toBeLessThanOrEqual(2); // the lanes that had started; no further case
+    expect(readFileSync(join(out, 'results.jsonl'), 'utf8')).toBe('');
+  });
 });

@@ -3,7 +3,8 @@
 // the real Docker sandbox is exercised by eval-cli.test.ts.
 import { spawn } from 'node:child_process';
 import type { ExecOptions, ExecResult, Sandbox } from '../../src/sandbox/index.js';
-import type { SandboxOpener } from '../../src/eval/index.js';
+import type { SandboxRunner } from '../../src/eval/index.js';
+import { Workspace } from '../../src/tools/index.js';
 
 export class HostSandbox implements Sandbox {
   readonly workdir: string;
@@ -16,9 +17,9 @@ export class HostSandbox implements Sandbox {
 
   exec(command: string | string[], options: ExecOptions = {}): Promise<ExecResult> {
     const started = Date.now();
-    const line = Array.isArray(command) ? command.join(' ') : command;
+    const [file, args] = Array.isArray(command) ? [command[0]!, command.slice(1)] : ['sh', ['-c', command]];
     return new Promise((resolve, reject) => {
-      const child = spawn('sh', ['-c', line], {
+      const child = spawn(file, args, {
         cwd: this.hostWorkspace,
         detached: true,
         env: {
@@ -49,6 +50,7 @@ export class HostSandbox implements Sandbox {
       child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
       child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
       child.on('error', reject);
+      child.stdin.on('error', () => undefined); // a command killed before reading its input
       child.stdin.end(options.stdin ?? '');
       child.on('close', (code) => {
         clearTimeout(timer);
@@ -74,18 +76,36 @@ export class HostSandbox implements Sandbox {
   }
 }
 
-/** An opener that counts sandboxes: opened, disposed, and the most open at once (parallel lanes). */
-export function hostOpener() {
-  const stats = { opened: 0, disposed: 0, open: 0, maxOpen: 0, workspaces: [] as string[] };
-  const open: SandboxOpener = async (workspace) => {
+/**
+ * A host-side runner of the same shape as sandbox/run.ts's runSandboxed (setup, body, always dispose) that counts
+ * sandboxes: opened, disposed, the most open at once (parallel lanes), and the workspaces they were opened on.
+ */
+export function hostRunner() {
+  const stats = {
+    opened: 0,
+    disposed: 0,
+    open: 0,
+    maxOpen: 0,
+    workspaces: [] as string[],
+    setups: [] as string[],
+  };
+  const run: SandboxRunner = async (options, body) => {
+    options.signal?.throwIfAborted();
     stats.opened++;
     stats.open++;
     stats.maxOpen = Math.max(stats.maxOpen, stats.open);
-    stats.workspaces.push(workspace);
-    return new HostSandbox(workspace, () => {
+    stats.workspaces.push(options.workspace);
+    const sandbox = new HostSandbox(options.workspace, () => undefined);
+    try {
+      if (options.setup) {
+        stats.setups.push(options.setup.command);
+        await sandbox.exec(options.setup.command, { signal: options.signal });
+      }
+      return await body({ sandbox, workspace: await Workspace.open(options.workspace) });
+    } finally {
       stats.disposed++;
       stats.open--;
-    });
+    }
   };
-  return { open, stats };
+  return { run, stats };
 }

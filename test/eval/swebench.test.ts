@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { defaultConfig } from '../../src/config/index.js';
 import { diffOf, readSweBench, testFilesOf, verifyCase } from '../../src/eval/index.js';
-import { hostOpener } from './host-sandbox.js';
+import { hostRunner } from './host-sandbox.js';
 
 const root = mkdtempSync(join(tmpdir(), 'mimo-eval-swe-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -93,7 +93,7 @@ describe('SWE-bench instances', () => {
       expect.stringMatching(/line 2: the checkout .* is at [0-9a-f]{12}, not at base_commit deadbeefdead/),
       expect.stringMatching(/line 3: no checkout of example\/stats at .*example__stats-3/),
     ]);
-  });
+  }, 60_000);
 
   it('the gold patch verifies as resolved on a fresh copy; no patch, or a wrong one, does not', async () => {
     const file = join(root, 'gold.json');
@@ -108,8 +108,8 @@ describe('SWE-bench instances', () => {
       imageTemplate: 'img:{instance_id}',
     });
     const c = cases[0]!;
-    const { open, stats } = hostOpener();
-    const options = { config: defaultConfig(), image: c.image!, open, signal: new AbortController().signal };
+    const { run, stats } = hostRunner();
+    const options = { config: defaultConfig(), image: c.image!, run, signal: new AbortController().signal };
     const verified = await verifyCase(c, instances[0]!.patch, options);
     expect(verified).toMatchObject({ resolved: true, applied: true });
     expect(verified.detail).toMatch(/the 1 named test\(s\) pass/);
@@ -124,5 +124,5 @@ describe('SWE-bench instances', () => {
     expect(failed).toMatchObject({ resolved: false, applied: true });
     expect(failed.detail).toMatch(/the tests fail on a fresh copy with the diff: 1 failing/);
     expect(stats.disposed).toBe(stats.opened);
-  });
+  }, 180_000);
 });

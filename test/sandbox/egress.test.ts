@@ -8,7 +8,8 @@ import {
   EgressAllowError,
   type Egress,
 } from '../../src/sandbox/egress/index.js';
-import { runnerImageName } from '../../src/sandbox/index.js';
+import { runnerImageName, runSandboxed } from '../../src/sandbox/index.js';
+import { tempWorkspace, removeWorkspaces } from './helpers.js';
 
 const docker = new Docker();
 const registryHost = new URL(execFileSync('npm', ['config', 'get', 'registry'], { encoding: 'utf8' }).trim())
@@ -127,4 +128,39 @@ describe('egress allow-list', () => {
     expect(() => egressAllowList(['evil.example:8080'])).toThrow(EgressAllowError);
     expect(egressAllowList(['*.Acme.dev'])).toContain('*.acme.dev');
   });
+});
+
+describe('the setup phase of a sandboxed run', () => {
+  afterAll(() => removeWorkspaces());
+
+  it('installs from the registry through the proxy, cannot reach the host or the metadata address, logs what was refused, and tests run offline', async () => {
+    const events: { message: string }[] = [];
+    const script = [
+      'npm view is-number version',
+      // Direct connections bypassing the proxy: no route from the internal network.
+      `node -e "const s=require('net').connect({host:'169.254.169.254',port:80,timeout:3000});s.on('connect',()=>{console.log('METADATA-REACHED');process.exit(0)});s.on('error',()=>process.exit(0));s.on('timeout',()=>process.exit(0))"`,
+      // Through the proxy, to a host that is not on the list (refused and logged).
+      `node -e "const r=require('http').request({host:new URL(process.env.HTTP_PROXY).hostname,port:new URL(process.env.HTTP_PROXY).port,method:'CONNECT',path:'example.com:443'});r.on('connect',(res)=>{console.log('unlisted:'+res.statusCode);process.exit(0)});r.end()"`,
+    ].join(' && ');
+    const { setup, offline } = await runSandboxed(
+      {
+        workspace: tempWorkspace(),
+        policy: { allowSetupNetwork: true, egressAllow: egressAllowList([registryHost]) },
+        setup: { command: script, network: true },
+        reporter: { event: (e) => events.push(e) },
+      },
+      async ({ sandbox, setup }) => ({
+        setup,
+        offline: await sandbox.exec('npm view is-number version', { timeoutMs: 60_000 }),
+      }),
+    );
+    expect(setup?.exitCode).toBe(0);
+    expect(setup?.output).toMatch(/^\d+\.\d+\.\d+$/m);
+    expect(setup?.output).not.toContain('METADATA-REACHED');
+    expect(setup?.output).toContain('unlisted:403');
+    expect(events[0]?.message).toMatch(
+      /egress refused 1 connection\(s\): example\.com:443 \(host is not on the allow-list\)/,
+    );
+    expect(offline.exitCode).not.toBe(0);
+  }, 180_000);
 });

@@ -3,7 +3,6 @@ import { existsSync, statSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import {
   compareRuns,
-  dockerOpener,
   ManifestError,
   modelLabel,
   readManifest,
@@ -15,6 +14,7 @@ import {
   type ParsedManifest,
 } from '../../eval/index.js';
 import { createModel, ModelConfigError, parseModelSpec, type Model } from '../../models/index.js';
+import { EngineUnreachableError, ImageMissingError, runSandboxed } from '../../sandbox/index.js';
 import { EXIT_FAILED, EXIT_OK, UsageError } from '../program.js';
 
 interface EvalFlags {
@@ -34,6 +34,7 @@ interface EvalFlags {
   proofRuns: string;
   maxIterations?: string;
   timeout?: string;
+  image?: string;
 }
 
 function wholeNumber(flag: string, value: string | undefined, min: number): number | undefined {
@@ -130,6 +131,7 @@ export function register(program: Command): void {
     .option('--proof-runs <n>', 'reruns of the originally failing tests in the proof of fix', '3')
     .option('--max-iterations <n>', "model turns per case (default: each case's config)")
     .option('--timeout <seconds>', "wall time per case (default: each case's config)")
+    .option('--image <name>', 'image for the cases that name none (default: the runner image); never pulled')
     .action(async (flags: EvalFlags) => {
       if (flags.feedback !== 'structured' && flags.feedback !== 'raw')
         throw new UsageError(`--feedback ${flags.feedback}: expected structured or raw`);
@@ -154,6 +156,7 @@ export function register(program: Command): void {
         maxIterations: wholeNumber('--max-iterations', flags.maxIterations, 1),
         timeoutSeconds: wholeNumber('--timeout', flags.timeout, 1),
         parallel: wholeNumber('--parallel', flags.parallel, 1)!,
+        ...(flags.image ? { image: flags.image } : {}),
         source: parsed.source,
       };
       const stop = new AbortController();
@@ -176,9 +179,15 @@ export function register(program: Command): void {
           resume: !!flags.resume,
           settings,
           modelFor,
-          open: dockerOpener,
+          run: runSandboxed,
           signal: stop.signal,
           progress: (line) => process.stderr.write(`${line}\n`),
+        }).catch((error: unknown) => {
+          if (error instanceof ImageMissingError || error instanceof EngineUnreachableError)
+            throw new UsageError(
+              `${error.message} (no case was recorded for this; fix it and run again with --resume)`,
+            );
+          throw error;
         });
         process.stderr.write(`[eval] report: ${summary.report}\n`);
         process.stdout.write(`${JSON.stringify(summary)}\n`);

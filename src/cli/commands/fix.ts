@@ -27,8 +27,9 @@ import {
   type RepairResult,
   type Reporter,
 } from '../../repair/index.js';
-import { ImageMissingError, policyFromConfig, runnerImageName, runSandboxed } from '../../sandbox/index.js';
+import { ImageMissingError, policyFromConfig, runSandboxed } from '../../sandbox/index.js';
 import type { FileEdit } from '../../tools/index.js';
+import { imageFor } from '../image-choice.js';
 import { EXIT_FAILED, EXIT_OK, UsageError } from '../program.js';
 
 interface FixFlags {
@@ -146,7 +147,7 @@ export function register(program: Command): void {
         testCommand = detected.command;
       }
       const logPath = resolve(flags.log ?? join(repo, '.mimo', 'log.jsonl'));
-      const image = config.image ?? runnerImageName();
+      const image = await imageFor(config.image, testCommand);
 
       const stop = new AbortController();
       const interrupted = () => stop.abort();

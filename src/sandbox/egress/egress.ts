@@ -142,6 +142,8 @@ export async function openEgress(options: OpenEgressOptions): Promise<Egress> {
         https_proxy: url,
         NO_PROXY: '',
         no_proxy: '',
+        // The JVM (Maven, Gradle) reads no proxy variables, only these properties.
+        JAVA_TOOL_OPTIONS: `-Dhttp.proxyHost=${address} -Dhttp.proxyPort=${PROXY_PORT} -Dhttps.proxyHost=${address} -Dhttps.proxyPort=${PROXY_PORT}`,
       },
       decisions: async () => parseDecisions(await logsOf(proxied)),
       close,
