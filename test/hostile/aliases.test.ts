@@ -68,13 +68,17 @@ describe('hostile repository: aliases of protected paths (mimo fix)', () => {
       const run = mimoFix(repo, turns);
 
       expect(run.json).toMatchObject({ success: true, wroteBack: true, files: ['calc/core.py'] });
-      const refused = toolCalls(run).map((c) => c.rejected);
-      expect(refused[0]).toMatch(
+      // Two layers stop these: the sandbox's workspace refuses to read or write through a symlink (the call is an
+      // error), and the guard refuses an alias into the tests (the reason names it). Either way the call fails.
+      const calls = toolCalls(run);
+      const aliases = [
         /spec\.py goes through the repository symlink spec\.py → tests\/test_core\.py and would edit tests\/test_core\.py/,
-      );
-      expect(refused[1]).toMatch(
         /checks\/helpers_extra\.py goes through the repository symlink checks → tests/,
-      );
+      ];
+      aliases.forEach((reason, i) => {
+        expect(calls[i]!.isError).toBe(true);
+        if (calls[i]!.rejected !== undefined) expect(calls[i]!.rejected).toMatch(reason);
+      });
       expect(read(repo, 'tests/test_core.py')).toBe(CALC['tests/test_core.py']);
       expect(existsSync(join(repo, 'tests/helpers_extra.py'))).toBe(false);
       expect(read(repo, 'calc/core.py')).toBe('def add(a, b):\n    return a + b\n');

@@ -49,7 +49,8 @@ describe('hostile repository through the app: unrecorded content rides along', (
         'issue_comment',
         commentPayload(double, repo, pull.number, '/mimo fix', 'maintainer'),
       );
-      expect(delivery.status).toBe(200);
+      // 200, or 202 when the handler runs past 9 s on a loaded machine (Probot acknowledges then)
+      expect([200, 202]).toContain(delivery.status);
       const check = await concludedCheck(repo);
       expect(outcome(check)).toMatch(/^failure: /);
       await eventually('the comment saying why', () =>
