@@ -1,9 +1,7 @@
-// Webhook acknowledgement latency: 100 concurrent signed deliveries over HTTP to the real server (startServer, as
-// `npm start` runs it) on loopback, with the real SQLite queue. Two workloads:
-//  - ignored: comments that are not commands (signature check, routing, command parsing);
-//  - enqueue: `/mimo fix` on 100 different PRs — every GitHub call the handler makes (token, config, permission,
-//    reaction, PR, checks, status) answered by a loopback stub, then the SQLite enqueue.
-// Prints p50/p95/p99 in ms for each. The stub answers instantly, so GitHub's own latency is not included.
+// Webhook acknowledgement latency: 100 concurrent signed `/mimo fix` deliveries over HTTP to the real server
+// (startServer + createMimoApp, as `npm start` runs them: the inbox in front of Probot, triage in the same
+// process), with an instant and with a slow (3 s per call) GitHub stub, next to a bare node:http server that only
+// verifies the HMAC and writes the body to the same kind of store (a SQLite inbox), one server after the other. Prints p50/p95/p99 in ms for each and the ratio to the bare one.
 import { createHmac, generateKeyPairSync, randomUUID } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -11,8 +9,9 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
-import { startServer, createApp } from '../dist/app/index.js';
-import { SqliteQueue } from '../dist/jobs/index.js';
+import { startServer, createMimoApp } from '../dist/app/index.js';
+import { SqliteInbox } from '../dist/jobs/index.js';
+import { readEnv } from '../dist/config/index.js';
 
 const require = createRequire(import.meta.url);
 const examples = require('@octokit/webhooks-examples');
@@ -20,11 +19,16 @@ const openapi = require('@octokit/openapi/generated/api.github.com.json').compon
 const ex = (name) => structuredClone(openapi[name].value);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const CONCURRENCY = 100;
+const SLOW_MS = 3000;
+const dir = mkdtempSync(join(tmpdir(), 'mimo-bench-webhook-'));
 
-function githubStub() {
+function githubStub(latencyMs) {
   const server = createServer((req, res) => {
     const json = (status, body) =>
-      res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+      setTimeout(
+        () => res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body)),
+        latencyMs,
+      );
     const url = req.url ?? '';
     req.resume();
     if (url.includes('/access_tokens')) return json(201, ex('installation-token'));
@@ -53,14 +57,76 @@ function githubStub() {
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
 }
 
+const secret = 'bench-secret';
+const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+const pem = privateKey.export({ type: 'pkcs1', format: 'pem' }).toString();
+
+async function mimoServer(name, stub) {
+  const env = {
+    APP_ID: '1',
+    PRIVATE_KEY: pem,
+    WEBHOOK_SECRET: secret,
+    HOST: '127.0.0.1',
+    GHE_HOST: `127.0.0.1:${stub.address().port}`,
+    GHE_PROTOCOL: 'http',
+    MIMO_DB: join(dir, `${name}.sqlite`),
+    MIMO_EMBEDDED_WORKER: 'false',
+    MIMO_RUNS_DIR: join(dir, `${name}-runs`),
+  };
+  // The inbox's own settings are read from process.env (recovery off: the stubs have no deliveries API).
+  process.env.MIMO_RECOVERY_WINDOW_HOURS = '0';
+  const mimo = createMimoApp(readEnv(env));
+  const running = await startServer({
+    appFn: mimo.appFn,
+    webhooks: mimo.webhooks,
+    port: 0,
+    env,
+    log: pino({ level: process.env.BENCH_LOG ?? 'silent' }),
+  });
+  return { url: `http://127.0.0.1:${running.port}/api/github/webhooks`, stop: () => running.stop(), mimo };
+}
+
+/** The floor: read the body, check the HMAC, one INSERT into the same kind of store, 202. */
+async function bareServer() {
+  const inbox = new SqliteInbox(join(dir, 'bare.sqlite'), { maxPending: 1_000_000 });
+  const server = createServer(async (req, res) => {
+    const chunks = [];
+    for await (const chunk of req) chunks.push(chunk);
+    const body = Buffer.concat(chunks);
+    const expected = `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
+    if (expected !== req.headers['x-hub-signature-256']) return res.writeHead(401).end();
+    const id = String(req.headers['x-github-delivery']);
+    await inbox.put({ id, event: 'issue_comment', payload: body.toString('utf8'), receivedAt: Date.now() });
+    res.writeHead(202, { 'content-type': 'application/json' }).end('{"message":"accepted"}');
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${server.address().port}/api/github/webhooks`,
+    stop: async () => {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+      await inbox.close();
+    },
+  };
+}
+
 function percentile(sorted, p) {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 }
 
-async function burst(url, secret, payloads) {
-  const times = await Promise.all(
-    payloads.map(async (payload) => {
-      const body = JSON.stringify(payload);
+const template = examples.find((e) => e.name === 'issue_comment').examples[0];
+let pr = 1;
+const fixComment = () => ({
+  ...structuredClone(template),
+  installation: { id: 1 },
+  issue: { ...template.issue, number: pr++, pull_request: { url: 'x' } },
+  comment: { ...template.comment, body: '/mimo fix' },
+});
+
+async function burst(url, count) {
+  return Promise.all(
+    Array.from({ length: count }, async () => {
+      const body = JSON.stringify(fixComment());
       const signature = `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
       const start = performance.now();
       const res = await fetch(url, {
@@ -74,59 +140,46 @@ async function burst(url, secret, payloads) {
         },
       });
       await res.text();
-      if (res.status !== 200) throw new Error(`delivery answered ${res.status}`);
+      if (res.status !== 202) throw new Error(`delivery answered ${res.status}`);
       return performance.now() - start;
     }),
   );
-  return times;
 }
 
-const stub = await githubStub();
-const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-const secret = 'bench-secret';
-const queue = new SqliteQueue({ path: join(mkdtempSync(join(tmpdir(), 'mimo-bench-')), 'q.sqlite') });
-const running = await startServer({
-  appFn: createApp({ queue, appSlug: 'mimo-code' }),
-  port: 0,
-  log: pino({ level: process.env.BENCH_LOG ?? 'silent' }),
-  env: {
-    APP_ID: '1',
-    PRIVATE_KEY: privateKey.export({ type: 'pkcs1', format: 'pem' }).toString(),
-    WEBHOOK_SECRET: secret,
-    HOST: '127.0.0.1',
-    GHE_HOST: `127.0.0.1:${stub.address().port}`,
-    GHE_PROTOCOL: 'http',
-  },
-});
-const url = `http://127.0.0.1:${running.port}/api/github/webhooks`;
-const template = examples.find((e) => e.name === 'issue_comment').examples[0];
-const comment = (body, n) => ({
-  ...structuredClone(template),
-  installation: { id: 1 },
-  issue: { ...template.issue, number: n, pull_request: { url: 'x' } },
-  comment: { ...template.comment, body },
-});
-
+const instantStub = await githubStub(0);
+const slowStub = await githubStub(SLOW_MS);
+// One server at a time, so one server's background triage does not run beside another's acknowledgements; the
+// app servers' own triage does run beside their acknowledgements, as in production.
+const makers = {
+  bare: () => bareServer(),
+  instant_github: () => mimoServer('instant', instantStub),
+  slow_github: () => mimoServer('slow', slowStub),
+};
 const results = {};
-let pr = 1;
-for (const [name, make] of [
-  ['ignored', () => comment('Looks good to me!', 1)],
-  ['enqueue', () => comment('/mimo fix', pr++)],
-]) {
-  await burst(url, secret, Array.from({ length: 10 }, make)); // warm-up
+const started = [];
+for (const [name, make] of Object.entries(makers)) {
+  const server = await make();
+  await burst(server.url, 10); // warm-up
   const all = [];
-  for (let round = 0; round < ROUNDS; round++)
-    all.push(...(await burst(url, secret, Array.from({ length: CONCURRENCY }, make))));
+  for (let round = 0; round < ROUNDS; round++) all.push(...(await burst(server.url, CONCURRENCY)));
   all.sort((a, b) => a - b);
   results[name] = {
     deliveries: all.length,
-    p50_ms: +percentile(all, 50).toFixed(1),
-    p95_ms: +percentile(all, 95).toFixed(1),
-    p99_ms: +percentile(all, 99).toFixed(1),
+    p50_ms: +percentile(all, 50).toFixed(2),
+    p95_ms: +percentile(all, 95).toFixed(2),
+    p99_ms: +percentile(all, 99).toFixed(2),
   };
+  // Its triage stops (the deliveries still waiting stay in its inbox file); its port stays taken until the end, so
+  // the client's kept-alive connections never meet another server on a reused port.
+  await server.mimo?.close();
+  started.push(server);
 }
-results.jobs_enqueued = (await queue.list()).length;
-await running.stop();
-await queue.close();
-stub.close();
-console.log(JSON.stringify({ concurrency: CONCURRENCY, rounds: ROUNDS, ...results }));
+for (const server of started) await server.stop();
+for (const name of ['instant_github', 'slow_github'])
+  results[name].p99_vs_bare = +(results[name].p99_ms / results.bare.p99_ms).toFixed(2);
+console.log(
+  JSON.stringify({ concurrency: CONCURRENCY, rounds: ROUNDS, slow_github_ms: SLOW_MS, ...results }),
+);
+instantStub.close();
+slowStub.close();
+process.exit(0);

@@ -3,7 +3,12 @@ import type { TriageDecision, TriageOutcome } from '../jobs/index.js';
 
 export type { TriageDecision, TriageOutcome } from '../jobs/index.js';
 
-export function decided(outcome: TriageOutcome, reason: string, scope?: string, jobId?: string): TriageDecision {
+export function decided(
+  outcome: TriageOutcome,
+  reason: string,
+  scope?: string,
+  jobId?: string,
+): TriageDecision {
   return { outcome, reason, ...(scope ? { scope } : {}), ...(jobId ? { jobId } : {}) };
 }
 

@@ -89,7 +89,9 @@ export async function enqueueRepair(
 
 /** Recent deliveries of a PR or issue that started nothing, and why (for `/mimo status`). */
 export function describeDecisions(records: DeliveryRecord[]): string {
-  const quiet = records.filter((r) => r.decision && r.decision.outcome !== 'enqueued' && r.decision.outcome !== 'answered');
+  const quiet = records.filter(
+    (r) => r.decision && r.decision.outcome !== 'enqueued' && r.decision.outcome !== 'answered',
+  );
   if (quiet.length === 0) return '';
   const rows = quiet.map((r) => {
     const when = new Date(r.receivedAt).toISOString().replace('T', ' ').slice(0, 16);

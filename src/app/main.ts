@@ -6,7 +6,8 @@ applyDotEnv();
 try {
   // The environment is read and checked once, here: a malformed variable stops the start with its name.
   const mimo = createMimoApp();
-  const running = await startServer({ appFn: mimo.appFn, web: mimo.web });
+  const running = await startServer({ appFn: mimo.appFn, web: mimo.web, webhooks: mimo.webhooks });
+  mimo.listening();
   const stop = async () => {
     await running.stop();
     // Running repairs go back to the queue for the next start instead of counting as a crash.

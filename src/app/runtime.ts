@@ -1,9 +1,13 @@
+import { pino } from 'pino';
 import type { Probot } from 'probot';
 import { readEnv, type MimoEnv } from '../config/index.js';
 import { comment, type Octokit } from '../github/index.js';
 import { openQueue, type JobRecord, type Queue, type Worker } from '../jobs/index.js';
 import { ensureRunnerImage } from '../sandbox/index.js';
-import { createApp } from './create-app.js';
+import type { NodeHandler } from './inbox/http.js';
+import { inboxSettings, type InboxSettings } from './inbox-options.js';
+import { createIntake, type Intake } from './intake.js';
+import type { InboxEvents } from './triage/events.js';
 import type { RepairRequest } from './request.js';
 import { webFromEnv, type Web } from '../web/index.js';
 import { createJobHandler, type JobHandlerDeps } from './worker-handler.js';
@@ -23,7 +27,8 @@ export function jobDepsFromProbot(probot: Probot, env: MimoEnv, web?: Web): JobH
         .then(async (octokit) => (await octokit.rest.apps.getAuthenticated()).data?.slug ?? 'mimo-code')),
     env: { ...env.models, ...(env.defaultModel ? { MIMO_MODEL: env.defaultModel } : {}) },
     ...(env.workDir ? { workRoot: env.workDir } : {}),
-    log: probot.log,
+    // Probot makes its logger when it first initializes (a bare `mimo worker`'s Probot never does): then our own.
+    log: probot.log ?? pino({ level: env.logLevel, name: 'mimo' }),
     ...(web ? { web } : {}),
   };
 }
@@ -52,34 +57,37 @@ export interface MimoApp {
   appFn: (app: Probot) => Promise<void>;
   /** The run pages and /metrics of this process, mounted by the server. */
   web: Web;
+  /** POST /api/github/webhooks: the inbox (startServer mounts it in front of Probot's middleware). */
+  webhooks(): NodeHandler | undefined;
+  /** `delivery`, `triage` and `recovery` notes, for metrics (set once appFn ran). */
+  events(): InboxEvents | undefined;
+  /** Once the server listens: starts recovering missed deliveries. */
+  listening(): void;
   /** Stops taking jobs and puts running ones back in the queue (not counted as a crash), then closes the queue. */
   close(): Promise<void>;
 }
 
 /**
- * The app as `npm start` runs it: webhook handlers that enqueue, plus an embedded worker (unless
+ * The app as `npm start` runs it: the inbox and its triage (src/app/intake.ts), plus an embedded worker (unless
  * `MIMO_EMBEDDED_WORKER=false`, when separate `mimo worker` processes consume a Redis queue).
  */
-export function createMimoApp(env: MimoEnv = readEnv()): MimoApp {
+export function createMimoApp(
+  env: MimoEnv = readEnv(),
+  inbox: InboxSettings = inboxSettings(process.env),
+): MimoApp {
   let queue: Queue<RepairRequest> | undefined;
   let worker: Worker | undefined;
+  let intake: Intake | undefined;
   const web = webFromEnv(env, async () => (await queue?.list({ states: ['queued'] }))?.length ?? 0);
   return {
     web,
+    webhooks: () => intake?.webhooks,
+    events: () => intake?.events,
+    listening: () => intake?.startRecovery(),
     async appFn(app: Probot) {
-      queue = countTriage(openQueue<RepairRequest>({ ...env.queue, env: {} }), web);
-      app.webhooks.onAny(({ name, payload }) => {
-        const action = (payload as { action?: unknown }).action;
-        web.metrics.deliveries.inc({
-          event: typeof action === 'string' ? `${name}.${action}` : name,
-          outcome: 'received',
-        });
-      });
-      app.webhooks.onError((error) => {
-        const event = (error as { event?: { name?: string } }).event?.name ?? 'unknown';
-        web.metrics.deliveries.inc({ event, outcome: 'failed' });
-      });
-      createApp({ queue })(app);
+      queue = openQueue<RepairRequest>({ ...env.queue, env: {} });
+      intake = createIntake(app, queue, env, inbox);
+      countInbox(intake.events, web);
       if (env.embeddedWorker) {
         worker = startWorker(queue, jobDepsFromProbot(app, env, web), env.concurrency);
         // Build the sandbox's runner image now if the engine lacks it (first start), with progress in the log; the
@@ -95,6 +103,7 @@ export function createMimoApp(env: MimoEnv = readEnv()): MimoApp {
       app.log.info('mimo-code loaded');
     },
     async close() {
+      await intake?.close();
       await worker?.close();
       await queue?.close();
     },
@@ -106,19 +115,12 @@ export async function mimoApp(app: Probot, env: MimoEnv = readEnv()): Promise<vo
   await createMimoApp(env).appFn(app);
 }
 
-/**
- * Counts triage's outcome where it is visible today, at the queue: a trigger that made a job, or one that joined an
- * existing job (a repeated delivery or trigger). Refusals and ignored events are counted where triage decides them.
- */
-function countTriage(queue: Queue<RepairRequest>, web: Web): Queue<RepairRequest> {
-  const enqueue = queue.enqueue.bind(queue);
-  queue.enqueue = async (input) => {
-    const result = await enqueue(input);
-    web.metrics.triage.inc({
-      decision: result.duplicate ? 'duplicate' : 'enqueued',
-      reason: input.payload.trigger,
-    });
-    return result;
-  };
-  return queue;
+/** Deliveries by event and outcome at the inbox, triage decisions by outcome and `event.action`. */
+function countInbox(events: InboxEvents, web: Web): void {
+  events.on('delivery', (note) =>
+    web.metrics.deliveries.inc({ event: note.event || 'unknown', outcome: note.outcome }),
+  );
+  events.on('triage', (note) => {
+    if (!note.willRetry) web.metrics.triage.inc({ decision: note.decision.outcome, reason: note.name });
+  });
 }

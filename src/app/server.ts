@@ -8,6 +8,7 @@ import { Probot, Server, type ApplicationFunction } from 'probot';
 import { getPrivateKey } from '@probot/get-private-key';
 import { readEnv } from '../config/index.js';
 import { mountWeb, type Web } from '../web/index.js';
+import type { NodeHandler } from './inbox/http.js';
 import { loadProbotSetupFactory } from './probot-setup.js';
 
 export type ServerMode = 'app' | 'setup';
@@ -20,6 +21,8 @@ export interface StartOptions {
   log?: Logger;
   /** Run pages and `/metrics`, served beside the webhook route (app mode only). */
   web?: Web;
+  /** A handler that sees every request before Probot's (the inbox takes POST /api/github/webhooks). */
+  webhooks?: () => NodeHandler | undefined;
 }
 
 export interface RunningServer {
@@ -111,6 +114,28 @@ export function probotFromEnv(env: NodeJS.ProcessEnv, log?: Logger): Probot {
 }
 
 /**
+ * Probot's Server runs its own webhook middleware before any handler added to it, and buffers, verifies and
+ * handles a delivery before answering. The inbox must see the request first: its listener replaces Probot's, and
+ * passes on every request it does not take. The swap happens in the same tick as `listen` completes, before any
+ * request can be read.
+ */
+function putFirst(http: import('node:http').Server, handler: NodeHandler, log: Logger): void {
+  const probotListeners = http.listeners('request') as ((...args: unknown[]) => void)[];
+  http.removeAllListeners('request');
+  http.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    handler(req, res).then(
+      (taken) => {
+        if (!taken) for (const listener of probotListeners) listener.call(http, req, res);
+      },
+      (error: unknown) => {
+        log.error({ err: error }, 'webhook inbox failed');
+        if (!res.headersSent) res.writeHead(500).end();
+      },
+    );
+  });
+}
+
+/**
  * Starts the HTTP server as `npm start` does: the app when APP_ID and a private key are configured, otherwise
  * Probot's GitHub App setup flow on `/` so a maintainer can register and install the App from `app.yml`.
  * `GET /healthz` answers in both modes.
@@ -139,7 +164,9 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     await server.load(options.appFn);
     server.addHandler(healthHandler('app'));
     if (options.web) mountWeb(server, options.web);
-    await server.start();
+    const http = await server.start();
+    const first = options.webhooks?.();
+    if (first) putFirst(http, first, log);
     return { mode: 'app', port: server.port, server, stop: () => server.stop() };
   }
 

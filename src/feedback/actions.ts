@@ -6,10 +6,7 @@
  */
 
 export type Framed =
-  | { type: 'line'; text: string }
-  | { type: 'step'; name: string }
-  | { type: 'failed' }
-  | { type: 'drop' };
+  { type: 'line'; text: string } | { type: 'step'; name: string } | { type: 'failed' } | { type: 'drop' };
 
 const STAMP = /^(?:([^\t]+)\t([^\t]*)\t)?\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z ?/;
 const COMMAND = /^##\[(group|endgroup|error|warning|notice|debug|command|section)\](.*)$/;

@@ -29,7 +29,10 @@ export type RunnerName = (typeof RUNNERS)[number];
 
 // Checked in order on each line; the first marker seen decides. Markers are lines no other runner prints.
 const MARKERS: Array<[RunnerName, RegExp]> = [
-  ['maven', /^\[(INFO|ERROR)\] (Scanning for projects\.\.\.|BUILD (SUCCESS|FAILURE)|-{20,}|T E S T S|Tests run: \d+, Failures: \d+)/],
+  [
+    'maven',
+    /^\[(INFO|ERROR)\] (Scanning for projects\.\.\.|BUILD (SUCCESS|FAILURE)|-{20,}|T E S T S|Tests run: \d+, Failures: \d+)/,
+  ],
   ['maven', /^\[INFO\] --- [\w.-]+:[\d.]+:\w+/],
   ['gradle', /^> Task :\S+/],
   ['gradle', /^(Starting a Gradle Daemon|:(compile|test|classes|process)\w*\b)/],

@@ -8,6 +8,7 @@ export {
   type SourceReader,
 } from './parse.js';
 export { declarationLine } from './declarations.js';
+export { runnerOfCommand } from './command.js';
 export { detectRunner, RUNNERS } from './detect.js';
 export { isProjectPath } from './paths.js';
 export { stripAnsi } from './text.js';

@@ -76,7 +76,9 @@ export function combine(sections: { report: TestReport; failed: boolean; detecte
   const failing = sections.filter((s) => s.failed);
   let chosen = failing.length ? failing : sections.filter((s) => s.detected || s.report.failed > 0);
   if (!chosen.length) chosen = sections.slice(-1);
-  const reports = chosen.map((s) => s.report).sort((a, b) => b.failures.length - a.failures.length || b.failed - a.failed);
+  const reports = chosen
+    .map((s) => s.report)
+    .sort((a, b) => b.failures.length - a.failures.length || b.failed - a.failed);
   const base = reports[0]!;
   if (reports.length === 1) return base;
   const out: TestReport = { ...base, failures: [...base.failures] };

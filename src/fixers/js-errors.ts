@@ -42,7 +42,7 @@ export function findJsProblems(context: FixerContext): JsProblem[] {
   for (const f of context.report.failures) {
     const text = `${f.kind}: ${f.message}`;
     const m = /ReferenceError: (\w+) is not defined/.exec(text) ?? /Cannot find name '(\w+)'/.exec(text);
-    if (m) addMissing(m[1]!, f.file, m[0]);
+    if (m) addMissing(m[1]!, f.file, m[0].startsWith('Cannot') ? m[0] : `${m[1]} is not defined`);
   }
   // tsc: src/a.ts(3,5): error TS2304: Cannot find name 'x'.  (TS2552 adds "Did you mean …?")
   for (const m of context.output.matchAll(
@@ -57,7 +57,7 @@ export function findJsProblems(context: FixerContext): JsProblem[] {
       for (const next of lines.slice(i + 1, i + 15)) {
         const frame = /\(?(?:file:\/\/)?([^\s()]+\.[cm]?[jt]sx?):\d+:\d+\)?/.exec(next);
         if (frame && !frame[1]!.includes('node_modules') && !frame[1]!.startsWith('node:')) {
-          addMissing(ref[1]!, frame[1], ref[0]);
+          addMissing(ref[1]!, frame[1], `${ref[1]} is not defined`);
           break;
         }
       }

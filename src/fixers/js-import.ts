@@ -175,7 +175,10 @@ async function proposeWrongExport(problem: WrongExport, context: FixerContext): 
   const source = await ws.readIfExists(problem.file);
   if (source === null) return [];
   const esc = problem.specifier.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
-  const importRe = new RegExp(`^import\\s*\\{([^}]*)\\}\\s*from\\s*(['"])${esc}\\2(;?)`, 'm');
+  const importRe = new RegExp(
+    `^import\\s*\\{([^}]*\\b${problem.name}\\b[^}]*)\\}\\s*from\\s*(['"])${esc}\\2(;?)`,
+    'm',
+  );
   const m = importRe.exec(source);
   if (!m) return [];
   const names = m[1]!

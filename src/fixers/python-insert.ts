@@ -63,6 +63,12 @@ function parseStatement(statement: string): { module: string; from: boolean; nam
   return i ? { module: i[1]!, from: false, names: [] } : undefined;
 }
 
+/** isort's default order of imported names: CONSTANTS, then Classes, then functions, each alphabetical. */
+function compareNames(a: string, b: string): number {
+  const type = (n: string): number => (/^[A-Z0-9_]+$/.test(n) && n.length > 1 ? 0 : /^[A-Z]/.test(n) ? 1 : 2);
+  return type(a) - type(b) || a.toLowerCase().localeCompare(b.toLowerCase());
+}
+
 function sortKey(line: ImportLine): string {
   return `${line.from ? 1 : 0}${line.module.toLowerCase()}`;
 }
@@ -90,8 +96,9 @@ export function insertPythonImport(
           const sorted = m[2]!
             .split(',')
             .map((n) => n.trim())
-            .every((n, i, a) => i === 0 || a[i - 1]! <= n);
-          lines[same.start] = `${m[1]}${(sorted ? [...names].sort() : names).join(', ')}${m[3] ?? ''}`;
+            .every((n, i, a) => i === 0 || compareNames(a[i - 1]!, n) <= 0);
+          lines[same.start] =
+            `${m[1]}${(sorted ? [...names].sort(compareNames) : names).join(', ')}${m[3] ?? ''}`;
           return lines.join('\n');
         }
       } else {
@@ -106,14 +113,21 @@ export function insertPythonImport(
     }
   }
   if (block.length === 0) {
-    // no import yet: after the prologue, separated from the code by two blank lines when code follows directly
+    // No import yet: after the prologue, one blank line from it, and PEP 8's two before a def/class that follows.
     let at = start;
-    const block2 = [statement];
-    while (start > 0 && at < lines.length && lines[at]!.trim() === '') at++;
-    if (start > 0 && (lines[at - 1] ?? '').trim() !== '') block2.unshift('');
-    if ((lines[at] ?? '').trim() !== '') block2.push('', '');
-    else if (at >= lines.length) block2.push('');
-    lines.splice(at, 0, ...block2);
+    const inserted = [statement];
+    if (start > 0) {
+      if ((lines[start] ?? '').trim() === '') at = start + 1;
+      else inserted.unshift('');
+    }
+    let blanks = 0;
+    while ((lines[at + blanks] ?? '').trim() === '' && at + blanks < lines.length) blanks++;
+    const next = lines[at + blanks];
+    if (next !== undefined) {
+      const want = /^(def|class|async\s+def|@)/.test(next) ? 2 : 1;
+      for (let n = blanks; n < want; n++) inserted.push('');
+    } else if (at >= lines.length) inserted.push('');
+    lines.splice(at, 0, ...inserted);
     return lines.join('\n');
   }
   const kind = parsed ? classify(parsed.module) : 'third';

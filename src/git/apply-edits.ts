@@ -168,7 +168,7 @@ export async function applyEdits(root: string, edits: RecordedEdit[]): Promise<s
             : 'its content is not what the edit was made on';
       throw new EditConflictError(
         `${rel}: ${what}. Something other than the edit tools changed it (the test run, or you meanwhile); ` +
-          'nothing was written. Re-run mimo fix on the current tree.',
+          'nothing was written. Re-run the repair on the current tree.',
         rel,
       );
     }

@@ -1,4 +1,5 @@
 import { parse } from 'yaml';
+import { familyOfActions, type Family } from '../sandbox/index.js';
 
 /** What the failing CI job tells about how to run this repository's tests. */
 export interface WorkflowHints {
@@ -8,6 +9,8 @@ export interface WorkflowHints {
   /** Dependency install commands, in order. */
   setup: string[];
   test?: string;
+  /** The ecosystem image its setup-java / setup-ruby / setup-php steps call for. */
+  family?: Family;
 }
 
 interface Step {
@@ -23,9 +26,9 @@ interface Job {
 }
 
 const TEST_STEP =
-  /\b(pytest|unittest|jest|vitest|mocha|go test|cargo test|npm (run )?test|pnpm (run )?test|yarn (run )?test|make test|tox|node --test)\b/;
+  /\b(pytest|unittest|jest|vitest|mocha|go test|cargo test|npm (run )?test|pnpm (run )?test|yarn (run )?test|make test|tox|node --test|mvnw? (-\S+ )*(test|verify|package|install)|gradlew? (\S+ )*(test|check|build)|rspec|rake test|rails test|phpunit|dotnet test)\b/;
 const SETUP_STEP =
-  /\b(pip install|pip3 install|poetry install|uv sync|npm ci|npm install|pnpm install|yarn install|yarn$|go mod download|cargo fetch|cargo build)\b/m;
+  /\b(pip install|pip3 install|poetry install|uv sync|npm ci|npm install|pnpm install|yarn install|yarn$|go mod download|cargo fetch|cargo build|bundle install|composer install|dependency:go-offline|dotnet restore)\b/m;
 
 function findJob(jobs: Record<string, Job>, failedName: string): [string, Job] | null {
   const base = failedName.replace(/\s*\(.*\)$/, ''); // matrix suffix: "test (3.12)" → "test"
@@ -65,5 +68,13 @@ export function workflowHints(workflowYaml: string, failedJobName: string): Work
     ...(image && runnable(image) ? { image } : {}),
     setup: setup.map((s) => s.run.trim()),
     ...(testIndex >= 0 ? { test: runs[testIndex]!.run.trim() } : {}),
+    ...familyHint(job.steps ?? []),
   };
+}
+
+function familyHint(steps: Step[]): { family?: Family } {
+  const family = familyOfActions(
+    steps.map((s) => (typeof s.uses === 'string' ? s.uses : '')).filter(Boolean),
+  );
+  return family ? { family } : {};
 }

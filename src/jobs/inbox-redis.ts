@@ -168,8 +168,7 @@ export class RedisInbox implements Inbox {
     for (const id of leased) {
       const [owner, host, pid] = await this.redis.hmget(this.rec + id, 'owner', 'ownerHost', 'ownerPid');
       if (!owner || host !== claimer.host || !pid) continue;
-      const dead =
-        Number(pid) === process.pid ? !this.liveInstances.has(owner) : processIsGone(Number(pid));
+      const dead = Number(pid) === process.pid ? !this.liveInstances.has(owner) : processIsGone(Number(pid));
       if (dead) await this.redis.eval(RELEASE, 3, this.rec + id, this.pendingKey, this.leasedKey, id, owner);
     }
   }
@@ -238,7 +237,14 @@ export class RedisInbox implements Inbox {
   async prune(before: number): Promise<number> {
     let total = 0;
     for (;;) {
-      const n = (await this.redis.eval(PRUNE, 1, this.finishedKey, before, this.rec, this.scopeKey)) as number;
+      const n = (await this.redis.eval(
+        PRUNE,
+        1,
+        this.finishedKey,
+        before,
+        this.rec,
+        this.scopeKey,
+      )) as number;
       total += n;
       if (n < 1000) return total;
     }

@@ -146,7 +146,9 @@ export class SqliteInbox implements Inbox {
   private reclaimAbandoned(claimer: InboxClaimer, now: number): void {
     type Leased = { id: string; owner: string; owner_host: string; owner_pid: number; lease_until: number };
     const leased = this.db
-      .prepare(`SELECT id, owner, owner_host, owner_pid, lease_until FROM deliveries WHERE state = 'triaging'`)
+      .prepare(
+        `SELECT id, owner, owner_host, owner_pid, lease_until FROM deliveries WHERE state = 'triaging'`,
+      )
       .all() as Leased[];
     const gone = leased.filter((row) => {
       if (row.lease_until < now) return true;
@@ -191,7 +193,12 @@ export class SqliteInbox implements Inbox {
         `UPDATE deliveries SET state = 'pending', not_before = ?, decision = ?, owner = NULL, owner_host = NULL,
          owner_pid = NULL, lease_until = NULL WHERE id = ? AND owner = ? AND state = 'triaging'`,
       )
-      .run(notBefore, JSON.stringify({ outcome: 'failed', reason: `will retry: ${reason}` }), id, claimer.instance);
+      .run(
+        notBefore,
+        JSON.stringify({ outcome: 'failed', reason: `will retry: ${reason}` }),
+        id,
+        claimer.instance,
+      );
   }
 
   async get(id: string): Promise<DeliveryRecord | null> {

@@ -7,14 +7,7 @@ export type DeliveryState = 'pending' | 'triaging' | 'done' | 'failed';
 
 /** What triage made of a delivery: recorded with it, so `/mimo status` and the logs can say why. */
 export type TriageOutcome =
-  | 'enqueued'
-  | 'duplicate'
-  | 'answered'
-  | 'refused'
-  | 'ignored'
-  | 'cancelled'
-  | 'expired'
-  | 'failed';
+  'enqueued' | 'duplicate' | 'answered' | 'refused' | 'ignored' | 'cancelled' | 'expired' | 'failed';
 
 export interface TriageDecision {
   outcome: TriageOutcome;

@@ -69,7 +69,10 @@ export function openQueue<T>(options: OpenQueueOptions = {}): Queue<T> {
   return new SqliteQueue<T>({ ...timing, path: target.path });
 }
 
-export interface OpenInboxOptions extends Pick<OpenQueueOptions, 'redisUrl' | 'sqlitePath' | 'prefix' | 'env'> {
+export interface OpenInboxOptions extends Pick<
+  OpenQueueOptions,
+  'redisUrl' | 'sqlitePath' | 'prefix' | 'env'
+> {
   limits: InboxLimits;
   /** Triage instances alive in this process (see SqliteInbox). */
   liveInstances?: ReadonlySet<string>;
@@ -84,7 +87,9 @@ export function openInbox(options: OpenInboxOptions): Inbox {
   const target = describeQueue(options);
   if (target.kind === 'bullmq') {
     if (!/^rediss?:\/\//.test(target.url))
-      throw new QueueConfigError(`REDIS_URL must look like redis://host:6379 (or rediss://), got "${target.url}"`);
+      throw new QueueConfigError(
+        `REDIS_URL must look like redis://host:6379 (or rediss://), got "${target.url}"`,
+      );
     const redis = new Redis(target.url, { maxRetriesPerRequest: 3 });
     redis.on('error', (error: unknown) => options.onError?.(error));
     return new RedisInbox(redis, `${options.prefix ?? 'mimo'}:inbox`, options.limits, options.liveInstances);

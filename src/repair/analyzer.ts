@@ -1,4 +1,4 @@
-import { failureSignature, parseTestOutput, renderFeedback } from '../feedback/index.js';
+import { failureSignature, parseTestOutput, renderFeedback, runnerOfCommand } from '../feedback/index.js';
 import { rankSuspicious } from '../localize/index.js';
 import type { Analyzer } from './context.js';
 
@@ -9,7 +9,11 @@ export function runnerHint(command: string): string | undefined {
   if (/\bcargo\s+test\b/.test(command)) return 'cargo';
   if (/^\s*(npx\s+)?(jest)\b/.test(command)) return 'jest';
   if (/^\s*(npx\s+)?(vitest)\b/.test(command)) return 'vitest';
-  return undefined;
+  // The JVM, Ruby, PHP and .NET runners, and linters, as feedback/ names them.
+  const other = runnerOfCommand(command);
+  return other && !['jest', 'vitest', 'mocha', 'node-test', 'tsc', 'eslint'].includes(other)
+    ? other
+    : undefined;
 }
 
 export interface AnalyzerOptions {

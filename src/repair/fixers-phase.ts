@@ -165,6 +165,8 @@ export async function runFixers(session: Session, start: TestRun): Promise<TestR
         outcome.score,
       );
       if (better) candidates.push(outcome);
+      // green is the best a candidate can be: no need to spend test runs on the alternatives
+      if (better && isGreen(outcome.run)) break;
     }
     if (candidates.length === 0) break;
     // Green candidates first, then the best score.

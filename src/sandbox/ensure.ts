@@ -1,6 +1,7 @@
 import { assertEngineReachable, dockerClient, imageExists } from './engine.js';
 import { buildImages, type BuildProgress } from './images.js';
 import { runnerImageName } from './recipes.js';
+import { familyImageName, type Family } from './recipes-ecosystems.js';
 
 let pending: Promise<void> | null = null;
 
@@ -19,5 +20,29 @@ export function ensureRunnerImage(onProgress: (progress: BuildProgress) => void 
     pending = null;
     throw error;
   });
+  return pending;
+}
+
+const familyPending = new Map<Family, Promise<string>>();
+
+/** Builds an ecosystem's image (and the runner under it) on first need; resolves to the image's name. */
+export function ensureFamilyImage(
+  family: Family,
+  onProgress: (progress: BuildProgress) => void = () => {},
+): Promise<string> {
+  let pending = familyPending.get(family);
+  if (!pending) {
+    pending = (async () => {
+      const docker = dockerClient();
+      await assertEngineReachable(docker);
+      const name = familyImageName(family);
+      if (!(await imageExists(docker, name))) await buildImages(onProgress, { family });
+      return name;
+    })().catch((error: unknown) => {
+      familyPending.delete(family);
+      throw error;
+    });
+    familyPending.set(family, pending);
+  }
   return pending;
 }

@@ -9,6 +9,7 @@ import { pack } from 'tar-stream';
 import { dockerClient, assertEngineReachable, imageExists } from './engine.js';
 import { ImageBuildError } from './errors.js';
 import { BASE_RECIPE, baseImageName, runnerContext, runnerImageName } from './recipes.js';
+import { familyContext, familyImageName, type Family } from './recipes-ecosystems.js';
 
 /*
  * Builds the runner images of recipes.ts: `debootstrap` into a temporary directory, streamed as a tar into
@@ -27,6 +28,8 @@ export interface BuildImagesOptions {
   force?: boolean;
   /** Debian mirror for debootstrap (default MIMO_DEBIAN_MIRROR or deb.debian.org). */
   mirror?: string;
+  /** Also build this ecosystem's image (recipes-ecosystems.ts) on top of the runner. */
+  family?: Family;
 }
 
 export interface BuiltImage {
@@ -117,9 +120,14 @@ async function buildBase(
   }
 }
 
-async function buildRunner(docker: Docker, name: string, onLine: (l: string) => void): Promise<void> {
+async function buildRunner(
+  docker: Docker,
+  name: string,
+  onLine: (l: string) => void,
+  files: Record<string, string> = runnerContext(),
+): Promise<void> {
   const context = pack();
-  for (const [path, text] of Object.entries(runnerContext())) {
+  for (const [path, text] of Object.entries(files)) {
     context.entry({ name: path, mode: path.endsWith('.sh') ? 0o755 : 0o644 }, text);
   }
   context.finalize();
@@ -149,6 +157,12 @@ export async function buildImages(
     [baseImageName(), (name, onLine) => buildBase(docker, name, mirror, onLine)],
     [runnerImageName(), (name, onLine) => buildRunner(docker, name, onLine)],
   ];
+  const family = options.family;
+  if (family)
+    steps.push([
+      familyImageName(family),
+      (name, onLine) => buildRunner(docker, name, onLine, familyContext(family)),
+    ]);
   const results: BuiltImage[] = [];
   for (const [name, build] of steps) {
     const started = Date.now();

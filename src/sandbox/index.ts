@@ -17,7 +17,14 @@ export {
   RUNNER_NPM_GLOBALS,
 } from './recipes.js';
 export { sweepContainers, type SweepOptions } from './sweep.js';
-export { ensureRunnerImage } from './ensure.js';
+export { ensureRunnerImage, ensureFamilyImage } from './ensure.js';
+export {
+  FAMILIES,
+  familyImageName,
+  familyOfActions,
+  familyOfRunner,
+  type Family,
+} from './recipes-ecosystems.js';
 export { dockerClient, engineEndpoint, assertEngineReachable, imageExists } from './engine.js';
 export { CappedOutput } from './output.js';
 export {

@@ -78,7 +78,6 @@ export function runnerDockerfile(
     ` && apt-get install -y --no-install-recommends ${RUNNER_PACKAGES.join(' ')} \\`,
     ' && apt-get clean && rm -rf /var/lib/apt/lists/* \\',
     ' && mkdir -p /workspace /home/sandbox && chmod 1777 /home/sandbox',
-    `RUN npm install -g --no-audit --no-fund --no-update-notifier ${RUNNER_NPM_GLOBALS.join(' ')} && npm cache clean --force`,
     // Names for the usual workspace owners (a developer's 1000, the fallback 10001), for tools that look the
     // user up (getpass, whoami). A layer of its own, so the toolchain layer above stays cached.
     'RUN groupadd -g 10001 sandbox && useradd -u 10001 -g 10001 -d /home/sandbox -M -s /bin/sh sandbox \\',
@@ -98,6 +97,8 @@ export function runnerDockerfile(
           'ENV NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt',
         ]
       : []),
+    // After the certificates: behind a TLS-intercepting proxy the npm registry is reached only with them.
+    `RUN npm install -g --no-audit --no-fund --no-update-notifier ${RUNNER_NPM_GLOBALS.join(' ')} && npm cache clean --force`,
     'WORKDIR /workspace',
     'CMD ["sleep", "infinity"]',
     '',

@@ -37,7 +37,7 @@ export function failingTestsSvg(events: IterationEvent[]): string {
   const max = Math.max(1, ...bars.map((b) => b.failed));
   const barWidth = 44;
   const gap = 14;
-  const top = 24;
+  const top = 40;
   const plot = 140;
   const left = 36;
   const width = left + bars.length * (barWidth + gap) + gap;
@@ -63,6 +63,6 @@ export function failingTestsSvg(events: IterationEvent[]): string {
       `<text x="${x + barWidth / 2}" y="${top + plot + 16}" text-anchor="middle" class="label">${escapeHtml(bar.label)}</text>`,
     );
   });
-  parts.push(`<text x="${left}" y="${top - 10}" class="axis">failing tests</text>`, '</svg>');
+  parts.push(`<text x="4" y="14" class="axis">failing tests</text>`, '</svg>');
   return parts.join('');
 }

@@ -17,7 +17,7 @@ export class Metrics {
   });
   readonly triage = new Counter({
     name: 'mimo_triage_decisions_total',
-    help: 'What triage decided about a trigger (enqueued, duplicate, refused, ignored), with a short reason.',
+    help: 'What triage decided about a delivery (enqueued, duplicate, answered, refused, ignored, cancelled, expired, failed), by event.',
     labelNames: ['decision', 'reason'] as const,
     registers: [this.registry],
   });

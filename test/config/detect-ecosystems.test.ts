@@ -26,7 +26,10 @@ describe('detectTestCommand in other ecosystems', () => {
       expect(await detectTestCommand(join(dir, 'm'))).toMatchObject({ command: './mvnw -B test' });
       cpSync(project('ruby-cart'), join(dir, 'r'), { recursive: true });
       rmSync(join(dir, 'r/spec'), { recursive: true });
-      expect(await detectTestCommand(join(dir, 'r'))).toMatchObject({ command: 'bundle exec rake test', runner: 'minitest' });
+      expect(await detectTestCommand(join(dir, 'r'))).toMatchObject({
+        command: 'bundle exec rake test',
+        runner: 'minitest',
+      });
       writeFileSync(join(dir, 'Shop.sln'), '');
       expect(await detectTestCommand(dir)).toMatchObject({ command: 'dotnet test', runner: 'dotnet' });
     } finally {

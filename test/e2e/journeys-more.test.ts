@@ -108,7 +108,7 @@ describe('more journeys against the GitHub double', () => {
         'issues',
         labeledIssuePayload(double, repo, issue, 'mimo', 'maintainer'),
       );
-      expect(delivery.status).toBe(200);
+      expect(delivery.status).toBe(202);
 
       const check = await concludedCheck(repo);
       expect(outcome(check)).toMatch(/^success: /);

@@ -50,7 +50,7 @@ describe('journeys against the GitHub double', () => {
         'issue_comment',
         commentPayload(double, repo, pull.number, '/mimo fix', 'drive-by'),
       );
-      expect(delivery.status).toBe(200);
+      expect(delivery.status).toBe(202);
       // Replies are sent right after the acknowledgement.
       await eventually('the refusal', () => repo.comments.length > 0);
       expect(repo.comments).toEqual([
@@ -83,7 +83,7 @@ describe('journeys against the GitHub double', () => {
         'issue_comment',
         commentPayload(double, repo, pull.number, '/mimo fix', 'maintainer'),
       );
-      expect(delivery.status).toBe(200);
+      expect(delivery.status).toBe(202);
       await eventually('the 👀 reaction', () => repo.reactions.length > 0);
       expect(repo.reactions).toEqual([expect.objectContaining({ content: 'eyes' })]);
 
@@ -210,7 +210,7 @@ describe('journeys against the GitHub double', () => {
         'workflow_run',
         failedWorkflowRunPayload(double, repo, pull, runId),
       );
-      expect(delivery.status).toBe(200);
+      expect(delivery.status).toBe(202);
 
       const check = await concludedCheck(repo);
       expect(check.headSha).toBe(pull.headSha);

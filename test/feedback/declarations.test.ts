@@ -11,15 +11,32 @@ const project = join(root, 'projects/mocha-cart');
 const raw = (name: string) => readFileSync(join(root, name), 'utf8');
 
 describe('declaration lines from the test file', () => {
-  it.each(['mocha/spec.log', 'mocha/json.log', 'mocha/tap.log'])('%s: the mocha timeout gets its it() line', (name) => {
-    const without = parseTestOutput(raw(name)).failures.find((f) => /rate arrives/.test(f.test))!;
-    expect([without.file, without.line]).toEqual(['/tmp/mimo-fb/mocha/test/cart.test.js', undefined]);
-    const withReader = parseTestOutput(raw(name), { readSource: sourceReader(project) });
-    const f = withReader.failures.find((x) => /rate arrives/.test(x.test))!;
-    // test/cart.test.js line 21: `  it('rate arrives', async function () {`
-    expect([f.file, f.line, f.kind]).toEqual(['/tmp/mimo-fb/mocha/test/cart.test.js', 21, 'Timeout']);
-    // Failures that had a line keep it.
-    expect(withReader.failures.filter((x) => x !== f)).toEqual(parseTestOutput(raw(name)).failures.filter((x) => !/rate arrives/.test(x.test)));
+  it.each(['mocha/spec.log', 'mocha/json.log', 'mocha/tap.log'])(
+    '%s: the mocha timeout gets its it() line',
+    (name) => {
+      const without = parseTestOutput(raw(name)).failures.find((f) => /rate arrives/.test(f.test))!;
+      expect([without.file, without.line]).toEqual(['/tmp/mimo-fb/mocha/test/cart.test.js', undefined]);
+      const withReader = parseTestOutput(raw(name), { readSource: sourceReader(project) });
+      const f = withReader.failures.find((x) => /rate arrives/.test(x.test))!;
+      // test/cart.test.js line 21: `  it('rate arrives', async function () {`
+      expect([f.file, f.line, f.kind]).toEqual(['/tmp/mimo-fb/mocha/test/cart.test.js', 21, 'Timeout']);
+      // Failures that had a line keep it.
+      expect(withReader.failures.filter((x) => x !== f)).toEqual(
+        parseTestOutput(raw(name)).failures.filter((x) => !/rate arrives/.test(x.test)),
+      );
+    },
+  );
+
+  it('pytest --tb=no: every failure gets its def line from the test file', () => {
+    const plain = parseTestOutput(raw('pytest/tb-no.log'));
+    expect(plain.failures.every((f) => f.line === undefined)).toBe(true);
+    const r = parseTestOutput(raw('pytest/tb-no.log'), {
+      readSource: sourceReader(join(root, 'projects/pytest-calc')),
+    });
+    const at = (test: string) => r.failures.find((f) => f.test === test)?.line;
+    expect(at('tests/test_stats.py::test_mean_of_integers')).toBe(11);
+    expect(at('tests/test_text.py::test_slugify_none')).toBe(8);
+    expect(r.failures.every((f) => typeof f.line === 'number')).toBe(true);
   });
 
   it('finds declarations in the styles of each language', () => {

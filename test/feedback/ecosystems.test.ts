@@ -21,13 +21,31 @@ describe('Maven, Gradle and the JVM compilers', () => {
     const r = parsed('maven/surefire.log');
     expect(counts(r)).toEqual(['maven', 1, 2, 0]);
     const npe = find(r, 'com.acme.InventoryTest.labelOfMissingItem');
-    expect([npe.file, npe.line, npe.kind]).toEqual(['src/main/java/com/acme/Inventory.java', 31, 'NullPointerException']);
+    expect([npe.file, npe.line, npe.kind]).toEqual([
+      'src/main/java/com/acme/Inventory.java',
+      31,
+      'NullPointerException',
+    ]);
     expect(npe.frames.filter((f) => f.inProject).map((f) => `${f.file}:${f.line}`)).toEqual([
       'src/main/java/com/acme/Inventory.java:31',
       'src/test/java/com/acme/InventoryTest.java:25',
     ]);
     const eq = find(r, 'com.acme.InventoryTest.totalMultipliesPriceByQuantity');
-    expect([eq.file, eq.line, eq.expected, eq.actual]).toEqual(['src/test/java/com/acme/InventoryTest.java', 12, '6', '5']);
+    expect([eq.file, eq.line, eq.expected, eq.actual]).toEqual([
+      'src/test/java/com/acme/InventoryTest.java',
+      12,
+      '6',
+      '5',
+    ]);
+  });
+
+  it("reads Debian's Surefire 2.22 in the mimo-jvm image (method-only lines, trimmed traces)", () => {
+    const r = parsed('maven/surefire-2.22-image.log');
+    expect(counts(r)).toEqual(['maven', 1, 2, 0]);
+    expect(where(r)).toEqual([
+      'com.acme.InventoryTest.labelOfMissingItem src/test/java/com/acme/InventoryTest.java:25 NullPointerException',
+      'com.acme.InventoryTest.totalMultipliesPriceByQuantity src/test/java/com/acme/InventoryTest.java:12 AssertionFailedError',
+    ]);
   });
 
   it('reads Maven with colour the same as without', () => {
@@ -58,7 +76,9 @@ describe('Maven, Gradle and the JVM compilers', () => {
   it('reads Gradle short and full exception formats, and a compile task failure', () => {
     const short = parsed('gradle/test.log');
     expect(counts(short)).toEqual(['gradle', 1, 2, 1]);
-    expect(find(short, 'com.acme.InventoryTest > labelOfMissingItem').file).toBe('src/test/java/com/acme/InventoryTest.java');
+    expect(find(short, 'com.acme.InventoryTest > labelOfMissingItem').file).toBe(
+      'src/test/java/com/acme/InventoryTest.java',
+    );
     const full = parsed('gradle/test-full.log');
     const npe = find(full, 'com.acme.InventoryTest > labelOfMissingItem');
     expect([npe.file, npe.line]).toEqual(['src/main/java/com/acme/Inventory.java', 31]);
@@ -103,8 +123,15 @@ describe('Ruby and PHP', () => {
     const locations = (x: TestReport) => x.failures.map((f) => `${f.file}:${f.line}`).sort();
     expect(locations(parsed('phpunit/testdox.log'))).toEqual(locations(r));
     const t = find(r, 'Acme\\Tests\\CartTest::testTotalMultipliesPriceByQuantity');
-    expect([t.file, t.line, t.expected, t.actual]).toEqual(['/tmp/mimo-fb/php/tests/CartTest.php', 15, '6', '5']);
-    expect(find(r, 'Acme\\Tests\\CartTest::testLabelOfMissingItem').file).toBe('/tmp/mimo-fb/php/src/Cart.php');
+    expect([t.file, t.line, t.expected, t.actual]).toEqual([
+      '/tmp/mimo-fb/php/tests/CartTest.php',
+      15,
+      '6',
+      '5',
+    ]);
+    expect(find(r, 'Acme\\Tests\\CartTest::testLabelOfMissingItem').file).toBe(
+      '/tmp/mimo-fb/php/src/Cart.php',
+    );
   });
 });
 
@@ -114,7 +141,12 @@ describe('machine-readable reporters, detected from the text alone', () => {
     expect(counts(r)).toEqual(['jest', 1, 5, 1]);
     expect(where(parsed('jest/json-mixed.log'))).toEqual(where(r));
     const t = find(r, 'cart › total multiplies price by quantity');
-    expect([t.file, t.line, t.expected, t.actual]).toEqual(['/tmp/mimo-fb/jest/test/cart.test.js', 5, '6', '5']);
+    expect([t.file, t.line, t.expected, t.actual]).toEqual([
+      '/tmp/mimo-fb/jest/test/cart.test.js',
+      5,
+      '6',
+      '5',
+    ]);
     expect(find(r, 'cart › coupon lookup').file).toBe('/tmp/mimo-fb/jest/src/cart.js');
   });
 
@@ -126,13 +158,16 @@ describe('machine-readable reporters, detected from the text alone', () => {
     expect(counts(m)).toEqual(['mocha', 1, 4, 1]);
     const tap = parsed('mocha/tap.log');
     expect(tap.runner).toBe('tap');
-    expect(tap.failures.map((f) => `${f.test} ${f.line ?? ''}`)).toEqual(m.failures.map((f) => `${f.test} ${f.line ?? ''}`));
+    expect(tap.failures.map((f) => `${f.test} ${f.line ?? ''}`)).toEqual(
+      m.failures.map((f) => `${f.test} ${f.line ?? ''}`),
+    );
   });
 
   it('eslint -f json: the same problems as the stylish formatter, also with --runner eslint', () => {
     const json = parsed('eslint/json.log');
     const stylish = parsed('eslint/stylish.log');
-    const key = (r: TestReport) => r.failures.map((f) => `${f.file?.replace(/^.*\/src\//, 'src/')}:${f.line} ${f.kind}`);
+    const key = (r: TestReport) =>
+      r.failures.map((f) => `${f.file?.replace(/^.*\/src\//, 'src/')}:${f.line} ${f.kind}`);
     expect(key(json)).toEqual(key(stylish));
     expect(key(parsed('eslint/json.log', 'eslint'))).toEqual(key(stylish));
   });
@@ -145,12 +180,23 @@ describe('machine-readable reporters, detected from the text alone', () => {
     expect(counts(parsed('cargo/libtest-json.log'))).toEqual(['cargo', 1, 3, 1]);
   });
 
-  it.each(['jest/json.log', 'vitest/json.log', 'mocha/json.log', 'eslint/json.log', 'go/json.log', 'cargo/libtest-json.log', 'mocha/tap.log', 'maven/surefire.log', 'gradle/test.log', 'rspec/default.log', 'minitest/rake.log', 'phpunit/default.log', 'javac/javac.log'])(
-    'detectRunner names the runner of %s',
-    (name) => {
-      expect(detectRunner(raw(name))).toBe(parsed(name).runner);
-    },
-  );
+  it.each([
+    'jest/json.log',
+    'vitest/json.log',
+    'mocha/json.log',
+    'eslint/json.log',
+    'go/json.log',
+    'cargo/libtest-json.log',
+    'mocha/tap.log',
+    'maven/surefire.log',
+    'gradle/test.log',
+    'rspec/default.log',
+    'minitest/rake.log',
+    'phpunit/default.log',
+    'javac/javac.log',
+  ])('detectRunner names the runner of %s', (name) => {
+    expect(detectRunner(raw(name))).toBe(parsed(name).runner);
+  });
 });
 
 describe('Go subtests', () => {

@@ -9,7 +9,7 @@ import { Workspace } from '../../src/tools/index.js';
 import { LocalSandbox } from '../helpers/fake-sandbox.js';
 import { tempRepo } from '../helpers/tmp.js';
 
-jest.setTimeout(120_000);
+jest.setTimeout(300_000);
 const TSC = join(process.cwd(), 'node_modules/.bin/tsc');
 
 async function propose(root: string, command: string) {

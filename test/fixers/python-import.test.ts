@@ -8,7 +8,7 @@ import { Workspace } from '../../src/tools/index.js';
 import { LocalSandbox } from '../helpers/fake-sandbox.js';
 import { tempRepo } from '../helpers/tmp.js';
 
-jest.setTimeout(120_000);
+jest.setTimeout(300_000);
 const PYTEST = 'python3 -m pytest -p no:cacheprovider';
 
 /** Runs real pytest, asks the fixer, applies every proposal, runs pytest again. */
@@ -105,7 +105,33 @@ describe('python import helpers', () => {
       '"""Module doc."""\nfrom __future__ import annotations\n\nimport json\nimport os\n\nx = os.sep\n',
     );
     expect(insertPythonImport('x = json.dumps(1)\n', 'import json')).toBe(
-      'import json\n\n\nx = json.dumps(1)\n',
+      'import json\n\nx = json.dumps(1)\n',
     );
+  });
+
+  it('join an existing import of the module, in isort order, and keep PEP 8 spacing', () => {
+    expect(
+      insertPythonImport('from decimal import ROUND_HALF_UP\n\nx = 1\n', 'from decimal import Decimal'),
+    ).toBe('from decimal import ROUND_HALF_UP, Decimal\n\nx = 1\n');
+    expect(insertPythonImport('from math import isclose\n', 'from math import floor')).toBe(
+      'from math import floor, isclose\n',
+    );
+    expect(insertPythonImport('"""Doc."""\n\n\ndef f():\n    pass\n', 'from a.b import c')).toBe(
+      '"""Doc."""\n\nfrom a.b import c\n\n\ndef f():\n    pass\n',
+    );
+    const stdlibFirst = (m: string) =>
+      m === '__future__' ? 'future' : m.startsWith('pkg') ? 'local' : 'stdlib';
+    expect(
+      insertPythonImport(
+        '#!/usr/bin/env python3\n# -*- coding: utf-8 -*-\n# License: MIT\n"""Doc."""\n\nimport os\nfrom collections import defaultdict\n\nfrom pkg.core import run\n',
+        'import json',
+        stdlibFirst,
+      ),
+    ).toBe(
+      '#!/usr/bin/env python3\n# -*- coding: utf-8 -*-\n# License: MIT\n"""Doc."""\n\nimport json\nimport os\nfrom collections import defaultdict\n\nfrom pkg.core import run\n',
+    );
+    expect(
+      insertPythonImport('import os\n\nfrom pkg.core import run\n', 'from pkg.util import x', stdlibFirst),
+    ).toBe('import os\n\nfrom pkg.core import run\nfrom pkg.util import x\n');
   });
 });

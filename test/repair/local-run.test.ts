@@ -53,7 +53,7 @@ describe('repair loop on real pytest output (host runner)', () => {
       PYTEST,
     ]);
     expect(proof.map((e) => e.failures?.passed)).toEqual([2, 2, 2, 5]);
-  }, 120_000);
+  }, 300_000);
 
   it('gives the model the parsed failures with source lines and the suspects, not the raw log', async () => {
     const requests: CompletionRequest[] = [];
@@ -97,5 +97,5 @@ describe('repair loop on real pytest output (host runner)', () => {
     expect(prompt).toMatch(/## Most suspicious locations\n- pipeline\/stats\.py:16 /);
     expect(prompt).not.toContain('short test summary info');
     expect(requests[0]!.tools.map((t) => t.name)).toContain('edit');
-  }, 120_000);
+  }, 300_000);
 });

@@ -84,7 +84,9 @@ export async function onCiCompleted(
   for (const pr of await openPullRequestsFor(context, where, failure)) {
     const scope = `${repository.full_name}#${pr.number}`;
     if (pr.head.sha !== failure.sha || pr.state !== 'open') {
-      decisions.push(decided('ignored', `stale: the PR is now at ${pr.head.sha.slice(0, 7)} (${pr.state})`, scope));
+      decisions.push(
+        decided('ignored', `stale: the PR is now at ${pr.head.sha.slice(0, 7)} (${pr.state})`, scope),
+      );
       continue;
     }
     const { branches, ignoreBranches } = config.triggers.ci;
@@ -122,5 +124,8 @@ export async function onCiCompleted(
         : decided('enqueued', `automatic repair of ${jobKey(request)}`, scope, id),
     );
   }
-  return combine(decisions, decided('ignored', `no open pull request has ${failure.sha.slice(0, 7)} as its head`));
+  return combine(
+    decisions,
+    decided('ignored', `no open pull request has ${failure.sha.slice(0, 7)} as its head`),
+  );
 }

@@ -17,7 +17,11 @@ export async function onPullRequestChanged(
     );
     if (n > 0) context.log.info({ scope, cancelled: n }, 'stale repairs cancelled');
     return n > 0
-      ? decided('cancelled', `${n} repair(s) of older commits superseded by ${pr.head.sha.slice(0, 7)}`, scope)
+      ? decided(
+          'cancelled',
+          `${n} repair(s) of older commits superseded by ${pr.head.sha.slice(0, 7)}`,
+          scope,
+        )
       : decided('ignored', 'a push with no older repair to supersede', scope);
   }
   const active = await deps.queue.list({ scope, states: ['queued', 'running'] });

@@ -42,7 +42,12 @@ export interface DeliveryHeaders {
 
 const GITHUB_ID = /^[A-Za-z0-9._-]{1,100}$/;
 
-export function answer(status: number, outcome: DeliveryOutcome, message: string, headers?: Record<string, string>): Answer {
+export function answer(
+  status: number,
+  outcome: DeliveryOutcome,
+  message: string,
+  headers?: Record<string, string>,
+): Answer {
   return { status, outcome, body: JSON.stringify({ message }), ...(headers ? { headers } : {}) };
 }
 
@@ -68,7 +73,11 @@ export function headerProblem(headers: DeliveryHeaders): Answer | null {
     return answer(400, 'bad_request', 'x-github-event and x-github-delivery must be short identifiers');
   const type = (headers.contentType ?? '').split(';')[0]!.trim().toLowerCase();
   if (type !== 'application/json')
-    return answer(415, 'bad_request', 'the webhook content type must be application/json (set it in the App settings)');
+    return answer(
+      415,
+      'bad_request',
+      'the webhook content type must be application/json (set it in the App settings)',
+    );
   return null;
 }
 

@@ -6,7 +6,14 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Inbox } from '../../jobs/index.js';
-import { acceptDelivery, answer, headerProblem, type Answer, type DeliveryHeaders, type DeliveryNote } from './accept.js';
+import {
+  acceptDelivery,
+  answer,
+  headerProblem,
+  type Answer,
+  type DeliveryHeaders,
+  type DeliveryNote,
+} from './accept.js';
 
 /** GitHub caps webhook payloads at 25 MB. */
 export const GITHUB_MAX_PAYLOAD_BYTES = 25 * 1024 * 1024;
@@ -106,7 +113,13 @@ export function inboxHandler(options: InboxHttpOptions): NodeHandler {
       status: reply.status,
       ms: +(performance.now() - started).toFixed(2),
     };
-    const fields = { delivery: note.id, event: note.event, size: note.size, status: note.status, outcome: note.outcome };
+    const fields = {
+      delivery: note.id,
+      event: note.event,
+      size: note.size,
+      status: note.status,
+      outcome: note.outcome,
+    };
     if (reply.status < 300) options.log.info(fields, 'webhook delivery accepted');
     else options.log.warn(fields, `webhook delivery refused: ${JSON.parse(reply.body).message as string}`);
     options.onDelivery?.(note);

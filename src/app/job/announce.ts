@@ -21,7 +21,7 @@ export function announce(publication: Publication, output: CheckOutput, result: 
         output: { ...output, summary: `Fix pull request: ${publication.url}${note}\n\n${output.summary}` },
         comment: `The tests pass with the fix in ${publication.url} (opened by mimo-code).${note}`,
         outcome: `fix pull request #${publication.number}`,
-        links: [{ label: `pull request #${publication.number}`, url: publication.url }],
+        links: [{ label: 'on GitHub', url: publication.url }],
       };
     case 'pushed':
       return {
@@ -39,7 +39,7 @@ export function announce(publication: Publication, output: CheckOutput, result: 
         conclusion: 'success',
         output: { ...output, summary: `Suggested in a review: ${publication.url}\n\n${output.summary}` },
         outcome: `${publication.comments} suggestion${publication.comments === 1 ? '' : 's'} in a review`,
-        links: [{ label: 'review', url: publication.url }],
+        links: [{ label: 'on GitHub', url: publication.url }],
       };
     case 'patch_comment':
       return {
@@ -50,7 +50,7 @@ export function announce(publication: Publication, output: CheckOutput, result: 
           text: `\`\`\`diff\n${result.diff}\n\`\`\`\n\n${output.text ?? ''}`,
         },
         outcome: 'patch posted as a comment',
-        links: [{ label: 'patch comment', url: publication.url }],
+        links: [{ label: 'on GitHub', url: publication.url }],
       };
   }
 }

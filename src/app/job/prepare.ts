@@ -12,6 +12,8 @@ import {
   type Octokit,
   type WorkflowHints,
 } from '../../github/index.js';
+import { runnerOfCommand } from '../../feedback/index.js';
+import { ensureFamilyImage, familyOfRunner } from '../../sandbox/index.js';
 import type { RepairRequest } from '../request.js';
 
 /** Everything a repair needs, gathered on the host before any container starts. */
@@ -85,6 +87,9 @@ export async function prepareJob(
       if (!detected.ok) throw new JobSetupError(detected.message);
       testCommand = detected.command;
     }
+    // The JVM/Ruby/PHP image when the failing job set that ecosystem up or the test command is its runner's.
+    const family = hints?.family ?? familyOfRunner(runnerOfCommand(testCommand) ?? '');
+    const image = config.image ?? hints?.image ?? (family ? await ensureFamilyImage(family) : undefined);
     const setupCommand =
       config.setup ?? (hints && hints.setup.length > 0 ? hints.setup.join(' && ') : undefined);
     return {
@@ -94,7 +99,7 @@ export async function prepareJob(
       headSha,
       testCommand,
       ...(setupCommand ? { setupCommand } : {}),
-      ...((config.image ?? hints?.image) ? { image: config.image ?? hints?.image } : {}),
+      ...(image ? { image } : {}),
       ciLogs,
       hints,
       cleanup,

@@ -17,7 +17,11 @@ export interface TriageLog {
 }
 
 /** Runs the handlers on one delivery; resolves to their decision (null: no handler took it). */
-export type Triage = (delivery: { id: string; name: string; payload: unknown }) => Promise<TriageDecision | null>;
+export type Triage = (delivery: {
+  id: string;
+  name: string;
+  payload: unknown;
+}) => Promise<TriageDecision | null>;
 
 export interface TriageLoopOptions {
   inbox: Inbox;
@@ -95,9 +99,9 @@ export class TriageLoop {
           this.options.log.error({ err: error, delivery: delivery.id }, 'triage: cannot record the decision'),
         )
         .finally(() => {
-        this.running.delete(delivery.id);
-        this.wake();
-      });
+          this.running.delete(delivery.id);
+          this.wake();
+        });
       this.running.set(delivery.id, run);
     }
   }
@@ -154,13 +158,22 @@ export class TriageLoop {
         await inbox.retryAt(delivery.id, this.claimer, at, plan.reason);
         setTimeout(() => this.wake(), plan.delayMs + 5).unref();
       } else {
-        log.error({ delivery: delivery.id, event: name, attempt: delivery.attempts }, `triage failed: ${decision.reason}`);
+        log.error(
+          { delivery: delivery.id, event: name, attempt: delivery.attempts },
+          `triage failed: ${decision.reason}`,
+        );
       }
     }
     if (!willRetry) {
       await inbox.finish(delivery.id, this.claimer, decision, Date.now());
       log.info(
-        { delivery: delivery.id, event: name, outcome: decision.outcome, scope: decision.scope, job: decision.jobId },
+        {
+          delivery: delivery.id,
+          event: name,
+          outcome: decision.outcome,
+          scope: decision.scope,
+          job: decision.jobId,
+        },
         `triage: ${decision.outcome}: ${decision.reason}`,
       );
     }

@@ -43,7 +43,12 @@ function askedWait(error: HttpErrorLike, now: number): number | null {
   return null;
 }
 
-export function planRetry(error: unknown, attempt: number, backoff: BackoffOptions, now = Date.now()): RetryPlan {
+export function planRetry(
+  error: unknown,
+  attempt: number,
+  backoff: BackoffOptions,
+  now = Date.now(),
+): RetryPlan {
   const exponential = Math.min(backoff.maxMs, backoff.baseMs * 2 ** Math.max(0, attempt - 1));
   let delayMs = 0;
   const reasons: string[] = [];
@@ -66,5 +71,5 @@ export function planRetry(error: unknown, attempt: number, backoff: BackoffOptio
       return { retry: false, delayMs: 0, reason: `${status}: ${message}` };
     }
   }
-  return { retry, delayMs, reason: reasons.join("; ") };
+  return { retry, delayMs, reason: reasons.join('; ') };
 }

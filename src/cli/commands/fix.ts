@@ -27,8 +27,9 @@ import {
   type RepairResult,
   type Reporter,
 } from '../../repair/index.js';
-import { ImageMissingError, policyFromConfig, runnerImageName, runSandboxed } from '../../sandbox/index.js';
+import { ImageMissingError, policyFromConfig, runSandboxed } from '../../sandbox/index.js';
 import type { FileEdit } from '../../tools/index.js';
+import { imageFor } from '../image-choice.js';
 import { EXIT_FAILED, EXIT_OK, UsageError } from '../program.js';
 
 interface FixFlags {
@@ -146,7 +147,7 @@ export function register(program: Command): void {
         testCommand = detected.command;
       }
       const logPath = resolve(flags.log ?? join(repo, '.mimo', 'log.jsonl'));
-      const image = config.image ?? runnerImageName();
+      const image = await imageFor(config.image, testCommand);
 
       const stop = new AbortController();
       const interrupted = () => stop.abort();
@@ -190,12 +191,24 @@ export function register(program: Command): void {
         ).catch((error: unknown) => {
           throw error instanceof ImageMissingError ? new UsageError(error.message) : error;
         });
-        const wroteBack = result.success && result.edits.length > 0;
-        if (wroteBack) await writeBack(repo, result.edits);
+        let wroteBack = result.success && result.edits.length > 0;
+        let refused: string | undefined;
+        if (wroteBack) {
+          refused = await writeBack(repo, result.edits).then(
+            () => undefined,
+            (error: unknown) => {
+              if (error instanceof WriteBackError) return error.message;
+              throw error;
+            },
+          );
+          wroteBack = refused === undefined;
+        }
         process.stderr.write(`\n${renderSummary(memory.events)}\n`);
         if (wroteBack) process.stderr.write(`Wrote ${result.edits.length} file(s) back to ${repo}.\n`);
+        if (refused) process.stderr.write(`mimo: ${refused}\n`);
         process.stdout.write(`${JSON.stringify(resultJson(result, wroteBack, logPath))}\n`);
-        process.exitCode = result.success || result.stop.reason === 'nothing_to_fix' ? EXIT_OK : EXIT_FAILED;
+        const passed = (result.success && !refused) || result.stop.reason === 'nothing_to_fix';
+        process.exitCode = passed ? EXIT_OK : EXIT_FAILED;
       } finally {
         process.off('SIGINT', interrupted);
         process.off('SIGTERM', interrupted);

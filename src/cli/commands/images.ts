@@ -7,7 +7,10 @@ import {
   imageExists,
   assertEngineReachable,
   runnerImageName,
+  FAMILIES,
+  type Family,
 } from '../../sandbox/index.js';
+import { UsageError } from '../program.js';
 
 /** `mimo images build|list`: the runner images the sandbox uses, built from Debian (never pulled). */
 export function register(program: Command): void {
@@ -20,10 +23,17 @@ export function register(program: Command): void {
     )
     .option('--force', 'rebuild even when the images are present')
     .option('--mirror <url>', 'Debian mirror for debootstrap (default $MIMO_DEBIAN_MIRROR or deb.debian.org)')
-    .action(async (flags: { force?: boolean; mirror?: string }) => {
+    .option(
+      '--family <name>',
+      `also build an ecosystem's image: ${FAMILIES.join('|')} (otherwise built on first need)`,
+    )
+    .action(async (flags: { force?: boolean; mirror?: string; family?: string }) => {
+      if (flags.family && !(FAMILIES as readonly string[]).includes(flags.family)) {
+        throw new UsageError(`--family ${flags.family}: expected one of ${FAMILIES.join(', ')}`);
+      }
       const built = await buildImages(
         ({ image, message }) => process.stderr.write(`[${image}] ${message}\n`),
-        { force: flags.force, mirror: flags.mirror },
+        { force: flags.force, mirror: flags.mirror, family: flags.family as Family | undefined },
       );
       process.stdout.write(`${JSON.stringify({ images: built }, null, 2)}\n`);
     });

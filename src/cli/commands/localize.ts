@@ -8,9 +8,9 @@ import {
   ImageMissingError,
   EngineUnreachableError,
   policyFromConfig,
-  runnerImageName,
   runSandboxed,
 } from '../../sandbox/index.js';
+import { imageFor } from '../image-choice.js';
 import { UsageError } from '../program.js';
 
 interface LocalizeFlags {
@@ -83,7 +83,11 @@ export function register(program: Command): void {
       }
       const changed = changedLines(repo, flags.base);
       const suspects = await runSandboxed(
-        { workspace: repo, image: config.image ?? runnerImageName(), policy: policyFromConfig(config) },
+        {
+          workspace: repo,
+          image: await imageFor(config.image, testCommand),
+          policy: policyFromConfig(config),
+        },
         ({ sandbox }) => {
           process.stderr.write(`mimo: running ${testCommand} in the sandbox…\n`);
           return localizeRepo({

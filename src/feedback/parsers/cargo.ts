@@ -81,7 +81,9 @@ export class CargoParser implements LineParser {
       this.push('failures:');
     } else if (e.type === 'suite' && (e.event === 'ok' || e.event === 'failed')) {
       const n = (k: string) => (typeof e[k] === 'number' ? (e[k] as number) : 0);
-      this.push(`test result: ${e.event === 'ok' ? 'ok' : 'FAILED'}. ${n('passed')} passed; ${n('failed')} failed; ${n('ignored')} ignored`);
+      this.push(
+        `test result: ${e.event === 'ok' ? 'ok' : 'FAILED'}. ${n('passed')} passed; ${n('failed')} failed; ${n('ignored')} ignored`,
+      );
     }
   }
 

@@ -12,7 +12,8 @@ import type { Frame, TestReport } from '../types.js';
 
 const ENTRY = /^\s*(?:Failed|X) (\S.*?) \[[^\]]*\]$/;
 const OTHER_ENTRY = /^\s*(?:Passed|Skipped|√|!) \S.* \[[^\]]*\]$/;
-const SUMMARY = /^\s*(?:Failed|Passed)!\s+-\s+Failed:\s+(\d+), Passed:\s+(\d+), Skipped:\s+(\d+), Total:\s+(\d+)/;
+const SUMMARY =
+  /^\s*(?:Failed|Passed)!\s+-\s+Failed:\s+(\d+), Passed:\s+(\d+), Skipped:\s+(\d+), Total:\s+(\d+)/;
 const OLD_TOTAL = /^\s*(Total tests|Passed|Failed|Skipped): (\d+)$/;
 const CS_ERROR = /^\s*(\S.*?\.(?:cs|fs|vb))\((\d+),(\d+)\): error ([A-Z]+\d+): (.*?)(?: \[[^\]]*\])?$/;
 const AT = /^\s*at (.+?)(?: in (.+?):line (\d+)| line (\d+))?\s*$/;
@@ -65,7 +66,12 @@ export class DotnetParser implements LineParser {
       return;
     }
     if (this.block) {
-      if (OTHER_ENTRY.test(line) || /^\s*(Standard Output Messages|Standard Error Messages):$/.test(line) || /^\[xUnit\.net /.test(line)) return this.close();
+      if (
+        OTHER_ENTRY.test(line) ||
+        /^\s*(Standard Output Messages|Standard Error Messages):$/.test(line) ||
+        /^\[xUnit\.net /.test(line)
+      )
+        return this.close();
       this.block.lines = pushCapped(this.block.lines, line);
     }
   }

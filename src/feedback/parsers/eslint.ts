@@ -33,6 +33,7 @@ export class EslintParser implements LineParser {
   }
 
   private add(file: string, line: number, col: string, message: string, rule?: string): void {
+    if (this.builder.full) return this.builder.countOnly();
     this.builder.add({
       test: `${file}:${line}:${col}`,
       kind: rule ?? (/^Parsing error/.test(message) ? 'parsing-error' : 'eslint'),

@@ -12,7 +12,8 @@ import { jvmExpectedActual, jvmSourcePath, parseJvmError, shortKind } from './jv
 
 const EVENT = /^(\S.*?) > (.+?) (FAILED|PASSED|SKIPPED)$/;
 const SUMMARY = /^(\d+) tests? completed(?:, (\d+) failed)?(?:, (\d+) skipped)?$/;
-const SHORT = /^\s+([\w$.]+(?:Error|Exception|Failure|Throwable)[\w$]*)(?::\s?(.*?))? at ([\w$]+\.(?:java|kt|groovy|scala)):(\d+)$/;
+const SHORT =
+  /^\s+([\w$.]+(?:Error|Exception|Failure|Throwable)[\w$]*)(?::\s?(.*?))? at ([\w$]+\.(?:java|kt|groovy|scala)):(\d+)$/;
 
 export class GradleParser implements LineParser {
   private readonly builder: ReportBuilder;
@@ -76,7 +77,11 @@ export class GradleParser implements LineParser {
       const [, kind, message, fileName, ln] = short;
       const path = block.cls.includes('.') ? jvmSourcePath(block.cls, fileName!) : fileName!;
       const info = jvmExpectedActual({ kind: shortKind(kind!), message: message ?? '', frames: [] });
-      this.builder.add({ test: block.test, ...info, frames: [frame(path ?? fileName!, Number(ln), block.cls)] });
+      this.builder.add({
+        test: block.test,
+        ...info,
+        frames: [frame(path ?? fileName!, Number(ln), block.cls)],
+      });
       return;
     }
     const info = parseJvmError(body, { testClass: block.cls });

@@ -69,7 +69,12 @@ export class JavacCollector {
     const key = `${e.file}:${e.line}:${e.message}`;
     if (this.seen.has(key)) return;
     this.seen.add(key);
-    this.builder.add({ test: e.file, kind: 'CompilationError', message: e.message, frames: [frame(e.file, e.line)] });
+    this.builder.add({
+      test: e.file,
+      kind: 'CompilationError',
+      message: e.message,
+      frames: [frame(e.file, e.line)],
+    });
   }
 }
 

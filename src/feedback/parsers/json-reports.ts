@@ -11,7 +11,8 @@ import { normalizeJsKind } from './js-errors.js';
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
-const str = (v: unknown): string => (typeof v === 'string' ? v : v === undefined || v === null ? '' : String(v));
+const str = (v: unknown): string =>
+  typeof v === 'string' ? v : v === undefined || v === null ? '' : String(v);
 const num = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v) ? v : 0);
 const arr = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 
@@ -22,7 +23,10 @@ export function reportFromJson(doc: unknown, maxFailures?: number): TestReport |
     if (isObj(doc.stats) && Array.isArray(doc.failures)) return mocha(doc, maxFailures);
     if (Array.isArray(doc.messages) && isObj(doc.statistics)) return pylint(doc.messages, maxFailures);
     const values = Object.values(doc);
-    if (values.length && values.every((v) => Array.isArray(v) && v.every((e) => isObj(e) && 'code' in e && 'line_number' in e)))
+    if (
+      values.length &&
+      values.every((v) => Array.isArray(v) && v.every((e) => isObj(e) && 'code' in e && 'line_number' in e))
+    )
       return flake8(doc, maxFailures);
     return null;
   }
@@ -37,7 +41,11 @@ export function reportFromJson(doc: unknown, maxFailures?: number): TestReport |
 
 function jestLike(doc: Obj, maxFailures?: number): TestReport {
   // vitest's results carry `meta` on each assertion and no jest-only fields such as `openHandles`.
-  const vitest = !('openHandles' in doc) || arr(doc.testResults).some((r) => isObj(r) && arr(r.assertionResults).some((a) => isObj(a) && 'meta' in a));
+  const vitest =
+    !('openHandles' in doc) ||
+    arr(doc.testResults).some(
+      (r) => isObj(r) && arr(r.assertionResults).some((a) => isObj(a) && 'meta' in a),
+    );
   const builder = new ReportBuilder(vitest ? 'vitest' : 'jest', maxFailures);
   let suiteErrors = 0;
   for (const suite of arr(doc.testResults).filter(isObj)) {

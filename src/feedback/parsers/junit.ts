@@ -132,7 +132,11 @@ function bodyInfo(text: string, fa: Record<string, string>, testClass: string): 
     info = parsePythonTraceback(lines);
   else if (lines.some((l) => /^\s+at [\w$.]+\([\w$]+\.(java|kt|scala|groovy):\d+\)/.test(l)))
     info = parseJvmError(lines, { testClass });
-  else if (lines.some((l) => /^\S+\.php:\d+$/.test(l))) info = phpError(lines.slice(1), fa.type === 'PHPUnit\\Framework\\ExpectationFailedException' ? 'failure' : 'error');
+  else if (lines.some((l) => /^\S+\.php:\d+$/.test(l)))
+    info = phpError(
+      lines.slice(1),
+      fa.type === 'PHPUnit\\Framework\\ExpectationFailedException' ? 'failure' : 'error',
+    );
   else if (lines.some((l) => /^\s*at \S|❯ \S+:\d+:\d+/.test(l))) {
     const cause = lines.findIndex((l) => /^\s*cause: /.test(l));
     const from = cause >= 0 ? [lines[cause]!.replace(/cause: /, ''), ...lines.slice(cause + 1)] : lines;

@@ -13,8 +13,11 @@ import { parseJvmError } from './jvm.js';
 const LEVEL = /^\[(INFO|ERROR|WARNING|WARN|DEBUG)\] ?/;
 const TOTALS =
   /^Tests run: (\d+), Failures: (\d+), Errors: (\d+), Skipped: (\d+)(?:, Flakes: \d+)?(,\s+Time elapsed: .*)?$/;
-const TEST_3 = /^(\S+?)\.([^.\s]+(?:\(.*\))?(?:\[\d+\])?)\s+--\s+Time elapsed: [\d.,]+ s\s+<<< (FAILURE|ERROR)!$/;
+const TEST_3 =
+  /^(\S+?)\.([^.\s]+(?:\(.*\))?(?:\[\d+\])?)\s+--\s+Time elapsed: [\d.,]+ s\s+<<< (FAILURE|ERROR)!$/;
 const TEST_2 = /^(.+?)\(([\w$.]+)\)\s+Time elapsed: [\d.,]+ (?:s|sec)\s+<<< (FAILURE|ERROR)!$/;
+// Surefire 2.19–2.22: `labelOfMissingItem  Time elapsed: 0.979 s  <<< ERROR!`, the class from the `- in` line before.
+const TEST_22 = /^([^\s(]+)\s+Time elapsed: [\d.,]+ (?:s|sec)\s+<<< (FAILURE|ERROR)!$/;
 const COMPILER = /^(\S.*?\.(?:java|kt|scala|groovy)):\[(\d+),(\d+)\] (.*)$/;
 const KOTLIN_PLUGIN = /^(?:e: )?(\S.*?\.kt): \((\d+), (\d+)\):? (.*)$/;
 
@@ -24,6 +27,8 @@ export class MavenParser implements LineParser {
   private compile: { file: string; line: number; col: string; message: string[] } | null = null;
   private readonly seenCompile = new Set<string>();
   private perClass = { passed: 0, failed: 0, skipped: 0 };
+  /** The class of the last per-class `Tests run: … - in com.acme.X` line. */
+  private currentClass = '';
 
   constructor(maxFailures?: number) {
     this.builder = new ReportBuilder('maven', maxFailures);
@@ -48,6 +53,12 @@ export class MavenParser implements LineParser {
       }
       this.closeCompile();
     }
+    const in22 = TEST_3.test(line) || TEST_2.test(line) ? null : TEST_22.exec(line);
+    if (in22) {
+      const cls = this.currentClass;
+      this.block = { test: cls ? `${cls}.${in22[1]}` : in22[1]!, cls, lines: [] };
+      return;
+    }
     const test = TEST_3.exec(line) ?? TEST_2.exec(line);
     if (test) {
       const three = TEST_3.test(line);
@@ -62,6 +73,7 @@ export class MavenParser implements LineParser {
       const failed = Number(failures) + Number(errors);
       const counts = { passed: Number(run) - failed - Number(skipped), failed, skipped: Number(skipped) };
       if (perClass) {
+        this.currentClass = / - in (\S+)$/.exec(perClass)?.[1] ?? this.currentClass;
         this.perClass.passed += counts.passed;
         this.perClass.failed += counts.failed;
         this.perClass.skipped += counts.skipped;
@@ -70,14 +82,24 @@ export class MavenParser implements LineParser {
     }
     const compile = level?.[1] === 'ERROR' ? (COMPILER.exec(line) ?? KOTLIN_PLUGIN.exec(line)) : null;
     if (compile) {
-      this.compile = { file: compile[1]!, line: Number(compile[2]), col: compile[3]!, message: [compile[4]!.trim()] };
+      this.compile = {
+        file: compile[1]!,
+        line: Number(compile[2]),
+        col: compile[3]!,
+        message: [compile[4]!.trim()],
+      };
       return;
     }
     if (!level) {
       const javac = jvmCompileError(raw);
       if (javac && !this.seenCompile.has(`${javac.file}:${javac.line}:${javac.message}`)) {
         this.seenCompile.add(`${javac.file}:${javac.line}:${javac.message}`);
-        this.builder.add({ test: javac.file, kind: 'CompilationError', message: javac.message, frames: [frame(javac.file, javac.line)] });
+        this.builder.add({
+          test: javac.file,
+          kind: 'CompilationError',
+          message: javac.message,
+          frames: [frame(javac.file, javac.line)],
+        });
       }
     }
   }

@@ -33,7 +33,11 @@ export class MinitestParser implements LineParser {
       this.close();
       const [, runs, , failures, errors, skips] = summary;
       const failed = Number(failures) + Number(errors);
-      this.builder.addSummary({ passed: Number(runs) - failed - Number(skips), failed, skipped: Number(skips) });
+      this.builder.addSummary({
+        passed: Number(runs) - failed - Number(skips),
+        failed,
+        skipped: Number(skips),
+      });
       return;
     }
     if (!this.block) return;

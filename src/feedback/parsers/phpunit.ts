@@ -9,7 +9,8 @@ import { frame } from '../paths.js';
 import { pushCapped } from '../text.js';
 import type { Frame, TestReport } from '../types.js';
 
-const SECTION = /^There (?:was|were) \d+ (error|failure|warning|risky test|incomplete test|skipped test|deprecation|notice)s?:$/;
+const SECTION =
+  /^There (?:was|were) \d+ (error|failure|warning|risky test|incomplete test|skipped test|deprecation|notice)s?:$/;
 const ENTRY = /^(\d+)\) (\S+::\S+.*)$/;
 const PHP_FRAME = /^\s*(\S+\.php):(\d+)$/;
 const SUMMARY = /^Tests: (\d+), Assertions: \d+(.*?)\.?$/;

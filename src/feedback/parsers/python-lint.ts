@@ -55,6 +55,7 @@ export class PythonLintParser implements LineParser {
   }
 
   private add(file: string, line: number, col: string, kind: string, message: string): void {
+    if (this.builder.full) return this.builder.countOnly();
     this.builder.add({ test: `${file}:${line}:${col}`, kind, message, frames: [frame(file, line)] });
   }
 }

@@ -10,7 +10,8 @@ import type { Failure, TestReport } from '../types.js';
 import { parseRubyError } from './ruby.js';
 
 const ENTRY = /^\s{2}(\d+)\) (.+)$/;
-const SUMMARY = /^(\d+) examples?, (\d+) failures?(?:, (\d+) pending)?(?:, (\d+) errors? occurred outside of examples)?$/;
+const SUMMARY =
+  /^(\d+) examples?, (\d+) failures?(?:, (\d+) pending)?(?:, (\d+) errors? occurred outside of examples)?$/;
 const RERUN = /^rspec (\.\/\S+?):(\d+) # (.*)$/;
 const LOAD = /^An error occurred while loading (\S+?)\.?$/;
 

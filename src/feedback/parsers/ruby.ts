@@ -31,7 +31,9 @@ export function parseRubyError(lines: string[], defaultKind: string): ErrorInfo 
       continue;
     }
     if (frames.length) continue;
-    const alone = /^\s*((?:[A-Z]\w*::)*[A-Z]\w*(?:Error|Exception|Failure|Interrupt|NotMetError)?):$/.exec(line);
+    const alone = /^\s*((?:[A-Z]\w*::)*[A-Z]\w*(?:Error|Exception|Failure|Interrupt|NotMetError)?):$/.exec(
+      line,
+    );
     if (alone && !kind && /[a-z]/.test(alone[1]!)) {
       kind = alone[1]!;
       message.length = 0;

@@ -46,7 +46,12 @@ export class TapParser implements LineParser {
       return;
     }
     // Producers without YAML diagnostics (mocha's tap reporter) indent the error under the `not ok` line.
-    if (this.pending && !this.inYaml && (!line.trim() || line.search(/\S/) > this.pending.indent) && !/^\s*#/.test(line)) {
+    if (
+      this.pending &&
+      !this.inYaml &&
+      (!line.trim() || line.search(/\S/) > this.pending.indent) &&
+      !/^\s*#/.test(line)
+    ) {
       this.pending.body = pushCapped(this.pending.body, line);
       return;
     }

@@ -27,7 +27,8 @@ export class TrxParser implements LineParser {
 
   finish(): TestReport {
     this.scan();
-    if (!this.builder.hasSummary) this.builder.addSummary({ ...this.counted, failed: this.builder.failures.length });
+    if (!this.builder.hasSummary)
+      this.builder.addSummary({ ...this.counted, failed: this.builder.failures.length });
     return this.builder.report();
   }
 
@@ -68,11 +69,17 @@ export class TrxParser implements LineParser {
   private result(attrs: Record<string, string>, body: string): void {
     const outcome = attrs.outcome ?? '';
     if (outcome === 'Passed') return void this.counted.passed++;
-    if (outcome !== 'Failed' && outcome !== 'Error' && outcome !== 'Timeout') return void this.counted.skipped++;
+    if (outcome !== 'Failed' && outcome !== 'Error' && outcome !== 'Timeout')
+      return void this.counted.skipped++;
     if (this.builder.full) return this.builder.countOnly();
     const message = decode(/<Message>([\s\S]*?)<\/Message>/.exec(body)?.[1] ?? '');
     const stack = decode(/<StackTrace>([\s\S]*?)<\/StackTrace>/.exec(body)?.[1] ?? '');
-    const info = dotnetError(['Error Message:', ...message.split('\n'), 'Stack Trace:', ...stack.split('\n')]);
+    const info = dotnetError([
+      'Error Message:',
+      ...message.split('\n'),
+      'Stack Trace:',
+      ...stack.split('\n'),
+    ]);
     this.builder.add({ test: attrs.testName ?? '', ...info });
   }
 }

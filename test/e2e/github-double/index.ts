@@ -1,16 +1,10 @@
 // A local GitHub for end-to-end tests: REST under /api/v3 (as on GitHub Enterprise Server, so the app reaches it
 // with GHE_HOST/GHE_PROTOCOL), git smart HTTP for real clones and pushes, installation tokens checked on every
 // request, signed webhook deliveries to the app's real endpoint, and OpenAPI validation of all REST traffic.
-import {
-  createHmac,
-  createPublicKey,
-  generateKeyPairSync,
-  randomBytes,
-  randomUUID,
-  verify,
-} from 'node:crypto';
+import { createPublicKey, generateKeyPairSync, randomBytes, randomUUID, verify } from 'node:crypto';
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { DeliveryLog, type DeliveryAttempt } from './deliveries.js';
 import { startGitHttpServer } from './git-http.js';
 import { example, validateExchange } from './openapi.js';
 import { createRest } from './rest.js';
@@ -18,6 +12,15 @@ import { DoubleState } from './state.js';
 
 export { DoubleState } from './state.js';
 export type { RepoState, PullState } from './state.js';
+export type { DeliveryAttempt } from './deliveries.js';
+
+/** Faults the double injects into its REST answers (not into git), to test how the app copes with GitHub. */
+export interface DoubleFaults {
+  /** Every REST answer (including the App's JWT calls) waits this long. */
+  latencyMs: number;
+  /** The next N installation-authenticated REST calls fail with this status and headers. */
+  fail?: { count: number; status: number; headers?: Record<string, string> };
+}
 
 export interface GitHubDouble {
   state: DoubleState;
@@ -32,7 +35,15 @@ export interface GitHubDouble {
   requests: { method: string; path: string; body: unknown; status: number }[];
   /** Repositories whose pushes are refused (403), as for a token without contents: write. */
   denyPush: Set<string>;
-  deliver(target: string, event: string, payload: object): Promise<{ status: number; id: string }>;
+  deliver(
+    target: string,
+    event: string,
+    payload: object,
+    id?: string,
+  ): Promise<{ status: number; id: string }>;
+  /** Every delivery attempt the double made, as the deliveries API reports them. */
+  deliveries: DeliveryAttempt[];
+  faults: DoubleFaults;
   close(): Promise<void>;
 }
 
@@ -61,6 +72,8 @@ export async function startGitHubDouble(): Promise<GitHubDouble> {
   const requests: GitHubDouble['requests'] = [];
   const denyPush = new Set<string>();
   const rest = createRest(state);
+  const deliveryLog = new DeliveryLog(webhookSecret);
+  const faults: DoubleFaults = { latencyMs: 0 };
   let baseUrl = '';
   const git = await startGitHttpServer({
     root: state.root,
@@ -78,16 +91,31 @@ export async function startGitHubDouble(): Promise<GitHubDouble> {
       const url = new URL(req.url ?? '/', 'http://double');
       const path = url.pathname.replace(/^\/api\/v3/, '');
       const body = await readBody(req);
+      if (faults.latencyMs > 0 && !path.startsWith('/_logs/'))
+        await new Promise((resolve) => setTimeout(resolve, faults.latencyMs));
       const send = (status: number, json?: unknown, headers: Record<string, string> = {}) => {
         requests.push({ method: req.method ?? 'GET', path, body, status });
         res
           .writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers })
           .end(json === undefined ? '' : JSON.stringify(json));
       };
-      const appAuth = path === '/app' || /^\/app\/installations\/\d+\/access_tokens$/.test(path);
+      const appAuth =
+        path === '/app' ||
+        /^\/app\/installations\/\d+\/access_tokens$/.test(path) ||
+        path.startsWith('/app/hook/deliveries');
       if (appAuth) {
         if (!verifyAppJwt(req.headers.authorization, publicKey))
           return send(401, { message: 'A JSON web token could not be decoded', documentation_url: '' });
+        const hook = await deliveryLog.handle(
+          req.method ?? 'GET',
+          path,
+          url.searchParams,
+          `${baseUrl}/api/v3`,
+        );
+        if (hook) {
+          violations.push(...validateExchange(req.method ?? 'GET', path, body, hook.status, hook.body));
+          return send(hook.status, hook.body, hook.headers);
+        }
         if (path === '/app') {
           const app = Object.assign(example('integration'), { slug: 'mimo-code', name: 'mimo-code' });
           return send(200, app);
@@ -105,6 +133,14 @@ export async function startGitHubDouble(): Promise<GitHubDouble> {
         const token = /^(?:token|bearer) (.+)$/i.exec(req.headers.authorization ?? '')?.[1];
         if (!token || !state.tokens.has(token))
           return send(401, { message: 'Bad credentials', documentation_url: '' });
+        if (faults.fail && faults.fail.count > 0) {
+          faults.fail.count--;
+          const failure = {
+            message: `the double failed this call with ${faults.fail.status}`,
+            documentation_url: '',
+          };
+          return send(faults.fail.status, failure, faults.fail.headers);
+        }
       }
       const answer = rest({
         method: req.method ?? 'GET',
@@ -155,22 +191,11 @@ export async function startGitHubDouble(): Promise<GitHubDouble> {
     violations,
     requests,
     denyPush,
-    async deliver(target, event, payload) {
-      const body = JSON.stringify(payload);
-      const id = randomUUID();
-      const signature = `sha256=${createHmac('sha256', webhookSecret).update(body).digest('hex')}`;
-      const response = await fetch(target, {
-        method: 'POST',
-        body,
-        headers: {
-          'content-type': 'application/json',
-          'x-github-event': event,
-          'x-github-delivery': id,
-          'x-hub-signature-256': signature,
-        },
-      });
-      await response.text();
-      return { status: response.status, id };
+    deliveries: deliveryLog.attempts,
+    faults,
+    async deliver(target, event, payload, id: string = randomUUID()) {
+      const attempt = await deliveryLog.send(target, event, JSON.stringify(payload), id);
+      return { status: attempt.statusCode, id };
     },
     async close() {
       server.closeAllConnections();

@@ -2,6 +2,7 @@
 // GitHub's documented examples, and every exchange validated against GitHub's OpenAPI schemas.
 import type { DoubleState, RepoState } from './state.js';
 import { example } from './openapi.js';
+import { reviewRoutes } from './rest-reviews.js';
 
 export interface RestRequest {
   method: string;
@@ -202,6 +203,7 @@ export function createRest(state: DoubleState): (req: RestRequest) => RestRespon
       status: b.status ?? 'queued',
       conclusion: b.conclusion ?? null,
       output: b.output ?? {},
+      ...(b.details_url ? { detailsUrl: b.details_url } : {}),
       updates: 0,
       appSlug: 'mimo-code',
     };
@@ -266,6 +268,7 @@ export function createRest(state: DoubleState): (req: RestRequest) => RestRespon
       ? { status: 302, headers: { location: `${req.baseUrl}/_logs/${repo.fullName}/${job.id}` } }
       : notFound;
   });
+  reviewRoutes(state, route);
   return (req) => handleRest(state, ROUTES, req);
 }
 

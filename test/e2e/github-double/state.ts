@@ -34,6 +34,7 @@ export interface CheckRunState {
   status: string;
   conclusion: string | null;
   output: { title?: string; summary?: string; text?: string };
+  detailsUrl?: string;
   updates: number;
   appSlug: string;
 }
@@ -45,6 +46,15 @@ export interface WorkflowRunState {
   headBranch: string;
   conclusion: 'failure' | 'success';
   jobs: { id: number; name: string; conclusion: 'failure' | 'success'; log: string }[];
+}
+
+export interface ReviewState {
+  id: number;
+  pull: number;
+  commitId: string;
+  event: string;
+  body: string;
+  comments: { path: string; line: number; start_line?: number; side?: string; body: string }[];
 }
 
 export interface RepoState {
@@ -60,6 +70,7 @@ export interface RepoState {
   reactions: { commentId: number; content: string }[];
   checkRuns: CheckRunState[];
   workflowRuns: WorkflowRunState[];
+  reviews: ReviewState[];
   nextNumber: number;
 }
 
@@ -111,6 +122,7 @@ export class DoubleState {
       reactions: [],
       checkRuns: [],
       workflowRuns: [],
+      reviews: [],
       nextNumber: 1,
     };
     this.repos.set(fullName, repo);
@@ -213,6 +225,7 @@ export class DoubleState {
       reactions: [],
       checkRuns: [],
       workflowRuns: [],
+      reviews: [],
       nextNumber: 1,
     };
   }

@@ -1,0 +1,235 @@
+// The durable inbox end to end: the app as `npm start` runs it, the GitHub double slow, failing or unreachable,
+// deliveries signed by the double. Acknowledgements never wait for GitHub; stored deliveries survive kill -9;
+// deliveries sent while the app was down come back through the deliveries API.
+import { mkdtempSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SqliteInbox, SqliteQueue } from '../../src/jobs/index.js';
+import { startGitHubDouble, type GitHubDouble, type RepoState } from './github-double/index.js';
+import { eventually, startAppProcess, type AppProcess } from './app-process.js';
+import { commentPayload } from './payloads.js';
+
+const TIMEOUT = 300_000;
+const NO_WORKER = { MIMO_EMBEDDED_WORKER: 'false', MIMO_TRIAGE_BACKOFF_MS: '200' };
+
+/** Like `eventually`, for checks that read the app's database (async). */
+async function until(what: string, check: () => Promise<boolean>, timeoutMs = 120_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+describe('the webhook inbox against the GitHub double', () => {
+  let double: GitHubDouble;
+  const stops: (() => Promise<void>)[] = [];
+  beforeAll(async () => {
+    double = await startGitHubDouble();
+  });
+  afterEach(async () => {
+    double.faults.latencyMs = 0;
+    delete double.faults.fail;
+    for (const stop of stops.splice(0).reverse()) await stop();
+    expect(double.violations).toEqual([]);
+  }, TIMEOUT);
+  afterAll(async () => {
+    await double?.close();
+  });
+
+  function pullRequest(name: string): { repo: RepoState; number: number } {
+    const repo = double.state.createRepo(name, {
+      'a.py': 'x = 1\n',
+      'tests/test_a.py': 'def test_a():\n    pass\n',
+    });
+    repo.permissions.set('maintainer', 'write');
+    const pull = double.state.openPullRequest(repo, {
+      branch: 'change',
+      files: { 'a.py': 'x = 2\n' },
+      title: 'Change',
+    });
+    return { repo, number: pull.number };
+  }
+  const reads = (path: RegExp) => double.requests.filter((r) => path.test(r.path)).length;
+  async function app(env: Record<string, string>, dataDir = mkdtempSync(join(tmpdir(), 'mimo-inbox-'))) {
+    const started: AppProcess = await startAppProcess(double, env, dataDir);
+    stops.push(() => started.stop());
+    return { app: started, dataDir };
+  }
+  function decisionOf(dataDir: string, id: string) {
+    const inbox = new SqliteInbox(join(dataDir, 'mimo.sqlite'), { maxPending: 1 });
+    return inbox.get(id).finally(() => inbox.close());
+  }
+
+  it(
+    'acknowledges concurrent /mimo fix deliveries at once while GitHub answers each call after 3 s, then does the reads',
+    async () => {
+      const { repo, number } = pullRequest('octo/slow');
+      const { app: running } = await app(NO_WORKER);
+      double.faults.latencyMs = 3_000;
+      const before = reads(/\/collaborators\/maintainer\/permission$/);
+      const times = await Promise.all(
+        Array.from({ length: 12 }, async () => {
+          const started = performance.now();
+          const { status } = await double.deliver(
+            running.webhookUrl,
+            'issue_comment',
+            commentPayload(double, repo, number, '/mimo fix', 'maintainer'),
+          );
+          return { status, ms: performance.now() - started };
+        }),
+      );
+      expect(times.map((t) => t.status)).toEqual(Array(12).fill(202));
+      // Not a benchmark (bench/webhook.bench.js is): only that no acknowledgement waited for a GitHub call.
+      expect(Math.max(...times.map((t) => t.ms))).toBeLessThan(3_000);
+      await eventually(
+        'every delivery to be triaged with the GitHub reads',
+        () => reads(/\/collaborators\/maintainer\/permission$/) - before >= 12,
+        TIMEOUT - 30_000,
+      );
+      expect(running.output()).toMatch(new RegExp(`triage: enqueued: repair of octo/slow#${number}@`));
+    },
+    TIMEOUT,
+  );
+
+  it(
+    'makes one record and one triage of a delivery id that arrives twice',
+    async () => {
+      const { repo, number } = pullRequest('octo/twice');
+      const { app: running, dataDir } = await app(NO_WORKER);
+      const payload = commentPayload(double, repo, number, '/mimo help', 'maintainer');
+      const first = await double.deliver(running.webhookUrl, 'issue_comment', payload, 'same-guid');
+      const second = await double.deliver(running.webhookUrl, 'issue_comment', payload, 'same-guid');
+      expect([first.status, second.status]).toEqual([202, 202]);
+      await eventually('the help reply', () => repo.comments.some((c) => c.body.includes('| Command |')));
+      await new Promise((resolve) => setTimeout(resolve, 1_500));
+      expect(repo.comments.filter((c) => c.body.includes('| Command |'))).toHaveLength(1);
+      expect(await decisionOf(dataDir, 'same-guid')).toMatchObject({
+        state: 'done',
+        attempts: 1,
+        decision: { outcome: 'answered', reason: '/mimo help', scope: `octo/twice#${number}` },
+      });
+    },
+    TIMEOUT,
+  );
+
+  it(
+    'keeps acknowledging while GitHub fails, and triages the delivery once GitHub answers again',
+    async () => {
+      const { repo, number } = pullRequest('octo/flaky');
+      const { app: running, dataDir } = await app(NO_WORKER);
+      double.faults.fail = { count: 12, status: 502 };
+      const { status, id } = await double.deliver(
+        running.webhookUrl,
+        'issue_comment',
+        commentPayload(double, repo, number, '/mimo fix', 'maintainer'),
+      );
+      expect(status).toBe(202);
+      await eventually(
+        'the triage to retry',
+        () => /triage will retry: GitHub 502/.test(running.output()),
+        120_000,
+      );
+      await until(
+        'the repair to be enqueued',
+        async () => (await decisionOf(dataDir, id))?.decision?.outcome === 'enqueued',
+      );
+      expect((await decisionOf(dataDir, id))!.attempts).toBeGreaterThan(1);
+    },
+    TIMEOUT,
+  );
+
+  it(
+    'recovers a delivery sent while the app was down through the deliveries API, once',
+    async () => {
+      const { repo, number } = pullRequest('octo/missed');
+      // GitHub redelivers to the App's webhook URL: the app comes back on the port it was down on.
+      const port = await closedPort();
+      const down = `http://127.0.0.1:${port}/api/github/webhooks`;
+      const missed = await double.deliver(
+        down,
+        'issue_comment',
+        commentPayload(double, repo, number, '/mimo fix', 'maintainer'),
+      );
+      expect(missed.status).toBe(0);
+      const { app: running, dataDir } = await app({
+        ...NO_WORKER,
+        MIMO_RECOVERY_INTERVAL_SECONDS: '1',
+        PORT: String(port),
+      });
+      await eventually('the redelivery to be accepted', () =>
+        double.deliveries.some((d) => d.guid === missed.id && d.redelivery && d.statusCode === 202),
+      ).catch((error: unknown) => {
+        throw new Error(`${String(error)}\napp output:\n${running.output().slice(-3000)}`);
+      });
+      await until(
+        'the recovered delivery to be triaged',
+        async () => (await decisionOf(dataDir, missed.id))?.state === 'done',
+      );
+      expect({ ...(await decisionOf(dataDir, missed.id)), payload: '' }).toMatchObject({
+        decision: { outcome: 'enqueued' },
+      });
+      await new Promise((resolve) => setTimeout(resolve, 3_000)); // three more scans
+      expect(
+        double.deliveries.filter((d) => d.guid === missed.id).map((d) => [d.redelivery, d.statusCode]),
+      ).toEqual([
+        [false, 0],
+        [true, 202],
+      ]);
+      expect(running.output()).toMatch(/recovery: asked GitHub to redeliver a missed delivery/);
+      await running.stop();
+      const queue = new SqliteQueue({ path: join(dataDir, 'mimo.sqlite') });
+      expect((await queue.list({ scope: `octo/missed#${number}` })).length).toBe(1);
+      await queue.close();
+    },
+    TIMEOUT,
+  );
+
+  it(
+    'triages a delivery stored before a kill -9 after the restart: one job, one reaction',
+    async () => {
+      const { repo, number } = pullRequest('octo/killed');
+      const dataDir = mkdtempSync(join(tmpdir(), 'mimo-inbox-kill-'));
+      const first = (await app(NO_WORKER, dataDir)).app;
+      double.faults.latencyMs = 3_000; // triage is stuck in its first GitHub call when the process dies
+      const { status, id } = await double.deliver(
+        first.webhookUrl,
+        'issue_comment',
+        commentPayload(double, repo, number, '/mimo fix', 'maintainer'),
+      );
+      expect(status).toBe(202);
+      await first.stop('SIGKILL');
+      double.faults.latencyMs = 0;
+      expect((await decisionOf(dataDir, id))?.state).not.toBe('done');
+
+      await app(NO_WORKER, dataDir);
+      await until(
+        'the stored delivery to be triaged',
+        async () => (await decisionOf(dataDir, id))?.state === 'done',
+      );
+      expect({ ...(await decisionOf(dataDir, id)), payload: '' }).toMatchObject({
+        decision: { outcome: 'enqueued' },
+      });
+      const reactions = () =>
+        double.requests.filter(
+          (r) => r.method === 'POST' && /^\/repos\/octo\/killed\/.*\/reactions$/.test(r.path),
+        );
+      await eventually('the 👀 reaction', () => reactions().length > 0);
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      expect(reactions()).toHaveLength(1);
+      const queue = new SqliteQueue({ path: join(dataDir, 'mimo.sqlite') });
+      expect(await queue.list({ scope: `octo/killed#${number}` })).toHaveLength(1);
+      await queue.close();
+    },
+    TIMEOUT,
+  );
+});
