@@ -69,6 +69,26 @@ export class HostSandbox implements Sandbox {
     });
   }
 
+  // File operations on the host folder, with HostFiles' refusals (paths out of it, symlinks leading out).
+  private files(): Promise<HostFiles> {
+    return HostFiles.open(this.hostWorkspace);
+  }
+  async readFile(path: string, options?: { maxBytes?: number }): Promise<Buffer | null> {
+    return (await this.files()).readFile(path, options);
+  }
+  async writeFile(path: string, content: string | Buffer): Promise<void> {
+    return (await this.files()).writeFile(path, content);
+  }
+  async removeFile(path: string): Promise<void> {
+    return (await this.files()).removeFile(path);
+  }
+  async statFile(path: string): Promise<FileKind> {
+    return (await this.files()).statFile(path);
+  }
+  async listFiles(path: string, options: { maxDepth: number; ignore: Iterable<string> }): Promise<string[]> {
+    return (await this.files()).listFiles(path, options);
+  }
+
   async setNetwork(): Promise<void> {}
 
   // File operations on the host folder, with the refusals of HostFiles (the real sandbox does them inside).
@@ -121,7 +141,7 @@ export function hostRunner() {
         stats.setups.push(options.setup.command);
         await sandbox.exec(options.setup.command, { signal: options.signal });
       }
-      return await body({ sandbox, workspace: await Workspace.open(options.workspace) });
+      return await body({ sandbox, workspace: Workspace.of(sandbox) });
     } finally {
       stats.disposed++;
       stats.open--;
