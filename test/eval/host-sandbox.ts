@@ -91,26 +91,6 @@ export class HostSandbox implements Sandbox {
 
   async setNetwork(): Promise<void> {}
 
-  // File operations on the host folder, with the refusals of HostFiles (the real sandbox does them inside).
-  private files(): Promise<HostFiles> {
-    return HostFiles.open(this.hostWorkspace);
-  }
-  async readFile(path: string, options?: { maxBytes?: number }): Promise<Buffer | null> {
-    return (await this.files()).readFile(path, options);
-  }
-  async writeFile(path: string, content: string | Buffer): Promise<void> {
-    return (await this.files()).writeFile(path, content);
-  }
-  async removeFile(path: string): Promise<void> {
-    return (await this.files()).removeFile(path);
-  }
-  async statFile(path: string): Promise<FileKind> {
-    return (await this.files()).statFile(path);
-  }
-  async listFiles(path: string, options: { maxDepth: number; ignore: Iterable<string> }): Promise<string[]> {
-    return (await this.files()).listFiles(path, options);
-  }
-
   async dispose(): Promise<void> {
     this.onDispose();
   }
