@@ -5,13 +5,16 @@
 //   unit   — no Docker engine needed (fakes, real git/SQLite/Redis/pytest on the host, recorded HTTP);
 //   engine — against the real Docker engine (sandbox, hostile suites, the Dockerfile, CLI repairs);
 //   e2e    — the app as `npm start` runs it, against the GitHub double (processes killed and restarted).
-// A file belongs to `engine` by where it lives or by its name (`*.docker.test.ts`).
+// A file belongs to `engine` by where it lives or by its name (`*.docker.test.ts`, `sandbox-*.test.ts`). A unit
+// file must not use the engine: jest reuses workers, and a nock file's disabled network before it breaks the engine's
+// socket (ENETUNREACH).
 const ENGINE = [
   '<rootDir>/test/sandbox/**/*.test.ts',
   '<rootDir>/test/hostile/**/*.test.ts',
   '<rootDir>/test/deploy/**/*.test.ts',
   '<rootDir>/test/eval/**/*.test.ts',
   '<rootDir>/test/**/*.docker.test.ts',
+  '<rootDir>/test/**/sandbox-*.test.ts',
   '<rootDir>/test/repair/fix-cli.test.ts',
   '<rootDir>/test/repair/local-run.test.ts',
 ];
@@ -46,6 +49,7 @@ export default {
         '/node_modules/',
         '/test/(sandbox|hostile|deploy|eval|e2e)/',
         '\\.docker\\.test\\.ts$',
+        '/sandbox-[^/]*\\.test\\.ts$',
         '/test/repair/(fix-cli|local-run)\\.test\\.ts$',
       ],
     },

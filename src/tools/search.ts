@@ -67,8 +67,12 @@ export async function searchWorkspace(
     const lines = text.split('\n');
     for (let i = 0; i < lines.length && !stopped; i++) {
       // Checked on every line: one long line can take milliseconds even in linear time.
-      if (Date.now() - sliceStart > SLICE_MS) {
-        if (Date.now() > deadline) stopped = true;
+      const now = Date.now();
+      if (now >= deadline) {
+        stopped = true;
+        break;
+      }
+      if (now - sliceStart > SLICE_MS) {
         await yieldToLoop();
         sliceStart = Date.now();
       }
