@@ -55,7 +55,8 @@ describe('mimo fix (real Docker sandbox)', () => {
       expect(readFileSync(join(repo, 'pipeline/stats.py'), 'utf8')).toBe(
         readFileSync(join(examples, 'csv-pipeline/pipeline/stats.py'), 'utf8').replace(
           'from collections import defaultdict\n',
-          'from collections import defaultdict\nimport statistics\n',
+          // isort's order: plain imports before from-imports within the standard-library block.
+          'import statistics\nfrom collections import defaultdict\n',
         ),
       );
       // nothing the tests wrote in the sandbox copy comes back
@@ -131,7 +132,7 @@ describe('mimo fix (real Docker sandbox)', () => {
       const result = mimo('fix', '--repo', repo, '--model', 'none', '--test', 'python -m pytest -q');
       expect(result.status).toBe(0);
       expect(readFileSync(join(repo, 'tally.py'), 'utf8')).toBe(
-        'from collections import Counter\nimport json\n\ndef tally(words):\n    counts = Counter(words)\n    return json.dumps(dict(sorted(counts.items())))\n',
+        'import json\nfrom collections import Counter\n\n\ndef tally(words):\n    counts = Counter(words)\n    return json.dumps(dict(sorted(counts.items())))\n',
       );
     },
     SLOW,
