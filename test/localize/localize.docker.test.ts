@@ -20,7 +20,7 @@ describe('mimo localize (Docker)', () => {
         timeout: 240_000,
       },
     );
-    expect(result.stderr).not.toMatch(/mimo: (?!running|compiling|tsc reported)/);
+    expect(result.stderr).not.toMatch(/mimo: (?!running|compiling|tsc reported|evidence|setup)/);
     expect(result.status).toBe(0);
     const suspects = JSON.parse(result.stdout) as Array<{ file: string; line: number; score: number }>;
     for (const s of suspects) expect(Object.keys(s)).toEqual(['file', 'line', 'score']);
