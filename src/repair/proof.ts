@@ -13,8 +13,15 @@ export interface Proof {
   dropped?: string;
 }
 
-/** Tests that ran (passed or failed, skips excluded) in a run. */
-const ran = (run: TestRun) => run.report.passed + run.report.failed;
+/** A failure that is not a test but a package or file that did not build or load: no test of it ran. */
+const notATest = (f: { test: string; kind: string }) =>
+  f.test.startsWith('(') ||
+  /^(BuildError|CompileError|CompilationError|CollectionError)$/.test(f.kind) ||
+  /^TS\d+$/.test(f.kind);
+
+/** Tests that ran (passed or failed, skips excluded) in a run; build and load failures are not counted. */
+const ran = (run: TestRun) =>
+  run.report.passed + run.report.failed - run.report.failures.filter(notATest).length;
 
 /**
  * Proof of fix: the originally failing tests rerun `runs` times on the fixed tree (narrowed to those tests where the
