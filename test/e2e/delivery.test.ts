@@ -11,7 +11,7 @@ const JOURNEY_TIMEOUT = 600_000;
 const SHAPES_OK = 'import math\n\n\ndef area(r):\n    return math.pi * r * r\n';
 const SHAPES_BROKEN = 'def area(r):\n    return math.pi * r * r\n';
 /** What the deterministic missing-import fixer makes of the broken file. */
-const SHAPES_FIXED = `import math\n\n${SHAPES_BROKEN}`;
+const SHAPES_FIXED = `import math\n\n\n${SHAPES_BROKEN}`;
 const TESTS = 'from shapes import area\n\n\ndef test_area():\n    assert round(area(1), 2) == 3.14\n';
 
 /** Applies a review's ```suggestion comments to a file as GitHub's "Commit suggestion" does. */
