@@ -28,6 +28,8 @@ COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY scripts ./scripts
 COPY bin ./bin
+# bin/mimo.js checks dist/ against src/ and the build config before it runs (scripts/ensure-built.js).
+COPY tsconfig.json tsconfig.build.json ./
 COPY app.yml ./
 # The source tree is not shipped: ensure-built sees dist/ as current through the stamp file.
 RUN mkdir -p src data && chown -R node:node /app/data

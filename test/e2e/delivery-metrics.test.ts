@@ -4,7 +4,7 @@ import { startGitHubDouble, type GitHubDouble } from './github-double/index.js';
 import { eventually, startAppProcess, type AppProcess } from './app-process.js';
 import { commentPayload } from './payloads.js';
 
-const COUNTER = 'mimo_webhook_deliveries_total{event="issue_comment.created",outcome="received"}';
+const COUNTER = 'mimo_webhook_deliveries_total{event="issue_comment",outcome="stored"}';
 
 describe('/metrics of the running app', () => {
   let double: GitHubDouble;
@@ -57,8 +57,8 @@ describe('/metrics of the running app', () => {
     repo.permissions.set('drive-by', 'read');
     const payload = commentPayload(double, repo, pull.number, '/mimo fix', 'drive-by');
     const delivered = await double.deliver(app.webhookUrl, 'issue_comment', payload);
-    expect(delivered.status).toBe(200);
-    // The counter moves when the handler sees the verified event, right at the acknowledgement.
+    expect(delivered.status).toBe(202); // stored by the inbox, triaged afterwards
+    // The counter moves when the inbox stores the verified delivery, right at the acknowledgement.
     let seen = 0;
     for (let i = 0; i < 50 && seen === 0; i++) {
       seen = value(await scrape());
@@ -67,7 +67,14 @@ describe('/metrics of the running app', () => {
     expect(seen).toBe(1);
     await eventually('the refusal', () => repo.comments.length > 0);
     // Triage's decision on it (no write access) is counted too.
-    expect(await scrape()).toMatch(/^mimo_triage_decisions_total\{decision="refused",reason="[^"]*"\} 1$/m);
+    // (recorded once triage has finished with the delivery, which is just after its reply went out)
+    const refused = /^mimo_triage_decisions_total\{decision="refused",reason="[^"]*"\} 1$/m;
+    let scraped = await scrape();
+    for (let i = 0; i < 50 && !refused.test(scraped); i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      scraped = await scrape();
+    }
+    expect(scraped).toMatch(refused);
 
     // A delivery whose signature does not verify is refused before any handler: the counter stays.
     const forged = await fetch(app.webhookUrl, {
@@ -80,7 +87,7 @@ describe('/metrics of the running app', () => {
         'x-hub-signature-256': `sha256=${'0'.repeat(64)}`,
       },
     });
-    expect(forged.status).toBe(400);
+    expect(forged.status).toBe(401); // the inbox refuses a bad signature before anything is stored
     expect(value(await scrape())).toBe(1);
   });
 });
