@@ -59,7 +59,8 @@ async function waitHealthy(url: string, deadlineMs: number): Promise<{ status: s
   let last: unknown;
   while (Date.now() < deadline) {
     try {
-      const response = await fetch(url);
+      // A bounded attempt: right after the start, docker-proxy may accept a connection it never answers.
+      const response = await fetch(url, { signal: AbortSignal.timeout(3000) });
       if (response.ok) return (await response.json()) as { status: string; mode: string };
       last = response.status;
     } catch (error) {
