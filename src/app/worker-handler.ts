@@ -105,14 +105,15 @@ export function createJobHandler(deps: JobHandlerDeps): JobHandler<RepairRequest
       const stop = result.stop.reason;
       if (!result.success) {
         const conclusion = CONCLUSION[result.stop.reason] ?? 'failure';
-        await check.conclude(conclusion, checkRunOutput(events, true));
-        if (conclusion !== 'neutral' && conclusion !== 'cancelled') {
-          await comment(octokit, repo, number, failureComment(request, events, observed.runUrl ?? check.url));
-        }
+        // The run page is final before GitHub is told, so whoever follows the link sees the outcome.
         observed.finish(signal.aborted ? 'cancelled' : 'done', stop, {
           outcome: `not fixed: ${result.stop.detail}`,
           diff: result.diff,
         });
+        await check.conclude(conclusion, checkRunOutput(events, true));
+        if (conclusion !== 'neutral' && conclusion !== 'cancelled') {
+          await comment(octokit, repo, number, failureComment(request, events, observed.runUrl ?? check.url));
+        }
         log.info({ stop }, 'repair job finished without a fix');
         return;
       }
@@ -130,9 +131,9 @@ export function createJobHandler(deps: JobHandlerDeps): JobHandler<RepairRequest
       });
       deps.web?.metrics.publications.inc({ mode: config.delivery.mode, kind: publication.kind });
       const told = announce(publication, checkRunOutput(events, true), result);
+      observed.finish('done', stop, { outcome: told.outcome, links: told.links, diff: result.diff });
       await check.conclude(told.conclusion, told.output);
       if (told.comment) await comment(octokit, repo, number, told.comment);
-      observed.finish('done', stop, { outcome: told.outcome, links: told.links, diff: result.diff });
       log.info({ stop, delivery: publication.kind }, 'repair job delivered a fix');
     } catch (error) {
       const message = userFacingMessage(error);
