@@ -26,9 +26,11 @@ export {
   type Family,
 } from './recipes-ecosystems.js';
 export { dockerClient, engineEndpoint, assertEngineReachable, imageExists } from './engine.js';
+export { engineOptions, type EngineEnv } from './engine-config.js';
 export { CappedOutput } from './output.js';
 export {
   EngineUnreachableError,
+  EngineConfigError,
   ImageMissingError,
   WorkspaceMissingError,
   NetworkNotAllowedError,
@@ -40,6 +42,7 @@ export {
   type SandboxFileReason,
 } from './errors.js';
 export { NOT_COPIED } from './copy.js';
+export { EgressStartError, EgressUnavailableError } from './egress/index.js';
 export {
   runSandboxed,
   type SandboxedRunOptions,
