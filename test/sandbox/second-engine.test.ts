@@ -61,9 +61,13 @@ describeEngine('the sandbox on a second engine that shares no files with this ma
 
   it('is another engine, and a host path does not exist there: a bind mount of it fails', async () => {
     const repo = repoWith({ 'marker.txt': 'on the host only\n' });
-    const second = (await engine.docker.info()) as { ID: string };
-    const host = (await new Docker().info()) as { ID: string };
-    expect(second.ID).not.toBe(host.ID);
+    // (the engine ID is no proof: both dockerds read it from /etc/docker/key.json)
+    const second = (await engine.docker.info()) as { DockerRootDir: string };
+    const host = (await new Docker().info()) as { DockerRootDir: string };
+    expect(second.DockerRootDir).toBe(`${engine.dir}/data`);
+    expect(host.DockerRootDir).not.toBe(second.DockerRootDir);
+    expect(await engine.docker.listContainers({ all: true })).toEqual([]);
+    expect((await engine.docker.listImages()).flatMap((i) => i.RepoTags ?? [])).toEqual([runnerImageName()]);
     const container = await engine.docker.createContainer({
       Image: runnerImageName(),
       Cmd: ['cat', '/repo/marker.txt'],
@@ -96,7 +100,7 @@ describeEngine('the sandbox on a second engine that shares no files with this ma
         const seen = await sandbox.exec('cat src/app/core.py NEW.md; ls');
         expect(seen.stdout).toBe('def double(x):\n    return x + x\nmade in the sandbox\nNEW.md\nsrc\n');
         expect(await sandbox.statFile('src/app')).toBe('dir');
-        expect((await sandbox.listFiles('.', { maxDepth: 5, ignore: [] })).sort()).toEqual([
+        expect((await sandbox.listFiles('.', { maxDepth: 5, ignore: ['__pycache__'] })).sort()).toEqual([
           'NEW.md',
           'src/app/__init__.py',
           'src/app/core.py',
