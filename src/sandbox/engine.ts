@@ -26,7 +26,11 @@ export function engineEndpoint(docker: Docker): string {
     protocol?: string;
   };
   if (typeof m.socketPath === 'string') return `unix://${m.socketPath}`;
-  if (m.host) return `${m.protocol ?? 'tcp'}://${m.host}${m.port ? `:${m.port}` : ''}`;
+  if (m.host) {
+    // as DOCKER_HOST spells it: tcp:// whether or not TLS is on
+    const host = m.host.includes(':') ? `[${m.host}]` : m.host;
+    return `${m.protocol === 'ssh' ? 'ssh' : 'tcp'}://${host}${m.port ? `:${m.port}` : ''}`;
+  }
   return process.env.DOCKER_HOST || 'unix:///var/run/docker.sock';
 }
 

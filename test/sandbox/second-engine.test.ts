@@ -9,6 +9,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { hostname, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import {
+  baseImageName,
   EgressUnavailableError,
   openDockerSandbox,
   runnerImageName,
@@ -184,7 +185,7 @@ describeEngine('the sandbox on a second engine that shares no files with this ma
     expect(await engine.docker.listContainers({ all: true })).toEqual([]);
   });
 
-  it('`mimo exec` runs in it with DOCKER_HOST, and `--network` fails at once with what to do', async () => {
+  it('`mimo exec` and `mimo images list` use it with DOCKER_HOST, and `exec --network` fails at once saying why', async () => {
     const repo = repoWith({ 'hello.txt': 'hello\n' });
     const ran = await mimo(
       ['exec', '--repo', repo, '--', `cat hello.txt; ls /sys/class/net`],
@@ -192,6 +193,15 @@ describeEngine('the sandbox on a second engine that shares no files with this ma
     );
     expect(ran.code).toBe(0);
     expect(JSON.parse(ran.stdout)).toMatchObject({ exitCode: 0, stdout: 'hello\nlo\n' });
+    // `mimo images list` asks that engine: the runner was loaded, the base never was
+    const listed = await mimo(['images', 'list'], engine.dockerHost);
+    expect(JSON.parse(listed.stdout)).toEqual({
+      engine: engine.dockerHost,
+      images: [
+        { name: baseImageName(), present: false },
+        { name: runnerImageName(), present: true },
+      ],
+    });
     const networked = await mimo(['exec', '--network', '--repo', repo, '--', 'true'], engine.dockerHost);
     expect(networked.code).toBe(1);
     expect(networked.stderr).toMatch(/no default bridge network .*`--bridge none`/);
