@@ -72,7 +72,11 @@ describeEngine('the sandbox on a second engine that shares no files with this ma
     const container = await engine.docker.createContainer({
       Image: runnerImageName(),
       Cmd: ['cat', '/repo/marker.txt'],
-      HostConfig: { Binds: [`${repo}:/repo:ro`], NetworkMode: 'none' },
+      // a mount, not `Binds` (which makes a missing source folder on the engine's machine, empty)
+      HostConfig: {
+        Mounts: [{ Type: 'bind', Source: repo, Target: '/repo', ReadOnly: true }],
+        NetworkMode: 'none',
+      },
     });
     try {
       await expect(container.start()).rejects.toThrow(/bind source path does not exist/);
