@@ -69,20 +69,21 @@ describeEngine('the sandbox on a second engine that shares no files with this ma
     expect(host.DockerRootDir).not.toBe(second.DockerRootDir);
     expect(await engine.docker.listContainers({ all: true })).toEqual([]);
     expect((await engine.docker.listImages()).flatMap((i) => i.RepoTags ?? [])).toEqual([runnerImageName()]);
-    const container = await engine.docker.createContainer({
+    const spec = {
       Image: runnerImageName(),
       Cmd: ['cat', '/repo/marker.txt'],
       // a mount, not `Binds` (which makes a missing source folder on the engine's machine, empty)
       HostConfig: {
-        Mounts: [{ Type: 'bind', Source: repo, Target: '/repo', ReadOnly: true }],
+        Mounts: [{ Type: 'bind' as const, Source: repo, Target: '/repo', ReadOnly: true }],
         NetworkMode: 'none',
       },
-    });
-    try {
-      await expect(container.start()).rejects.toThrow(/bind source path does not exist/);
-    } finally {
-      await container.remove({ force: true });
-    }
+    };
+    await expect(engine.docker.createContainer(spec)).rejects.toThrow(
+      `bind source path does not exist: ${repo}`,
+    );
+    // the host's engine sees the folder: the difference is the files the engine shares, nothing else
+    const onHost = await new Docker().createContainer(spec);
+    await onHost.remove({ force: true });
   });
 
   it('copies the workspace in, runs commands and file operations, and the recorded edits reach the host', async () => {
