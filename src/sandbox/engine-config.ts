@@ -10,9 +10,10 @@ import { EngineConfigError } from './errors.js';
  */
 export type EngineEnv = Readonly<Record<string, string | undefined>>;
 
-/** Where the client connects, for messages (never carries a credential). */
+/** Where the client connects, for messages: a password in DOCKER_HOST (`ssh://user:pw@host`) is never shown. */
 export function engineEndpointOf(env: EngineEnv): string {
-  return env['DOCKER_HOST'] || 'unix:///var/run/docker.sock';
+  const host = env['DOCKER_HOST'] || 'unix:///var/run/docker.sock';
+  return host.replace(/^([a-z]+:\/\/[^/@:]*):[^/@]*@/i, '$1:***@');
 }
 
 function certFiles(host: string, dir: string): { ca: Buffer; cert: Buffer; key: Buffer } {

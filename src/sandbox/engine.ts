@@ -31,7 +31,7 @@ export function engineEndpoint(docker: Docker): string {
     const host = m.host.includes(':') ? `[${m.host}]` : m.host;
     return `${m.protocol === 'ssh' ? 'ssh' : 'tcp'}://${host}${m.port ? `:${m.port}` : ''}`;
   }
-  return process.env.DOCKER_HOST || 'unix:///var/run/docker.sock';
+  return engineEndpointOf(process.env);
 }
 
 function errorReason(error: unknown): string {

@@ -127,6 +127,10 @@ describe('engineOptions (DOCKER_HOST, DOCKER_TLS_VERIFY, DOCKER_CERT_PATH)', () 
       /scheme https: is not one of unix:\/\/, tcp:\/\/ or ssh:\/\//,
     );
     expect(wrong({ DOCKER_HOST: 'unix://docker.sock' })).toMatch(/absolute socket path/);
+    // a password in DOCKER_HOST never reaches a message (job failures are posted on the pull request)
+    const leaked = wrong({ DOCKER_HOST: 'ftp://ops:hunter2@engine.example' });
+    expect(leaked).toMatch(/at ftp:\/\/ops:\*\*\*@engine\.example \(/);
+    expect(leaked).not.toContain('hunter2');
     expect(wrong({ DOCKER_HOST: 'tcp://', DOCKER_TLS_VERIFY: '1' })).toMatch(/not a URL|names no host/);
     expect(
       wrong({
