@@ -18,6 +18,7 @@ import {
   type SetupEvent,
 } from '../../src/sandbox/index.js';
 import { applyEdits } from '../../src/git/index.js';
+import { parseJsonlLog } from '../../src/repair/index.js';
 import { secondEngineUnavailable, startSecondEngine, type SecondEngine } from '../helpers/second-engine.js';
 
 jest.setTimeout(120_000);
@@ -218,6 +219,8 @@ describeEngine('the sandbox on a second engine that shares no files with this ma
       'tests/test_tally.py':
         'from tally import tally\n\n\ndef test_tally():\n    assert tally(["a", "b", "a"]) == {"a": 2, "b": 1}\n',
       'tally.py': 'def tally(words):\n    return dict(Counter(words))\n',
+      // network.setup defaults to true: this engine cannot give it one, so setup runs offline and says why
+      '.github/mimo.yml': 'setup: "python -c \'print(12345)\'"\n',
     });
     const fixed = await mimo(
       ['fix', '--repo', repo, '--model', 'none', '--test', 'python -m pytest -q'],
@@ -234,6 +237,12 @@ describeEngine('the sandbox on a second engine that shares no files with this ma
       'from collections import Counter\n\n\ndef tally(words):\n    return dict(Counter(words))\n',
     );
     expect(fixed.stderr).toMatch(/baseline test run — 1 failing/);
+    const setup = parseJsonlLog(readFileSync(join(repo, '.mimo/log.jsonl'), 'utf8')).find((e) =>
+      e.message.startsWith('setup '),
+    );
+    expect(setup?.message).toMatch(
+      /^setup `python -c 'print\(12345\)'` exited 0 \(without network: the Docker engine has no default bridge network/,
+    );
     expect(await engine.docker.listContainers({ all: true })).toEqual([]);
   }, 300_000);
 });
