@@ -130,38 +130,23 @@ async function loadImage(from: Docker, to: Docker, image: string): Promise<void>
 }
 
 /**
- * Starts a second engine and loads `images` (from the host's engine) into it. Call secondEngineUnavailable() first.
+ * A second engine, not started yet: `start()` in beforeAll starts it and loads `images` (from the host's engine),
+ * `stop()` in afterAll stops it whatever state it reached (also while start() is still loading, e.g. when
+ * beforeAll timed out). Call secondEngineUnavailable() first.
  */
-export async function startSecondEngine(options: { images: string[] }): Promise<SecondEngine> {
-  sweepLeftovers();
+export function secondEngine(options: { images: string[] }): SecondEngine & { start(): Promise<void> } {
   const name = `e-${process.pid}-${randomBytes(4).toString('hex')}`;
   const dir = join(ROOT, name);
   const socket = `/var/run/mimo-${name}.sock`;
-  mkdirSync(dir, { recursive: true });
-  // Its own (empty) daemon.json: the host's may name hosts, runtimes or a bridge that would clash.
-  writeFileSync(join(dir, 'daemon.json'), '{}\n');
-  const dockerd = [
-    'dockerd',
-    `--config-file ${dir}/daemon.json`,
-    `--data-root ${dir}/data`,
-    `--exec-root ${dir}/exec`,
-    `--pidfile ${dir}/dockerd.pid`,
-    `-H unix://${socket}`,
-    '--bridge none --iptables=false --ip-masq=false',
-  ].join(' ');
-  const child: ChildProcess = spawn(
-    'unshare',
-    ['-m', '-n', '--propagation', 'private', 'sh', '-c', `mount -t tmpfs tmpfs /tmp && exec ${dockerd}`],
-    { stdio: ['ignore', 'ignore', 'pipe'], detached: true },
-  );
-  let stderr = '';
-  child.stderr?.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4000)));
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  let namespace: string | undefined;
   const docker = new Docker({ socketPath: socket });
+  let child: ChildProcess | undefined;
+  let exited: Promise<void> = Promise.resolve();
+  let namespace: string | undefined;
+  let stderr = '';
+  const running = () => child !== undefined && child.exitCode === null && child.signalCode === null;
   const stop = async () => {
-    namespace ??= engineNamespace(child.pid);
-    if (alive(child.pid ?? 0)) {
+    namespace ??= engineNamespace(child?.pid);
+    if (child && running()) {
       const containers = await docker.listContainers({ all: true }).catch(() => []);
       for (const c of containers)
         await docker
@@ -177,22 +162,45 @@ export async function startSecondEngine(options: { images: string[] }): Promise<
     }
     await cleanUp(dir, socket, namespace);
   };
-  try {
-    const up = await waitFor(async () => {
-      if (child.exitCode !== null) throw new Error(`the second dockerd exited ${child.exitCode}: ${stderr}`);
-      namespace ??= engineNamespace(child.pid);
-      return docker.ping().then(
-        () => true,
-        () => false,
-      );
-    }, START_TIMEOUT_MS);
-    if (!up)
-      throw new Error(`the second dockerd did not answer within ${START_TIMEOUT_MS / 1000} s: ${stderr}`);
-    const host = new Docker();
-    for (const image of options.images) await loadImage(host, docker, image);
-  } catch (error) {
-    await stop();
-    throw error;
-  }
-  return { dockerHost: `unix://${socket}`, docker, dir, stop };
+  const start = async () => {
+    sweepLeftovers();
+    mkdirSync(dir, { recursive: true });
+    // Its own (empty) daemon.json: the host's may name hosts, runtimes or a bridge that would clash.
+    writeFileSync(join(dir, 'daemon.json'), '{}\n');
+    const dockerd = [
+      'dockerd',
+      `--config-file ${dir}/daemon.json`,
+      `--data-root ${dir}/data`,
+      `--exec-root ${dir}/exec`,
+      `--pidfile ${dir}/dockerd.pid`,
+      `-H unix://${socket}`,
+      '--bridge none --iptables=false --ip-masq=false',
+    ].join(' ');
+    const spawned = spawn(
+      'unshare',
+      ['-m', '-n', '--propagation', 'private', 'sh', '-c', `mount -t tmpfs tmpfs /tmp && exec ${dockerd}`],
+      { stdio: ['ignore', 'ignore', 'pipe'], detached: true },
+    );
+    child = spawned;
+    spawned.stderr?.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4000)));
+    exited = new Promise<void>((resolve) => spawned.once('exit', () => resolve()));
+    try {
+      const up = await waitFor(async () => {
+        if (!running()) throw new Error(`the second dockerd exited ${spawned.exitCode}: ${stderr}`);
+        namespace ??= engineNamespace(spawned.pid);
+        return docker.ping().then(
+          () => true,
+          () => false,
+        );
+      }, START_TIMEOUT_MS);
+      if (!up)
+        throw new Error(`the second dockerd did not answer within ${START_TIMEOUT_MS / 1000} s: ${stderr}`);
+      const host = new Docker();
+      for (const image of options.images) await loadImage(host, docker, image);
+    } catch (error) {
+      await stop();
+      throw error;
+    }
+  };
+  return { dockerHost: `unix://${socket}`, docker, dir, start, stop };
 }

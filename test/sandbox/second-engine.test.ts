@@ -19,7 +19,7 @@ import {
 } from '../../src/sandbox/index.js';
 import { applyEdits } from '../../src/git/index.js';
 import { parseJsonlLog } from '../../src/repair/index.js';
-import { secondEngineUnavailable, startSecondEngine, type SecondEngine } from '../helpers/second-engine.js';
+import { secondEngine, secondEngineUnavailable } from '../helpers/second-engine.js';
 
 jest.setTimeout(120_000);
 const bin = new URL('../../dist/cli/main.js', import.meta.url).pathname;
@@ -52,12 +52,10 @@ function mimo(args: string[], dockerHost: string): Promise<{ code: number; stdou
 }
 
 describeEngine('the sandbox on a second engine that shares no files with this machine', () => {
-  let engine: SecondEngine;
-  beforeAll(async () => {
-    engine = await startSecondEngine({ images: [runnerImageName()] });
-  }, 600_000);
+  const engine = secondEngine({ images: [runnerImageName()] });
+  beforeAll(() => engine.start(), 600_000);
   afterAll(async () => {
-    await engine?.stop();
+    await engine.stop();
     for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
   }, 120_000);
 
