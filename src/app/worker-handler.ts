@@ -8,6 +8,7 @@ import {
 } from '../github/index.js';
 import type { JobHandler } from '../jobs/index.js';
 import { fanOut, type StopReason } from '../repair/index.js';
+import type { WarmPool } from '../sandbox/index.js';
 import type { Web } from '../web/index.js';
 import { configErrorComment, loadRepoConfig } from './deps.js';
 import { CheckRunReporter } from './job/check-reporter.js';
@@ -27,6 +28,8 @@ export interface JobHandlerDeps {
   /** Model keys and MIMO_MODEL, for the model client (they never reach a sandbox). */
   env: Record<string, string | undefined>;
   workRoot?: string;
+  /** Started sandboxes waiting for jobs (MIMO_SANDBOX_POOL); without it every job opens its own cold. */
+  pool?: WarmPool;
   log: JobLog;
   /** Run pages and metrics of this process (absent in tests and when nothing serves them). */
   web?: Web;
@@ -92,6 +95,7 @@ export function createJobHandler(deps: JobHandlerDeps): JobHandler<RepairRequest
         signal,
         reporter: fanOut(reporter, observed.reporter),
         onSandbox: (outcome) => deps.web?.metrics.sandboxes.inc({ outcome }),
+        ...(deps.pool ? { pool: deps.pool } : {}),
         mode: request.mode,
         jobId: job.id,
         onImageProgress: ({ image, message }) =>

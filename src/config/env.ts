@@ -92,6 +92,7 @@ export const envSchema = z.object({
   REDIS_URL: text,
   MIMO_EMBEDDED_WORKER: bool(true),
   MIMO_CONCURRENCY: int(2, 1, 256),
+  MIMO_SANDBOX_POOL: int(0, 0, 64),
   MIMO_EXTRA_CA_DIR: text,
   MIMO_DEBIAN_MIRROR: url,
   MIMO_PUBLIC_URL: url,
@@ -125,6 +126,8 @@ export interface MimoEnv {
   workDir?: string;
   embeddedWorker: boolean;
   concurrency: number;
+  /** Started sandboxes kept waiting per container shape for the next job (MIMO_SANDBOX_POOL, default 0: none). */
+  sandboxPool: number;
   extraCaDir: string;
   debianMirror: string;
   web: {
@@ -179,6 +182,7 @@ export function readEnv(source: EnvSource = process.env): MimoEnv {
     ...(e.MIMO_WORK_DIR ? { workDir: e.MIMO_WORK_DIR } : {}),
     embeddedWorker: e.MIMO_EMBEDDED_WORKER,
     concurrency: e.MIMO_CONCURRENCY,
+    sandboxPool: e.MIMO_SANDBOX_POOL,
     extraCaDir: e.MIMO_EXTRA_CA_DIR ?? '/usr/local/share/ca-certificates',
     debianMirror: e.MIMO_DEBIAN_MIRROR ?? 'http://deb.debian.org/debian',
     web: {
