@@ -1,6 +1,7 @@
 import { pino } from 'pino';
 import type { Probot } from 'probot';
 import { readEnv, type MimoEnv } from '../config/index.js';
+import { GitObjectCache } from '../git/index.js';
 import { comment, type Octokit } from '../github/index.js';
 import { openQueue, type JobRecord, type Queue, type Worker } from '../jobs/index.js';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -35,6 +36,14 @@ export function jobDepsFromProbot(probot: Probot, env: MimoEnv, web?: Web, pool?
     log: probot.log ?? pino({ level: env.logLevel, name: 'mimo' }),
     ...(web ? { web } : {}),
     ...(pool ? { pool } : {}),
+    ...(env.gitCache.maxBytes > 0
+      ? {
+          gitCache: new GitObjectCache({
+            dir: env.gitCache.dir ?? join(env.workDir ?? tmpdir(), 'mimo-git-cache'),
+            maxBytes: env.gitCache.maxBytes,
+          }),
+        }
+      : {}),
   };
 }
 

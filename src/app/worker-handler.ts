@@ -6,6 +6,7 @@ import {
   type CheckConclusion,
   type Octokit,
 } from '../github/index.js';
+import type { GitObjectCache } from '../git/index.js';
 import type { JobHandler } from '../jobs/index.js';
 import { fanOut, type StopReason } from '../repair/index.js';
 import type { WarmPool } from '../sandbox/index.js';
@@ -30,6 +31,8 @@ export interface JobHandlerDeps {
   workRoot?: string;
   /** Started sandboxes waiting for jobs (MIMO_SANDBOX_POOL); without it every job opens its own cold. */
   pool?: WarmPool;
+  /** Kept mirrors the jobs' clones borrow objects from (MIMO_GIT_CACHE_MB); without it every job clones in full. */
+  gitCache?: GitObjectCache;
   log: JobLog;
   /** Run pages and metrics of this process (absent in tests and when nothing serves them). */
   web?: Web;
@@ -89,7 +92,11 @@ export function createJobHandler(deps: JobHandlerDeps): JobHandler<RepairRequest
     );
     let prepared: PreparedJob | undefined;
     try {
-      prepared = await prepareJob(octokit, token, request, { workRoot: deps.workRoot, config });
+      prepared = await prepareJob(octokit, token, request, {
+        workRoot: deps.workRoot,
+        config,
+        ...(deps.gitCache ? { cache: deps.gitCache } : {}),
+      });
       const executed = await executeRepair(prepared, {
         env: deps.env,
         signal,
