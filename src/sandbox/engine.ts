@@ -1,12 +1,20 @@
 import Docker from 'dockerode';
-import { EngineUnreachableError, ImageMissingError } from './errors.js';
+import { engineEndpointOf, engineOptions, type EngineEnv } from './engine-config.js';
+import { EngineConfigError, EngineUnreachableError, ImageMissingError } from './errors.js';
 
 /**
- * A dockerode client for the engine DOCKER_HOST names (dockerode's default: DOCKER_HOST, DOCKER_TLS_VERIFY and
- * DOCKER_CERT_PATH, else the local socket), so an app host without an engine can use a remote one.
+ * A dockerode client for the engine DOCKER_HOST names (with DOCKER_TLS_VERIFY and DOCKER_CERT_PATH, read as the
+ * docker CLI reads them: see engineOptions), else the local socket, so an app host without an engine can use a
+ * remote one. Throws EngineConfigError when the variables cannot name an engine.
  */
-export function dockerClient(): Docker {
-  return new Docker();
+export function dockerClient(env: EngineEnv = process.env): Docker {
+  const options = engineOptions(env);
+  try {
+    return new Docker(options);
+  } catch (error) {
+    // dockerode also reads the process's DOCKER_* variables itself (e.g. certificates it cannot open)
+    throw new EngineConfigError(engineEndpointOf(env), (error as Error).message);
+  }
 }
 
 /** Where the client connects, for messages. */
@@ -18,8 +26,12 @@ export function engineEndpoint(docker: Docker): string {
     protocol?: string;
   };
   if (typeof m.socketPath === 'string') return `unix://${m.socketPath}`;
-  if (m.host) return `${m.protocol ?? 'tcp'}://${m.host}${m.port ? `:${m.port}` : ''}`;
-  return process.env.DOCKER_HOST || 'unix:///var/run/docker.sock';
+  if (m.host) {
+    // as DOCKER_HOST spells it: tcp:// whether or not TLS is on
+    const host = m.host.includes(':') ? `[${m.host}]` : m.host;
+    return `${m.protocol === 'ssh' ? 'ssh' : 'tcp'}://${host}${m.port ? `:${m.port}` : ''}`;
+  }
+  return engineEndpointOf(process.env);
 }
 
 function errorReason(error: unknown): string {

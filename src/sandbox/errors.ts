@@ -15,6 +15,14 @@ export class EngineUnreachableError extends Error {
   }
 }
 
+/**
+ * DOCKER_HOST (with DOCKER_TLS_VERIFY, DOCKER_CERT_PATH) cannot name an engine: a malformed URL, an unknown scheme,
+ * unreadable certificates. An EngineUnreachableError, so every caller that reports an unreachable engine reports it.
+ */
+export class EngineConfigError extends EngineUnreachableError {
+  override name = 'EngineConfigError';
+}
+
 /** The image asked for is not on the engine; nothing is ever pulled from a registry. */
 export class ImageMissingError extends Error {
   override name = 'ImageMissingError';

@@ -27,9 +27,11 @@ export {
   type Family,
 } from './recipes-ecosystems.js';
 export { dockerClient, engineEndpoint, assertEngineReachable, imageExists } from './engine.js';
+export { engineOptions, type EngineEnv } from './engine-config.js';
 export { CappedOutput } from './output.js';
 export {
   EngineUnreachableError,
+  EngineConfigError,
   ImageMissingError,
   WorkspaceMissingError,
   NetworkNotAllowedError,
@@ -41,6 +43,7 @@ export {
   type SandboxFileReason,
 } from './errors.js';
 export { NOT_COPIED } from './copy.js';
+export { EgressStartError, EgressUnavailableError } from './egress/index.js';
 export {
   runSandboxed,
   type SandboxedRunOptions,

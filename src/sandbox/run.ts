@@ -1,6 +1,7 @@
 import type Docker from 'dockerode';
 import { Workspace } from '../tools/index.js';
 import { openDockerSandbox } from './docker.js';
+import { EgressStartError } from './egress/index.js';
 import type { SandboxPolicy } from './policy.js';
 import type { PoolOpen, WarmPool } from './pool.js';
 import type { Sandbox } from './types.js';
@@ -21,6 +22,8 @@ export interface SetupOutcome {
   network: boolean;
   durationMs: number;
   output: string;
+  /** Why setup ran without the network it asked for (the engine cannot give it one, e.g. no default bridge). */
+  networkUnavailable?: string;
 }
 
 /** The event a run reports about its setup: structurally an iteration-log event (repair/'s IterationEvent). */
@@ -84,8 +87,20 @@ async function runSetup(
   spec: SetupSpec,
   options: SandboxedRunOptions,
 ): Promise<SetupOutcome> {
-  const { command, network } = spec;
-  if (network) await sandbox.setNetwork(true);
+  const { command } = spec;
+  let network = spec.network;
+  let unavailable: string | undefined;
+  if (network) {
+    try {
+      await sandbox.setNetwork(true);
+    } catch (error) {
+      // An engine that cannot give setup its way out: run it offline (the tests then show what is missing)
+      // rather than fail the job or let every download hang until its own timeout.
+      if (!(error instanceof EgressStartError)) throw error;
+      network = false;
+      unavailable = error.message;
+    }
+  }
   try {
     const result = await sandbox.exec(command, {
       ...(spec.timeoutMs !== undefined ? { timeoutMs: spec.timeoutMs } : {}),
@@ -93,11 +108,16 @@ async function runSetup(
     });
     const ended = result.timedOut ? 'timed out' : `exited ${result.exitCode}`;
     const denied = network ? await deniedConnections(sandbox) : '';
+    const offline = unavailable
+      ? ` (without network: ${unavailable})`
+      : network
+        ? ' (network: allow-listed registries only)'
+        : ' (without network)';
     options.reporter?.event({
       ts: new Date().toISOString(),
       iteration: 0,
       phase: 'start',
-      message: `setup \`${command}\` ${ended}${network ? ' (network: allow-listed registries only)' : ' (without network)'}${denied}`,
+      message: `setup \`${command}\` ${ended}${offline}${denied}`,
       command,
       exitCode: result.exitCode,
       durationMs: result.durationMs,
@@ -109,6 +129,7 @@ async function runSetup(
       network,
       durationMs: result.durationMs,
       output: (result.stdout + result.stderr).slice(-4000),
+      ...(unavailable ? { networkUnavailable: unavailable } : {}),
     };
   } finally {
     if (network) await sandbox.setNetwork(false);

@@ -42,6 +42,32 @@ export class EgressStartError extends Error {
   override name = 'EgressStartError';
 }
 
+/**
+ * The engine has no default `bridge` network (e.g. a dockerd started with `--bridge none`), so an egress proxy there
+ * would have no way out and every connection of the setup phase would hang until its own timeout.
+ */
+export class EgressUnavailableError extends EgressStartError {
+  override name = 'EgressUnavailableError';
+  constructor() {
+    super(
+      'the Docker engine has no default bridge network (is it started with `--bridge none`?), so the setup ' +
+        "phase's egress proxy would have no way out: give that engine its bridge (dockerd's default), or set " +
+        '`network: { setup: false }` in .github/mimo.yml and commit what setup would download',
+    );
+  }
+}
+
+/** Whether the engine has its default bridge, the proxy's way out (looked up by name: never created here). */
+async function hasDefaultBridge(docker: Docker): Promise<boolean> {
+  try {
+    const info = (await docker.getNetwork('bridge').inspect()) as { Driver?: string; Internal?: boolean };
+    return info.Driver === 'bridge' && info.Internal !== true;
+  } catch (error) {
+    if ((error as { statusCode?: number }).statusCode === 404) return false;
+    throw error;
+  }
+}
+
 function parseDecisions(logs: string): EgressDecision[] {
   const decisions: EgressDecision[] = [];
   for (const line of logs.split('\n')) {
@@ -86,9 +112,11 @@ async function waitReady(container: Docker.Container): Promise<void> {
  * the engine's default bridge that forwards only to allow-listed hosts with public addresses. A container on the
  * internal network reaches nothing but the proxy: not the host, not the engine API, not other containers, not
  * the cloud metadata address. Everything lives on the engine, so this works the same against a remote engine.
+ * Throws EgressUnavailableError at once when the engine has no default bridge (nothing is created then).
  */
 export async function openEgress(options: OpenEgressOptions): Promise<Egress> {
   const { docker } = options;
+  if (!(await hasDefaultBridge(docker))) throw new EgressUnavailableError();
   const name = `mimo-egress-${randomBytes(6).toString('hex')}`;
   const labels = { ...ownerLabels(), ...options.labels, [LABEL_EGRESS]: '1' };
   // inhibit_ipv4: the bridge gets no address on the host, so the host's services (its gateway address, docker0,

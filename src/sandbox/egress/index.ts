@@ -2,6 +2,7 @@ export {
   openEgress,
   sweepEgress,
   EgressStartError,
+  EgressUnavailableError,
   LABEL_EGRESS,
   type Egress,
   type EgressDecision,
