@@ -1,4 +1,10 @@
-import { applyCeilings, ceilingsFromEnv, ConfigError, describeClamp } from '../config/index.js';
+import {
+  applyCeilings,
+  ConfigError,
+  describeClamp,
+  resolveCeilings,
+  type CeilingOverrides,
+} from '../config/index.js';
 import {
   comment,
   concludeAbandonedCheckRuns,
@@ -26,6 +32,8 @@ export interface JobHandlerDeps {
   appSlug(): Promise<string>;
   /** Model keys and MIMO_MODEL, for the model client (they never reach a sandbox). */
   env: Record<string, string | undefined>;
+  /** The operator's MIMO_MAX_* (readEnv's `ceilings`); unset ones default from the host. */
+  ceilings?: CeilingOverrides;
   workRoot?: string;
   log: JobLog;
   /** Run pages and metrics of this process (absent in tests and when nothing serves them). */
@@ -66,7 +74,7 @@ export function createJobHandler(deps: JobHandlerDeps): JobHandler<RepairRequest
       throw error;
     }
     // Operator ceilings (MIMO_MAX_*): the repository may lower its limits, never raise them past these.
-    const ceiled = applyCeilings(config, ceilingsFromEnv(deps.env));
+    const ceiled = applyCeilings(config, resolveCeilings(deps.ceilings ?? {}));
     for (const c of ceiled.clamped) deps.log.info({ job: job.id, ...c }, describeClamp(c));
     config = ceiled.config;
     const headSha =

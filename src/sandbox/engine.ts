@@ -1,5 +1,6 @@
 import Docker from 'dockerode';
 import { EngineUnreachableError, ImageMissingError } from './errors.js';
+import { readEnv } from '../config/index.js';
 
 /**
  * A dockerode client for the engine DOCKER_HOST names (dockerode's default: DOCKER_HOST, DOCKER_TLS_VERIFY and
@@ -19,7 +20,7 @@ export function engineEndpoint(docker: Docker): string {
   };
   if (typeof m.socketPath === 'string') return `unix://${m.socketPath}`;
   if (m.host) return `${m.protocol ?? 'tcp'}://${m.host}${m.port ? `:${m.port}` : ''}`;
-  return process.env.DOCKER_HOST || 'unix:///var/run/docker.sock';
+  return readEnv().dockerHost ?? 'unix:///var/run/docker.sock';
 }
 
 function errorReason(error: unknown): string {

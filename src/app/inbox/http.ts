@@ -15,8 +15,8 @@ import {
   type DeliveryNote,
 } from './accept.js';
 
-/** GitHub caps webhook payloads at 25 MB. */
-export const GITHUB_MAX_PAYLOAD_BYTES = 25 * 1024 * 1024;
+import { GITHUB_MAX_PAYLOAD_BYTES } from '../../config/index.js';
+export { GITHUB_MAX_PAYLOAD_BYTES };
 
 export interface InboxLog {
   info(obj: object, msg: string): void;
