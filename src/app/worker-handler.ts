@@ -138,7 +138,7 @@ export function createJobHandler(deps: JobHandlerDeps): JobHandler<RepairRequest
         ...(observed.runUrl ? { runUrl: observed.runUrl } : {}),
       });
       deps.web?.metrics.publications.inc({ mode: config.delivery.mode, kind: publication.kind });
-      const told = announce(publication, checkRunOutput(events, true), result);
+      const told = announce(publication, checkRunOutput(events, true), result, observed.runUrl);
       observed.finish('done', stop, { outcome: told.outcome, links: told.links, diff: result.diff });
       await check.conclude(told.conclusion, told.output);
       if (told.comment) await comment(octokit, repo, number, told.comment);
