@@ -71,29 +71,32 @@ describe('the webhook inbox against the GitHub double', () => {
   }
 
   it(
-    'acknowledges concurrent /mimo fix deliveries at once while GitHub answers each call after 3 s, then does the reads',
+    'answers 50 concurrent signed /mimo fix deliveries with p99 < 100 ms while GitHub answers each call after 3 s, then does the reads',
     async () => {
       const { repo, number } = pullRequest('octo/slow');
       const { app: running } = await app(NO_WORKER);
       double.faults.latencyMs = 3_000;
       const before = reads(/\/collaborators\/maintainer\/permission$/);
+      const payload = () => commentPayload(double, repo, number, '/mimo fix', 'maintainer');
+      // A warm-up delivery first (the first request pays for lazy module loading and SQLite's first page reads).
+      expect((await double.deliver(running.webhookUrl, 'issue_comment', payload())).status).toBe(202);
       const times = await Promise.all(
-        Array.from({ length: 12 }, async () => {
+        Array.from({ length: 50 }, async () => {
           const started = performance.now();
-          const { status } = await double.deliver(
-            running.webhookUrl,
-            'issue_comment',
-            commentPayload(double, repo, number, '/mimo fix', 'maintainer'),
-          );
+          const { status } = await double.deliver(running.webhookUrl, 'issue_comment', payload());
           return { status, ms: performance.now() - started };
         }),
       );
-      expect(times.map((t) => t.status)).toEqual(Array(12).fill(202));
-      // Not a benchmark (bench/webhook.bench.js is): only that no acknowledgement waited for a GitHub call.
-      expect(Math.max(...times.map((t) => t.ms))).toBeLessThan(3_000);
+      expect(times.map((t) => t.status)).toEqual(Array(50).fill(202));
+      // The issue's outside check, measured from this process (signing and sending included). Medians and ratios
+      // belong to `npm run bench`; this only holds the acknowledgement to the goal while GitHub is slow.
+      const sorted = times.map((t) => t.ms).sort((a, b) => a - b);
+      const p99 = sorted[Math.ceil(0.99 * sorted.length) - 1]!;
+      expect(p99).toBeLessThan(100);
+      // Every acknowledged delivery is triaged afterwards, each with its GitHub reads (3 s apiece).
       await eventually(
         'every delivery to be triaged with the GitHub reads',
-        () => reads(/\/collaborators\/maintainer\/permission$/) - before >= 12,
+        () => reads(/\/collaborators\/maintainer\/permission$/) - before >= 51,
         TIMEOUT - 30_000,
       );
       expect(running.output()).toMatch(new RegExp(`triage: enqueued: repair of octo/slow#${number}@`));
