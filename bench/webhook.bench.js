@@ -161,7 +161,10 @@ const makers = {
 const results = {};
 const started = [];
 const loadBefore = loadavg()[0];
+// BENCH_ONLY=instant_github (a comma list) measures only those servers, e.g. under `node --cpu-prof`.
+const only = process.env.BENCH_ONLY?.split(',');
 for (const [name, make] of Object.entries(makers)) {
+  if (only && !only.includes(name)) continue;
   const server = await make();
   await burst(server.url, 10); // warm-up
   const all = [];
@@ -187,7 +190,8 @@ for (const [name, make] of Object.entries(makers)) {
 }
 for (const server of started) await server.stop();
 for (const name of ['instant_github', 'slow_github'])
-  results[name].p99_vs_bare = +(results[name].p99_ms / results.bare.p99_ms).toFixed(2);
+  if (results[name] && results.bare)
+    results[name].p99_vs_bare = +(results[name].p99_ms / results.bare.p99_ms).toFixed(2);
 console.log(
   JSON.stringify({
     concurrency: CONCURRENCY,

@@ -51,8 +51,10 @@ export function createIntake(
     ...(appSlug ? { appSlug } : {}),
   })(app);
 
+  const traffic = { active: 0 };
   const triage = new TriageLoop({
     inbox,
+    busy: () => traffic.active > 0,
     log,
     events,
     liveInstances,
@@ -78,6 +80,7 @@ export function createIntake(
     maxBytes: settings.maxBytes,
     maxInflightBytes: settings.maxInflightBytes,
     log,
+    traffic,
     onDelivery(note) {
       if (note.outcome === 'stored') triage.wake();
       events.emit('delivery', note);
