@@ -115,6 +115,9 @@ export const envSchema = z.object({
   REDIS_URL: redisUrl,
   MIMO_EMBEDDED_WORKER: bool(true),
   MIMO_CONCURRENCY: int(2, 1, 256),
+  MIMO_SANDBOX_POOL: int(0, 0, 64),
+  MIMO_GIT_CACHE_DIR: text,
+  MIMO_GIT_CACHE_MB: int(2048, 0, 10_000_000),
   // sandbox and its images
   MIMO_EXTRA_CA_DIR: text,
   MIMO_DEBIAN_MIRROR: url,

@@ -82,6 +82,10 @@ export interface MimoEnv {
   workDir?: string;
   embeddedWorker: boolean;
   concurrency: number;
+  /** Started sandboxes kept waiting per container shape for the next job (MIMO_SANDBOX_POOL, default 0: none). */
+  sandboxPool: number;
+  /** The git object cache: where (MIMO_GIT_CACHE_DIR, default `<work dir>/git-cache`) and how big (MIMO_GIT_CACHE_MB, 0: off). */
+  gitCache: { dir?: string; maxBytes: number };
   extraCaDir: string;
   debianMirror: string;
   ceilings: CeilingOverrides;
@@ -153,6 +157,11 @@ export function readEnv(source: EnvSource = process.env): MimoEnv {
     queue: defined({ redisUrl: e.REDIS_URL, sqlitePath: e.MIMO_DB }),
     embeddedWorker: e.MIMO_EMBEDDED_WORKER,
     concurrency: e.MIMO_CONCURRENCY,
+    sandboxPool: e.MIMO_SANDBOX_POOL,
+    gitCache: {
+      ...(e.MIMO_GIT_CACHE_DIR ? { dir: e.MIMO_GIT_CACHE_DIR } : {}),
+      maxBytes: e.MIMO_GIT_CACHE_MB * 1024 * 1024,
+    },
     extraCaDir: e.MIMO_EXTRA_CA_DIR ?? '/usr/local/share/ca-certificates',
     debianMirror: e.MIMO_DEBIAN_MIRROR ?? 'http://deb.debian.org/debian',
     ceilings: defined({

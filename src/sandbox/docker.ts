@@ -132,34 +132,100 @@ function containerSpec(
   };
 }
 
+/** What a sandbox is made of before its workspace is filled: resolved by `prepareSandbox`, keyed for the pool. */
+export interface SandboxPlan {
+  docker: Docker;
+  dir: string;
+  image: string;
+  user: { uid: number; gid: number };
+  policy: SandboxPolicy;
+  /** CPUs of the engine's machine (the CPU limit is capped by it). */
+  engineCpus: number;
+  /** The container's create options without the labels: equal specs make interchangeable sandboxes. */
+  spec: Docker.ContainerCreateOptions;
+}
+
 /**
- * Opens a sandbox: one long-lived, locked-down container per job, the files of `workspace` copied into its own
- * sized workspace, and one resident runner that runs every command and file operation. Throws WorkspaceMissingError, EngineUnreachableError or ImageMissingError with what to do.
- * Always `dispose()` it (see `withDockerSandbox`).
+ * Checks the workspace, the engine and the image (unless `check` is false: a waiting sandbox of the same shape
+ * shows both), and resolves the container a sandbox on `options` needs.
+ * Throws WorkspaceMissingError, EngineUnreachableError or ImageMissingError with what to do.
  */
-export async function openDockerSandbox(options: DockerSandboxOptions): Promise<Sandbox> {
+export async function prepareSandbox(options: DockerSandboxOptions, check = true): Promise<SandboxPlan> {
   const policy = resolvePolicy(options.policy);
   const dir = await workspaceDir(options.workspace);
   const docker = options.docker ?? dockerClient();
-  await assertEngineReachable(docker);
   const image = options.image ?? runnerImageName();
-  await assertImagePresent(docker, image);
-  if (options.sweep !== false) await sweepContainers({ docker });
+  if (check) await checkEngine(docker, image);
   const user = await sandboxUser(dir, policy);
-  const labels = { ...options.labels, ...ownerLabels() };
+  const cpus = await engineCpus(docker);
+  return {
+    docker,
+    dir,
+    image,
+    user,
+    policy,
+    engineCpus: cpus,
+    spec: containerSpec(cpus, image, user, policy, {}),
+  };
+}
+
+/** EngineUnreachableError or ImageMissingError (each says what to do) unless the engine can run `image`. */
+export async function checkEngine(docker: Docker, image: string): Promise<void> {
+  await assertEngineReachable(docker);
+  await assertImagePresent(docker, image);
+}
+
+/** A started container with its runner and an empty workspace: a sandbox waiting for its files. */
+export interface StartedSandbox {
+  plan: SandboxPlan;
+  container: Docker.Container;
+  client: RunnerClient;
+}
+
+/** Creates and starts the container of `plan` and its resident runner; removes the container when that fails. */
+export async function startSandbox(
+  plan: SandboxPlan,
+  labels: Record<string, string>,
+): Promise<StartedSandbox> {
+  const { docker, user } = plan;
+  const all = { ...labels, ...ownerLabels() };
   const container = await docker.createContainer(
-    containerSpec(await engineCpus(docker), image, user, policy, labels),
+    containerSpec(plan.engineCpus, plan.image, user, plan.policy, all),
   );
-  const userSpec = `${user.uid}:${user.gid}`;
   try {
     await container.start();
-    await copyIntoContainer(container, dir, WORKDIR, user);
-    const client = await RunnerClient.start(docker, container, userSpec);
-    return new DockerSandbox(container.id, docker, container, userSpec, policy, client);
+    const client = await RunnerClient.start(docker, container, `${user.uid}:${user.gid}`);
+    return { plan, container, client };
   } catch (error) {
     await container.remove({ force: true, v: true }).catch(() => {});
     throw error;
   }
+}
+
+/** Copies the plan's workspace into a started sandbox and hands it over; removes the container when that fails. */
+export async function fillSandbox(started: StartedSandbox, dir: string): Promise<Sandbox> {
+  const { plan, container, client } = started;
+  try {
+    await copyIntoContainer(container, dir, WORKDIR, plan.user);
+    const user = `${plan.user.uid}:${plan.user.gid}`;
+    return new DockerSandbox(container.id, plan.docker, container, user, plan.policy, client);
+  } catch (error) {
+    client.close();
+    await container.remove({ force: true, v: true }).catch(() => {});
+    throw error;
+  }
+}
+
+/**
+ * Opens a sandbox: one long-lived, locked-down container per job, the files of `workspace` copied into its own
+ * sized workspace, and one resident runner that runs every command and file operation. Throws
+ * WorkspaceMissingError, EngineUnreachableError or ImageMissingError with what to do.
+ * Always `dispose()` it (see `withDockerSandbox`); a warm pool (pool.ts) opens the same sandboxes ahead of time.
+ */
+export async function openDockerSandbox(options: DockerSandboxOptions): Promise<Sandbox> {
+  const plan = await prepareSandbox(options);
+  if (options.sweep !== false) await sweepContainers({ docker: plan.docker });
+  return fillSandbox(await startSandbox(plan, options.labels ?? {}), plan.dir);
 }
 
 /** Runs `fn` with a fresh sandbox and removes the container afterwards, also when `fn` throws. */
