@@ -6,7 +6,7 @@ import { createHmac, generateKeyPairSync, randomUUID } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { startServer, createMimoApp } from '../dist/app/index.js';
@@ -72,9 +72,12 @@ async function mimoServer(name, stub) {
     MIMO_DB: join(dir, `${name}.sqlite`),
     MIMO_EMBEDDED_WORKER: 'false',
     MIMO_RUNS_DIR: join(dir, `${name}-runs`),
+    // Recovery off: the stubs have no deliveries API.
+    MIMO_RECOVERY_WINDOW_HOURS: '0',
+    ...(process.env.BENCH_TRIAGE_CONCURRENCY
+      ? { MIMO_TRIAGE_CONCURRENCY: process.env.BENCH_TRIAGE_CONCURRENCY }
+      : {}),
   };
-  // The inbox's own settings are read from process.env (recovery off: the stubs have no deliveries API).
-  process.env.MIMO_RECOVERY_WINDOW_HOURS = '0';
   const mimo = createMimoApp(readEnv(env));
   const running = await startServer({
     appFn: mimo.appFn,
@@ -157,17 +160,28 @@ const makers = {
 };
 const results = {};
 const started = [];
+const loadBefore = loadavg()[0];
+// BENCH_ONLY=instant_github (a comma list) measures only those servers, e.g. under `node --cpu-prof`.
+const only = process.env.BENCH_ONLY?.split(',');
 for (const [name, make] of Object.entries(makers)) {
+  if (only && !only.includes(name)) continue;
   const server = await make();
   await burst(server.url, 10); // warm-up
   const all = [];
-  for (let round = 0; round < ROUNDS; round++) all.push(...(await burst(server.url, CONCURRENCY)));
+  const rounds = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    const times = await burst(server.url, CONCURRENCY);
+    all.push(...times);
+    times.sort((a, b) => a - b);
+    rounds.push(+percentile(times, 50).toFixed(1));
+  }
   all.sort((a, b) => a - b);
   results[name] = {
     deliveries: all.length,
     p50_ms: +percentile(all, 50).toFixed(2),
     p95_ms: +percentile(all, 95).toFixed(2),
     p99_ms: +percentile(all, 99).toFixed(2),
+    round_p50_ms: rounds,
   };
   // Its triage stops (the deliveries still waiting stay in its inbox file); its port stays taken until the end, so
   // the client's kept-alive connections never meet another server on a reused port.
@@ -176,9 +190,16 @@ for (const [name, make] of Object.entries(makers)) {
 }
 for (const server of started) await server.stop();
 for (const name of ['instant_github', 'slow_github'])
-  results[name].p99_vs_bare = +(results[name].p99_ms / results.bare.p99_ms).toFixed(2);
+  if (results[name] && results.bare)
+    results[name].p99_vs_bare = +(results[name].p99_ms / results.bare.p99_ms).toFixed(2);
 console.log(
-  JSON.stringify({ concurrency: CONCURRENCY, rounds: ROUNDS, slow_github_ms: SLOW_MS, ...results }),
+  JSON.stringify({
+    concurrency: CONCURRENCY,
+    rounds: ROUNDS,
+    slow_github_ms: SLOW_MS,
+    load_average_1m: [+loadBefore.toFixed(2), +loadavg()[0].toFixed(2)],
+    ...results,
+  }),
 );
 instantStub.close();
 slowStub.close();

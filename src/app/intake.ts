@@ -7,8 +7,7 @@ import { openInbox, type Inbox, type Queue, type TriageDecision } from '../jobs/
 import { createApp } from './create-app.js';
 import { Background, type Octokit } from './deps.js';
 import { inboxHandler, type NodeHandler } from './inbox/http.js';
-import type { MimoEnv } from '../config/index.js';
-import type { InboxSettings } from './inbox-options.js';
+import type { InboxSettings, MimoEnv } from '../config/index.js';
 import type { RepairRequest } from './request.js';
 import { InboxEvents } from './triage/events.js';
 import { TriageLoop } from './triage/loop.js';
@@ -52,8 +51,10 @@ export function createIntake(
     ...(appSlug ? { appSlug } : {}),
   })(app);
 
+  const traffic = { active: 0 };
   const triage = new TriageLoop({
     inbox,
+    busy: () => traffic.active > 0,
     log,
     events,
     liveInstances,
@@ -79,6 +80,7 @@ export function createIntake(
     maxBytes: settings.maxBytes,
     maxInflightBytes: settings.maxInflightBytes,
     log,
+    traffic,
     onDelivery(note) {
       if (note.outcome === 'stored') triage.wake();
       events.emit('delivery', note);

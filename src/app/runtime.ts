@@ -10,7 +10,6 @@ import { join } from 'node:path';
 import { defaultConfig } from '../config/index.js';
 import { ensureRunnerImage, policyFromConfig, WarmPool } from '../sandbox/index.js';
 import type { NodeHandler } from './inbox/http.js';
-import { inboxSettings, type InboxSettings } from './inbox-options.js';
 import { createIntake, type Intake } from './intake.js';
 import type { InboxEvents } from './triage/events.js';
 import type { RepairRequest } from './request.js';
@@ -31,6 +30,7 @@ export function jobDepsFromProbot(probot: Probot, env: MimoEnv, web?: Web, pool?
         .auth()
         .then(async (octokit) => (await octokit.rest.apps.getAuthenticated()).data?.slug ?? 'mimo-code')),
     env: { ...env.models, ...(env.defaultModel ? { MIMO_MODEL: env.defaultModel } : {}) },
+    ceilings: env.ceilings,
     ...(env.workDir ? { workRoot: env.workDir } : {}),
     // Probot makes its logger when it first initializes (a bare `mimo worker`'s Probot never does): then our own.
     log: probot.log ?? pino({ level: env.logLevel, name: 'mimo' }),
@@ -98,10 +98,7 @@ export interface MimoApp {
  * The app as `npm start` runs it: the inbox and its triage (src/app/intake.ts), plus an embedded worker (unless
  * `MIMO_EMBEDDED_WORKER=false`, when separate `mimo worker` processes consume a Redis queue).
  */
-export function createMimoApp(
-  env: MimoEnv = readEnv(),
-  inbox: InboxSettings = inboxSettings(process.env),
-): MimoApp {
+export function createMimoApp(env: MimoEnv = readEnv()): MimoApp {
   let queue: Queue<RepairRequest> | undefined;
   let worker: Worker | undefined;
   let intake: Intake | undefined;
@@ -114,7 +111,7 @@ export function createMimoApp(
     listening: () => intake?.startRecovery(),
     async appFn(app: Probot) {
       queue = openQueue<RepairRequest>({ ...env.queue, env: {} });
-      intake = createIntake(app, queue, env, inbox);
+      intake = createIntake(app, queue, env, env.inbox);
       countInbox(intake.events, web);
       if (env.embeddedWorker) {
         if (env.sandboxPool > 0) {

@@ -1,12 +1,9 @@
-import { existsSync, readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer as createNetServer, type AddressInfo } from 'node:net';
-import { join } from 'node:path';
-import { parseEnv } from 'node:util';
 import { pino, type Logger } from 'pino';
 import { Probot, Server, type ApplicationFunction } from 'probot';
 import { getPrivateKey } from '@probot/get-private-key';
-import { readEnv } from '../config/index.js';
+import { processEnv, readEnv, type EnvSource, type MimoEnv } from '../config/index.js';
 import { mountWeb, type Web } from '../web/index.js';
 import type { NodeHandler } from './inbox/http.js';
 import { loadProbotSetupFactory } from './probot-setup.js';
@@ -15,7 +12,7 @@ export type ServerMode = 'app' | 'setup';
 
 export interface StartOptions {
   appFn: ApplicationFunction;
-  env?: NodeJS.ProcessEnv;
+  env?: EnvSource;
   /** Overrides PORT (0 = a free port). */
   port?: number;
   log?: Logger;
@@ -53,27 +50,21 @@ function healthHandler(mode: ServerMode) {
   };
 }
 
-function readCredentials(env: NodeJS.ProcessEnv): { appId?: number; privateKey?: string } {
-  const appId = Number(env.APP_ID) || undefined;
+function readCredentials(env: MimoEnv): { appId?: number; privateKey?: string } {
+  const appId = env.github.appId;
+  const keys: Record<string, string> = {};
+  if (env.github.privateKey) keys.PRIVATE_KEY = env.github.privateKey;
+  if (env.github.privateKeyPath) keys.PRIVATE_KEY_PATH = env.github.privateKeyPath;
   let privateKey: string | undefined;
   try {
-    privateKey = getPrivateKey({ env: env as Record<string, string> })?.toString() || undefined;
+    privateKey = getPrivateKey({ env: keys })?.toString() || undefined;
   } catch {
     privateKey = undefined;
   }
   return { appId, privateKey };
 }
 
-/** Applies `.env` from the working directory the way Probot does (existing variables win). */
-export function applyDotEnv(env: NodeJS.ProcessEnv = process.env, path = join(process.cwd(), '.env')): void {
-  if (!existsSync(path)) return;
-  const parsed = parseEnv(readFileSync(path, 'utf8')) as Record<string, string>;
-  for (const [key, value] of Object.entries(parsed)) if (env[key] === undefined) env[key] = value;
-}
-
-function baseUrlOf(env: NodeJS.ProcessEnv): string | undefined {
-  return env.GHE_HOST ? `${env.GHE_PROTOCOL ?? 'https'}://${env.GHE_HOST}/api/v3` : undefined;
-}
+export { applyDotEnv } from '../config/index.js';
 
 const DOTCOM_API = 'https://api.github.com/';
 
@@ -91,12 +82,12 @@ function enterpriseFetch(baseUrl: string): typeof fetch {
 }
 
 /** Probot's options from the App's credentials in `env`; shared by the server and `mimo worker`. */
-function probotOptions(env: NodeJS.ProcessEnv, appId: number, privateKey: string, log?: Logger) {
-  const baseUrl = baseUrlOf(env);
+function probotOptions(env: MimoEnv, appId: number, privateKey: string, log?: Logger) {
+  const baseUrl = env.github.apiBaseUrl;
   return {
     appId,
     privateKey,
-    secret: env.WEBHOOK_SECRET,
+    secret: env.github.webhookSecret,
     ...(baseUrl ? { baseUrl, request: { fetch: enterpriseFetch(baseUrl) } } : {}),
     ...(log ? { log } : {}),
   };
@@ -106,7 +97,7 @@ function probotOptions(env: NodeJS.ProcessEnv, appId: number, privateKey: string
  * A Probot instance from the App's credentials in `env` (APP_ID, PRIVATE_KEY or PRIVATE_KEY_PATH, WEBHOOK_SECRET,
  * GHE_HOST): the server and `mimo worker` build it the same way. No Redis throttling cluster (REDIS_URL is ours).
  */
-export function probotFromEnv(env: NodeJS.ProcessEnv, log?: Logger): Probot {
+export function probotFromEnv(env: MimoEnv, log?: Logger): Probot {
   const { appId, privateKey } = readCredentials(env);
   if (!appId || !privateKey)
     throw new MissingCredentialsError(`${appId ? 'PRIVATE_KEY or PRIVATE_KEY_PATH' : 'APP_ID'} is not set`);
@@ -141,17 +132,16 @@ function putFirst(http: import('node:http').Server, handler: NodeHandler, log: L
  * `GET /healthz` answers in both modes.
  */
 export async function startServer(options: StartOptions): Promise<RunningServer> {
-  const env = options.env ?? process.env;
-  const checked = readEnv(env);
+  const checked = readEnv(options.env ?? processEnv());
   const log = options.log ?? pino({ level: checked.logLevel, name: 'mimo' });
   const requested = options.port ?? checked.http.port;
   const host = checked.http.host;
   // Probot's Server treats port 0 as "use 3000": pick the free port here.
   const port = requested === 0 ? await freePort(host) : requested;
-  const { appId, privateKey } = readCredentials(env);
+  const { appId, privateKey } = readCredentials(checked);
 
   if (appId && privateKey) {
-    const probot = probotOptions(env, appId, privateKey, log);
+    const probot = probotOptions(checked, appId, privateKey, log);
     const server = new Server({
       host,
       port,

@@ -1,4 +1,10 @@
-import { applyCeilings, ceilingsFromEnv, ConfigError, describeClamp } from '../config/index.js';
+import {
+  applyCeilings,
+  ConfigError,
+  describeClamp,
+  resolveCeilings,
+  type CeilingOverrides,
+} from '../config/index.js';
 import {
   comment,
   concludeAbandonedCheckRuns,
@@ -28,6 +34,8 @@ export interface JobHandlerDeps {
   appSlug(): Promise<string>;
   /** Model keys and MIMO_MODEL, for the model client (they never reach a sandbox). */
   env: Record<string, string | undefined>;
+  /** The operator's MIMO_MAX_* (readEnv's `ceilings`); unset ones default from the host. */
+  ceilings?: CeilingOverrides;
   workRoot?: string;
   /** Started sandboxes waiting for jobs (MIMO_SANDBOX_POOL); without it every job opens its own cold. */
   pool?: WarmPool;
@@ -72,7 +80,7 @@ export function createJobHandler(deps: JobHandlerDeps): JobHandler<RepairRequest
       throw error;
     }
     // Operator ceilings (MIMO_MAX_*): the repository may lower its limits, never raise them past these.
-    const ceiled = applyCeilings(config, ceilingsFromEnv(deps.env));
+    const ceiled = applyCeilings(config, resolveCeilings(deps.ceilings ?? {}));
     for (const c of ceiled.clamped) deps.log.info({ job: job.id, ...c }, describeClamp(c));
     config = ceiled.config;
     const headSha =
@@ -141,7 +149,7 @@ export function createJobHandler(deps: JobHandlerDeps): JobHandler<RepairRequest
         ...(observed.runUrl ? { runUrl: observed.runUrl } : {}),
       });
       deps.web?.metrics.publications.inc({ mode: config.delivery.mode, kind: publication.kind });
-      const told = announce(publication, checkRunOutput(events, true), result);
+      const told = announce(publication, checkRunOutput(events, true), result, observed.runUrl);
       observed.finish('done', stop, { outcome: told.outcome, links: told.links, diff: result.diff });
       await check.conclude(told.conclusion, told.output);
       if (told.comment) await comment(octokit, repo, number, told.comment);

@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { readFileSync } from 'node:fs';
 import { registerCommands } from './commands/index.js';
+import { EnvError } from '../config/index.js';
 
 /** Exit codes of the CLI contract: 0 success, 1 the work failed, 2 bad input. */
 export const EXIT_OK = 0;
@@ -43,7 +44,8 @@ export async function runCli(argv: string[]): Promise<number> {
       if (error.code === 'commander.executeSubCommandAsync') return error.exitCode;
       return EXIT_USAGE;
     }
-    if (error instanceof UsageError) {
+    // A malformed environment variable is the operator's to fix, like a bad flag: the message names it.
+    if (error instanceof UsageError || error instanceof EnvError) {
       process.stderr.write(`mimo: ${error.message}\n`);
       return EXIT_USAGE;
     }

@@ -1,7 +1,8 @@
 // Operator ceilings: limits a repository's `.github/mimo.yml` may lower but never raise, set by whoever runs mimo
-// (`MIMO_MAX_*` in the environment of the CLI or the app) with safe defaults derived from the host. Pure: the
-// environment and the host's resources are passed in.
+// (`MIMO_MAX_*` in the environment of the CLI or the app, checked by readEnv) with safe defaults derived from the
+// host. Pure: the operator's values and the host's resources are passed in.
 import { availableParallelism, totalmem } from 'node:os';
+import type { CeilingOverrides } from './env.js';
 import type { MimoConfig } from './load.js';
 
 export interface Ceilings {
@@ -17,11 +18,6 @@ export interface Ceilings {
 export interface HostResources {
   memoryBytes: number;
   cores: number;
-}
-
-/** An operator setting (`MIMO_MAX_*`) that is not a positive number. */
-export class CeilingsError extends Error {
-  override name = 'CeilingsError';
 }
 
 export const CEILING_VARIABLES = {
@@ -54,34 +50,24 @@ export function defaultCeilings(host: HostResources): Ceilings {
   };
 }
 
-function parse(env: Record<string, string | undefined>, name: string, integer: boolean): number | undefined {
-  const text = env[name]?.trim();
-  if (text === undefined || text === '') return undefined;
-  const value = Number(text);
-  if (!Number.isFinite(value) || value <= 0 || (integer && !Number.isInteger(value))) {
-    throw new CeilingsError(`${name}=${text}: expected a positive ${integer ? 'whole ' : ''}number`);
-  }
-  return value;
-}
-
 /**
- * The ceilings in force: each `MIMO_MAX_*` set in `env`, else its default; memory and CPUs never above what the
- * host has, whatever the operator wrote.
+ * The ceilings in force: each `MIMO_MAX_*` the environment set (checked by readEnv, src/config/env.ts), else its
+ * default; memory and CPUs never above what the host has, whatever the operator wrote.
  */
-export function ceilingsFromEnv(
-  env: Record<string, string | undefined>,
+export function resolveCeilings(
+  overrides: CeilingOverrides,
   host: HostResources = hostResources(),
 ): Ceilings {
   const d = defaultCeilings(host);
   const hostMb = Math.floor(host.memoryBytes / 1024 ** 2);
   return {
-    memoryMb: Math.min(parse(env, CEILING_VARIABLES.memoryMb, true) ?? d.memoryMb, hostMb),
-    pids: parse(env, CEILING_VARIABLES.pids, true) ?? d.pids,
-    cpus: Math.min(parse(env, CEILING_VARIABLES.cpus, false) ?? d.cpus, Math.max(1, host.cores)),
-    diskMb: parse(env, CEILING_VARIABLES.diskMb, true) ?? d.diskMb,
-    commandSeconds: parse(env, CEILING_VARIABLES.commandSeconds, true) ?? d.commandSeconds,
-    iterations: parse(env, CEILING_VARIABLES.iterations, true) ?? d.iterations,
-    costUsd: parse(env, CEILING_VARIABLES.costUsd, false) ?? d.costUsd,
+    memoryMb: Math.min(overrides.memoryMb ?? d.memoryMb, hostMb),
+    pids: overrides.pids ?? d.pids,
+    cpus: Math.min(overrides.cpus ?? d.cpus, Math.max(1, host.cores)),
+    diskMb: overrides.diskMb ?? d.diskMb,
+    commandSeconds: overrides.commandSeconds ?? d.commandSeconds,
+    iterations: overrides.iterations ?? d.iterations,
+    costUsd: overrides.costUsd ?? d.costUsd,
   };
 }
 

@@ -1,9 +1,14 @@
-import { z } from 'zod';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseEnv } from 'node:util';
+import type { z } from 'zod';
+import { envSchema, GITHUB_MAX_PAYLOAD_BYTES, type ParsedEnv } from './env-schema.js';
 
 /**
  * The process environment, read once: every variable mimo-code (and the Probot server it runs in) honours is
- * checked here into one typed object that is passed down, in the style of probot's `readEnvOptions`. A malformed
- * value is an `EnvError` naming the variable, at start-up, instead of a surprise in the middle of a job.
+ * checked here (schema: env-schema.ts) into one typed object that is passed down, in the style of probot's
+ * `readEnvOptions`. A malformed value is an `EnvError` naming the variable, at start-up, instead of a surprise in
+ * the middle of a job. This module is the only one in src/ that touches `process.env`.
  */
 
 export type EnvSource = Record<string, string | undefined>;
@@ -19,91 +24,40 @@ export class EnvError extends Error {
   }
 }
 
-const text = z
-  .string()
-  .transform((v) => v.trim())
-  .transform((v) => (v === '' ? undefined : v))
-  .optional();
-const bool = (fallback: boolean) =>
-  z
-    .string()
-    .trim()
-    .toLowerCase()
-    .optional()
-    .transform((v, ctx) => {
-      if (v === undefined || v === '') return fallback;
-      if (['1', 'true', 'yes', 'on'].includes(v)) return true;
-      if (['0', 'false', 'no', 'off'].includes(v)) return false;
-      ctx.addIssue({ code: 'custom', message: `expected true or false (found ${JSON.stringify(v)})` });
-      return z.NEVER;
-    });
-const int = (fallback: number, min: number, max: number) =>
-  z
-    .string()
-    .trim()
-    .optional()
-    .transform((v, ctx) => {
-      if (v === undefined || v === '') return fallback;
-      const n = Number(v);
-      if (!Number.isInteger(n) || n < min || n > max) {
-        ctx.addIssue({
-          code: 'custom',
-          message: `expected a whole number from ${min} to ${max} (found ${JSON.stringify(v)})`,
-        });
-        return z.NEVER;
-      }
-      return n;
-    });
-const url = z
-  .string()
-  .trim()
-  .optional()
-  .transform((v, ctx) => {
-    if (v === undefined || v === '') return undefined;
-    try {
-      return new URL(v).toString().replace(/\/+$/, '');
-    } catch {
-      ctx.addIssue({ code: 'custom', message: `expected an absolute URL (found ${JSON.stringify(v)})` });
-      return z.NEVER;
-    }
-  });
+/** Operator ceilings set in the environment (MIMO_MAX_*); unset ones take the host-derived defaults. */
+export interface CeilingOverrides {
+  memoryMb?: number;
+  pids?: number;
+  cpus?: number;
+  diskMb?: number;
+  commandSeconds?: number;
+  iterations?: number;
+  costUsd?: number;
+}
 
-/** Every variable, with its default. The README and docs/deploy.md list the same ones. */
-export const envSchema = z.object({
-  APP_ID: int(0, 0, Number.MAX_SAFE_INTEGER),
-  PRIVATE_KEY: text,
-  PRIVATE_KEY_PATH: text,
-  WEBHOOK_SECRET: text,
-  WEBHOOK_PROXY_URL: url,
-  GHE_HOST: text,
-  GHE_PROTOCOL: z.enum(['http', 'https']).optional(),
-  NODE_ENV: text,
-  PORT: int(3000, 0, 65535),
-  HOST: text,
-  LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
-  OPENAI_API_KEY: text,
-  ANTHROPIC_API_KEY: text,
-  MIMO_OPENAI_COMPATIBLE_API_KEY: text,
-  MIMO_PRICING: text,
-  MIMO_MODEL: text,
-  DOCKER_HOST: text,
-  MIMO_DB: text,
-  MIMO_WORK_DIR: text,
-  REDIS_URL: text,
-  MIMO_EMBEDDED_WORKER: bool(true),
-  MIMO_CONCURRENCY: int(2, 1, 256),
-  MIMO_SANDBOX_POOL: int(0, 0, 64),
-  MIMO_GIT_CACHE_DIR: text,
-  MIMO_GIT_CACHE_MB: int(2048, 0, 10_000_000),
-  MIMO_EXTRA_CA_DIR: text,
-  MIMO_DEBIAN_MIRROR: url,
-  MIMO_PUBLIC_URL: url,
-  MIMO_RUNS_SECRET: text,
-  MIMO_RUNS_DIR: text,
-  MIMO_METRICS_TOKEN: text,
-});
-
-type Parsed = z.output<typeof envSchema>;
+/** The webhook inbox's, triage's and recovery's limits (docs/queue.md). */
+export interface InboxSettings {
+  /** MIMO_WEBHOOK_MAX_BYTES: largest body accepted (default GitHub's 25 MB cap; never above it). */
+  maxBytes: number;
+  /** MIMO_WEBHOOK_INFLIGHT_BYTES: bytes of all bodies being read at once (default 100 MB, at least maxBytes). */
+  maxInflightBytes: number;
+  /** MIMO_INBOX_MAX_PENDING: deliveries waiting for triage at most (default 10000). */
+  maxPending: number;
+  /** MIMO_INBOX_MAX_AGE_SECONDS: a delivery still waiting after this long is expired, not triaged (default 1 day). */
+  maxAgeMs: number;
+  /** MIMO_INBOX_RETENTION_DAYS: finished deliveries (and their decisions) are kept this long (default 7). */
+  retentionMs: number;
+  /** MIMO_TRIAGE_CONCURRENCY: deliveries triaged at once per process (default 8). */
+  triageConcurrency: number;
+  /** MIMO_TRIAGE_ATTEMPTS: tries per delivery on retryable GitHub errors (default 6). */
+  triageAttempts: number;
+  /** MIMO_TRIAGE_BACKOFF_MS: first retry delay, doubled per attempt up to 5 minutes (default 2000). */
+  backoffMs: number;
+  /** MIMO_RECOVERY_WINDOW_HOURS: how far back recovery looks for failed deliveries; 0 turns it off (default 24). */
+  recoveryWindowMs: number;
+  /** MIMO_RECOVERY_INTERVAL_SECONDS: time between recovery scans (default 600; the first runs at start). */
+  recoveryIntervalMs: number;
+}
 
 /** What the app reads from its environment, typed and checked. */
 export interface MimoEnv {
@@ -118,7 +72,7 @@ export interface MimoEnv {
   };
   production: boolean;
   http: { port: number; host: string };
-  logLevel: Parsed['LOG_LEVEL'];
+  logLevel: ParsedEnv['LOG_LEVEL'];
   /** Model keys and pricing, for `createModel`: they stay in this process and never enter a sandbox. */
   models: EnvSource;
   /** Default model when a repository names none. */
@@ -134,6 +88,8 @@ export interface MimoEnv {
   gitCache: { dir?: string; maxBytes: number };
   extraCaDir: string;
   debianMirror: string;
+  ceilings: CeilingOverrides;
+  inbox: InboxSettings;
   web: {
     /** The app's public URL (MIMO_PUBLIC_URL): run-page links in check runs and PRs need it. */
     publicUrl?: string;
@@ -151,39 +107,54 @@ function describe(issue: z.core.$ZodIssue): EnvError {
   return new EnvError(`${variable}: ${issue.message.replace(/^Invalid input: /, '')}`, variable);
 }
 
+/** Only the keys whose value is defined (exactOptionalPropertyTypes). */
+function defined<T extends object>(o: T): { [K in keyof T]: Exclude<T[K], undefined> } {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as {
+    [K in keyof T]: Exclude<T[K], undefined>;
+  };
+}
+
+function inboxFrom(e: ParsedEnv): InboxSettings {
+  const maxBytes = Math.min(e.MIMO_WEBHOOK_MAX_BYTES ?? GITHUB_MAX_PAYLOAD_BYTES, GITHUB_MAX_PAYLOAD_BYTES);
+  return {
+    maxBytes,
+    maxInflightBytes: Math.max(e.MIMO_WEBHOOK_INFLIGHT_BYTES ?? 100 * 1024 * 1024, maxBytes),
+    maxPending: e.MIMO_INBOX_MAX_PENDING ?? 10_000,
+    maxAgeMs: (e.MIMO_INBOX_MAX_AGE_SECONDS ?? 86_400) * 1000,
+    retentionMs: (e.MIMO_INBOX_RETENTION_DAYS ?? 7) * 86_400_000,
+    triageConcurrency: e.MIMO_TRIAGE_CONCURRENCY,
+    triageAttempts: e.MIMO_TRIAGE_ATTEMPTS,
+    backoffMs: e.MIMO_TRIAGE_BACKOFF_MS ?? 2000,
+    recoveryWindowMs: (e.MIMO_RECOVERY_WINDOW_HOURS ?? 24) * 3_600_000,
+    recoveryIntervalMs: (e.MIMO_RECOVERY_INTERVAL_SECONDS ?? 600) * 1000,
+  };
+}
+
 /** Reads and checks the environment once (default `process.env`); throws EnvError naming a malformed variable. */
 export function readEnv(source: EnvSource = process.env): MimoEnv {
   const result = envSchema.safeParse(source);
   if (!result.success) throw describe(result.error.issues[0]!);
   const e = result.data;
-  const models: EnvSource = {};
-  for (const key of [
-    'OPENAI_API_KEY',
-    'ANTHROPIC_API_KEY',
-    'MIMO_OPENAI_COMPATIBLE_API_KEY',
-    'MIMO_PRICING',
-  ] as const)
-    if (e[key] !== undefined) models[key] = e[key];
   return {
-    github: {
-      ...(e.APP_ID ? { appId: e.APP_ID } : {}),
-      ...(e.PRIVATE_KEY ? { privateKey: e.PRIVATE_KEY } : {}),
-      ...(e.PRIVATE_KEY_PATH ? { privateKeyPath: e.PRIVATE_KEY_PATH } : {}),
-      ...(e.WEBHOOK_SECRET ? { webhookSecret: e.WEBHOOK_SECRET } : {}),
-      ...(e.WEBHOOK_PROXY_URL ? { webhookProxyUrl: e.WEBHOOK_PROXY_URL } : {}),
-      ...(e.GHE_HOST ? { apiBaseUrl: `${e.GHE_PROTOCOL ?? 'https'}://${e.GHE_HOST}/api/v3` } : {}),
-    },
+    github: defined({
+      appId: e.APP_ID || undefined,
+      privateKey: e.PRIVATE_KEY,
+      privateKeyPath: e.PRIVATE_KEY_PATH,
+      webhookSecret: e.WEBHOOK_SECRET,
+      webhookProxyUrl: e.WEBHOOK_PROXY_URL,
+      apiBaseUrl: e.GHE_HOST ? `${e.GHE_PROTOCOL ?? 'https'}://${e.GHE_HOST}/api/v3` : undefined,
+    }),
     production: e.NODE_ENV === 'production',
     http: { port: e.PORT, host: e.HOST ?? 'localhost' },
     logLevel: e.LOG_LEVEL,
-    models,
-    ...(e.MIMO_MODEL ? { defaultModel: e.MIMO_MODEL } : {}),
-    ...(e.DOCKER_HOST ? { dockerHost: e.DOCKER_HOST } : {}),
-    queue: {
-      ...(e.REDIS_URL ? { redisUrl: e.REDIS_URL } : {}),
-      ...(e.MIMO_DB ? { sqlitePath: e.MIMO_DB } : {}),
-    },
-    ...(e.MIMO_WORK_DIR ? { workDir: e.MIMO_WORK_DIR } : {}),
+    models: defined({
+      OPENAI_API_KEY: e.OPENAI_API_KEY,
+      ANTHROPIC_API_KEY: e.ANTHROPIC_API_KEY,
+      MIMO_OPENAI_COMPATIBLE_API_KEY: e.MIMO_OPENAI_COMPATIBLE_API_KEY,
+      MIMO_PRICING: e.MIMO_PRICING,
+    }),
+    ...defined({ defaultModel: e.MIMO_MODEL, dockerHost: e.DOCKER_HOST, workDir: e.MIMO_WORK_DIR }),
+    queue: defined({ redisUrl: e.REDIS_URL, sqlitePath: e.MIMO_DB }),
     embeddedWorker: e.MIMO_EMBEDDED_WORKER,
     concurrency: e.MIMO_CONCURRENCY,
     sandboxPool: e.MIMO_SANDBOX_POOL,
@@ -193,11 +164,38 @@ export function readEnv(source: EnvSource = process.env): MimoEnv {
     },
     extraCaDir: e.MIMO_EXTRA_CA_DIR ?? '/usr/local/share/ca-certificates',
     debianMirror: e.MIMO_DEBIAN_MIRROR ?? 'http://deb.debian.org/debian',
+    ceilings: defined({
+      memoryMb: e.MIMO_MAX_MEMORY_MB,
+      pids: e.MIMO_MAX_PIDS,
+      cpus: e.MIMO_MAX_CPUS,
+      diskMb: e.MIMO_MAX_DISK_MB,
+      commandSeconds: e.MIMO_MAX_COMMAND_SECONDS,
+      iterations: e.MIMO_MAX_ITERATIONS,
+      costUsd: e.MIMO_MAX_COST_USD,
+    }),
+    inbox: inboxFrom(e),
     web: {
-      ...(e.MIMO_PUBLIC_URL ? { publicUrl: e.MIMO_PUBLIC_URL } : {}),
-      ...(e.MIMO_RUNS_SECRET ? { runsSecret: e.MIMO_RUNS_SECRET } : {}),
+      ...defined({
+        publicUrl: e.MIMO_PUBLIC_URL,
+        runsSecret: e.MIMO_RUNS_SECRET,
+        metricsToken: e.MIMO_METRICS_TOKEN,
+      }),
       runsDir: e.MIMO_RUNS_DIR ?? 'data/runs',
-      ...(e.MIMO_METRICS_TOKEN ? { metricsToken: e.MIMO_METRICS_TOKEN } : {}),
     },
   };
+}
+
+/**
+ * The raw process environment, for the few places that hand it on unchanged: Probot's private-key reader
+ * (PRIVATE_KEY, PRIVATE_KEY_PATH) and host-side git's pass-through variables (PATH, HOME, proxies).
+ */
+export function processEnv(): EnvSource {
+  return process.env;
+}
+
+/** Applies `.env` from the working directory the way Probot does (existing variables win). */
+export function applyDotEnv(env: EnvSource = process.env, path = join(process.cwd(), '.env')): void {
+  if (!existsSync(path)) return;
+  const parsed = parseEnv(readFileSync(path, 'utf8')) as Record<string, string>;
+  for (const [key, value] of Object.entries(parsed)) if (env[key] === undefined) env[key] = value;
 }

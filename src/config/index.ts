@@ -14,14 +14,23 @@ export { detectTestCommand, type DetectedTestCommand } from './detect.js';
 export { inferSetup, type InferredSetup } from './setup.js';
 export {
   applyCeilings,
-  ceilingsFromEnv,
+  resolveCeilings,
   defaultCeilings,
   describeClamp,
   hostResources,
-  CeilingsError,
   CEILING_VARIABLES,
   type Ceilings,
   type Clamp,
   type HostResources,
 } from './ceilings.js';
-export { readEnv, envSchema, EnvError, type MimoEnv, type EnvSource } from './env.js';
+export {
+  readEnv,
+  processEnv,
+  applyDotEnv,
+  EnvError,
+  type MimoEnv,
+  type EnvSource,
+  type InboxSettings,
+  type CeilingOverrides,
+} from './env.js';
+export { envSchema, CHILD_PROCESS_VARIABLES, GITHUB_MAX_PAYLOAD_BYTES } from './env-schema.js';

@@ -3,6 +3,7 @@
 import { simpleGit } from 'simple-git';
 import { GitError } from './errors.js';
 import { authorizationHeader, redact, secretForms } from './redact.js';
+import { processEnv } from '../config/index.js';
 
 /**
  * Configuration given on every command line. Command-line config outranks the repository's own config, so even a
@@ -102,8 +103,9 @@ export class GitRunner {
 
   private client(options: RunOptions) {
     const env: Record<string, string> = {};
+    const host = processEnv();
     for (const key of PASS_THROUGH) {
-      const value = process.env[key];
+      const value = host[key];
       if (value !== undefined) env[key] = value;
     }
     Object.assign(env, {

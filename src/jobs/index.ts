@@ -39,7 +39,7 @@ export interface OpenQueueOptions extends QueueTimingOptions {
   /** BullMQ queue name and Redis key prefix (tests isolate themselves with these). */
   queueName?: string;
   prefix?: string;
-  /** Where to read REDIS_URL and MIMO_DB from; default process.env. */
+  /** Raw variables REDIS_URL and MIMO_DB, when the caller has no MimoEnv (default none: pass the options). */
   env?: Record<string, string | undefined>;
   onError?: (error: unknown) => void;
 }
@@ -48,7 +48,7 @@ export interface OpenQueueOptions extends QueueTimingOptions {
 export function describeQueue(
   options: OpenQueueOptions = {},
 ): { kind: 'bullmq'; url: string } | { kind: 'sqlite'; path: string } {
-  const env = options.env ?? process.env;
+  const env = options.env ?? {};
   const url = nonEmpty(options.redisUrl) ?? nonEmpty(env.REDIS_URL);
   if (url) return { kind: 'bullmq', url };
   const path = nonEmpty(options.sqlitePath) ?? nonEmpty(env.MIMO_DB) ?? DEFAULT_SQLITE_PATH;

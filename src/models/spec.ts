@@ -55,7 +55,7 @@ export function parseModelSpec(spec: string): ModelSpec {
 }
 
 export interface CreateModelOptions {
-  /** Where keys are read from (default `process.env`). */
+  /** Model keys and MIMO_PRICING (readEnv's `models`; default none: scripted and keyless servers need none). */
   env?: Record<string, string | undefined>;
   /**
    * Price overrides per model name (or `provider:model`), merged over the built-in list prices and over
@@ -73,7 +73,7 @@ export interface CreateModelOptions {
 /** Builds the model a selection string names; `none` gives null (deterministic fixers only). */
 export function createModel(spec: string, options: CreateModelOptions = {}): Model | null {
   const parsed = parseModelSpec(spec);
-  const env = options.env ?? process.env;
+  const env = options.env ?? {};
   const pricing = mergePricing({ ...pricingFromEnv(env.MIMO_PRICING), ...options.pricing });
   const key = (name: string) => {
     const value = env[name]?.trim();

@@ -6,7 +6,7 @@ import { EngineConfigError } from './errors.js';
 
 /**
  * An environment holding the variables that name the engine, as the docker CLI reads them: DOCKER_HOST,
- * DOCKER_TLS_VERIFY, DOCKER_CERT_PATH (and SSH_AUTH_SOCK for ssh://). `process.env` is one.
+ * DOCKER_TLS_VERIFY, DOCKER_CERT_PATH (and SSH_AUTH_SOCK for ssh://). The process environment (config's `processEnv()`) is one.
  */
 export type EngineEnv = Readonly<Record<string, string | undefined>>;
 

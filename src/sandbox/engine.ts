@@ -1,13 +1,14 @@
 import Docker from 'dockerode';
 import { engineEndpointOf, engineOptions, type EngineEnv } from './engine-config.js';
 import { EngineConfigError, EngineUnreachableError, ImageMissingError } from './errors.js';
+import { processEnv } from '../config/index.js';
 
 /**
  * A dockerode client for the engine DOCKER_HOST names (with DOCKER_TLS_VERIFY and DOCKER_CERT_PATH, read as the
  * docker CLI reads them: see engineOptions), else the local socket, so an app host without an engine can use a
  * remote one. Throws EngineConfigError when the variables cannot name an engine.
  */
-export function dockerClient(env: EngineEnv = process.env): Docker {
+export function dockerClient(env: EngineEnv = processEnv()): Docker {
   const options = engineOptions(env);
   try {
     return new Docker(options);
@@ -31,7 +32,7 @@ export function engineEndpoint(docker: Docker): string {
     const host = m.host.includes(':') ? `[${m.host}]` : m.host;
     return `${m.protocol === 'ssh' ? 'ssh' : 'tcp'}://${host}${m.port ? `:${m.port}` : ''}`;
   }
-  return engineEndpointOf(process.env);
+  return engineEndpointOf(processEnv());
 }
 
 function errorReason(error: unknown): string {

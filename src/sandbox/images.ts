@@ -8,6 +8,7 @@ import { Readable } from 'node:stream';
 import { pack } from 'tar-stream';
 import { dockerClient, assertEngineReachable, imageExists } from './engine.js';
 import { ImageBuildError } from './errors.js';
+import { readEnv } from '../config/index.js';
 import { BASE_RECIPE, baseImageName, runnerContext, runnerImageName } from './recipes.js';
 import { familyContext, familyImageName, type Family } from './recipes-ecosystems.js';
 
@@ -152,7 +153,7 @@ export async function buildImages(
 ): Promise<BuiltImage[]> {
   const docker = options.docker ?? dockerClient();
   await assertEngineReachable(docker);
-  const mirror = options.mirror ?? process.env.MIMO_DEBIAN_MIRROR ?? 'http://deb.debian.org/debian';
+  const mirror = options.mirror ?? readEnv().debianMirror;
   const steps: [string, (name: string, onLine: (l: string) => void) => Promise<void>][] = [
     [baseImageName(), (name, onLine) => buildBase(docker, name, mirror, onLine)],
     [runnerImageName(), (name, onLine) => buildRunner(docker, name, onLine)],

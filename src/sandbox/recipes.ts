@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { readEnv } from '../config/index.js';
 
 /**
  * The runner images. No registry can be pulled from, so the base is a Debian root filesystem made by
@@ -59,9 +60,7 @@ export function baseImageName(): string {
  * Extra certificate authorities the host trusts (`/usr/local/share/ca-certificates`, or MIMO_EXTRA_CA_DIR): behind
  * a TLS-intercepting proxy (common in companies) the setup phase's `npm install` / `pip install` need them too.
  */
-export function hostExtraCas(
-  dir = process.env.MIMO_EXTRA_CA_DIR ?? '/usr/local/share/ca-certificates',
-): Record<string, string> {
+export function hostExtraCas(dir = readEnv().extraCaDir): Record<string, string> {
   if (!existsSync(dir)) return {};
   const cas: Record<string, string> = {};
   for (const name of readdirSync(dir).sort()) {

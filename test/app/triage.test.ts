@@ -26,7 +26,10 @@ describe('triage', () => {
     for (const o of open.splice(0).reverse()) await o.close();
   });
 
-  function setup(triage: Triage, options: { maxAgeMs?: number; maxAttempts?: number } = {}) {
+  function setup(
+    triage: Triage,
+    options: { maxAgeMs?: number; maxAttempts?: number; busy?: () => boolean; maxDeferMs?: number } = {},
+  ) {
     const live = new Set<string>();
     const inbox = new SqliteInbox(
       join(mkdtempSync(join(tmpdir(), 'triage-')), 'db.sqlite'),
@@ -47,6 +50,8 @@ describe('triage', () => {
       maxAgeMs: options.maxAgeMs ?? 60_000,
       backoff: { baseMs: 50, maxMs: 1_000 },
       pollMs: 20,
+      ...(options.busy ? { busy: options.busy } : {}),
+      ...(options.maxDeferMs ? { maxDeferMs: options.maxDeferMs } : {}),
     });
     open.push(inbox, loop);
     loop.start();
@@ -69,6 +74,33 @@ describe('triage', () => {
     expect(notes).toEqual([
       expect.objectContaining({ delivery: 'd1', name: 'issue_comment.created', decision, willRetry: false }),
     ]);
+  });
+
+  it('waits while acknowledgements are in progress, and no longer than maxDeferMs under a flood', async () => {
+    let acking = true;
+    const seen: number[] = [];
+    const { inbox } = setup(
+      async () => {
+        seen.push(Date.now());
+        return null;
+      },
+      { busy: () => acking, maxDeferMs: 60_000 },
+    );
+    await put(inbox, 'b1');
+    await new Promise((resolve) => setTimeout(resolve, 300)); // 15 polls
+    expect(seen).toEqual([]);
+    expect((await inbox.get('b1'))?.state).toBe('pending');
+    acking = false;
+    await waitFor('the triage', async () => (await inbox.get('b1'))?.state === 'done');
+
+    const flooded = setup(async () => null, { busy: () => true, maxDeferMs: 100 });
+    const putAt = Date.now();
+    await put(flooded.inbox, 'b2');
+    await waitFor(
+      'the triage despite the flood',
+      async () => (await flooded.inbox.get('b2'))?.state === 'done',
+    );
+    expect(Date.now() - putAt).toBeGreaterThanOrEqual(90);
   });
 
   it('says why when no handler took the event', async () => {

@@ -54,6 +54,13 @@ describe('readEnv', () => {
     ['MIMO_EMBEDDED_WORKER', 'nope', /MIMO_EMBEDDED_WORKER: expected true or false/],
     ['MIMO_PUBLIC_URL', 'mimo.example', /MIMO_PUBLIC_URL: expected an absolute URL/],
     ['LOG_LEVEL', 'loud', /LOG_LEVEL: /],
+    ['REDIS_URL', 'localhost:6379', /REDIS_URL: expected a redis:\/\/ or rediss:\/\/ URL/],
+    ['MIMO_MAX_PIDS', 'lots', /MIMO_MAX_PIDS: expected a positive whole number \(found "lots"\)/],
+    ['MIMO_WEBHOOK_MAX_BYTES', '1e3.5', /MIMO_WEBHOOK_MAX_BYTES: expected a positive whole number/],
+    ['MIMO_INBOX_MAX_PENDING', '0', /MIMO_INBOX_MAX_PENDING: expected a positive whole number/],
+    ['MIMO_TRIAGE_CONCURRENCY', '0', /MIMO_TRIAGE_CONCURRENCY: expected a whole number from 1 to 1024/],
+    ['MIMO_RECOVERY_WINDOW_HOURS', '-1', /MIMO_RECOVERY_WINDOW_HOURS: expected a non-negative number/],
+    ['MIMO_TRIAGE_BACKOFF_MS', 'soon', /MIMO_TRIAGE_BACKOFF_MS: expected a positive number/],
   ])('rejects %s=%s with a message naming it', (name, value, message) => {
     let error: unknown;
     try {
@@ -64,5 +71,46 @@ describe('readEnv', () => {
     expect(error).toBeInstanceOf(EnvError);
     expect((error as EnvError).variable).toBe(name);
     expect((error as Error).message).toMatch(message);
+  });
+
+  it("gives the inbox, triage and recovery limits, with GitHub's 25 MB cap and 0 turning recovery off", () => {
+    expect(readEnv({}).inbox).toEqual({
+      maxBytes: 25 * 1024 * 1024,
+      maxInflightBytes: 100 * 1024 * 1024,
+      maxPending: 10_000,
+      maxAgeMs: 86_400_000,
+      retentionMs: 7 * 86_400_000,
+      triageConcurrency: 8,
+      triageAttempts: 6,
+      backoffMs: 2000,
+      recoveryWindowMs: 24 * 3_600_000,
+      recoveryIntervalMs: 600_000,
+    });
+    const inbox = readEnv({
+      MIMO_WEBHOOK_MAX_BYTES: String(64 * 1024 * 1024),
+      MIMO_WEBHOOK_INFLIGHT_BYTES: '1024',
+      MIMO_INBOX_MAX_AGE_SECONDS: '1.5',
+      MIMO_TRIAGE_CONCURRENCY: '2',
+      MIMO_RECOVERY_WINDOW_HOURS: '0',
+      MIMO_RECOVERY_INTERVAL_SECONDS: '1',
+    }).inbox;
+    expect(inbox).toMatchObject({
+      maxBytes: 25 * 1024 * 1024,
+      maxInflightBytes: 25 * 1024 * 1024,
+      maxAgeMs: 1500,
+      triageConcurrency: 2,
+      recoveryWindowMs: 0,
+      recoveryIntervalMs: 1000,
+    });
+  });
+
+  it('keeps only the operator ceilings that are set', () => {
+    expect(readEnv({}).ceilings).toEqual({});
+    expect(
+      readEnv({ MIMO_MAX_CPUS: '1.5', MIMO_MAX_ITERATIONS: '4', MIMO_MAX_COST_USD: '' }).ceilings,
+    ).toEqual({
+      cpus: 1.5,
+      iterations: 4,
+    });
   });
 });

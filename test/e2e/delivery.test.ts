@@ -81,9 +81,11 @@ describe('delivery modes against the GitHub double', () => {
       expect(double.state.branches(repo).sort()).toEqual(['feature', 'main']);
       expect(repo.pulls).toHaveLength(1);
       expect(check.detailsUrl).toMatch(/^https:\/\/mimo\.example\/runs\/[^/]+\/[A-Za-z0-9_-]{43}$/);
-      await eventually('the comment', () =>
+      const told = await eventually('the comment', () =>
         repo.comments.find((c) => c.body.includes(`pushed the fix as ${tip!.slice(0, 7)} to \`feature\``)),
       );
+      // No PR of ours carries the run page's link here: the comment does, the same link as the check run's.
+      expect(told.body).toContain(`[Watch this run](${check.detailsUrl!})`);
       // The run page behind the check run's link answers on the app, and shows the outcome.
       const page = await fetch(app.url + new URL(check.detailsUrl!).pathname);
       expect(page.status).toBe(200);

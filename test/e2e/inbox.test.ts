@@ -1,9 +1,11 @@
 // The durable inbox end to end: the app as `npm start` runs it, the GitHub double slow, failing or unreachable,
 // deliveries signed by the double. Acknowledgements never wait for GitHub; stored deliveries survive kill -9;
 // deliveries sent while the app was down come back through the deliveries API.
+import { createHmac, randomUUID } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
+import { request } from 'node:http';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SqliteInbox, SqliteQueue } from '../../src/jobs/index.js';
 import { startGitHubDouble, type GitHubDouble, type RepoState } from './github-double/index.js';
@@ -20,6 +22,26 @@ async function until(what: string, check: () => Promise<boolean>, timeoutMs = 12
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 200));
   }
+}
+
+/** One signed delivery over a fresh node:http connection, as GitHub sends it (timed by the caller). */
+function postSigned(url: string, secret: string, payload: object): Promise<{ status: number }> {
+  const body = JSON.stringify(payload);
+  const headers = {
+    'content-type': 'application/json',
+    'content-length': String(Buffer.byteLength(body)),
+    'x-github-event': 'issue_comment',
+    'x-github-delivery': randomUUID(),
+    'x-hub-signature-256': `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`,
+  };
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method: 'POST', headers, agent: false }, (res) => {
+      res.resume();
+      res.on('end', () => resolve({ status: res.statusCode ?? 0 }));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
 }
 
 async function closedPort(): Promise<number> {
@@ -71,29 +93,53 @@ describe('the webhook inbox against the GitHub double', () => {
   }
 
   it(
-    'acknowledges concurrent /mimo fix deliveries at once while GitHub answers each call after 3 s, then does the reads',
+    'answers 50 concurrent signed /mimo fix deliveries with p99 < 100 ms while GitHub answers each call after 3 s, then does the reads',
     async () => {
       const { repo, number } = pullRequest('octo/slow');
       const { app: running } = await app(NO_WORKER);
       double.faults.latencyMs = 3_000;
       const before = reads(/\/collaborators\/maintainer\/permission$/);
+      const payload = () => commentPayload(double, repo, number, '/mimo fix', 'maintainer');
+      // A warm-up delivery first (the first request pays for lazy module loading and SQLite's first page reads).
+      expect((await double.deliver(running.webhookUrl, 'issue_comment', payload())).status).toBe(202);
+      const requestsBefore = double.requests.length;
+      await eventually(
+        'the warm-up triage to call GitHub',
+        () => double.requests.length > requestsBefore,
+        60_000,
+      );
       const times = await Promise.all(
-        Array.from({ length: 12 }, async () => {
+        Array.from({ length: 50 }, async () => {
           const started = performance.now();
-          const { status } = await double.deliver(
-            running.webhookUrl,
-            'issue_comment',
-            commentPayload(double, repo, number, '/mimo fix', 'maintainer'),
-          );
+          const { status } = await postSigned(running.webhookUrl, double.webhookSecret, payload());
           return { status, ms: performance.now() - started };
         }),
       );
-      expect(times.map((t) => t.status)).toEqual(Array(12).fill(202));
-      // Not a benchmark (bench/webhook.bench.js is): only that no acknowledgement waited for a GitHub call.
+      expect(times.map((t) => t.status)).toEqual(Array(50).fill(202));
+      // The issue's outside check, timed from this process (signing and sending included) and inside the app (its
+      // log's `ms`: headers read → answer written). Medians and ratios belong to `npm run bench`. On a 2-core machine
+      // shared with other suites (load average over the core count) this process and the app wait for the CPU:
+      // then only "no acknowledgement waited for a GitHub call" (3 s) is held; otherwise p99 < 100 ms on both sides.
+      const p99 = (values: number[]) =>
+        [...values].sort((a, b) => a - b)[Math.ceil(0.99 * values.length) - 1]!;
+      const client = p99(times.map((t) => t.ms));
+      const accepted = () =>
+        running
+          .output()
+          .split('\n')
+          .filter((line) => line.includes('"webhook delivery accepted"'))
+          .map((line) => (JSON.parse(line) as { ms: number }).ms);
+      await eventually('the 51 acknowledgement log lines', () => accepted().length >= 51, 60_000);
+      const server = p99(accepted());
       expect(Math.max(...times.map((t) => t.ms))).toBeLessThan(3_000);
+      if (loadavg()[0]! <= availableParallelism()) {
+        expect(client).toBeLessThan(100);
+        expect(server).toBeLessThan(100);
+      }
+      // Every acknowledged delivery is triaged afterwards, each with its GitHub reads (3 s apiece).
       await eventually(
         'every delivery to be triaged with the GitHub reads',
-        () => reads(/\/collaborators\/maintainer\/permission$/) - before >= 12,
+        () => reads(/\/collaborators\/maintainer\/permission$/) - before >= 51,
         TIMEOUT - 30_000,
       );
       expect(running.output()).toMatch(new RegExp(`triage: enqueued: repair of octo/slow#${number}@`));

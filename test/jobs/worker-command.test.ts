@@ -12,6 +12,7 @@ import type { RepairRequest } from '../../src/app/index.js';
 import { register, runWorker, queueLabel } from '../../src/cli/commands/worker.js';
 import { UsageError } from '../../src/cli/program.js';
 import { openQueue } from '../../src/jobs/index.js';
+import { readEnv } from '../../src/config/index.js';
 import { RedisServer, freePort, waitFor } from './helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'mimo-worker-'));
@@ -143,10 +144,10 @@ describe('mimo worker', () => {
   });
 
   it('names the queue without leaking the Redis password', () => {
-    expect(queueLabel({ REDIS_URL: 'redis://worker:s3cret@redis.internal:6379/0' })).toBe(
+    expect(queueLabel(readEnv({ REDIS_URL: 'redis://worker:s3cret@redis.internal:6379/0' }))).toBe(
       'BullMQ on redis://worker:***@redis.internal:6379/0',
     );
-    expect(queueLabel({ MIMO_DB: '/var/lib/mimo/q.sqlite' })).toBe(
+    expect(queueLabel(readEnv({ MIMO_DB: '/var/lib/mimo/q.sqlite' }))).toBe(
       'SQLite /var/lib/mimo/q.sqlite (shared only by workers on this machine)',
     );
   });

@@ -15,8 +15,8 @@ import {
   type DeliveryNote,
 } from './accept.js';
 
-/** GitHub caps webhook payloads at 25 MB. */
-export const GITHUB_MAX_PAYLOAD_BYTES = 25 * 1024 * 1024;
+import { GITHUB_MAX_PAYLOAD_BYTES } from '../../config/index.js';
+export { GITHUB_MAX_PAYLOAD_BYTES };
 
 export interface InboxLog {
   info(obj: object, msg: string): void;
@@ -35,6 +35,8 @@ export interface InboxHttpOptions {
   log: InboxLog;
   /** Called once per delivery after it was answered (metrics). */
   onDelivery?: (note: DeliveryNote) => void;
+  /** Counts the deliveries being read and stored right now (triage defers to them: see TriageLoop's `busy`). */
+  traffic?: { active: number };
 }
 
 export type NodeHandler = (req: IncomingMessage, res: ServerResponse) => Promise<boolean>;
@@ -66,6 +68,16 @@ export function inboxHandler(options: InboxHttpOptions): NodeHandler {
   return async (req, res) => {
     if (req.method !== 'POST' || (req.url ?? '').split('?')[0] !== path) return false;
     const started = performance.now();
+    const traffic = options.traffic;
+    if (traffic) traffic.active++;
+    try {
+      return await handle(req, res, started);
+    } finally {
+      if (traffic) traffic.active--;
+    }
+  };
+
+  async function handle(req: IncomingMessage, res: ServerResponse, started: number): Promise<boolean> {
     const headers: DeliveryHeaders = {
       event: header(req, 'x-github-event'),
       id: header(req, 'x-github-delivery'),
@@ -121,10 +133,11 @@ export function inboxHandler(options: InboxHttpOptions): NodeHandler {
       size: note.size,
       status: note.status,
       outcome: note.outcome,
+      ms: note.ms,
     };
     if (reply.status < 300) options.log.info(fields, 'webhook delivery accepted');
     else options.log.warn(fields, `webhook delivery refused: ${JSON.parse(reply.body).message as string}`);
     options.onDelivery?.(note);
     return true;
-  };
+  }
 }

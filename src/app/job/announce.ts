@@ -12,8 +12,18 @@ export interface Announcement {
   links: { label: string; url: string }[];
 }
 
-export function announce(publication: Publication, output: CheckOutput, result: RepairResult): Announcement {
+/**
+ * `runUrl` is the run page (absent without MIMO_PUBLIC_URL): a pushed fix has no PR of ours to carry the link, so
+ * the comment does, as the fix PR's body and the review do for the other outcomes.
+ */
+export function announce(
+  publication: Publication,
+  output: CheckOutput,
+  result: RepairResult,
+  runUrl?: string,
+): Announcement {
   const note = publication.note ? `\n\n${publication.note}` : '';
+  const watch = runUrl ? `\n\n[Watch this run](${runUrl}) (iteration log, chart, diff, cost).` : '';
   switch (publication.kind) {
     case 'pull_request':
       return {
@@ -30,7 +40,7 @@ export function announce(publication: Publication, output: CheckOutput, result: 
           ...output,
           summary: `Pushed ${publication.sha.slice(0, 7)} to ${publication.branch}.${note}\n\n${output.summary}`,
         },
-        comment: `I pushed the fix as ${publication.sha.slice(0, 7)} to \`${publication.branch}\`.${note}`,
+        comment: `I pushed the fix as ${publication.sha.slice(0, 7)} to \`${publication.branch}\`.${note}${watch}`,
         outcome: `pushed ${publication.sha.slice(0, 7)} to ${publication.fork ? "the fork's " : ''}${publication.branch}`,
         links: [],
       };

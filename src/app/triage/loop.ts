@@ -36,6 +36,13 @@ export interface TriageLoopOptions {
   pollMs?: number;
   /** Triage instances alive in this process, shared with the inbox (an instance adds itself while it runs). */
   liveInstances?: Set<string>;
+  /**
+   * True while webhook deliveries are being acknowledged in this process: triage then waits (a few ms at a time,
+   * `maxDeferMs` at most per pass) before it claims more, so that a burst is answered before its triage competes
+   * for the CPU with the remaining acknowledgements.
+   */
+  busy?: () => boolean;
+  maxDeferMs?: number;
 }
 
 export class TriageLoop {
@@ -47,6 +54,7 @@ export class TriageLoop {
   private beat?: NodeJS.Timeout;
   private filling = false;
   private again = false;
+  private deferredSince?: number;
   private closed = false;
 
   constructor(private readonly options: TriageLoopOptions) {
@@ -91,6 +99,7 @@ export class TriageLoop {
 
   private async fill(): Promise<void> {
     while (!this.closed && this.running.size < this.options.concurrency) {
+      if (this.defer()) return;
       const delivery = await this.options.inbox.claim(this.claimer, this.leaseMs, Date.now());
       if (!delivery) return;
       const run = this.run(delivery)
@@ -104,6 +113,22 @@ export class TriageLoop {
         });
       this.running.set(delivery.id, run);
     }
+  }
+
+  /** Acknowledgements first: while some are in progress, look again in 5 ms (for `maxDeferMs` at most). */
+  private defer(): boolean {
+    if (!this.options.busy?.()) {
+      this.deferredSince = undefined;
+      return false;
+    }
+    const now = Date.now();
+    this.deferredSince ??= now;
+    if (now - this.deferredSince >= (this.options.maxDeferMs ?? 250)) {
+      this.deferredSince = undefined;
+      return false;
+    }
+    setTimeout(() => this.wake(), 5).unref();
+    return true;
   }
 
   private async renew(): Promise<void> {

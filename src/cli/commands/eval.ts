@@ -13,6 +13,7 @@ import {
   type EvalSettings,
   type ParsedManifest,
 } from '../../eval/index.js';
+import { readEnv } from '../../config/index.js';
 import { createModel, ModelConfigError, parseModelSpec, type Model } from '../../models/index.js';
 import { EngineUnreachableError, ImageMissingError, runSandboxed } from '../../sandbox/index.js';
 import { EXIT_FAILED, EXIT_OK, UsageError } from '../program.js';
@@ -53,7 +54,7 @@ function modelFactory(spec: string): (c: EvalCase) => Model | null {
   let parsed;
   try {
     parsed = parseModelSpec(spec);
-    if (parsed.provider !== 'scripted') createModel(spec, { env: process.env }); // a missing key fails here, once
+    if (parsed.provider !== 'scripted') createModel(spec, { env: readEnv().models }); // a missing key fails here, once
   } catch (error) {
     if (error instanceof ModelConfigError) throw new UsageError(error.message);
     throw error;
@@ -64,7 +65,8 @@ function modelFactory(spec: string): (c: EvalCase) => Model | null {
     const perCase = statSync(path).isDirectory();
     return (c) => createModel(`scripted:${perCase ? join(path, `${c.id}.jsonl`) : path}`);
   }
-  return () => createModel(spec, { env: process.env });
+  const models = readEnv().models;
+  return () => createModel(spec, { env: models });
 }
 
 async function casesOf(flags: EvalFlags): Promise<ParsedManifest & { source: string }> {
@@ -135,7 +137,7 @@ export function register(program: Command): void {
     .action(async (flags: EvalFlags) => {
       if (flags.feedback !== 'structured' && flags.feedback !== 'raw')
         throw new UsageError(`--feedback ${flags.feedback}: expected structured or raw`);
-      const spec = flags.model ?? process.env.MIMO_MODEL ?? 'none';
+      const spec = flags.model ?? readEnv().defaultModel ?? 'none';
       const modelFor = modelFactory(spec);
       const parsed = await casesOf(flags);
       if (parsed.cases.length === 0) {

@@ -3,9 +3,9 @@ import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import {
   applyCeilings,
-  CeilingsError,
-  ceilingsFromEnv,
   ConfigError,
+  EnvError,
+  resolveCeilings,
   readEnv,
   describeClamp,
   detectTestCommand,
@@ -60,9 +60,9 @@ async function configOf(repo: string): Promise<MimoConfig> {
 /** The config and turn limit under the operator's ceilings (MIMO_MAX_* in this process's environment). */
 function ceiled(config: MimoConfig, iterations: number | undefined) {
   try {
-    return applyCeilings(config, ceilingsFromEnv(process.env), iterations);
+    return applyCeilings(config, resolveCeilings(readEnv().ceilings), iterations);
   } catch (error) {
-    if (error instanceof CeilingsError) throw new UsageError(error.message);
+    if (error instanceof EnvError) throw new UsageError(error.message);
     throw error;
   }
 }
