@@ -98,6 +98,12 @@ export const envSchema = z.object({
   MIMO_RUNS_SECRET: text,
   MIMO_RUNS_DIR: text,
   MIMO_METRICS_TOKEN: text,
+  MIMO_SANDBOX_RUNTIME: z
+    .string()
+    .trim()
+    .optional()
+    .transform((v) => (v === '' ? undefined : v))
+    .pipe(z.enum(['runc', 'runsc']).optional()),
 });
 
 type Parsed = z.output<typeof envSchema>;
@@ -121,6 +127,8 @@ export interface MimoEnv {
   /** Default model when a repository names none. */
   defaultModel?: string;
   dockerHost?: string;
+  /** The operator's sandbox runtime (MIMO_SANDBOX_RUNTIME): `runsc` cannot be lowered by a repository. */
+  sandboxRuntime?: 'runc' | 'runsc';
   queue: { redisUrl?: string; sqlitePath?: string };
   workDir?: string;
   embeddedWorker: boolean;
@@ -172,6 +180,7 @@ export function readEnv(source: EnvSource = process.env): MimoEnv {
     models,
     ...(e.MIMO_MODEL ? { defaultModel: e.MIMO_MODEL } : {}),
     ...(e.DOCKER_HOST ? { dockerHost: e.DOCKER_HOST } : {}),
+    ...(e.MIMO_SANDBOX_RUNTIME ? { sandboxRuntime: e.MIMO_SANDBOX_RUNTIME } : {}),
     queue: {
       ...(e.REDIS_URL ? { redisUrl: e.REDIS_URL } : {}),
       ...(e.MIMO_DB ? { sqlitePath: e.MIMO_DB } : {}),
@@ -188,4 +197,19 @@ export function readEnv(source: EnvSource = process.env): MimoEnv {
       ...(e.MIMO_METRICS_TOKEN ? { metricsToken: e.MIMO_METRICS_TOKEN } : {}),
     },
   };
+}
+
+/**
+ * Only MIMO_SANDBOX_RUNTIME, for the callers that read the operator ceilings from a raw environment
+ * (ceilingsFromEnv); EnvError when it is neither runc nor runsc.
+ */
+export function operatorSandboxRuntime(source: EnvSource): 'runc' | 'runsc' | undefined {
+  const result = envSchema.shape.MIMO_SANDBOX_RUNTIME.safeParse(source.MIMO_SANDBOX_RUNTIME);
+  if (!result.success) {
+    throw new EnvError(
+      `MIMO_SANDBOX_RUNTIME: expected runc or runsc (found ${JSON.stringify(source.MIMO_SANDBOX_RUNTIME)})`,
+      'MIMO_SANDBOX_RUNTIME',
+    );
+  }
+  return result.data;
 }

@@ -15,6 +15,8 @@ export { inferSetup, type InferredSetup } from './setup.js';
 export {
   applyCeilings,
   ceilingsFromEnv,
+  effectiveRuntime,
+  withOperatorRuntime,
   defaultCeilings,
   describeClamp,
   hostResources,
@@ -24,4 +26,4 @@ export {
   type Clamp,
   type HostResources,
 } from './ceilings.js';
-export { readEnv, envSchema, EnvError, type MimoEnv, type EnvSource } from './env.js';
+export { readEnv, envSchema, EnvError, operatorSandboxRuntime, type MimoEnv, type EnvSource } from './env.js';

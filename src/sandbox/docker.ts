@@ -1,14 +1,14 @@
 import type Docker from 'dockerode';
 import { realpath, stat } from 'node:fs/promises';
 import { copyIntoContainer } from './copy.js';
-import { assertEngineReachable, assertImagePresent, dockerClient } from './engine.js';
+import { assertEngineReachable, assertImagePresent, assertRuntimePresent, dockerClient } from './engine.js';
 import { WorkspaceMissingError } from './errors.js';
 import { WORKDIR } from './files.js';
 import { runnerImageName } from './recipes.js';
 import { ownerLabels } from './labels.js';
 import { resolvePolicy, type SandboxPolicy } from './policy.js';
 import { RunnerClient } from './runner/client.js';
-import { DockerSandbox } from './sandbox.js';
+import { DockerSandbox, type SiblingFactory } from './sandbox.js';
 import { sweepContainers } from './sweep.js';
 import type { Sandbox } from './types.js';
 
@@ -68,13 +68,54 @@ async function sandboxUser(dir: string, policy: SandboxPolicy): Promise<{ uid: n
   return { uid: policy.fallbackUid, gid: policy.fallbackGid };
 }
 
+/** The workspace (and, under gVisor, HOME) as a tmpfs volume of the engine, removed with the container. */
+function tmpfsVolume(target: string, size: number, options: string, labels: Record<string, string>) {
+  return {
+    Type: 'volume' as const,
+    Source: '',
+    Target: target,
+    ReadOnly: false,
+    VolumeOptions: {
+      NoCopy: true,
+      Labels: labels,
+      DriverConfig: {
+        Name: 'local',
+        Options: { type: 'tmpfs', device: 'tmpfs', o: `size=${size},${options}` },
+      },
+    },
+  };
+}
+
+/**
+ * Host threads gVisor's sentry and gofer use per process of the sandbox (ptrace platform), measured here: the
+ * engine's pids limit counts them, and past it the sentry dies instead of fork failing (docs/sandbox.md, "gVisor").
+ */
+const RUNSC_PIDS_FACTOR = 8;
+
+/**
+ * The container of a sandbox. `sibling` (gVisor's networked setup): a runc container on the same workspace and
+ * HOME volumes as the container `sibling.of`, instead of volumes of its own.
+ */
 function containerSpec(
   engineCpus: number,
   image: string,
   user: { uid: number; gid: number },
   policy: SandboxPolicy,
   labels: Record<string, string>,
+  sibling?: { of: string },
 ): Docker.ContainerCreateOptions {
+  const gvisor = policy.runtime === 'runsc' && !sibling;
+  const owned = `uid=${user.uid},gid=${user.gid}`;
+  const tmp = `rw,exec,nosuid,nodev,size=${policy.tmpBytes},mode=1777`;
+  // The workspace: an anonymous tmpfs volume of the engine (removed with the container), sized by the policy in
+  // bytes and files. Nothing of the host is mounted, so any engine works, local or remote. Under gVisor HOME is a
+  // volume too, so that the runc sibling of a networked setup installs into the same HOME the tests then read.
+  const mounts = sibling
+    ? []
+    : [
+        tmpfsVolume(WORKDIR, policy.diskBytes, `nr_inodes=${policy.maxFiles},${owned},mode=0755`, labels),
+        ...(gvisor ? [tmpfsVolume(HOME, policy.homeBytes, `${owned},mode=0700`, labels)] : []),
+      ];
   return {
     Image: image,
     Entrypoint: ['sleep'],
@@ -90,33 +131,16 @@ function containerSpec(
     Labels: labels,
     HostConfig: {
       Init: true,
-      // The workspace: an anonymous tmpfs volume of the engine (removed with the container), sized by the
-      // policy in bytes and files. Nothing of the host is mounted, so any engine works, local or remote.
-      Mounts: [
-        {
-          Type: 'volume',
-          Source: '',
-          Target: WORKDIR,
-          ReadOnly: false,
-          VolumeOptions: {
-            NoCopy: true,
-            Labels: labels,
-            DriverConfig: {
-              Name: 'local',
-              Options: {
-                type: 'tmpfs',
-                device: 'tmpfs',
-                o: `size=${policy.diskBytes},nr_inodes=${policy.maxFiles},uid=${user.uid},gid=${user.gid},mode=0755`,
-              },
-            },
-          },
-        },
-      ],
+      ...(gvisor ? { Runtime: 'runsc' } : {}),
+      Mounts: mounts,
+      ...(sibling ? { VolumesFrom: [`${sibling.of}:rw`] } : {}),
       ReadonlyRootfs: true,
       Tmpfs: {
-        '/tmp': `rw,exec,nosuid,nodev,size=${policy.tmpBytes},mode=1777`,
-        '/var/tmp': `rw,exec,nosuid,nodev,size=${policy.tmpBytes},mode=1777`,
-        [HOME]: `rw,exec,nosuid,nodev,size=${policy.homeBytes},uid=${user.uid},gid=${user.gid},mode=700`,
+        '/tmp': tmp,
+        '/var/tmp': tmp,
+        ...(gvisor || sibling
+          ? {}
+          : { [HOME]: `rw,exec,nosuid,nodev,size=${policy.homeBytes},${owned},mode=700` }),
       },
       CapDrop: ['ALL'],
       SecurityOpt: ['no-new-privileges'],
@@ -124,12 +148,34 @@ function containerSpec(
       Memory: policy.memoryBytes,
       MemorySwap: policy.memoryBytes,
       NanoCpus: Math.round(Math.min(policy.cpus, engineCpus) * 1e9),
-      PidsLimit: policy.pidsLimit,
+      PidsLimit: gvisor ? policy.pidsLimit * RUNSC_PIDS_FACTOR : policy.pidsLimit,
       Ulimits: [{ Name: 'nofile', Soft: policy.nofile, Hard: policy.nofile }],
       NetworkMode: 'none',
       AutoRemove: false,
     },
   };
+}
+
+/** Creates and starts a container and its runner; the container is removed when any step fails. */
+async function startSandbox(
+  docker: Docker,
+  spec: Docker.ContainerCreateOptions,
+  user: { uid: number; gid: number },
+  policy: SandboxPolicy,
+  fill: (container: Docker.Container) => Promise<unknown>,
+  sibling?: SiblingFactory,
+): Promise<DockerSandbox> {
+  const container = await docker.createContainer(spec);
+  const userSpec = `${user.uid}:${user.gid}`;
+  try {
+    await container.start();
+    await fill(container);
+    const client = await RunnerClient.start(docker, container, userSpec);
+    return new DockerSandbox(container.id, docker, container, userSpec, policy, client, sibling);
+  } catch (error) {
+    await container.remove({ force: true, v: true }).catch(() => {});
+    throw error;
+  }
 }
 
 /**
@@ -144,22 +190,38 @@ export async function openDockerSandbox(options: DockerSandboxOptions): Promise<
   await assertEngineReachable(docker);
   const image = options.image ?? runnerImageName();
   await assertImagePresent(docker, image);
+  await assertRuntimePresent(docker, policy.runtime);
   if (options.sweep !== false) await sweepContainers({ docker });
   const user = await sandboxUser(dir, policy);
   const labels = { ...options.labels, ...ownerLabels() };
-  const container = await docker.createContainer(
-    containerSpec(await engineCpus(docker), image, user, policy, labels),
+  const cpus = await engineCpus(docker);
+  // gVisor runs with --network=none: a networked setup runs in a runc sibling on the same volumes.
+  const sibling: SiblingFactory | undefined =
+    policy.runtime === 'runsc'
+      ? (of) =>
+          startSandbox(
+            docker,
+            containerSpec(
+              cpus,
+              image,
+              user,
+              { ...policy, runtime: 'runc' },
+              { ...labels, 'dev.mimo.for': of },
+              { of },
+            ),
+            user,
+            { ...policy, runtime: 'runc' },
+            async () => {},
+          )
+      : undefined;
+  return startSandbox(
+    docker,
+    containerSpec(cpus, image, user, policy, labels),
+    user,
+    policy,
+    (container) => copyIntoContainer(container, dir, WORKDIR, user),
+    sibling,
   );
-  const userSpec = `${user.uid}:${user.gid}`;
-  try {
-    await container.start();
-    await copyIntoContainer(container, dir, WORKDIR, user);
-    const client = await RunnerClient.start(docker, container, userSpec);
-    return new DockerSandbox(container.id, docker, container, userSpec, policy, client);
-  } catch (error) {
-    await container.remove({ force: true, v: true }).catch(() => {});
-    throw error;
-  }
 }
 
 /** Runs `fn` with a fresh sandbox and removes the container afterwards, also when `fn` throws. */

@@ -6,6 +6,8 @@ export {
   policyFromConfig,
   type SandboxPolicy,
   type PolicyConfigInput,
+  type SandboxRuntime,
+  SANDBOX_RUNTIMES,
 } from './policy.js';
 export { buildImages, type BuildProgress, type BuildImagesOptions, type BuiltImage } from './images.js';
 export {
@@ -30,6 +32,7 @@ export { CappedOutput } from './output.js';
 export {
   EngineUnreachableError,
   ImageMissingError,
+  RuntimeMissingError,
   WorkspaceMissingError,
   NetworkNotAllowedError,
   SandboxDisposedError,

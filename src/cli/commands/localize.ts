@@ -2,7 +2,13 @@ import type { Command } from 'commander';
 import { execFileSync } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { ConfigError, detectTestCommand, inferSetup, loadConfig } from '../../config/index.js';
+import {
+  ConfigError,
+  detectTestCommand,
+  inferSetup,
+  loadConfig,
+  withOperatorRuntime,
+} from '../../config/index.js';
 import { changedLinesFromDiff, localizeRepo, type LocalizeResult } from '../../localize/index.js';
 import {
   ImageMissingError,
@@ -100,7 +106,7 @@ export function register(program: Command): void {
         {
           workspace: repo,
           image: await imageFor(config.image, testCommand),
-          policy: policyFromConfig(config),
+          policy: policyFromConfig(withOperatorRuntime(config, process.env)),
           ...(setup ? { setup: { command: setup, network: config.network.setup, timeoutMs } } : {}),
         },
         ({ sandbox, setup: ran }) => {
