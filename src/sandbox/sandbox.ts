@@ -107,7 +107,14 @@ export class DockerSandbox implements Sandbox {
         (info) => info.State.Running,
         () => false,
       );
-      if (!running) throw new SandboxLostError(`its init ended: ${(error as Error).message}`);
+      if (!running) {
+        // gVisor: past the memory or process limit the host's cgroup ends the sentry, so the whole sandbox.
+        const why =
+          this.policy.runtime === 'runsc'
+            ? "; under gVisor a command past the sandbox's memory or process limit ends the whole sandbox"
+            : '';
+        throw new SandboxLostError(`its init ended: ${(error as Error).message}${why}`);
+      }
       throw error;
     }
     if (this.oomCount === null) this.oomCount = this.client.startOom;
