@@ -87,10 +87,12 @@ function tmpfsVolume(target: string, size: number, options: string, labels: Reco
 }
 
 /**
- * Host threads gVisor's sentry and gofer use per process of the sandbox (ptrace platform), measured here: the
- * engine's pids limit counts them, and past it the sentry dies instead of fork failing (docs/sandbox.md, "gVisor").
+ * Host tasks gVisor uses per process of the sandbox (ptrace platform), and for itself: measured here ~8.5 per
+ * process over ~40 of its own. The engine's pids limit counts them, and past it the sentry dies instead of fork
+ * failing (docs/sandbox.md, "gVisor"), so under runsc the engine's limit is `pids × 12 + 64`.
  */
-const RUNSC_PIDS_FACTOR = 8;
+const RUNSC_PIDS_FACTOR = 12;
+const RUNSC_PIDS_BASE = 64;
 
 /**
  * The container of a sandbox. `sibling` (gVisor's networked setup): a runc container on the same workspace and
@@ -148,7 +150,7 @@ function containerSpec(
       Memory: policy.memoryBytes,
       MemorySwap: policy.memoryBytes,
       NanoCpus: Math.round(Math.min(policy.cpus, engineCpus) * 1e9),
-      PidsLimit: gvisor ? policy.pidsLimit * RUNSC_PIDS_FACTOR : policy.pidsLimit,
+      PidsLimit: gvisor ? policy.pidsLimit * RUNSC_PIDS_FACTOR + RUNSC_PIDS_BASE : policy.pidsLimit,
       Ulimits: [{ Name: 'nofile', Soft: policy.nofile, Hard: policy.nofile }],
       NetworkMode: 'none',
       AutoRemove: false,

@@ -147,7 +147,7 @@ describe.each(['runc', 'runsc'] as const)('docker sandbox (%s): isolation', (run
     if (runtime === 'runsc') {
       // gVisor sizes its memory by the cgroup; the engine's pids limit also counts gVisor's own host threads.
       expect((await sandbox.exec('head -1 /proc/meminfo')).stdout).toMatch(/MemTotal:\s+2097152 kB/);
-      expect(host.PidsLimit).toBe(512 * 8);
+      expect(host.PidsLimit).toBe(512 * 12 + 64);
       return;
     }
     const memory = await sandbox.exec(cgroupFile('memory/memory.limit_in_bytes', 'memory.max'));

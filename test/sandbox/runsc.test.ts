@@ -81,6 +81,31 @@ describe('runsc sandbox', () => {
     expect(await containersOfThisProcess(undefined, 'dev.mimo.test=runsc-oom')).toEqual([]);
   });
 
+  it('runs as many processes as sandbox.pids allows, and a fork bomb ends the gVisor sandbox instead of the host', async () => {
+    const own = await openDockerSandbox({
+      workspace: tempWorkspace(),
+      policy: { runtime: 'runsc', pidsLimit: 64 },
+      labels: { 'dev.mimo.test': 'runsc-pids' },
+    });
+    try {
+      // 40 processes at once fit (the engine's limit counts gVisor's own host tasks: 64 × 12 + 64).
+      const many = await own.exec(
+        'i=0; while [ $i -lt 40 ]; do sleep 2 & i=$((i+1)); done; wait; echo forty',
+        {
+          timeoutMs: 20_000,
+        },
+      );
+      expect([many.exitCode, many.stdout]).toEqual([0, 'forty\n']);
+      const bomb = await own
+        .exec('bomb() { bomb | bomb & }; bomb; sleep 60', { timeoutMs: 4000 })
+        .catch((e: unknown) => e);
+      expect(bomb).toBeInstanceOf(SandboxLostError);
+    } finally {
+      await own.dispose();
+    }
+    expect(await containersOfThisProcess(undefined, 'dev.mimo.test=runsc-pids')).toEqual([]);
+  });
+
   it('says what to do when the engine has no runsc runtime', async () => {
     const engine = { info: async () => ({ Runtimes: { runc: {} } }) } as unknown as Docker;
     const error = await assertRuntimePresent(engine, 'runsc').catch((e: unknown) => e);
