@@ -1,6 +1,7 @@
 // Sandbox benchmark: round trip of `true` through `sandbox.exec` (the resident runner: what the agent uses)
 // against a bare dockerode exec and the `docker exec` CLI on the same container, in the same run; a 4 KiB file read
-// through the runner; and the time to open (create + start + copy in + runner start) and dispose a sandbox.
+// through the runner; the time to open (create + start + copy in + runner start) and dispose a sandbox, and to
+// open one from the warm pool (copy in + hand-over).
 // Each figure is measured under runc and, when the engine has it (.ci/runsc), under runsc (gVisor) in the same run
 // (BENCH_RUNTIMES=runc,runsc). Needs the Docker engine and the runner image (`mimo images build`). Prints one JSON
 // object of figures.
@@ -10,7 +11,8 @@ import { tmpdir } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { join } from 'node:path';
 import Docker from 'dockerode';
-import { openDockerSandbox, runnerImageName } from '../dist/sandbox/index.js';
+import { openDockerSandbox, runnerImageName, WarmPool } from '../dist/sandbox/index.js';
+import { copyIntoContainer } from '../dist/sandbox/copy.js';
 import { engineRuntimes } from '../dist/sandbox/engine.js';
 
 const EXEC_RUNS = Number(process.env.BENCH_EXEC_RUNS ?? 200);
@@ -42,6 +44,7 @@ async function measure(runs, fn) {
 }
 
 const docker = new Docker();
+const uidGid = () => ({ uid: process.getuid() || 65532, gid: process.getgid() || 65532 });
 const workspace = mkdtempSync(join(tmpdir(), 'mimo-bench-'));
 const image = runnerImageName();
 const ratio = (a, b) => Math.round((a / b) * 1000) / 1000;
@@ -59,6 +62,33 @@ async function figures(runtime) {
     );
     disposeSamples.push(await time(() => sandbox.dispose()));
   }
+
+  // Open from the warm pool: a started sandbox of the same shape waits (the pool refilled after the last open and
+  // settled before the timer starts); the open is the archive copy of the workspace and the hand-over.
+  const pool = new WarmPool({ size: 1 });
+  await pool.warm({ workspace, image, policy });
+  const warmSamples = [];
+  for (let i = 0; i < OPEN_RUNS; i++) {
+    await pool.settled();
+    let sandbox;
+    let how;
+    warmSamples.push(
+      await time(
+        async () => (sandbox = await pool.open({ workspace, image, policy, sweep: false }, (h) => (how = h))),
+      ),
+    );
+    if (how !== 'warm') throw new Error('the pool opened cold');
+    await sandbox.dispose();
+  }
+  await pool.close();
+  // The floor of any open's copy: the engine's archive API putting the same workspace into a running container.
+  const floor = await openDockerSandbox({ workspace, image, policy, sweep: false });
+  const floorContainer = docker.getContainer((await floor.exec('cat /etc/hostname')).stdout.trim());
+  const copySamples = [];
+  for (let i = 0; i < OPEN_RUNS; i++) {
+    copySamples.push(await time(() => copyIntoContainer(floorContainer, workspace, '/workspace', uidGid())));
+  }
+  await floor.dispose();
 
   const sandbox = await openDockerSandbox({ workspace, image, policy });
   try {
@@ -100,6 +130,12 @@ async function figures(runtime) {
       read_file_4k_api: read,
       exec_true_docker_cli: cli,
       open_create_start: summary(openSamples),
+      // the goal: ≤ 20 ms
+      open_from_warm_pool: summary(warmSamples),
+      // the engine's archive copy of the same workspace into a running container: every open pays it
+      copy_in_floor: summary(copySamples),
+      warm_open_minus_copy_p50_ms:
+        Math.round((summary(warmSamples).p50_ms - summary(copySamples).p50_ms) * 10) / 10,
       dispose: summary(disposeSamples),
     };
   } finally {
@@ -122,6 +158,7 @@ if (out.runc && out.runsc) {
     exec_true_api: ratio(out.runsc.exec_true_api.p50_ms, out.runc.exec_true_api.p50_ms),
     read_file_4k_api: ratio(out.runsc.read_file_4k_api.p50_ms, out.runc.read_file_4k_api.p50_ms),
     open_create_start: ratio(out.runsc.open_create_start.p50_ms, out.runc.open_create_start.p50_ms),
+    open_from_warm_pool: ratio(out.runsc.open_from_warm_pool.p50_ms, out.runc.open_from_warm_pool.p50_ms),
   };
 }
 console.log(JSON.stringify(out, null, 2));

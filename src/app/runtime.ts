@@ -1,9 +1,14 @@
 import { pino } from 'pino';
 import type { Probot } from 'probot';
 import { readEnv, type MimoEnv } from '../config/index.js';
+import { GitObjectCache } from '../git/index.js';
 import { comment, type Octokit } from '../github/index.js';
 import { openQueue, type JobRecord, type Queue, type Worker } from '../jobs/index.js';
-import { ensureRunnerImage } from '../sandbox/index.js';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { defaultConfig } from '../config/index.js';
+import { ensureRunnerImage, policyFromConfig, WarmPool } from '../sandbox/index.js';
 import type { NodeHandler } from './inbox/http.js';
 import { inboxSettings, type InboxSettings } from './inbox-options.js';
 import { createIntake, type Intake } from './intake.js';
@@ -13,7 +18,7 @@ import { webFromEnv, type Web } from '../web/index.js';
 import { createJobHandler, type JobHandlerDeps } from './worker-handler.js';
 
 /** Job-handler dependencies backed by a Probot instance (GitHub App credentials from the environment). */
-export function jobDepsFromProbot(probot: Probot, env: MimoEnv, web?: Web): JobHandlerDeps {
+export function jobDepsFromProbot(probot: Probot, env: MimoEnv, web?: Web, pool?: WarmPool): JobHandlerDeps {
   let slug: Promise<string> | undefined;
   return {
     async auth(installationId) {
@@ -30,7 +35,29 @@ export function jobDepsFromProbot(probot: Probot, env: MimoEnv, web?: Web): JobH
     // Probot makes its logger when it first initializes (a bare `mimo worker`'s Probot never does): then our own.
     log: probot.log ?? pino({ level: env.logLevel, name: 'mimo' }),
     ...(web ? { web } : {}),
+    ...(pool ? { pool } : {}),
+    ...(env.gitCache.maxBytes > 0
+      ? {
+          gitCache: new GitObjectCache({
+            dir: env.gitCache.dir ?? join(env.workDir ?? tmpdir(), 'mimo-git-cache'),
+            maxBytes: env.gitCache.maxBytes,
+          }),
+        }
+      : {}),
   };
+}
+
+/**
+ * Keeps `env.sandboxPool` sandboxes of the default shape (runner image, default limits, this process's user)
+ * waiting once the runner image is there; other shapes are learnt from the jobs that need them.
+ */
+async function warmDefault(pool: WarmPool): Promise<void> {
+  const dir = await mkdtemp(join(tmpdir(), 'mimo-pool-'));
+  try {
+    await pool.warm({ workspace: dir, policy: policyFromConfig(defaultConfig()) });
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 }
 
 /** A job lost twice to crashes is not retried again: say so where it was requested. */
@@ -78,6 +105,7 @@ export function createMimoApp(
   let queue: Queue<RepairRequest> | undefined;
   let worker: Worker | undefined;
   let intake: Intake | undefined;
+  let pool: WarmPool | undefined;
   const web = webFromEnv(env, async () => (await queue?.list({ states: ['queued'] }))?.length ?? 0);
   return {
     web,
@@ -89,22 +117,31 @@ export function createMimoApp(
       intake = createIntake(app, queue, env, inbox);
       countInbox(intake.events, web);
       if (env.embeddedWorker) {
-        worker = startWorker(queue, jobDepsFromProbot(app, env, web), env.concurrency);
+        if (env.sandboxPool > 0) {
+          pool = new WarmPool({
+            size: env.sandboxPool,
+            onError: (error) => app.log.warn(`a warm sandbox could not be started: ${error.message}`),
+          });
+        }
+        worker = startWorker(queue, jobDepsFromProbot(app, env, web, pool), env.concurrency);
         // Build the sandbox's runner image now if the engine lacks it (first start), with progress in the log; the
         // first job waits for the same build. Failures (no engine yet) are reported and retried by that job.
         ensureRunnerImage(({ image, message }) =>
           app.log.info({ image }, `building the sandbox image: ${message}`),
-        ).catch((error: unknown) =>
-          app.log.warn(
-            `the sandbox image is not ready: ${error instanceof Error ? error.message : String(error)}`,
-          ),
-        );
+        )
+          .then(() => (pool ? warmDefault(pool) : undefined))
+          .catch((error: unknown) =>
+            app.log.warn(
+              `the sandbox image is not ready: ${error instanceof Error ? error.message : String(error)}`,
+            ),
+          );
       }
       app.log.info('mimo-code loaded');
     },
     async close() {
       await intake?.close();
       await worker?.close();
+      await pool?.close();
       await queue?.close();
     },
   };

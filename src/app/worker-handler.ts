@@ -6,8 +6,10 @@ import {
   type CheckConclusion,
   type Octokit,
 } from '../github/index.js';
+import type { GitObjectCache } from '../git/index.js';
 import type { JobHandler } from '../jobs/index.js';
 import { fanOut, type StopReason } from '../repair/index.js';
+import type { WarmPool } from '../sandbox/index.js';
 import type { Web } from '../web/index.js';
 import { configErrorComment, loadRepoConfig } from './deps.js';
 import { CheckRunReporter } from './job/check-reporter.js';
@@ -27,6 +29,10 @@ export interface JobHandlerDeps {
   /** Model keys and MIMO_MODEL, for the model client (they never reach a sandbox). */
   env: Record<string, string | undefined>;
   workRoot?: string;
+  /** Started sandboxes waiting for jobs (MIMO_SANDBOX_POOL); without it every job opens its own cold. */
+  pool?: WarmPool;
+  /** Kept mirrors the jobs' clones borrow objects from (MIMO_GIT_CACHE_MB); without it every job clones in full. */
+  gitCache?: GitObjectCache;
   log: JobLog;
   /** Run pages and metrics of this process (absent in tests and when nothing serves them). */
   web?: Web;
@@ -86,12 +92,17 @@ export function createJobHandler(deps: JobHandlerDeps): JobHandler<RepairRequest
     );
     let prepared: PreparedJob | undefined;
     try {
-      prepared = await prepareJob(octokit, token, request, { workRoot: deps.workRoot, config });
+      prepared = await prepareJob(octokit, token, request, {
+        workRoot: deps.workRoot,
+        config,
+        ...(deps.gitCache ? { cache: deps.gitCache } : {}),
+      });
       const executed = await executeRepair(prepared, {
         env: deps.env,
         signal,
         reporter: fanOut(reporter, observed.reporter),
         onSandbox: (outcome) => deps.web?.metrics.sandboxes.inc({ outcome }),
+        ...(deps.pool ? { pool: deps.pool } : {}),
         mode: request.mode,
         jobId: job.id,
         onImageProgress: ({ image, message }) =>

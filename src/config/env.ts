@@ -92,6 +92,9 @@ export const envSchema = z.object({
   REDIS_URL: text,
   MIMO_EMBEDDED_WORKER: bool(true),
   MIMO_CONCURRENCY: int(2, 1, 256),
+  MIMO_SANDBOX_POOL: int(0, 0, 64),
+  MIMO_GIT_CACHE_DIR: text,
+  MIMO_GIT_CACHE_MB: int(2048, 0, 10_000_000),
   MIMO_EXTRA_CA_DIR: text,
   MIMO_DEBIAN_MIRROR: url,
   MIMO_PUBLIC_URL: url,
@@ -133,6 +136,10 @@ export interface MimoEnv {
   workDir?: string;
   embeddedWorker: boolean;
   concurrency: number;
+  /** Started sandboxes kept waiting per container shape for the next job (MIMO_SANDBOX_POOL, default 0: none). */
+  sandboxPool: number;
+  /** The git object cache: where (MIMO_GIT_CACHE_DIR, default `<work dir>/git-cache`) and how big (MIMO_GIT_CACHE_MB, 0: off). */
+  gitCache: { dir?: string; maxBytes: number };
   extraCaDir: string;
   debianMirror: string;
   web: {
@@ -188,6 +195,11 @@ export function readEnv(source: EnvSource = process.env): MimoEnv {
     ...(e.MIMO_WORK_DIR ? { workDir: e.MIMO_WORK_DIR } : {}),
     embeddedWorker: e.MIMO_EMBEDDED_WORKER,
     concurrency: e.MIMO_CONCURRENCY,
+    sandboxPool: e.MIMO_SANDBOX_POOL,
+    gitCache: {
+      ...(e.MIMO_GIT_CACHE_DIR ? { dir: e.MIMO_GIT_CACHE_DIR } : {}),
+      maxBytes: e.MIMO_GIT_CACHE_MB * 1024 * 1024,
+    },
     extraCaDir: e.MIMO_EXTRA_CA_DIR ?? '/usr/local/share/ca-certificates',
     debianMirror: e.MIMO_DEBIAN_MIRROR ?? 'http://deb.debian.org/debian',
     web: {

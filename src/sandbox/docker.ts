@@ -158,22 +158,74 @@ function containerSpec(
   };
 }
 
-/** Creates and starts a container and its runner; the container is removed when any step fails. */
-async function startSandbox(
-  docker: Docker,
-  spec: Docker.ContainerCreateOptions,
-  user: { uid: number; gid: number },
-  policy: SandboxPolicy,
-  fill: (container: Docker.Container) => Promise<unknown>,
-  sibling?: SiblingFactory,
-): Promise<DockerSandbox> {
-  const container = await docker.createContainer(spec);
-  const userSpec = `${user.uid}:${user.gid}`;
+/** What a sandbox is made of before its workspace is filled: resolved by `prepareSandbox`, keyed for the pool. */
+export interface SandboxPlan {
+  docker: Docker;
+  dir: string;
+  image: string;
+  user: { uid: number; gid: number };
+  policy: SandboxPolicy;
+  /** CPUs of the engine's machine (the CPU limit is capped by it). */
+  engineCpus: number;
+  /** The container's create options without the labels: equal specs make interchangeable sandboxes. */
+  spec: Docker.ContainerCreateOptions;
+}
+
+/**
+ * Checks the workspace, the engine and the image (unless `check` is false: a waiting sandbox of the same shape
+ * shows both), and resolves the container a sandbox on `options` needs.
+ * Throws WorkspaceMissingError, EngineUnreachableError or ImageMissingError with what to do.
+ */
+export async function prepareSandbox(options: DockerSandboxOptions, check = true): Promise<SandboxPlan> {
+  const policy = resolvePolicy(options.policy);
+  const dir = await workspaceDir(options.workspace);
+  const docker = options.docker ?? dockerClient();
+  const image = options.image ?? runnerImageName();
+  if (check) await checkEngine(docker, image, policy.runtime);
+  const user = await sandboxUser(dir, policy);
+  const cpus = await engineCpus(docker);
+  return {
+    docker,
+    dir,
+    image,
+    user,
+    policy,
+    engineCpus: cpus,
+    spec: containerSpec(cpus, image, user, policy, {}),
+  };
+}
+
+/**
+ * EngineUnreachableError, ImageMissingError or RuntimeMissingError (each says what to do) unless the engine can
+ * run `image` under `runtime`.
+ */
+export async function checkEngine(docker: Docker, image: string, runtime = 'runc'): Promise<void> {
+  await assertEngineReachable(docker);
+  await assertImagePresent(docker, image);
+  await assertRuntimePresent(docker, runtime);
+}
+
+/** A started container with its runner and an empty workspace: a sandbox waiting for its files. */
+export interface StartedSandbox {
+  plan: SandboxPlan;
+  container: Docker.Container;
+  client: RunnerClient;
+}
+
+/** Creates and starts the container of `plan` and its resident runner; removes the container when that fails. */
+export async function startSandbox(
+  plan: SandboxPlan,
+  labels: Record<string, string>,
+): Promise<StartedSandbox> {
+  const { docker, user } = plan;
+  const all = { ...labels, ...ownerLabels() };
+  const container = await docker.createContainer(
+    containerSpec(plan.engineCpus, plan.image, user, plan.policy, all),
+  );
   try {
     await container.start();
-    await fill(container);
-    const client = await RunnerClient.start(docker, container, userSpec);
-    return new DockerSandbox(container.id, docker, container, userSpec, policy, client, sibling);
+    const client = await RunnerClient.start(docker, container, `${user.uid}:${user.gid}`);
+    return { plan, container, client };
   } catch (error) {
     await container.remove({ force: true, v: true }).catch(() => {});
     throw error;
@@ -181,49 +233,52 @@ async function startSandbox(
 }
 
 /**
+ * gVisor runs with --network=none: a networked setup runs in a runc sibling of the same user, limits and
+ * hardening, on the gVisor container's workspace and HOME volumes (`VolumesFrom`), removed when setup ends.
+ */
+function siblingOf(plan: SandboxPlan): SiblingFactory {
+  const policy = { ...plan.policy, runtime: 'runc' as const };
+  const user = `${plan.user.uid}:${plan.user.gid}`;
+  return async (of) => {
+    const labels = { ...ownerLabels(), 'dev.mimo.for': of };
+    const spec = containerSpec(plan.engineCpus, plan.image, plan.user, policy, labels, { of });
+    const container = await plan.docker.createContainer(spec);
+    try {
+      await container.start();
+      const client = await RunnerClient.start(plan.docker, container, user);
+      return new DockerSandbox(container.id, plan.docker, container, user, policy, client);
+    } catch (error) {
+      await container.remove({ force: true, v: true }).catch(() => {});
+      throw error;
+    }
+  };
+}
+
+/** Copies the plan's workspace into a started sandbox and hands it over; removes the container when that fails. */
+export async function fillSandbox(started: StartedSandbox, dir: string): Promise<Sandbox> {
+  const { plan, container, client } = started;
+  try {
+    await copyIntoContainer(container, dir, WORKDIR, plan.user);
+    const user = `${plan.user.uid}:${plan.user.gid}`;
+    const sibling = plan.policy.runtime === 'runsc' ? siblingOf(plan) : undefined;
+    return new DockerSandbox(container.id, plan.docker, container, user, plan.policy, client, sibling);
+  } catch (error) {
+    client.close();
+    await container.remove({ force: true, v: true }).catch(() => {});
+    throw error;
+  }
+}
+
+/**
  * Opens a sandbox: one long-lived, locked-down container per job, the files of `workspace` copied into its own
- * sized workspace, and one resident runner that runs every command and file operation. Throws WorkspaceMissingError, EngineUnreachableError or ImageMissingError with what to do.
- * Always `dispose()` it (see `withDockerSandbox`).
+ * sized workspace, and one resident runner that runs every command and file operation. Throws
+ * WorkspaceMissingError, EngineUnreachableError, ImageMissingError or RuntimeMissingError with what to do.
+ * Always `dispose()` it (see `withDockerSandbox`); a warm pool (pool.ts) opens the same sandboxes ahead of time.
  */
 export async function openDockerSandbox(options: DockerSandboxOptions): Promise<Sandbox> {
-  const policy = resolvePolicy(options.policy);
-  const dir = await workspaceDir(options.workspace);
-  const docker = options.docker ?? dockerClient();
-  await assertEngineReachable(docker);
-  const image = options.image ?? runnerImageName();
-  await assertImagePresent(docker, image);
-  await assertRuntimePresent(docker, policy.runtime);
-  if (options.sweep !== false) await sweepContainers({ docker });
-  const user = await sandboxUser(dir, policy);
-  const labels = { ...options.labels, ...ownerLabels() };
-  const cpus = await engineCpus(docker);
-  // gVisor runs with --network=none: a networked setup runs in a runc sibling on the same volumes.
-  const sibling: SiblingFactory | undefined =
-    policy.runtime === 'runsc'
-      ? (of) =>
-          startSandbox(
-            docker,
-            containerSpec(
-              cpus,
-              image,
-              user,
-              { ...policy, runtime: 'runc' },
-              { ...labels, 'dev.mimo.for': of },
-              { of },
-            ),
-            user,
-            { ...policy, runtime: 'runc' },
-            async () => {},
-          )
-      : undefined;
-  return startSandbox(
-    docker,
-    containerSpec(cpus, image, user, policy, labels),
-    user,
-    policy,
-    (container) => copyIntoContainer(container, dir, WORKDIR, user),
-    sibling,
-  );
+  const plan = await prepareSandbox(options);
+  if (options.sweep !== false) await sweepContainers({ docker: plan.docker });
+  return fillSandbox(await startSandbox(plan, options.labels ?? {}), plan.dir);
 }
 
 /** Runs `fn` with a fresh sandbox and removes the container afterwards, also when `fn` throws. */

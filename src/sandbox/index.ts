@@ -1,5 +1,6 @@
 export type { Sandbox, SandboxFiles, FileKind, ExecOptions, ExecResult } from './types.js';
 export { openDockerSandbox, withDockerSandbox, type DockerSandboxOptions } from './docker.js';
+export { LABEL_POOL, WarmPool, type PoolOpen, type WarmPoolOptions } from './pool.js';
 export {
   defaultPolicy,
   resolvePolicy,

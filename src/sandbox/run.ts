@@ -2,6 +2,7 @@ import type Docker from 'dockerode';
 import { Workspace } from '../tools/index.js';
 import { openDockerSandbox } from './docker.js';
 import type { SandboxPolicy } from './policy.js';
+import type { PoolOpen, WarmPool } from './pool.js';
 import type { Sandbox } from './types.js';
 
 /** The setup command of a run and whether it gets a network (the repository's `network.setup`). */
@@ -47,6 +48,10 @@ export interface SandboxedRunOptions {
   labels?: Record<string, string>;
   /** Engine client (default: DOCKER_HOST's). */
   docker?: Docker;
+  /** Take a started sandbox from this warm pool when one of the same shape waits (see pool.ts). */
+  pool?: WarmPool;
+  /** Told whether the sandbox came warm from the pool or was opened cold. */
+  onOpen?: (how: PoolOpen) => void;
   /** Run once before the body; a failing setup is reported, not thrown (the tests then show what is missing). */
   setup?: SetupSpec;
   /** Receives the setup's iteration-log event. */
@@ -126,13 +131,16 @@ export async function runSandboxed<T>(
   body: (run: SandboxedRun) => Promise<T>,
 ): Promise<T> {
   options.signal?.throwIfAborted();
-  const sandbox = await openDockerSandbox({
+  const open = {
     workspace: options.workspace,
     ...(options.image !== undefined ? { image: options.image } : {}),
     ...(options.policy ? { policy: options.policy } : {}),
     ...(options.labels ? { labels: options.labels } : {}),
     ...(options.docker ? { docker: options.docker } : {}),
-  });
+  };
+  const sandbox = options.pool
+    ? await options.pool.open(open, options.onOpen)
+    : await openDockerSandbox(open).then((opened) => (options.onOpen?.('cold'), opened));
   try {
     const setup = options.setup ? await runSetup(sandbox, options.setup, options) : undefined;
     const workspace = Workspace.of(sandbox);

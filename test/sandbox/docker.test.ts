@@ -249,7 +249,11 @@ describe('docker sandbox: containment that needs a container of its own', () => 
   it('contains a fork bomb with the pids limit and cleans it up at the timeout', async () => {
     const own = await openDockerSandbox({ workspace: tempWorkspace(), policy: { pidsLimit: 128 } });
     try {
-      const bomb = await own.exec('bomb() { bomb | bomb & }; bomb; sleep 60', { timeoutMs: 4000 });
+      // The bomb forks in a subshell and the wait is a builtin loop: once the bomb holds every pid, a fork of the
+      // command's own shell would fail and end the command early instead of at the timeout.
+      const bomb = await own.exec('(bomb() { bomb | bomb & }; bomb); while :; do :; done', {
+        timeoutMs: 4000,
+      });
       expect(bomb.timedOut).toBe(true);
       expect(bomb.stderr).toMatch(/Cannot fork|Resource temporarily unavailable/);
       const after = await own.exec(

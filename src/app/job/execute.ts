@@ -16,6 +16,7 @@ import {
   imageExists,
   policyFromConfig,
   runSandboxed,
+  type WarmPool,
 } from '../../sandbox/index.js';
 import type { Workspace } from '../../tools/index.js';
 import { applyEdits, repoPathResolver } from '../../git/index.js';
@@ -84,6 +85,8 @@ export async function executeRepair(
     jobId: string;
     /** Told whether the sandbox opened (for the `mimo_sandbox_opens_total` metric). */
     onSandbox?: (outcome: 'opened' | 'failed') => void;
+    /** Where started sandboxes wait for jobs (MIMO_SANDBOX_POOL). */
+    pool?: WarmPool;
     /** Progress of the runner image build when this engine does not have it yet (first job only). */
     onImageProgress?: (progress: { image: string; message: string }) => void;
   },
@@ -111,6 +114,7 @@ export async function executeRepair(
       ...(image ? { image } : {}),
       policy: policyFromConfig(config),
       labels: { 'mimo.job': options.jobId },
+      ...(options.pool ? { pool: options.pool } : {}),
       ...(job.setupCommand
         ? {
             setup: {

@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { detectTestCommand, inferSetup, type MimoConfig } from '../../config/index.js';
-import { GitWorkspace } from '../../git/index.js';
+import { GitWorkspace, type GitObjectCache } from '../../git/index.js';
 import {
   failedCheckRunLogs,
   failedWorkflowRunLogs,
@@ -61,16 +61,24 @@ export async function prepareJob(
   octokit: Octokit,
   token: string,
   request: RepairRequest,
-  options: { workRoot?: string; config: MimoConfig },
+  options: { workRoot?: string; config: MimoConfig; cache?: GitObjectCache },
 ): Promise<PreparedJob> {
   const { config } = options;
   const root = options.workRoot ?? tmpdir();
   await mkdir(root, { recursive: true });
   const base = await mkdtemp(join(root, 'mimo-job-'));
   const dir = join(base, 'work');
-  const cleanup = () => rm(base, { recursive: true, force: true });
+  let release = () => {};
+  const cleanup = async () => {
+    await rm(base, { recursive: true, force: true });
+    release();
+  };
   try {
     const ref = request.pr ? `refs/pull/${request.pr.number}/head` : request.repo.defaultBranch;
+    // The repository's kept mirror is brought up to date first; the clone borrows its objects (alternates) and
+    // fetches only what the mirror lacks. The lease keeps the mirror from eviction until the job is cleaned up.
+    const lease = await options.cache?.lease(request.repo.cloneUrl, { ref, token });
+    if (lease) release = lease.release;
     const git = await GitWorkspace.clone({
       url: request.repo.cloneUrl,
       token,
@@ -78,6 +86,7 @@ export async function prepareJob(
       ...(request.pr ? { sha: request.pr.headSha } : {}),
       dir,
       gitDir: join(base, 'git'),
+      ...(lease ? { reference: lease.objectsDir } : {}),
     });
     const headSha = await git.headSha();
     const { ciLogs, hints } = await seedFromCi(octokit, request);

@@ -32,6 +32,8 @@ const OOM_READ = `oom() {
 
 /** Kills every process the user may signal except this shell and the process \`$R\` (the runner) when set. */
 const SWEEP = `sweep() {
+  # With no runner to spare, one kill(-1) ends everything at once: a fork bomb cannot outrun one system call.
+  [ -z "$R" ] && kill -KILL -1 2>/dev/null
   i=0
   while [ $i -lt 50 ]; do
     pids=
@@ -66,6 +68,9 @@ R=
 IFS= read -r N || exit 0
 T=/tmp/.mimo-runner-$$
 mkdir -p "$T" 2>/dev/null
+FR=
+sleep 0.001 2>/dev/null && FR=1
+: > "$T/armed"
 reply() {
   oom
   printf '\\036M%s %s %s %s %s\\n' "$N" "$id" "$1" "$2" "$n"
@@ -100,7 +105,12 @@ run() {
   if [ "$si" = 1 ]; then payload > "$T/stdin"; else : > "$T/stdin"; fi
   to=
   trap 'to=1' USR1
-  (sleep "$t" 2>/dev/null || sleep "\${t%.*}"; kill -USR1 $$) &
+  [ -n "$FR" ] || { ti=\${t%.*}; [ "$ti" = "$t" ] || t=$((ti+1)); }
+  # The timer's sleep must be running before the command starts: a fork bomb would leave it no pid to fork.
+  (sleep "$t" & s=$!; echo "$id" > "$T/armed"; wait "$s"; kill -USR1 $$) &
+  tp=$!
+  a=
+  while [ "$a" != "$id" ] && kill -0 "$tp" 2>/dev/null; do read -r a < "$T/armed"; done
   (
     cd "$cwd" || exit 126
     unset OLDPWD
