@@ -13,6 +13,8 @@ export interface Ceilings {
   commandSeconds: number;
   iterations: number;
   costUsd: number;
+  /** The operator's sandbox runtime (MIMO_SANDBOX_RUNTIME): runsc is a floor a repository cannot lower. */
+  runtime?: 'runc' | 'runsc';
 }
 
 export interface HostResources {
@@ -28,7 +30,9 @@ export const CEILING_VARIABLES = {
   commandSeconds: 'MIMO_MAX_COMMAND_SECONDS',
   iterations: 'MIMO_MAX_ITERATIONS',
   costUsd: 'MIMO_MAX_COST_USD',
-} as const satisfies Record<keyof Ceilings, string>;
+} as const satisfies Record<NumericCeiling, string>;
+
+type NumericCeiling = Exclude<keyof Ceilings, 'runtime'>;
 
 export function hostResources(): HostResources {
   return { memoryBytes: totalmem(), cores: availableParallelism() };
@@ -68,18 +72,40 @@ export function resolveCeilings(
     commandSeconds: overrides.commandSeconds ?? d.commandSeconds,
     iterations: overrides.iterations ?? d.iterations,
     costUsd: overrides.costUsd ?? d.costUsd,
+    ...(overrides.runtime ? { runtime: overrides.runtime } : {}),
   };
+}
+
+/**
+ * The sandbox runtime in force: the operator's runsc always (a repository asking for runc does not lower it),
+ * else the repository's choice, else the operator's, else runc.
+ */
+export function effectiveRuntime(
+  asked: 'runc' | 'runsc' | undefined,
+  operator: 'runc' | 'runsc' | undefined,
+): 'runc' | 'runsc' {
+  if (operator === 'runsc') return 'runsc';
+  return asked ?? operator ?? 'runc';
+}
+
+/** The config with the operator's runtime applied (for the callers that apply no other ceiling). */
+export function withOperatorRuntime(config: MimoConfig, operator: 'runc' | 'runsc' | undefined): MimoConfig {
+  const runtime = effectiveRuntime(config.sandbox.runtime, operator);
+  return { ...config, sandbox: { ...config.sandbox, runtime } };
 }
 
 /** One value the repository asked for above a ceiling, and what it got. */
 export interface Clamp {
   field: string;
-  asked: number;
-  ceiling: number;
+  asked: number | string;
+  ceiling: number | string;
   variable: string;
 }
 
 export function describeClamp(c: Clamp): string {
+  if (typeof c.asked === 'string') {
+    return `${c.field}: the repository asks for ${c.asked}, raised to ${c.ceiling} (the operator's ${c.variable})`;
+  }
   return `${c.field}: the repository asks for ${c.asked}, clamped to ${c.ceiling} (the operator's ceiling ${c.variable})`;
 }
 
@@ -94,7 +120,7 @@ export function applyCeilings(
   iterations?: number,
 ): { config: MimoConfig; clamped: Clamp[]; iterations?: number } {
   const clamped: Clamp[] = [];
-  const cap = (field: string, asked: number, key: keyof Ceilings): number => {
+  const cap = (field: string, asked: number, key: NumericCeiling): number => {
     const ceiling = ceilings[key];
     if (asked <= ceiling) return asked;
     clamped.push({ field, asked, ceiling, variable: CEILING_VARIABLES[key] });
@@ -116,7 +142,16 @@ export function applyCeilings(
     cpus: cap('sandbox.cpus', config.sandbox.cpus, 'cpus'),
     pids: cap('sandbox.pids', config.sandbox.pids, 'pids'),
     diskMb: cap('sandbox.diskMb', config.sandbox.diskMb, 'diskMb'),
+    runtime: effectiveRuntime(config.sandbox.runtime, ceilings.runtime),
   };
+  if (config.sandbox.runtime && config.sandbox.runtime !== sandbox.runtime) {
+    clamped.push({
+      field: 'sandbox.runtime',
+      asked: config.sandbox.runtime,
+      ceiling: sandbox.runtime,
+      variable: 'MIMO_SANDBOX_RUNTIME',
+    });
+  }
   const turns = iterations === undefined ? undefined : cap('--max-iterations', iterations, 'iterations');
   return {
     config: { ...config, limits, sandbox },

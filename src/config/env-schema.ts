@@ -121,6 +121,16 @@ export const envSchema = z.object({
   // sandbox and its images
   MIMO_EXTRA_CA_DIR: text,
   MIMO_DEBIAN_MIRROR: url,
+  MIMO_SANDBOX_RUNTIME: z
+    .string()
+    .trim()
+    .optional()
+    .transform((v, ctx): 'runc' | 'runsc' | undefined => {
+      if (v === undefined || v === '') return undefined;
+      if (v === 'runc' || v === 'runsc') return v;
+      ctx.addIssue({ code: 'custom', message: `expected runc or runsc (found ${JSON.stringify(v)})` });
+      return z.NEVER;
+    }),
   // operator ceilings (src/config/ceilings.ts)
   MIMO_MAX_MEMORY_MB: positive({ whole: true }),
   MIMO_MAX_PIDS: positive({ whole: true }),

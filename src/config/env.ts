@@ -26,6 +26,8 @@ export class EnvError extends Error {
 
 /** Operator ceilings set in the environment (MIMO_MAX_*); unset ones take the host-derived defaults. */
 export interface CeilingOverrides {
+  /** MIMO_SANDBOX_RUNTIME: the operator's runtime; `runsc` is a floor a repository cannot lower. */
+  runtime?: 'runc' | 'runsc';
   memoryMb?: number;
   pids?: number;
   cpus?: number;
@@ -172,6 +174,7 @@ export function readEnv(source: EnvSource = process.env): MimoEnv {
       commandSeconds: e.MIMO_MAX_COMMAND_SECONDS,
       iterations: e.MIMO_MAX_ITERATIONS,
       costUsd: e.MIMO_MAX_COST_USD,
+      runtime: e.MIMO_SANDBOX_RUNTIME,
     }),
     inbox: inboxFrom(e),
     web: {

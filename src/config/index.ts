@@ -15,6 +15,8 @@ export { inferSetup, type InferredSetup } from './setup.js';
 export {
   applyCeilings,
   resolveCeilings,
+  effectiveRuntime,
+  withOperatorRuntime,
   defaultCeilings,
   describeClamp,
   hostResources,

@@ -61,6 +61,11 @@ const sandboxSchema = z
     pids: positiveInt(65536).default(512),
     /** Size of the in-container workspace; a test that writes past it is stopped with "no space left". */
     diskMb: positiveInt(65536).default(4096),
+    /**
+     * `runsc` runs the tests under gVisor; absent: the operator's MIMO_SANDBOX_RUNTIME (default runc). A repository
+     * may raise runc to runsc, never lower the operator's runsc (see applyCeilings).
+     */
+    runtime: z.enum(['runc', 'runsc']).optional(),
   })
   .prefault({});
 

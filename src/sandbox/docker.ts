@@ -1,14 +1,14 @@
 import type Docker from 'dockerode';
 import { realpath, stat } from 'node:fs/promises';
 import { copyIntoContainer } from './copy.js';
-import { assertEngineReachable, assertImagePresent, dockerClient } from './engine.js';
+import { assertEngineReachable, assertImagePresent, assertRuntimePresent, dockerClient } from './engine.js';
 import { WorkspaceMissingError } from './errors.js';
 import { WORKDIR } from './files.js';
 import { runnerImageName } from './recipes.js';
 import { ownerLabels } from './labels.js';
 import { resolvePolicy, type SandboxPolicy } from './policy.js';
 import { RunnerClient } from './runner/client.js';
-import { DockerSandbox } from './sandbox.js';
+import { DockerSandbox, type SiblingFactory } from './sandbox.js';
 import { sweepContainers } from './sweep.js';
 import type { Sandbox } from './types.js';
 
@@ -68,13 +68,56 @@ async function sandboxUser(dir: string, policy: SandboxPolicy): Promise<{ uid: n
   return { uid: policy.fallbackUid, gid: policy.fallbackGid };
 }
 
+/** The workspace (and, under gVisor, HOME) as a tmpfs volume of the engine, removed with the container. */
+function tmpfsVolume(target: string, size: number, options: string, labels: Record<string, string>) {
+  return {
+    Type: 'volume' as const,
+    Source: '',
+    Target: target,
+    ReadOnly: false,
+    VolumeOptions: {
+      NoCopy: true,
+      Labels: labels,
+      DriverConfig: {
+        Name: 'local',
+        Options: { type: 'tmpfs', device: 'tmpfs', o: `size=${size},${options}` },
+      },
+    },
+  };
+}
+
+/**
+ * Host tasks gVisor uses per process of the sandbox (ptrace platform), and for itself: measured here ~8.5 per
+ * process over ~40 of its own. The engine's pids limit counts them, and past it the sentry dies instead of fork
+ * failing (docs/sandbox.md, "gVisor"), so under runsc the engine's limit is `pids × 12 + 64`.
+ */
+const RUNSC_PIDS_FACTOR = 12;
+const RUNSC_PIDS_BASE = 64;
+
+/**
+ * The container of a sandbox. `sibling` (gVisor's networked setup): a runc container on the same workspace and
+ * HOME volumes as the container `sibling.of`, instead of volumes of its own.
+ */
 function containerSpec(
   engineCpus: number,
   image: string,
   user: { uid: number; gid: number },
   policy: SandboxPolicy,
   labels: Record<string, string>,
+  sibling?: { of: string },
 ): Docker.ContainerCreateOptions {
+  const gvisor = policy.runtime === 'runsc' && !sibling;
+  const owned = `uid=${user.uid},gid=${user.gid}`;
+  const tmp = `rw,exec,nosuid,nodev,size=${policy.tmpBytes},mode=1777`;
+  // The workspace: an anonymous tmpfs volume of the engine (removed with the container), sized by the policy in
+  // bytes and files. Nothing of the host is mounted, so any engine works, local or remote. Under gVisor HOME is a
+  // volume too, so that the runc sibling of a networked setup installs into the same HOME the tests then read.
+  const mounts = sibling
+    ? []
+    : [
+        tmpfsVolume(WORKDIR, policy.diskBytes, `nr_inodes=${policy.maxFiles},${owned},mode=0755`, labels),
+        ...(gvisor ? [tmpfsVolume(HOME, policy.homeBytes, `${owned},mode=0700`, labels)] : []),
+      ];
   return {
     Image: image,
     Entrypoint: ['sleep'],
@@ -90,33 +133,16 @@ function containerSpec(
     Labels: labels,
     HostConfig: {
       Init: true,
-      // The workspace: an anonymous tmpfs volume of the engine (removed with the container), sized by the
-      // policy in bytes and files. Nothing of the host is mounted, so any engine works, local or remote.
-      Mounts: [
-        {
-          Type: 'volume',
-          Source: '',
-          Target: WORKDIR,
-          ReadOnly: false,
-          VolumeOptions: {
-            NoCopy: true,
-            Labels: labels,
-            DriverConfig: {
-              Name: 'local',
-              Options: {
-                type: 'tmpfs',
-                device: 'tmpfs',
-                o: `size=${policy.diskBytes},nr_inodes=${policy.maxFiles},uid=${user.uid},gid=${user.gid},mode=0755`,
-              },
-            },
-          },
-        },
-      ],
+      ...(gvisor ? { Runtime: 'runsc' } : {}),
+      Mounts: mounts,
+      ...(sibling ? { VolumesFrom: [`${sibling.of}:rw`] } : {}),
       ReadonlyRootfs: true,
       Tmpfs: {
-        '/tmp': `rw,exec,nosuid,nodev,size=${policy.tmpBytes},mode=1777`,
-        '/var/tmp': `rw,exec,nosuid,nodev,size=${policy.tmpBytes},mode=1777`,
-        [HOME]: `rw,exec,nosuid,nodev,size=${policy.homeBytes},uid=${user.uid},gid=${user.gid},mode=700`,
+        '/tmp': tmp,
+        '/var/tmp': tmp,
+        ...(gvisor || sibling
+          ? {}
+          : { [HOME]: `rw,exec,nosuid,nodev,size=${policy.homeBytes},${owned},mode=700` }),
       },
       CapDrop: ['ALL'],
       SecurityOpt: ['no-new-privileges'],
@@ -124,7 +150,7 @@ function containerSpec(
       Memory: policy.memoryBytes,
       MemorySwap: policy.memoryBytes,
       NanoCpus: Math.round(Math.min(policy.cpus, engineCpus) * 1e9),
-      PidsLimit: policy.pidsLimit,
+      PidsLimit: gvisor ? policy.pidsLimit * RUNSC_PIDS_FACTOR + RUNSC_PIDS_BASE : policy.pidsLimit,
       Ulimits: [{ Name: 'nofile', Soft: policy.nofile, Hard: policy.nofile }],
       NetworkMode: 'none',
       AutoRemove: false,
@@ -155,7 +181,7 @@ export async function prepareSandbox(options: DockerSandboxOptions, check = true
   const dir = await workspaceDir(options.workspace);
   const docker = options.docker ?? dockerClient();
   const image = options.image ?? runnerImageName();
-  if (check) await checkEngine(docker, image);
+  if (check) await checkEngine(docker, image, policy.runtime);
   const user = await sandboxUser(dir, policy);
   const cpus = await engineCpus(docker);
   return {
@@ -169,10 +195,14 @@ export async function prepareSandbox(options: DockerSandboxOptions, check = true
   };
 }
 
-/** EngineUnreachableError or ImageMissingError (each says what to do) unless the engine can run `image`. */
-export async function checkEngine(docker: Docker, image: string): Promise<void> {
+/**
+ * EngineUnreachableError, ImageMissingError or RuntimeMissingError (each says what to do) unless the engine can
+ * run `image` under `runtime`.
+ */
+export async function checkEngine(docker: Docker, image: string, runtime = 'runc'): Promise<void> {
   await assertEngineReachable(docker);
   await assertImagePresent(docker, image);
+  await assertRuntimePresent(docker, runtime);
 }
 
 /** A started container with its runner and an empty workspace: a sandbox waiting for its files. */
@@ -202,13 +232,36 @@ export async function startSandbox(
   }
 }
 
+/**
+ * gVisor runs with --network=none: a networked setup runs in a runc sibling of the same user, limits and
+ * hardening, on the gVisor container's workspace and HOME volumes (`VolumesFrom`), removed when setup ends.
+ */
+function siblingOf(plan: SandboxPlan): SiblingFactory {
+  const policy = { ...plan.policy, runtime: 'runc' as const };
+  const user = `${plan.user.uid}:${plan.user.gid}`;
+  return async (of) => {
+    const labels = { ...ownerLabels(), 'dev.mimo.for': of };
+    const spec = containerSpec(plan.engineCpus, plan.image, plan.user, policy, labels, { of });
+    const container = await plan.docker.createContainer(spec);
+    try {
+      await container.start();
+      const client = await RunnerClient.start(plan.docker, container, user);
+      return new DockerSandbox(container.id, plan.docker, container, user, policy, client);
+    } catch (error) {
+      await container.remove({ force: true, v: true }).catch(() => {});
+      throw error;
+    }
+  };
+}
+
 /** Copies the plan's workspace into a started sandbox and hands it over; removes the container when that fails. */
 export async function fillSandbox(started: StartedSandbox, dir: string): Promise<Sandbox> {
   const { plan, container, client } = started;
   try {
     await copyIntoContainer(container, dir, WORKDIR, plan.user);
     const user = `${plan.user.uid}:${plan.user.gid}`;
-    return new DockerSandbox(container.id, plan.docker, container, user, plan.policy, client);
+    const sibling = plan.policy.runtime === 'runsc' ? siblingOf(plan) : undefined;
+    return new DockerSandbox(container.id, plan.docker, container, user, plan.policy, client, sibling);
   } catch (error) {
     client.close();
     await container.remove({ force: true, v: true }).catch(() => {});
@@ -219,7 +272,7 @@ export async function fillSandbox(started: StartedSandbox, dir: string): Promise
 /**
  * Opens a sandbox: one long-lived, locked-down container per job, the files of `workspace` copied into its own
  * sized workspace, and one resident runner that runs every command and file operation. Throws
- * WorkspaceMissingError, EngineUnreachableError or ImageMissingError with what to do.
+ * WorkspaceMissingError, EngineUnreachableError, ImageMissingError or RuntimeMissingError with what to do.
  * Always `dispose()` it (see `withDockerSandbox`); a warm pool (pool.ts) opens the same sandboxes ahead of time.
  */
 export async function openDockerSandbox(options: DockerSandboxOptions): Promise<Sandbox> {

@@ -1,6 +1,11 @@
 import Docker from 'dockerode';
 import { engineEndpointOf, engineOptions, type EngineEnv } from './engine-config.js';
-import { EngineConfigError, EngineUnreachableError, ImageMissingError } from './errors.js';
+import {
+  EngineConfigError,
+  EngineUnreachableError,
+  ImageMissingError,
+  RuntimeMissingError,
+} from './errors.js';
 import { processEnv } from '../config/index.js';
 
 /**
@@ -76,4 +81,17 @@ export async function imageExists(docker: Docker, image: string): Promise<boolea
 
 export async function assertImagePresent(docker: Docker, image: string): Promise<void> {
   if (!(await imageExists(docker, image))) throw new ImageMissingError(image);
+}
+
+/** The OCI runtimes the engine has registered (`docker info`'s Runtimes), e.g. `runc`, `runsc`. */
+export async function engineRuntimes(docker: Docker): Promise<string[]> {
+  const info = (await docker.info()) as { Runtimes?: Record<string, unknown> };
+  return Object.keys(info.Runtimes ?? {}).sort();
+}
+
+/** Checks the engine can run `runtime` (runc always can); throws RuntimeMissingError naming what it has. */
+export async function assertRuntimePresent(docker: Docker, runtime: string): Promise<void> {
+  if (runtime === 'runc') return;
+  const runtimes = await engineRuntimes(docker);
+  if (!runtimes.includes(runtime)) throw new RuntimeMissingError(runtime, runtimes);
 }

@@ -34,6 +34,22 @@ export class ImageMissingError extends Error {
   }
 }
 
+/** `sandbox.runtime: runsc` (or MIMO_SANDBOX_RUNTIME=runsc) on an engine that has no such runtime registered. */
+export class RuntimeMissingError extends Error {
+  override name = 'RuntimeMissingError';
+  constructor(
+    readonly runtime: string,
+    readonly available: readonly string[],
+  ) {
+    super(
+      `the Docker engine has no ${runtime} runtime (it has: ${available.join(', ') || 'none listed'}). Install gVisor ` +
+        `(Debian: \`apt-get install runsc\`), add {"runtimes":{"runsc":{"path":"/usr/bin/runsc","runtimeArgs":` +
+        `["--network=none"]}}} to /etc/docker/daemon.json and send dockerd SIGHUP (.ci/runsc does both), or set ` +
+        `\`sandbox.runtime: runc\` / MIMO_SANDBOX_RUNTIME=runc. See docs/sandbox.md, "gVisor".`,
+    );
+  }
+}
+
 /** The workspace to mount does not exist or is not a directory. */
 export class WorkspaceMissingError extends Error {
   override name = 'WorkspaceMissingError';

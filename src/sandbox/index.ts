@@ -7,6 +7,8 @@ export {
   policyFromConfig,
   type SandboxPolicy,
   type PolicyConfigInput,
+  type SandboxRuntime,
+  SANDBOX_RUNTIMES,
 } from './policy.js';
 export { buildImages, type BuildProgress, type BuildImagesOptions, type BuiltImage } from './images.js';
 export {
@@ -33,6 +35,7 @@ export {
   EngineUnreachableError,
   EngineConfigError,
   ImageMissingError,
+  RuntimeMissingError,
   WorkspaceMissingError,
   NetworkNotAllowedError,
   SandboxDisposedError,

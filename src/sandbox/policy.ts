@@ -42,7 +42,16 @@ export interface SandboxPolicy {
   user: 'workspace-owner' | { uid: number; gid: number };
   fallbackUid: number;
   fallbackGid: number;
+  /**
+   * The OCI runtime of the test phase's container: `runc` (the engine's default) or `runsc` (gVisor: the commands
+   * talk to gVisor's own kernel, not the host's). Under runsc a networked setup runs in a runc sibling container
+   * on the same workspace and HOME volumes (docs/sandbox.md, "gVisor").
+   */
+  runtime: SandboxRuntime;
 }
+
+export const SANDBOX_RUNTIMES = ['runc', 'runsc'] as const;
+export type SandboxRuntime = (typeof SANDBOX_RUNTIMES)[number];
 
 const GiB = 1024 ** 3;
 const MiB = 1024 ** 2;
@@ -64,6 +73,7 @@ export function defaultPolicy(): SandboxPolicy {
     user: 'workspace-owner',
     fallbackUid: 10001,
     fallbackGid: 10001,
+    runtime: 'runc',
   };
 }
 
@@ -74,7 +84,13 @@ export function defaultPolicy(): SandboxPolicy {
 export interface PolicyConfigInput {
   network?: { setup?: boolean; allow?: readonly string[] };
   limits?: { commandTimeoutSeconds?: number };
-  sandbox?: { memoryMb?: number; cpus?: number; pids?: number; diskMb?: number };
+  sandbox?: {
+    memoryMb?: number;
+    cpus?: number;
+    pids?: number;
+    diskMb?: number;
+    runtime?: SandboxRuntime;
+  };
 }
 
 /** The policy for a repository: the defaults, then what its config may change (sizes, setup network, timeout). */
@@ -93,6 +109,7 @@ export function policyFromConfig(
     allowSetupNetwork: config.network?.setup ?? base.allowSetupNetwork,
     egressAllow: config.network?.allow ? egressAllowList(config.network.allow) : base.egressAllow,
     commandTimeoutMs: timeout !== undefined ? timeout * 1000 : base.commandTimeoutMs,
+    runtime: s.runtime ?? base.runtime,
   });
 }
 
@@ -119,6 +136,9 @@ export function resolvePolicy(overrides: Partial<SandboxPolicy> = {}): SandboxPo
   }
   if (typeof policy.user === 'object' && (policy.user.uid === 0 || policy.user.gid === 0)) {
     throw new Error('sandbox policy: commands never run as root (uid/gid 0)');
+  }
+  if (!SANDBOX_RUNTIMES.includes(policy.runtime)) {
+    throw new Error(`sandbox policy: runtime must be runc or runsc, got ${JSON.stringify(policy.runtime)}`);
   }
   if (policy.fallbackUid === 0 || policy.fallbackGid === 0) {
     throw new Error('sandbox policy: the fallback user may not be root');

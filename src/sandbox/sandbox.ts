@@ -34,6 +34,9 @@ function delay(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms).unref());
 }
 
+/** Opens the runc sibling of a gVisor sandbox (same workspace and HOME volumes), for a networked setup. */
+export type SiblingFactory = (of: string) => Promise<DockerSandbox>;
+
 /**
  * A sandbox whose commands and file operations all go through one resident runner in the container (see
  * runner/script.ts). When a command kills the runner, its processes are ended and a new runner started.
@@ -46,6 +49,10 @@ export class DockerSandbox implements Sandbox {
   private disposing: Promise<void> | undefined;
   private queue: Promise<unknown> = Promise.resolve();
   private oomCount: number | null;
+  /** Under gVisor, while the setup network is on: the runc sibling that runs the commands (setNetwork). */
+  private sibling: DockerSandbox | undefined;
+  /** What the egress proxies of closed siblings decided. */
+  private siblingLog: NetworkDecision[] = [];
 
   constructor(
     readonly id: string,
@@ -54,6 +61,7 @@ export class DockerSandbox implements Sandbox {
     private readonly user: string,
     private readonly policy: SandboxPolicy,
     private client: RunnerClient,
+    private readonly openSibling?: SiblingFactory,
   ) {
     this.oomCount = client.startOom;
   }
@@ -99,7 +107,14 @@ export class DockerSandbox implements Sandbox {
         (info) => info.State.Running,
         () => false,
       );
-      if (!running) throw new SandboxLostError(`its init ended: ${(error as Error).message}`);
+      if (!running) {
+        // gVisor: past the memory or process limit the host's cgroup ends the sentry, so the whole sandbox.
+        const why =
+          this.policy.runtime === 'runsc'
+            ? "; under gVisor a command past the sandbox's memory or process limit ends the whole sandbox"
+            : '';
+        throw new SandboxLostError(`its init ended: ${(error as Error).message}${why}`);
+      }
       throw error;
     }
     if (this.oomCount === null) this.oomCount = this.client.startOom;
@@ -118,7 +133,9 @@ export class DockerSandbox implements Sandbox {
   }
 
   exec(command: string | string[], options: ExecOptions = {}): Promise<ExecResult> {
-    return this.serial(() => this.runCommand(command, options));
+    return this.serial(() =>
+      this.sibling ? this.sibling.exec(command, options) : this.runCommand(command, options),
+    );
   }
 
   private async runCommand(command: string | string[], options: ExecOptions): Promise<ExecResult> {
@@ -305,6 +322,7 @@ export class DockerSandbox implements Sandbox {
 
   async setNetwork(enabled: boolean): Promise<void> {
     if (this.disposing) throw new SandboxDisposedError();
+    if (this.openSibling) return this.serial(() => this.siblingNetwork(enabled));
     if (enabled) {
       if (!this.policy.allowSetupNetwork) throw new NetworkNotAllowedError();
       if (this.network === 'setup') return;
@@ -324,13 +342,46 @@ export class DockerSandbox implements Sandbox {
     }
   }
 
+  /**
+   * gVisor (runsc --network=none) cannot join a network: the setup phase's commands run in a runc sibling on
+   * the same workspace and HOME volumes, connected to the egress proxy; turning the network off removes it.
+   */
+  private async siblingNetwork(enabled: boolean): Promise<void> {
+    if (enabled) {
+      if (!this.policy.allowSetupNetwork) throw new NetworkNotAllowedError();
+      if (this.sibling) return;
+      const sibling = await this.openSibling!(this.id);
+      try {
+        await sibling.setNetwork(true);
+      } catch (error) {
+        await sibling.dispose().catch(() => undefined);
+        throw error;
+      }
+      this.sibling = sibling;
+      this.network = 'setup';
+    } else if (this.sibling) {
+      await this.closeSibling();
+      this.network = 'detached';
+    }
+  }
+
+  private async closeSibling(): Promise<void> {
+    const sibling = this.sibling;
+    this.sibling = undefined;
+    if (!sibling) return;
+    this.siblingLog.push(...(await sibling.networkLog().catch(() => [])));
+    await sibling.dispose();
+  }
+
   /** What the egress proxy allowed and refused during setup (empty when setup had no network). */
   async networkLog(): Promise<NetworkDecision[]> {
-    return this.egress ? this.egress.decisions() : [];
+    const sibling = this.sibling ? await this.sibling.networkLog() : [];
+    return [...this.siblingLog, ...sibling, ...(this.egress ? await this.egress.decisions() : [])];
   }
 
   dispose(): Promise<void> {
     this.disposing ??= (async () => {
+      await this.closeSibling().catch(() => undefined);
       this.client.close();
       await this.container.remove({ force: true, v: true }).catch((error: { statusCode?: number }) => {
         if (error.statusCode !== 404 && error.statusCode !== 409) throw error;

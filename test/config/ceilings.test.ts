@@ -7,8 +7,11 @@ import {
   resolveCeilings,
   defaultConfig,
   describeClamp,
+  ConfigError,
   validateConfig,
+  withOperatorRuntime,
 } from '../../src/config/index.js';
+import { policyFromConfig } from '../../src/sandbox/index.js';
 
 const host = { memoryBytes: 23 * 1024 ** 3, cores: 4 };
 const ceilingsFromEnv = (env: Record<string, string>, h = host) => resolveCeilings(readEnv(env).ceilings, h);
@@ -66,7 +69,7 @@ describe('operator ceilings', () => {
       limits: { commandTimeoutSeconds: 21600, iterations: 8, costUsd: 1000 },
     });
     const { config: out, clamped, iterations } = applyCeilings(config, ceilingsFromEnv({}, host), 50);
-    expect(out.sandbox).toEqual({ memoryMb: 11776, pids: 1024, cpus: 1, diskMb: 4096 });
+    expect(out.sandbox).toEqual({ memoryMb: 11776, pids: 1024, cpus: 1, diskMb: 4096, runtime: 'runc' });
     expect(out.limits).toMatchObject({ commandTimeoutSeconds: 1800, iterations: 8, costUsd: 10 });
     expect(iterations).toBe(20);
     expect(clamped.map(describeClamp)).toEqual([
@@ -77,5 +80,24 @@ describe('operator ceilings', () => {
       "--max-iterations: the repository asks for 50, clamped to 20 (the operator's ceiling MIMO_MAX_ITERATIONS)",
     ]);
     expect(applyCeilings(defaultConfig(), ceilingsFromEnv({}, host)).clamped).toEqual([]);
+  });
+
+  it("keeps the operator's runsc whatever the repository asks, and lets a repository raise runc to runsc", () => {
+    const asking = (runtime?: 'runc' | 'runsc') => validateConfig(runtime ? { sandbox: { runtime } } : {});
+    const operator = (value?: string) => ceilingsFromEnv(value ? { MIMO_SANDBOX_RUNTIME: value } : {}, host);
+    const lowered = applyCeilings(asking('runc'), operator('runsc'));
+    expect(lowered.config.sandbox.runtime).toBe('runsc');
+    expect(lowered.clamped.map(describeClamp)).toEqual([
+      "sandbox.runtime: the repository asks for runc, raised to runsc (the operator's MIMO_SANDBOX_RUNTIME)",
+    ]);
+    expect(applyCeilings(asking(), operator('runsc')).config.sandbox.runtime).toBe('runsc');
+    expect(applyCeilings(asking('runsc'), operator('runc')).config.sandbox.runtime).toBe('runsc');
+    expect(applyCeilings(asking(), operator('runc')).config.sandbox.runtime).toBe('runc');
+    expect(applyCeilings(asking(), operator()).config.sandbox.runtime).toBe('runc');
+    expect(withOperatorRuntime(asking('runc'), 'runsc').sandbox.runtime).toBe('runsc');
+    expect(policyFromConfig(withOperatorRuntime(asking(), 'runsc')).runtime).toBe('runsc');
+    expect(() => operator('kata')).toThrow(EnvError);
+    expect(() => operator('kata')).toThrow(/MIMO_SANDBOX_RUNTIME: expected runc or runsc \(found "kata"\)/);
+    expect(() => validateConfig({ sandbox: { runtime: 'kata' } })).toThrow(ConfigError);
   });
 });

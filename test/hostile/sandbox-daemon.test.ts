@@ -23,27 +23,30 @@ const DAEMON =
   'sleep 0.3; kill -9 $PPID; echo survived-the-kill';
 
 describe('hostile repository: a daemon that kills its wrapper', () => {
-  it('is ended with its command: the workspace stops changing and the next command starts alone', async () => {
-    await runSandboxed({ workspace: repo }, async ({ sandbox, workspace }) => {
-      const started = performance.now();
-      await sandbox.exec(DAEMON, { timeoutMs: 30_000 });
-      expect(performance.now() - started).toBeLessThan(20_000); // nothing hangs
-      const first = (await workspace.readIfExists('daemon.log')) ?? '';
-      await new Promise((resolve) => setTimeout(resolve, 1500));
-      const second = (await workspace.readIfExists('daemon.log')) ?? '';
-      expect(second.length).toBe(first.length);
+  it.each(['runc', 'runsc'] as const)(
+    'is ended with its command: the workspace stops changing and the next command starts alone (%s)',
+    async (runtime) => {
+      await runSandboxed({ workspace: repo, policy: { runtime } }, async ({ sandbox, workspace }) => {
+        const started = performance.now();
+        await sandbox.exec(DAEMON, { timeoutMs: 30_000 });
+        expect(performance.now() - started).toBeLessThan(20_000); // nothing hangs
+        const first = (await workspace.readIfExists('daemon.log')) ?? '';
+        await new Promise((resolve) => setTimeout(resolve, 1500));
+        const second = (await workspace.readIfExists('daemon.log')) ?? '';
+        expect(second.length).toBe(first.length);
 
-      // Every process of the sandbox user the next command sees is its own (ps, its shell) or the runner.
-      const ps = await sandbox.exec(['ps', '-o', 'pid=,args=', '-u', String(await uidOf())]);
-      const others = ps.stdout
-        .split('\n')
-        // (the runner, its timer for this command — `sleep` of the timeout in seconds.mmm — and ps itself)
-        .filter((line) => line.trim() && !/mimo-runner|ps -o pid|^\s*\d+ sleep \d+\.\d{3}$/.test(line));
-      expect(others).toEqual([]);
+        // Every process of the sandbox user the next command sees is its own (ps, its shell) or the runner.
+        const ps = await sandbox.exec(['ps', '-o', 'pid=,args=', '-u', String(await uidOf())]);
+        const others = ps.stdout
+          .split('\n')
+          // (the runner, its timer for this command — `sleep` of the timeout in seconds.mmm — and ps itself)
+          .filter((line) => line.trim() && !/mimo-runner|ps -o pid|^\s*\d+ sleep \d+\.\d{3}$/.test(line));
+        expect(others).toEqual([]);
 
-      async function uidOf(): Promise<string> {
-        return (await sandbox.exec('id -u')).stdout.trim();
-      }
-    });
-  });
+        async function uidOf(): Promise<string> {
+          return (await sandbox.exec('id -u')).stdout.trim();
+        }
+      });
+    },
+  );
 });

@@ -36,27 +36,30 @@ function racer(target: string): string {
 }
 
 describe('hostile repository: symlink race against the agent’s file tools', () => {
-  it('never reads or writes the host folder a racing process points a workspace folder at', async () => {
-    const reads = new Set<string>();
-    await runSandboxed({ workspace: repo }, async ({ sandbox, workspace }) => {
-      await sandbox.exec(racer(hostDir), { timeoutMs: 20_000 });
-      for (let i = 0; i < 150; i++) {
-        try {
-          await workspace.write('pkg/mod.py', `edited ${i}\n`);
-        } catch (error) {
-          if (!(error instanceof WorkspacePathError)) throw error;
+  it.each(['runc', 'runsc'] as const)(
+    'never reads or writes the host folder a racing process points a workspace folder at (%s)',
+    async (runtime) => {
+      const reads = new Set<string>();
+      await runSandboxed({ workspace: repo, policy: { runtime } }, async ({ sandbox, workspace }) => {
+        await sandbox.exec(racer(hostDir), { timeoutMs: 20_000 });
+        for (let i = 0; i < 150; i++) {
+          try {
+            await workspace.write('pkg/mod.py', `edited ${i}\n`);
+          } catch (error) {
+            if (!(error instanceof WorkspacePathError)) throw error;
+          }
+          try {
+            reads.add(await workspace.read('pkg/mod.py'));
+          } catch (error) {
+            if (!(error instanceof WorkspacePathError)) throw error;
+          }
         }
-        try {
-          reads.add(await workspace.read('pkg/mod.py'));
-        } catch (error) {
-          if (!(error instanceof WorkspacePathError)) throw error;
-        }
-      }
-    });
-    expect(readFileSync(join(hostDir, 'mod.py'), 'utf8')).toBe('HOST SECRET\n');
-    expect(readdirSync(hostDir)).toEqual(['mod.py']);
-    expect([...reads].filter((text) => text.includes('HOST SECRET'))).toEqual([]);
-    // and the repository the sandbox was made from is never written by the sandbox either
-    expect(readFileSync(join(repo, 'pkg', 'mod.py'), 'utf8')).toBe('x = 1\n');
-  });
+      });
+      expect(readFileSync(join(hostDir, 'mod.py'), 'utf8')).toBe('HOST SECRET\n');
+      expect(readdirSync(hostDir)).toEqual(['mod.py']);
+      expect([...reads].filter((text) => text.includes('HOST SECRET'))).toEqual([]);
+      // and the repository the sandbox was made from is never written by the sandbox either
+      expect(readFileSync(join(repo, 'pkg', 'mod.py'), 'utf8')).toBe('x = 1\n');
+    },
+  );
 });

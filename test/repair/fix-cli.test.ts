@@ -13,6 +13,15 @@ function mimo(...args: string[]) {
   return spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', timeout: 240_000 });
 }
 
+/** `mimo fix` with extra environment variables (e.g. the operator's MIMO_SANDBOX_RUNTIME). */
+function mimoWith(env: Record<string, string>, ...args: string[]) {
+  return spawnSync(process.execPath, [bin, ...args], {
+    encoding: 'utf8',
+    timeout: 240_000,
+    env: { ...process.env, ...env },
+  });
+}
+
 function copyOf(example: string): string {
   const dir = mkdtempSync(join(tmpdir(), 'mimo-fix-cli-'));
   cpSync(join(examples, example), dir, { recursive: true });
@@ -33,12 +42,18 @@ const dirs: string[] = [];
 afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
 describe('mimo fix (real Docker sandbox)', () => {
-  it(
-    'repairs the csv-pipeline example offline with --model none and writes back only the fix',
-    () => {
+  // Under runc, and under gVisor by the operator's MIMO_SANDBOX_RUNTIME=runsc, which the repository's own
+  // `sandbox.runtime: runc` cannot lower (the clamp line says so).
+  it.each(['runc', 'runsc'] as const)(
+    'repairs the csv-pipeline example offline with --model none and writes back only the fix (%s)',
+    (runtime) => {
       const repo = copyOf('csv-pipeline');
       dirs.push(repo);
-      const result = mimo('fix', '--repo', repo, '--model', 'none');
+      if (runtime === 'runsc') {
+        mkdirSync(join(repo, '.github'));
+        writeFileSync(join(repo, '.github/mimo.yml'), 'sandbox:\n  runtime: runc\n');
+      }
+      const result = mimoWith({ MIMO_SANDBOX_RUNTIME: runtime }, 'fix', '--repo', repo, '--model', 'none');
       expect(result.status).toBe(0);
       const out = JSON.parse(result.stdout) as {
         success: boolean;
@@ -69,6 +84,11 @@ describe('mimo fix (real Docker sandbox)', () => {
       expect(events.at(-1)!.stop?.reason).toBe('green');
       expect(result.stderr).toMatch(/\[baseline\] baseline test run — 2 failing, 3 passing/);
       expect(result.stderr).toMatch(/\[stop\] green/);
+      if (runtime === 'runsc') {
+        expect(result.stderr).toMatch(
+          /\[limits\] sandbox\.runtime: the repository asks for runc, raised to runsc \(the operator's MIMO_SANDBOX_RUNTIME\)/,
+        );
+      }
     },
     SLOW,
   );

@@ -12,35 +12,56 @@ import {
 import { containersOfThisProcess, removeWorkspaces, tempWorkspace } from './helpers.js';
 
 // Hostile workloads against the real engine, in the real runner image (`mimo images build`).
-// One container serves every test that leaves it usable; tests that may restart it get their own.
+// One container per runtime serves every test that leaves it usable; tests that may restart it get their own.
 jest.setTimeout(120_000);
 
 const SECRET = 'ghs_mimoTestSecretThatMustNeverReachTheSandbox';
 let workspace: string;
-let sandbox: Sandbox;
 
-beforeAll(async () => {
+beforeAll(() => {
   process.env.GITHUB_TOKEN = SECRET;
   process.env.OPENAI_API_KEY = `sk-${SECRET}`;
   workspace = tempWorkspace();
-  sandbox = await openDockerSandbox({
-    workspace,
-    image: runnerImageName(),
-    labels: { 'dev.mimo.test': 'docker' },
-  });
 });
 
-afterAll(async () => {
-  await sandbox?.dispose();
+afterAll(() => {
   delete process.env.GITHUB_TOKEN;
   delete process.env.OPENAI_API_KEY;
 });
+
+/** The network interfaces, without \`ls\` (trixie's coreutils \`ls\` fails under Debian's gVisor: docs/sandbox.md). */
+const INTERFACES = 'for i in /sys/class/net/*; do echo "${i##*/}"; done';
 
 function cgroupFile(v1: string, v2: string): string {
   return `cat /sys/fs/cgroup/${v1} 2>/dev/null || cat /sys/fs/cgroup/${v2}`;
 }
 
-describe('docker sandbox: isolation', () => {
+// The isolation checks hold under both runtimes (runsc: gVisor, registered by .ci/runsc); where gVisor shows a
+// check differently (its /proc has no CapAmb/NoNewPrivs lines, its cgroup files are not the host's), the host's
+// view of the container is asserted instead.
+describe.each(['runc', 'runsc'] as const)('docker sandbox (%s): isolation', (runtime) => {
+  let sandbox: Sandbox;
+  beforeAll(async () => {
+    sandbox = await openDockerSandbox({
+      workspace,
+      image: runnerImageName(),
+      policy: { runtime },
+      labels: { 'dev.mimo.test': `docker-${runtime}` },
+    });
+  });
+  afterAll(() => sandbox?.dispose());
+  /** The engine's view of this block's container (its HostConfig), found by label. */
+  async function hostConfig(): Promise<Docker.HostConfig> {
+    const [id] = await containersOfThisProcess(new Docker(), `dev.mimo.test=docker-${runtime}`);
+    return (await new Docker().getContainer(id!).inspect()).HostConfig;
+  }
+
+  it("runs on the runtime asked for: the host kernel under runc, gVisor's own under runsc", async () => {
+    const kernel = (await sandbox.exec('uname -r')).stdout.trim();
+    if (runtime === 'runsc') expect(kernel).toBe('4.4.0');
+    else expect(kernel).not.toBe('4.4.0');
+  });
+
   it('runs commands as a non-root user in the workspace', async () => {
     const result = await sandbox.exec('id -u; id -g; pwd');
     const [uid, gid, cwd] = result.stdout.trim().split('\n');
@@ -52,20 +73,25 @@ describe('docker sandbox: isolation', () => {
 
   it('has no capabilities and no way to gain privileges', async () => {
     const status = (await sandbox.exec('cat /proc/self/status')).stdout;
-    for (const set of ['CapInh', 'CapPrm', 'CapEff', 'CapBnd', 'CapAmb']) {
+    for (const set of ['CapInh', 'CapPrm', 'CapEff', 'CapBnd', ...(runtime === 'runc' ? ['CapAmb'] : [])]) {
       expect(status).toMatch(new RegExp(`^${set}:\\s+0000000000000000$`, 'm'));
     }
-    expect(status).toMatch(/^NoNewPrivs:\s+1$/m);
+    if (runtime === 'runc') expect(status).toMatch(/^NoNewPrivs:\s+1$/m);
+    const host = await hostConfig();
+    expect(host.CapDrop).toEqual(['ALL']);
+    expect(host.SecurityOpt).toEqual(['no-new-privileges']);
+    expect(host.ReadonlyRootfs).toBe(true);
+    expect(host.Runtime).toBe(runtime);
   });
 
   it('has only the loopback interface while tests run', async () => {
-    const result = await sandbox.exec('ls /sys/class/net');
+    const result = await sandbox.exec(INTERFACES);
     expect(result.stdout.trim().split('\n')).toEqual(['lo']);
   });
 
   it('refuses network access the policy does not allow', async () => {
     await expect(sandbox.setNetwork(true)).rejects.toBeInstanceOf(NetworkNotAllowedError);
-    expect((await sandbox.exec('ls /sys/class/net')).stdout.trim()).toBe('lo');
+    expect((await sandbox.exec(INTERFACES)).stdout.trim()).toBe('lo');
   });
 
   it('fails writes outside the workspace, /tmp, /var/tmp and HOME', async () => {
@@ -108,6 +134,15 @@ describe('docker sandbox: isolation', () => {
   });
 
   it('applies the memory, pids and open-files limits', async () => {
+    const host = await hostConfig();
+    expect(host.Memory).toBe(2 * 1024 ** 3);
+    expect(Number((await sandbox.exec('ulimit -n')).stdout)).toBe(4096);
+    if (runtime === 'runsc') {
+      // gVisor sizes its memory by the cgroup; the engine's pids limit also counts gVisor's own host threads.
+      expect((await sandbox.exec('head -1 /proc/meminfo')).stdout).toMatch(/MemTotal:\s+2097152 kB/);
+      expect(host.PidsLimit).toBe(512 * 12 + 64);
+      return;
+    }
     const memory = await sandbox.exec(cgroupFile('memory/memory.limit_in_bytes', 'memory.max'));
     const pids = await sandbox.exec(cgroupFile('pids/pids.max', 'pids.max'));
     const nofile = await sandbox.exec('ulimit -n');
@@ -117,7 +152,15 @@ describe('docker sandbox: isolation', () => {
   });
 });
 
-describe('docker sandbox: commands', () => {
+// Under runsc a memory bomb ends the whole sandbox instead (runsc.test.ts): the OOM checks are runc's.
+describe.each(['runc', 'runsc'] as const)('docker sandbox (%s): commands', (runtime) => {
+  let sandbox: Sandbox;
+  beforeAll(async () => {
+    sandbox = await openDockerSandbox({ workspace, image: runnerImageName(), policy: { runtime } });
+  });
+  afterAll(() => sandbox?.dispose());
+  const runcOnly = runtime === 'runc' ? it : it.skip;
+
   it('reports the exit code, stdout and stderr of a shell command line', async () => {
     const result = await sandbox.exec('echo out; echo err >&2; exit 3');
     expect(result).toMatchObject({
@@ -157,7 +200,7 @@ describe('docker sandbox: commands', () => {
     expect(result.stderr).toBe('tail-of-stderr\n');
   });
 
-  it('ends a memory bomb with oomKilled, and the next command is not blamed', async () => {
+  runcOnly('ends a memory bomb with oomKilled, and the next command is not blamed', async () => {
     const bomb = await sandbox.exec(
       'python -c "chunks = []\nwhile True: chunks.append(bytearray(64 * 1024 * 1024))"',
     );
@@ -167,7 +210,7 @@ describe('docker sandbox: commands', () => {
     expect(next).toMatchObject({ exitCode: 0, oomKilled: false });
   });
 
-  it('sees an OOM kill even when a shell swallowed it', async () => {
+  runcOnly('sees an OOM kill even when a shell swallowed it', async () => {
     const result = await sandbox.exec('tail /dev/zero; echo survived');
     expect(result.stdout).toBe('survived\n');
     expect(result.exitCode).toBe(0);
@@ -269,7 +312,6 @@ describe('docker sandbox: cleanup', () => {
 
 describe('docker sandbox: after the suite', () => {
   it('leaves no container of this test process behind (checked by label)', async () => {
-    await sandbox.dispose();
     expect(await containersOfThisProcess()).toEqual([]);
   });
 });

@@ -18,10 +18,10 @@ export function removeWorkspaces(): void {
 }
 
 /** Sandbox containers this test process created and that still exist (by label). */
-export async function containersOfThisProcess(docker = new Docker()): Promise<string[]> {
+export async function containersOfThisProcess(docker = new Docker(), ...labels: string[]): Promise<string[]> {
   const list = await docker.listContainers({
     all: true,
-    filters: { label: ['dev.mimo.sandbox=1', `dev.mimo.pid=${process.pid}`] },
+    filters: { label: ['dev.mimo.sandbox=1', `dev.mimo.pid=${process.pid}`, ...labels] },
   });
   return list.map((c) => c.Id);
 }

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { ConfigError, loadConfig } from '../../config/index.js';
+import { ConfigError, loadConfig, readEnv, withOperatorRuntime } from '../../config/index.js';
 import { ImageMissingError, policyFromConfig, runnerImageName, runSandboxed } from '../../sandbox/index.js';
 import { preserveOwnership } from '../ownership.js';
 import { EXIT_FAILED, EXIT_OK, UsageError } from '../program.js';
@@ -75,7 +75,8 @@ export function register(program: Command): void {
         if (error instanceof ConfigError) throw new UsageError(error.message);
         throw error;
       }
-      const policy = policyFromConfig(config);
+      // The operator's MIMO_SANDBOX_RUNTIME=runsc holds whatever the repository asks for.
+      const policy = policyFromConfig(withOperatorRuntime(config, readEnv().ceilings.runtime));
       if (flags.network) policy.allowSetupNetwork = true;
       const image = flags.image ?? config.image ?? runnerImageName();
       // As root on a root-owned DIR the sandbox hands the tree to its fallback uid: put owners and modes back after.

@@ -2,7 +2,14 @@ import type { Command } from 'commander';
 import { execFileSync } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { ConfigError, detectTestCommand, inferSetup, loadConfig } from '../../config/index.js';
+import {
+  ConfigError,
+  detectTestCommand,
+  inferSetup,
+  loadConfig,
+  readEnv,
+  withOperatorRuntime,
+} from '../../config/index.js';
 import { changedLinesFromDiff, localizeRepo, type LocalizeResult } from '../../localize/index.js';
 import {
   ImageMissingError,
@@ -100,7 +107,7 @@ export function register(program: Command): void {
         {
           workspace: repo,
           image: await imageFor(config.image, testCommand),
-          policy: policyFromConfig(config),
+          policy: policyFromConfig(withOperatorRuntime(config, readEnv().ceilings.runtime)),
           ...(setup ? { setup: { command: setup, network: config.network.setup, timeoutMs } } : {}),
         },
         ({ sandbox, setup: ran }) => {
