@@ -17,5 +17,5 @@ export {
 export { createApp } from './create-app.js';
 export { createIntake, type Intake } from './intake.js';
 export { createJobHandler, type JobHandlerDeps } from './worker-handler.js';
-export { jobDepsFromProbot, startWorker, mimoApp, createMimoApp } from './runtime.js';
+export { jobDepsFromProbot, openPool, startWorker, mimoApp, createMimoApp } from './runtime.js';
 export type { RepairRequest } from './request.js';

@@ -48,16 +48,29 @@ export function jobDepsFromProbot(probot: Probot, env: MimoEnv, web?: Web, pool?
 }
 
 /**
- * Keeps `env.sandboxPool` sandboxes of the default shape (runner image, default limits, this process's user)
- * waiting once the runner image is there; other shapes are learnt from the jobs that need them.
+ * The warm pool of `MIMO_SANDBOX_POOL` (none when 0): `env.sandboxPool` sandboxes of the default shape (runner
+ * image, default limits, this process's user) kept waiting once the runner image is there; other shapes are learnt
+ * from the jobs that need them. The caller closes it on shutdown.
  */
-async function warmDefault(pool: WarmPool): Promise<void> {
-  const dir = await mkdtemp(join(tmpdir(), 'mimo-pool-'));
-  try {
-    await pool.warm({ workspace: dir, policy: policyFromConfig(defaultConfig()) });
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
+export function openPool(env: MimoEnv, warn: (message: string) => void): WarmPool | undefined {
+  if (env.sandboxPool <= 0) return undefined;
+  const pool = new WarmPool({
+    size: env.sandboxPool,
+    onError: (error) => warn(`a warm sandbox could not be started: ${error.message}`),
+  });
+  void ensureRunnerImage()
+    .then(async () => {
+      const dir = await mkdtemp(join(tmpdir(), 'mimo-pool-'));
+      try {
+        await pool.warm({ workspace: dir, policy: policyFromConfig(defaultConfig()) });
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
+    })
+    .catch((error: unknown) =>
+      warn(`the warm pool is not filled: ${error instanceof Error ? error.message : String(error)}`),
+    );
+  return pool;
 }
 
 /** A job lost twice to crashes is not retried again: say so where it was requested. */
@@ -114,24 +127,18 @@ export function createMimoApp(env: MimoEnv = readEnv()): MimoApp {
       intake = createIntake(app, queue, env, env.inbox);
       countInbox(intake.events, web);
       if (env.embeddedWorker) {
-        if (env.sandboxPool > 0) {
-          pool = new WarmPool({
-            size: env.sandboxPool,
-            onError: (error) => app.log.warn(`a warm sandbox could not be started: ${error.message}`),
-          });
-        }
-        worker = startWorker(queue, jobDepsFromProbot(app, env, web, pool), env.concurrency);
         // Build the sandbox's runner image now if the engine lacks it (first start), with progress in the log; the
         // first job waits for the same build. Failures (no engine yet) are reported and retried by that job.
         ensureRunnerImage(({ image, message }) =>
           app.log.info({ image }, `building the sandbox image: ${message}`),
-        )
-          .then(() => (pool ? warmDefault(pool) : undefined))
-          .catch((error: unknown) =>
-            app.log.warn(
-              `the sandbox image is not ready: ${error instanceof Error ? error.message : String(error)}`,
-            ),
-          );
+        ).catch((error: unknown) =>
+          app.log.warn(
+            `the sandbox image is not ready: ${error instanceof Error ? error.message : String(error)}`,
+          ),
+        );
+        // After the image's build started (with its progress logged): the pool fills once the image is there.
+        pool = openPool(env, (message) => app.log.warn(message));
+        worker = startWorker(queue, jobDepsFromProbot(app, env, web, pool), env.concurrency);
       }
       app.log.info('mimo-code loaded');
     },

@@ -111,6 +111,7 @@ export function createJobHandler(deps: JobHandlerDeps): JobHandler<RepairRequest
         reporter: fanOut(reporter, observed.reporter),
         onSandbox: (outcome) => deps.web?.metrics.sandboxes.inc({ outcome }),
         ...(deps.pool ? { pool: deps.pool } : {}),
+        onOpen: (how) => log.info({ sandbox: how }, `sandbox opened ${how}`),
         mode: request.mode,
         jobId: job.id,
         onImageProgress: ({ image, message }) =>

@@ -91,7 +91,9 @@ describe('more journeys against the GitHub double', () => {
           .map((t) => JSON.stringify(t))
           .join('\n'),
       );
-      app = await startAppProcess(double, { MIMO_MODEL: `scripted:${script}` });
+      // With a warm pool: the job takes the sandbox started ahead of it, and the app's stop removes the one
+      // started to replace it.
+      app = await startAppProcess(double, { MIMO_MODEL: `scripted:${script}`, MIMO_SANDBOX_POOL: '1' });
       const repo = double.state.createRepo('octo/issues', {
         'stats.py': MEAN,
         'tests/test_stats.py': MEAN_TESTS,
@@ -121,6 +123,14 @@ describe('more journeys against the GitHub double', () => {
       expect(fix.body).toMatch(/reproduction test fails as expected/);
       expect(double.state.fileAt(repo, fix.headRef, 'tests/test_issue_empty.py')).toContain('mean([]) == 0');
       expect(double.state.fileAt(repo, fix.headRef, 'stats.py')).toContain('if not values:');
+      expect(app.output()).toContain('sandbox opened warm');
+      await eventually(
+        'the replacement waiting in the pool',
+        () => sandboxContainers(app!.child.pid!) || undefined,
+      );
+      const pid = app.child.pid!;
+      await app.stop();
+      expect(sandboxContainers(pid)).toBe('');
     },
     JOURNEY_TIMEOUT,
   );

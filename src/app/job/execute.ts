@@ -16,6 +16,7 @@ import {
   imageExists,
   policyFromConfig,
   runSandboxed,
+  type PoolOpen,
   type WarmPool,
 } from '../../sandbox/index.js';
 import type { Workspace } from '../../tools/index.js';
@@ -87,6 +88,8 @@ export async function executeRepair(
     onSandbox?: (outcome: 'opened' | 'failed') => void;
     /** Where started sandboxes wait for jobs (MIMO_SANDBOX_POOL). */
     pool?: WarmPool;
+    /** Told whether the sandbox came warm from the pool or was opened cold. */
+    onOpen?: (how: PoolOpen) => void;
     /** Progress of the runner image build when this engine does not have it yet (first job only). */
     onImageProgress?: (progress: { image: string; message: string }) => void;
   },
@@ -115,6 +118,7 @@ export async function executeRepair(
       policy: policyFromConfig(config),
       labels: { 'mimo.job': options.jobId },
       ...(options.pool ? { pool: options.pool } : {}),
+      ...(options.onOpen ? { onOpen: options.onOpen } : {}),
       ...(job.setupCommand
         ? {
             setup: {

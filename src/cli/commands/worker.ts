@@ -72,7 +72,8 @@ export async function runWorker(run: WorkerRun): Promise<void> {
   // it for a Bottleneck throttling cluster whose connection it never closes.
   const probot = app.probotFromEnv(env, pino({ level: env.logLevel, name: 'mimo' }));
   await probot.ready();
-  const worker = app.startWorker(queue, app.jobDepsFromProbot(probot, env), run.concurrency);
+  const pool = app.openPool(env, log);
+  const worker = app.startWorker(queue, app.jobDepsFromProbot(probot, env, undefined, pool), run.concurrency);
   // Triage (guards, config and permission reads, replies, enqueue) of the deliveries the web tier stored: any
   // number of processes share the inbox, each delivery leased to one of them at a time.
   const intake = run.triage === false ? undefined : app.createIntake(probot, queue, env, env.inbox);
@@ -85,6 +86,7 @@ export async function runWorker(run: WorkerRun): Promise<void> {
   log('mimo worker: stopping; running jobs go back to the queue');
   await intake?.close();
   await worker.close();
+  await pool?.close();
   await queue.close();
   log('mimo worker: stopped');
 }
