@@ -48,7 +48,7 @@ describe('hostile repository: the CLI never lets the repository raise its own li
       const repo = userRepo(CALC);
       const run = mimoFix(repo, null, { env: { MIMO_MAX_PIDS: 'lots' } });
       expect(run.status).toBe(2);
-      expect(run.stderr).toMatch(/MIMO_MAX_PIDS=lots: expected a positive whole number/);
+      expect(run.stderr).toMatch(/MIMO_MAX_PIDS: expected a positive whole number \(found "lots"\)/);
     },
     SLOW,
   );
