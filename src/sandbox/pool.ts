@@ -82,13 +82,6 @@ export class WarmPool {
     return fillSandbox(await startSandbox(plan, options.labels ?? {}), plan.dir);
   }
 
-  /** How many sandboxes are waiting or starting, per shape (for metrics and tests). */
-  get size(): number {
-    let n = 0;
-    for (const queue of this.waiting.values()) n += queue.length;
-    return n;
-  }
-
   /** Resolves when every sandbox being started has started (or failed): the next open of their shape is warm. */
   async settled(): Promise<void> {
     await Promise.all([...this.waiting.values()].flat());

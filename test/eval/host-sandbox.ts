@@ -2,16 +2,19 @@
 // with the timeout and abort of the real sandbox (the whole process group is killed). Not a security boundary:
 // the real Docker sandbox is exercised by eval-cli.test.ts.
 import { spawn } from 'node:child_process';
-import type { ExecOptions, ExecResult, FileKind, Sandbox } from '../../src/sandbox/index.js';
+import type { ExecOptions, ExecResult, Sandbox } from '../../src/sandbox/index.js';
 import type { SandboxRunner } from '../../src/eval/index.js';
-import { HostFiles, Workspace } from '../../src/tools/index.js';
+import { Workspace } from '../../src/tools/index.js';
+import { HostFolderFiles } from '../helpers/fake-sandbox.js';
 
-export class HostSandbox implements Sandbox {
+// File operations on the host folder, with HostFiles' refusals (paths out of it, symlinks leading out).
+export class HostSandbox extends HostFolderFiles implements Sandbox {
   readonly workdir: string;
   constructor(
-    readonly hostWorkspace: string,
+    hostWorkspace: string,
     private readonly onDispose: () => void,
   ) {
+    super(hostWorkspace);
     this.workdir = hostWorkspace;
   }
 
@@ -67,26 +70,6 @@ export class HostSandbox implements Sandbox {
         });
       });
     });
-  }
-
-  // File operations on the host folder, with HostFiles' refusals (paths out of it, symlinks leading out).
-  private files(): Promise<HostFiles> {
-    return HostFiles.open(this.hostWorkspace);
-  }
-  async readFile(path: string, options?: { maxBytes?: number }): Promise<Buffer | null> {
-    return (await this.files()).readFile(path, options);
-  }
-  async writeFile(path: string, content: string | Buffer): Promise<void> {
-    return (await this.files()).writeFile(path, content);
-  }
-  async removeFile(path: string): Promise<void> {
-    return (await this.files()).removeFile(path);
-  }
-  async statFile(path: string): Promise<FileKind> {
-    return (await this.files()).statFile(path);
-  }
-  async listFiles(path: string, options: { maxDepth: number; ignore: Iterable<string> }): Promise<string[]> {
-    return (await this.files()).listFiles(path, options);
   }
 
   async setNetwork(): Promise<void> {}

@@ -3,7 +3,7 @@ import type { ExecOptions, ExecResult, FileKind, Sandbox } from '../../src/sandb
 import { HostFiles } from '../../src/tools/index.js';
 
 /** File operations of a test double: on its host folder, with the refusals of HostFiles. */
-abstract class HostFolderFiles {
+export abstract class HostFolderFiles {
   constructor(readonly hostWorkspace: string) {}
   private files(): Promise<HostFiles> {
     return HostFiles.open(this.hostWorkspace);
