@@ -6,7 +6,7 @@ import type { Probot } from 'probot';
 import { openInbox, type Inbox, type Queue, type TriageDecision } from '../jobs/index.js';
 import { createApp } from './create-app.js';
 import { Background, type Octokit } from './deps.js';
-import { inboxHandler, type NodeHandler } from './inbox/http.js';
+import { inBurst, inboxHandler, type NodeHandler, type Traffic } from './inbox/http.js';
 import type { InboxSettings, MimoEnv } from '../config/index.js';
 import type { RepairRequest } from './request.js';
 import { InboxEvents } from './triage/events.js';
@@ -51,10 +51,10 @@ export function createIntake(
     ...(appSlug ? { appSlug } : {}),
   })(app);
 
-  const traffic = { active: 0 };
+  const traffic: Traffic = { active: 0, lastAnsweredAt: -Infinity };
   const triage = new TriageLoop({
     inbox,
-    busy: () => traffic.active > 0,
+    busy: () => inBurst(traffic),
     log,
     events,
     liveInstances,
@@ -95,6 +95,14 @@ export function createIntake(
       .catch((error: unknown) => log.warn({ err: error }, 'inbox: prune failed'));
   prune();
   timers.push(setInterval(prune, 3_600_000).unref());
+  // Between bursts (or every 10 s under constant traffic) the inbox does what it keeps off the acknowledgement path.
+  let settled = Date.now();
+  const settle = () => {
+    if (inBurst(traffic) && Date.now() - settled < 10_000) return;
+    settled = Date.now();
+    inbox.settle().catch((error: unknown) => log.warn({ err: error }, 'inbox: checkpoint failed'));
+  };
+  timers.push(setInterval(settle, 1_000).unref());
 
   return {
     inbox,

@@ -250,6 +250,10 @@ export class RedisInbox implements Inbox {
     }
   }
 
+  async settle(): Promise<void> {
+    // Redis persists on its own schedule; nothing is left for a quiet moment.
+  }
+
   async close(): Promise<void> {
     if (this.ownsConnection) await this.redis.quit().catch(() => undefined);
   }

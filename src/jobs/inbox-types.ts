@@ -68,6 +68,8 @@ export interface Inbox {
   /** Recent finished deliveries of a scope, newest first. */
   decisions(scope: string, limit: number): Promise<DeliveryRecord[]>;
   pendingCount(): Promise<number>;
+  /** Housekeeping the acknowledgement path leaves for a quiet moment (SQLite: the WAL checkpoint); may do nothing. */
+  settle(): Promise<void>;
   /** Forgets finished deliveries received before `before`; returns how many. */
   prune(before: number): Promise<number>;
   close(): Promise<void>;

@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SqliteInbox } from '../../src/jobs/index.js';
-import { inboxHandler } from '../../src/app/inbox/http.js';
+import { inBurst, inboxHandler, type Traffic } from '../../src/app/inbox/http.js';
 import type { DeliveryNote } from '../../src/app/inbox/accept.js';
 import { rawPost } from './raw-http.js';
 
@@ -23,7 +23,9 @@ describe('webhook inbox over HTTP', () => {
   let lines: string[];
   let notes: DeliveryNote[];
 
-  async function listen(options: { maxBytes?: number; maxInflightBytes?: number; maxPending?: number } = {}) {
+  async function listen(
+    options: { maxBytes?: number; maxInflightBytes?: number; maxPending?: number; traffic?: Traffic } = {},
+  ) {
     inbox = new SqliteInbox(join(mkdtempSync(join(tmpdir(), 'inbox-http-')), 'db.sqlite'), {
       maxPending: options.maxPending ?? 1000,
     });
@@ -78,6 +80,19 @@ describe('webhook inbox over HTTP', () => {
     expect(notes).toEqual([
       expect.objectContaining({ id: 'guid-1', outcome: 'stored', status: 202, size: body.length }),
     ]);
+  });
+
+  it('counts a burst as arriving while a delivery is read and for a moment after the last answer', async () => {
+    const traffic: Traffic = { active: 0, lastAnsweredAt: -Infinity };
+    await listen({ traffic });
+    expect(inBurst(traffic)).toBe(false);
+    const body = JSON.stringify({ action: 'created' });
+    expect((await post(body)).status).toBe(202);
+    expect(traffic.active).toBe(0);
+    const at = traffic.lastAnsweredAt;
+    expect(at).toBeGreaterThan(0);
+    expect(inBurst(traffic, at + 5)).toBe(true);
+    expect(inBurst(traffic, at + 50)).toBe(false);
   });
 
   it('makes one record of a delivery id that arrives twice (GitHub redelivers with the same id)', async () => {

@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, statSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
@@ -78,6 +78,23 @@ describe.each(backends)('%s inbox', (_name, open) => {
       await inbox.put(delivery('b'));
       expect(await inbox.put(delivery('c'))).toEqual({ kind: 'full', pending: 2 });
       expect(await inbox.put(delivery('a'))).toEqual({ kind: 'duplicate' });
+    } finally {
+      await inbox.close();
+    }
+  });
+
+  it('takes a new delivery as soon as triage has made room in a full inbox', async () => {
+    const live = new Set<string>();
+    const inbox = open(2, live);
+    const claimer = me(live);
+    try {
+      await inbox.put(delivery('a'));
+      await inbox.put(delivery('b'));
+      expect(await inbox.put(delivery('c'))).toMatchObject({ kind: 'full' });
+      const claimed = await inbox.claim(claimer, 60_000, Date.now());
+      await inbox.finish(claimed!.id, claimer, { outcome: 'ignored', reason: 'x', scope: 's' }, Date.now());
+      expect(await inbox.put(delivery('c'))).toEqual({ kind: 'stored' });
+      expect(await inbox.put(delivery('d'))).toEqual({ kind: 'full', pending: 2 });
     } finally {
       await inbox.close();
     }
@@ -179,6 +196,25 @@ describe.each(backends)('%s inbox', (_name, open) => {
       expect(await inbox.prune(10_000)).toBe(1);
       expect(await inbox.known(['old', 'new'])).toEqual(new Set(['new']));
       expect(await inbox.decisions('s', 10)).toEqual([]);
+    } finally {
+      await inbox.close();
+    }
+  });
+});
+
+describe('SQLite inbox write-ahead log', () => {
+  it('leaves the checkpoint to settle(): acknowledgements append to the WAL, settle folds it into the database', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'inbox-wal-'));
+    const inbox = new SqliteInbox(join(dir, 'db.sqlite'), { maxPending: 10_000 });
+    try {
+      // 600 deliveries of 8 KiB: past SQLite's default autocheckpoint (1000 pages), which an INSERT would have run.
+      const payload = JSON.stringify({ pad: 'x'.repeat(8_192) });
+      for (let i = 0; i < 600; i++) await inbox.put({ ...delivery(`w-${i}`), payload });
+      const before = statSync(join(dir, 'db.sqlite')).size;
+      expect(statSync(join(dir, 'db.sqlite-wal')).size).toBeGreaterThan(4_000_000);
+      await inbox.settle();
+      expect(statSync(join(dir, 'db.sqlite')).size - before).toBeGreaterThan(4_000_000);
+      expect(await inbox.pendingCount()).toBe(600);
     } finally {
       await inbox.close();
     }

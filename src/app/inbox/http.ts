@@ -35,8 +35,22 @@ export interface InboxHttpOptions {
   log: InboxLog;
   /** Called once per delivery after it was answered (metrics). */
   onDelivery?: (note: DeliveryNote) => void;
-  /** Counts the deliveries being read and stored right now (triage defers to them: see TriageLoop's `busy`). */
-  traffic?: { active: number };
+  /** The deliveries being read and stored right now, and when the last one was answered (triage defers to both). */
+  traffic?: Traffic;
+}
+
+export interface Traffic {
+  active: number;
+  /** `performance.now()` when the last delivery was answered. */
+  lastAnsweredAt: number;
+}
+
+/** How long after the last answer a burst counts as still arriving. */
+const BURST_GAP_MS = 15;
+
+/** Is a burst of deliveries being acknowledged? Triage waits while it is, so the answers do not wait for its CPU. */
+export function inBurst(traffic: Traffic, now = performance.now()): boolean {
+  return traffic.active > 0 || now - traffic.lastAnsweredAt < BURST_GAP_MS;
 }
 
 export type NodeHandler = (req: IncomingMessage, res: ServerResponse) => Promise<boolean>;
@@ -73,7 +87,10 @@ export function inboxHandler(options: InboxHttpOptions): NodeHandler {
     try {
       return await handle(req, res, started);
     } finally {
-      if (traffic) traffic.active--;
+      if (traffic) {
+        traffic.active--;
+        traffic.lastAnsweredAt = performance.now();
+      }
     }
   };
 
