@@ -113,6 +113,9 @@ export const envSchema = z.object({
   MIMO_DB: text,
   MIMO_WORK_DIR: text,
   REDIS_URL: redisUrl,
+  MIMO_REDIS_PREFIX: text.refine((v) => v === undefined || /^[A-Za-z0-9_.-]{1,64}$/.test(v), {
+    message: 'expected a short key prefix of letters, digits, ".", "_" or "-" such as mimo-staging',
+  }),
   MIMO_EMBEDDED_WORKER: bool(true),
   MIMO_CONCURRENCY: int(2, 1, 256),
   MIMO_SANDBOX_POOL: int(0, 0, 64),

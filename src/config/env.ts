@@ -80,7 +80,8 @@ export interface MimoEnv {
   /** Default model when a repository names none. */
   defaultModel?: string;
   dockerHost?: string;
-  queue: { redisUrl?: string; sqlitePath?: string };
+  /** `prefix`: the Redis keys' prefix (default `mimo`), so installations can share one Redis. */
+  queue: { redisUrl?: string; sqlitePath?: string; prefix?: string };
   workDir?: string;
   embeddedWorker: boolean;
   concurrency: number;
@@ -156,7 +157,7 @@ export function readEnv(source: EnvSource = process.env): MimoEnv {
       MIMO_PRICING: e.MIMO_PRICING,
     }),
     ...defined({ defaultModel: e.MIMO_MODEL, dockerHost: e.DOCKER_HOST, workDir: e.MIMO_WORK_DIR }),
-    queue: defined({ redisUrl: e.REDIS_URL, sqlitePath: e.MIMO_DB }),
+    queue: defined({ redisUrl: e.REDIS_URL, sqlitePath: e.MIMO_DB, prefix: e.MIMO_REDIS_PREFIX }),
     embeddedWorker: e.MIMO_EMBEDDED_WORKER,
     concurrency: e.MIMO_CONCURRENCY,
     sandboxPool: e.MIMO_SANDBOX_POOL,

@@ -26,6 +26,7 @@ describe('readEnv', () => {
       GHE_PROTOCOL: 'http',
       PORT: '0',
       REDIS_URL: 'redis://127.0.0.1:6379',
+      MIMO_REDIS_PREFIX: 'mimo-staging',
       MIMO_EMBEDDED_WORKER: 'false',
       MIMO_CONCURRENCY: ' 4 ',
       MIMO_PUBLIC_URL: 'https://mimo.example/',
@@ -36,7 +37,7 @@ describe('readEnv', () => {
     });
     expect(env.github).toEqual({ appId: 42, apiBaseUrl: 'http://ghe.example:8443/api/v3' });
     expect(env.http.port).toBe(0);
-    expect(env.queue).toEqual({ redisUrl: 'redis://127.0.0.1:6379' });
+    expect(env.queue).toEqual({ redisUrl: 'redis://127.0.0.1:6379', prefix: 'mimo-staging' });
     expect(env.embeddedWorker).toBe(false);
     expect(env.concurrency).toBe(4);
     expect(env.web).toEqual({
@@ -55,6 +56,7 @@ describe('readEnv', () => {
     ['MIMO_PUBLIC_URL', 'mimo.example', /MIMO_PUBLIC_URL: expected an absolute URL/],
     ['LOG_LEVEL', 'loud', /LOG_LEVEL: /],
     ['REDIS_URL', 'localhost:6379', /REDIS_URL: expected a redis:\/\/ or rediss:\/\/ URL/],
+    ['MIMO_REDIS_PREFIX', 'mimo prod:', /MIMO_REDIS_PREFIX: expected a short key prefix/],
     ['MIMO_MAX_PIDS', 'lots', /MIMO_MAX_PIDS: expected a positive whole number \(found "lots"\)/],
     ['MIMO_WEBHOOK_MAX_BYTES', '1e3.5', /MIMO_WEBHOOK_MAX_BYTES: expected a positive whole number/],
     ['MIMO_INBOX_MAX_PENDING', '0', /MIMO_INBOX_MAX_PENDING: expected a positive whole number/],

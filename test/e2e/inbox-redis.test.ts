@@ -35,6 +35,8 @@ describe('the webhook inbox on Redis', () => {
   let double: GitHubDouble;
   let redis: ChildProcess;
   let REDIS_URL: string;
+  // Not the default `mimo`: every key the app and its worker write is found under the operator's prefix.
+  const PREFIX = 'mimo-e2e';
   let inbox: RedisInbox;
   const stops: (() => Promise<void>)[] = [];
 
@@ -50,7 +52,7 @@ describe('the webhook inbox on Redis', () => {
     redis.stdout!.on('data', (c: Buffer) => (out += c.toString()));
     await eventually('redis-server to accept connections', () => out.includes('Ready to accept'), 30_000);
     REDIS_URL = `redis://127.0.0.1:${port}`;
-    inbox = new RedisInbox(new Redis(REDIS_URL), 'mimo:inbox', { maxPending: 1 });
+    inbox = new RedisInbox(new Redis(REDIS_URL), `${PREFIX}:inbox`, { maxPending: 1 });
   }, TIMEOUT);
   afterEach(async () => {
     double.faults.latencyMs = 0;
@@ -79,13 +81,18 @@ describe('the webhook inbox on Redis', () => {
     });
     return { repo, number: pull.number, sha: pull.headSha };
   }
-  const webTier = () => ({ REDIS_URL, MIMO_EMBEDDED_WORKER: 'false', MIMO_TRIAGE_BACKOFF_MS: '200' });
+  const webTier = () => ({
+    REDIS_URL,
+    MIMO_REDIS_PREFIX: PREFIX,
+    MIMO_EMBEDDED_WORKER: 'false',
+    MIMO_TRIAGE_BACKOFF_MS: '200',
+  });
   const reactions = (name: string) =>
     double.requests.filter(
       (r) => r.method === 'POST' && r.path.startsWith(`/repos/${name}/`) && r.path.endsWith('/reactions'),
     );
   async function jobsOf(scope: string) {
-    const queue = openQueue<RepairRequest>({ redisUrl: REDIS_URL });
+    const queue = openQueue<RepairRequest>({ redisUrl: REDIS_URL, prefix: PREFIX });
     try {
       return await queue.list({ scope });
     } finally {
@@ -134,7 +141,11 @@ describe('the webhook inbox on Redis', () => {
     'lets a mimo worker triage what the dead web tier stored, and run the job once',
     async () => {
       const { id, number, repo, sha } = await acknowledgedThenKilled('octo/redis-worker');
-      const worker = startWorkerProcess(double, { REDIS_URL, MIMO_TRIAGE_BACKOFF_MS: '200' });
+      const worker = startWorkerProcess(double, {
+        REDIS_URL,
+        MIMO_REDIS_PREFIX: PREFIX,
+        MIMO_TRIAGE_BACKOFF_MS: '200',
+      });
       stops.push(() => worker.stop());
       await until('the worker to triage the delivery', async () => (await inbox.get(id))?.state === 'done');
       const decision = (await inbox.get(id))?.decision;
@@ -153,6 +164,14 @@ describe('the webhook inbox on Redis', () => {
       expect(reactions('octo/redis-worker')).toHaveLength(1);
       const jobs = await jobsOf(`octo/redis-worker#${number}`);
       expect(jobs.map((j) => [j.id, j.state])).toEqual([[decision!.jobId, 'done']]);
+      // Everything the web tier and the worker wrote lives under the operator's prefix, nothing under the default.
+      const keys = new Redis(REDIS_URL);
+      try {
+        expect(await keys.keys('mimo:*')).toEqual([]);
+        expect((await keys.keys(`${PREFIX}:*`)).length).toBeGreaterThan(2);
+      } finally {
+        keys.disconnect();
+      }
     },
     TIMEOUT,
   );
