@@ -114,8 +114,12 @@ export function startWorkerProcess(
 }
 
 /** The repository's first concluded check run (the repair's outcome). */
-export function concludedCheck(repo: RepoState): Promise<CheckRunState> {
-  return eventually('the check run to conclude', () => repo.checkRuns.find((c) => c.status === 'completed'));
+export function concludedCheck(repo: RepoState, timeoutMs?: number): Promise<CheckRunState> {
+  return eventually(
+    'the check run to conclude',
+    () => repo.checkRuns.find((c) => c.status === 'completed'),
+    timeoutMs,
+  );
 }
 
 /** `conclusion: title \n summary`, so a failed expectation on the conclusion shows why the run ended. */

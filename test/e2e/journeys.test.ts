@@ -212,7 +212,8 @@ describe('journeys against the GitHub double', () => {
       );
       expect(delivery.status).toBe(202);
 
-      const check = await concludedCheck(repo);
+      // npm install of typescript through the egress proxy, then tsc per test run: past 240 s on a loaded machine.
+      const check = await concludedCheck(repo, 480_000);
       expect(check.headSha).toBe(pull.headSha);
       expect(outcome(check)).toMatch(/^success: /);
       const fix = await eventually('the fix PR', () => repo.pulls.find((p) => p.user === 'mimo-code[bot]'));
