@@ -23,7 +23,15 @@ export class JsonCollector {
     return (raw.startsWith('{"') || raw.startsWith('[{"')) && !LINE_JSON.test(raw);
   }
 
+  /** True while inside a pretty-printed document (its lines are JSON, not a runner's text). */
+  get inDocument(): boolean {
+    return this.pretty !== null;
+  }
+
   push(raw: string): void {
+    const first = raw.charCodeAt(0);
+    // Only lines that start with `{` or `[` open or are a document: the common case is one comparison.
+    if (!this.pretty && first !== 0x7b && first !== 0x5b) return;
     if (this.pretty) {
       this.prettyBytes += raw.length + 1;
       if (this.prettyBytes > MAX_JSON_BYTES) {
