@@ -199,7 +199,11 @@ export class FeedbackStream {
         return;
       }
     }
-    const clean = controls ? cleanLine(framed) : framed.length > MAX_LINE ? framed.slice(0, MAX_LINE) : framed;
+    const clean = controls
+      ? cleanLine(framed)
+      : framed.length > MAX_LINE
+        ? framed.slice(0, MAX_LINE)
+        : framed;
     this.section.push(framed, clean);
   }
 }

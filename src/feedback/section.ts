@@ -35,9 +35,11 @@ export class Section {
 
   /** `raw` is the line before cleaning (JSON documents are read from it); `line` is cleaned, or null. */
   push(raw: string, line: string | null): void {
-    this.json.push(raw);
+    const json = this.json.push(raw);
     if (line === null) return;
     if (this.parser) return this.parser.push(line);
+    // A whole one-line JSON document (jest --json…) is no runner's text: no marker scan over megabytes.
+    if (json) return;
     // Inside a pretty-printed JSON document a line such as `  "message": "…",` is no runner's marker.
     if (this.json.inDocument && isJsonLine(line)) return;
     this.generic.push(line);

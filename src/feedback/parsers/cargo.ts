@@ -69,6 +69,8 @@ export class CargoParser implements LineParser {
 
   /** libtest's `--format json` events, replayed as the text lines they stand for. */
   private event(line: string): void {
+    // Only failed tests and a suite's end are read: skip the started/ok events without parsing them.
+    if (!line.includes('failed') && !line.includes('suite')) return;
     let e: { type?: string; event?: string; name?: string; stdout?: string } & Record<string, unknown>;
     try {
       e = JSON.parse(line) as typeof e;

@@ -35,7 +35,21 @@ export class GoTextParser implements LineParser {
       }
       this.closePanic();
     }
-    const run = RUN.exec(line);
+    // Markers start with `=`, `-` (after blanks), `p`, `#`, `F`, `o`; a build error names a `.go:` file.
+    const c = line.charCodeAt(0);
+    if (
+      c !== 0x3d &&
+      c !== 0x20 &&
+      c !== 0x09 &&
+      c !== 0x2d &&
+      c !== 0x70 &&
+      c !== 0x23 &&
+      c !== 0x46 &&
+      c !== 0x6f &&
+      !line.includes('.go:')
+    )
+      return;
+    const run = c === 0x3d ? RUN.exec(line) : null;
     if (run) {
       this.close();
       this.running = run[1]!;
@@ -203,6 +217,8 @@ export class GoParser implements LineParser {
 
   push(line: string): void {
     if (!line.startsWith('{"')) return this.text.push(line);
+    // Only output events carry text: a run/pass/fail event alone is not parsed at all.
+    if (!line.includes('"Output"')) return;
     let event: { Action?: string; Package?: string; ImportPath?: string; Output?: string };
     try {
       event = JSON.parse(line) as typeof event;
