@@ -199,6 +199,48 @@ describe('machine-readable reporters, detected from the text alone', () => {
   });
 });
 
+describe('go test without -v (projects/go-shop, run in mimo-runner with go 1.24)', () => {
+  const shop = [
+    'TestTotal cart_test.go:14 TestFailure',
+    'TestFirst /tmp/mimo-fb/go-shop/cart/cart.go:22 panic',
+  ];
+
+  it('gives the same failure locations as -v and -json, and says the passes are not counted', () => {
+    const plain = parsed('go/shop-default.log');
+    expect(where(plain)).toEqual(shop);
+    expect(where(parsed('go/shop-verbose.log'))).toEqual(shop);
+    expect(where(parsed('go/shop-json.log'))).toEqual(shop);
+    // Only `--- FAIL` blocks and `ok`/`FAIL pkg` lines: 2 failed, passes unknown (not 0 passed).
+    expect([plain.passed, plain.failed, plain.passedUnknown]).toEqual([0, 2, true]);
+    const panic = find(plain, 'TestFirst');
+    expect(panic.frames.filter((f) => f.inProject).map((f) => `${f.file}:${f.line}`)).toEqual([
+      '/tmp/mimo-fb/go-shop/cart/cart.go:22',
+      '/tmp/mimo-fb/go-shop/cart/cart_test.go:25',
+    ]);
+  });
+
+  it('-v and -json count every pass, the ones after the panic too, and no parent test', () => {
+    for (const name of ['go/shop-verbose.log', 'go/shop-json.log']) {
+      const r = parsed(name);
+      // cart: TestCount, TestTotalEmpty before the panic; money (after it): 3 subtests of TestFormat, TestFormatNegative.
+      expect([r.passed, r.failed, r.passedUnknown]).toEqual([6, 2, undefined]);
+    }
+  });
+
+  it('a green run without -v is not "0 tests ran": its passes are unknown', () => {
+    const green = parsed('go/shop-fixed.log');
+    expect([green.runner, green.passed, green.failed, green.failures, green.passedUnknown]).toEqual([
+      'go',
+      0,
+      0,
+      [],
+      true,
+    ]);
+    // A package that did not build passed nothing: that zero is exact.
+    expect(parsed('go/build-error.log').passedUnknown).toBeUndefined();
+  });
+});
+
 describe('Go subtests', () => {
   it('a parent is not a failure of its own; its failing subtests are; passes after a panic count', () => {
     for (const name of ['go/subtests-verbose.log', 'go/subtests-json.log']) {

@@ -23,6 +23,10 @@ export class GoTextParser implements LineParser {
   private readonly parents = new Set<string>();
   /** Failures of the current package, held until it ends so that parents can be told apart. */
   private held: Failure[] = [];
+  /** The current package printed per-test lines (`=== RUN`, `--- PASS`): `-v`, or `-json`. */
+  private verbose = false;
+  /** Some package ended without per-test lines: its passes were not printed, so `passed` is not the count. */
+  private passedUnknown = false;
 
   constructor(maxFailures?: number) {
     this.builder = new ReportBuilder('go', maxFailures);
@@ -51,6 +55,7 @@ export class GoTextParser implements LineParser {
       return;
     const run = c === 0x3d ? RUN.exec(line) : null;
     if (run) {
+      this.verbose = true;
       this.close();
       this.running = run[1]!;
       const parts = this.running.split('/');
@@ -61,6 +66,7 @@ export class GoTextParser implements LineParser {
     if (result) {
       this.close();
       const [, status, name] = result;
+      if (status !== 'FAIL') this.verbose = true;
       if (status === 'FAIL') this.open = this.failureWithLogs(name!);
       else if (this.parents.has(name!)) {
         // A parent's PASS/SKIP is its subtests' result, counted by them.
@@ -108,14 +114,24 @@ export class GoTextParser implements LineParser {
     if (PACKAGE.test(line)) {
       this.close();
       this.flush();
+      this.endPackage(line);
     }
+  }
+
+  private endPackage(line: string): void {
+    // A package that did not build, or had no test to run, passed none: that count is exact.
+    if (!this.verbose && !/\[(build failed|setup failed|no tests to run)\]/.test(line))
+      this.passedUnknown = true;
+    this.verbose = false;
   }
 
   finish(): TestReport {
     if (this.panic) this.closePanic();
     this.close();
     this.flush();
-    return this.builder.report();
+    const report = this.builder.report();
+    if (this.passedUnknown) report.passedUnknown = true;
+    return report;
   }
 
   private logsOf(test: string) {
@@ -245,6 +261,7 @@ export class GoParser implements LineParser {
       report.failed += r.failed;
       report.skipped += r.skipped;
       report.failures.push(...r.failures);
+      if (r.passedUnknown) report.passedUnknown = true;
     }
     return report;
   }
