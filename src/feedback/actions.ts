@@ -12,6 +12,8 @@ const FAILED: Framed = { type: 'failed' };
 const DROP: Framed = { type: 'drop' };
 
 const STAMP = /^(?:([^\t]+)\t([^\t]*)\t)?\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z ?/;
+// The same without the `gh run view --log` columns: on a line without a tab the optional group would scan it all.
+const STAMP_PLAIN = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z ?/;
 const COMMAND = /^##\[(group|endgroup|error|warning|notice|debug|command|section)\](.*)$/;
 const EXIT = /^Process completed with exit code [1-9]\d*\.?$/;
 
@@ -26,8 +28,9 @@ export class ActionsFramer {
   frame(raw: string, tabs = true): Framed {
     let text = raw.charCodeAt(0) === 0xfeff ? raw.slice(1) : raw;
     let boundary: string | null = null;
-    if (text.length >= 20 && (text.charCodeAt(4) === 0x2d /* - */ || (tabs && text.includes('\t')))) {
-      const m = STAMP.exec(text);
+    const tab = tabs && text.includes('\t');
+    if (text.length >= 20 && (text.charCodeAt(4) === 0x2d /* - */ || tab)) {
+      const m = (tab ? STAMP : STAMP_PLAIN).exec(text);
       if (m) {
         this.framed = true;
         text = text.slice(m[0].length);
