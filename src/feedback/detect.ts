@@ -30,6 +30,10 @@ export type RunnerName = (typeof RUNNERS)[number];
 // Checked in order on each line; the first marker seen decides. Markers are lines no other runner prints.
 // A third element is a literal the marker needs: checked first, it keeps `^\S.*…` patterns off long lines.
 const MARKERS: Array<[RunnerName, RegExp, string?]> = [
+  // cargo-nextest: `    FAIL [   0.014s] crate::bin test`, `--- STDERR:  crate::bin test ---`, `Summary [ 0.1s] 3 tests run:`
+  ['cargo', /^\s*(PASS|FAIL|SKIP|TIMEOUT|SIGSEGV|SIGABRT|FLAKY) \[\s*[\d.]+m?s\] \S/, 's] '],
+  ['cargo', /^-{3} STD(OUT|ERR): +\S+.* -{3}$/],
+  ['cargo', /^\s*Summary \[\s*[\d.]+m?s\] (\d+\/)?\d+ tests? run: /, 'Summary ['],
   [
     'maven',
     /^\[(INFO|ERROR)\] (Scanning for projects\.\.\.|BUILD (SUCCESS|FAILURE)|-{20,}|T E S T S|Tests run: \d+, Failures: \d+)/,

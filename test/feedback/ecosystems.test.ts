@@ -241,6 +241,48 @@ describe('go test without -v (projects/go-shop, run in mimo-runner with go 1.24)
   });
 });
 
+describe('cargo nextest (cargo/nextest.log, a real transcript: cargo/SOURCES.md)', () => {
+  it('reads the FAIL line, the panic location of its STDERR block and the summary, detected from the text', () => {
+    const r = parsed('cargo/nextest.log');
+    expect(counts(r)).toEqual(['cargo', 0, 1, 0]);
+    // The FAIL line printed again after the summary is the same test, not a second failure.
+    expect(where(r)).toEqual(['test_set_origin tests/main.rs:34 panic']);
+    expect(find(r, 'test_set_origin').message).toMatch(/^Received error response .*Invalid origin!'$/);
+    expect(detectRunner(raw('cargo/nextest.log'))).toBe('cargo');
+  });
+
+  it("libtest's own lines inside a STDOUT block are not the run's counts", () => {
+    // The layout of a nextest run whose captured stdout holds libtest's per-binary report (as the ruff CI log
+    // in the corpus shows): only the Summary line counts.
+    const log = [
+      '    Starting 3 tests across 1 binary',
+      '        PASS [   0.840s] calc tests::adds',
+      '        FAIL [   1.877s] calc tests::divides',
+      '',
+      '--- STDOUT:              calc tests::divides ---',
+      '',
+      'running 1 test',
+      'test tests::divides ... FAILED',
+      '',
+      'test result: FAILED. 0 passed; 1 failed; 0 ignored; 0 measured; 2 filtered out; finished in 1.81s',
+      '',
+      '--- STDERR:              calc tests::divides ---',
+      "thread 'tests::divides' panicked at src/lib.rs:12:5:",
+      'attempt to divide by zero',
+      '',
+      '        SKIP [   0.000s] calc tests::slow',
+      '------------',
+      '     Summary [   1.900s] 2 tests run: 1 passed, 1 failed, 1 skipped',
+      '        FAIL [   1.877s] calc tests::divides',
+      'error: test run failed',
+    ].join('\n');
+    const r = parseTestOutput(log);
+    expect(counts(r)).toEqual(['cargo', 1, 1, 1]);
+    expect(where(r)).toEqual(['tests::divides src/lib.rs:12 panic']);
+    expect(r.failures[0]!.message).toBe('attempt to divide by zero');
+  });
+});
+
 describe('Go subtests', () => {
   it('a parent is not a failure of its own; its failing subtests are; passes after a panic count', () => {
     for (const name of ['go/subtests-verbose.log', 'go/subtests-json.log']) {
