@@ -5,10 +5,15 @@
  * it as the failing one. Text that is not such a log passes through unchanged.
  */
 
-export type Framed =
-  { type: 'line'; text: string } | { type: 'step'; name: string } | { type: 'failed' } | { type: 'drop' };
+/** A line's text (a plain string, the common case: no object per line), or what the framing line meant. */
+export type Framed = string | { type: 'step'; name: string } | { type: 'failed' } | { type: 'drop' };
+
+const FAILED: Framed = { type: 'failed' };
+const DROP: Framed = { type: 'drop' };
 
 const STAMP = /^(?:([^\t]+)\t([^\t]*)\t)?\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z ?/;
+// The same without the `gh run view --log` columns: on a line without a tab the optional group would scan it all.
+const STAMP_PLAIN = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z ?/;
 const COMMAND = /^##\[(group|endgroup|error|warning|notice|debug|command|section)\](.*)$/;
 const EXIT = /^Process completed with exit code [1-9]\d*\.?$/;
 
@@ -19,11 +24,13 @@ export class ActionsFramer {
   /** True once a line carried an Actions timestamp: only then are `##[…]` lines workflow commands. */
   framed = false;
 
-  frame(raw: string): Framed {
+  /** `tabs`: false when the caller knows the line holds no tab (saves a scan per line). */
+  frame(raw: string, tabs = true): Framed {
     let text = raw.charCodeAt(0) === 0xfeff ? raw.slice(1) : raw;
     let boundary: string | null = null;
-    if (text.length >= 20 && (text[4] === '-' || text.includes('\t'))) {
-      const m = STAMP.exec(text);
+    const tab = tabs && text.includes('\t');
+    if (text.length >= 20 && (text.charCodeAt(4) === 0x2d /* - */ || tab)) {
+      const m = (tab ? STAMP : STAMP_PLAIN).exec(text);
       if (m) {
         this.framed = true;
         text = text.slice(m[0].length);
@@ -38,10 +45,10 @@ export class ActionsFramer {
     }
     if (boundary !== null && !text.startsWith('##[group]Run ')) return this.stepThen(boundary, text);
     if (!this.framed || text.charCodeAt(0) !== 0x23 /* # */) {
-      return this.inHeader ? { type: 'drop' } : { type: 'line', text };
+      return this.inHeader ? DROP : text;
     }
     const cmd = COMMAND.exec(text);
-    if (!cmd) return this.inHeader ? { type: 'drop' } : { type: 'line', text };
+    if (!cmd) return this.inHeader ? DROP : text;
     const [, name, rest] = cmd;
     switch (name) {
       case 'group':
@@ -50,17 +57,17 @@ export class ActionsFramer {
           this.inHeader = true;
           return { type: 'step', name: rest!.slice(4) };
         }
-        return { type: 'drop' };
+        return DROP;
       case 'endgroup':
         this.inHeader = false;
-        return { type: 'drop' };
+        return DROP;
       case 'error':
-        return EXIT.test(rest!) ? { type: 'failed' } : { type: 'line', text: rest! };
+        return EXIT.test(rest!) ? FAILED : rest!;
       case 'warning':
       case 'notice':
-        return { type: 'line', text: rest! };
+        return rest!;
       default:
-        return { type: 'drop' };
+        return DROP;
     }
   }
 

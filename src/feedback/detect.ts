@@ -28,7 +28,12 @@ export const RUNNERS = [
 export type RunnerName = (typeof RUNNERS)[number];
 
 // Checked in order on each line; the first marker seen decides. Markers are lines no other runner prints.
-const MARKERS: Array<[RunnerName, RegExp]> = [
+// A third element is a literal the marker needs: checked first, it keeps `^\S.*…` patterns off long lines.
+const MARKERS: Array<[RunnerName, RegExp, string?]> = [
+  // cargo-nextest: `    FAIL [   0.014s] crate::bin test`, `--- STDERR:  crate::bin test ---`, `Summary [ 0.1s] 3 tests run:`
+  ['cargo', /^\s*(PASS|FAIL|SKIP|TIMEOUT|SIGSEGV|SIGABRT|FLAKY) \[\s*[\d.]+m?s\] \S/, 's] '],
+  ['cargo', /^-{3} STD(OUT|ERR): +\S+.* -{3}$/],
+  ['cargo', /^\s*Summary \[\s*[\d.]+m?s\] (\d+\/)?\d+ tests? run: /, 'Summary ['],
   [
     'maven',
     /^\[(INFO|ERROR)\] (Scanning for projects\.\.\.|BUILD (SUCCESS|FAILURE)|-{20,}|T E S T S|Tests run: \d+, Failures: \d+)/,
@@ -39,7 +44,7 @@ const MARKERS: Array<[RunnerName, RegExp]> = [
   ['gradle', /^(:\w[\w:-]*)( (UP-TO-DATE|NO-SOURCE|FAILED|SKIPPED|FROM-CACHE))?$/],
   ['gradle', /^\d+ tests? completed, \d+ failed/],
   ['gradle', /^(BUILD (SUCCESSFUL|FAILED) in \d|FAILURE: Build failed with an exception\.)/],
-  ['gradle', /^\S.* > .+ (FAILED|PASSED|SKIPPED)$/],
+  ['gradle', /^\S.* > .+ (FAILED|PASSED|SKIPPED)$/, ' > '],
   ['rspec', /^\d+ examples?, \d+ failures?/],
   ['rspec', /^\s+Failure\/Error: /],
   ['rspec', /^rspec \.\/\S+:\d+ # /],
@@ -48,25 +53,25 @@ const MARKERS: Array<[RunnerName, RegExp]> = [
   ['minitest', /^# Running:$/],
   ['phpunit', /^PHPUnit \d+\.\d+\.\d+ by Sebastian Bergmann/],
   ['phpunit', /^Tests: \d+, Assertions: \d+/],
-  ['javac', /^\S.*\.java:\d+: error: /],
-  ['javac', /^\S.*\.kts?:\d+:\d+: error: /],
+  ['javac', /^\S.*\.java:\d+: error: /, '.java:'],
+  ['javac', /^\S.*\.kts?:\d+:\d+: error: /, ': error: '],
   ['javac', /^e: (file:\/\/)?\S.*\.kts?:/],
   ['junit', /^\s*(<\?xml\b.*\?>\s*)?<testsuites?\b/],
   ['trx', /^\s*(<\?xml\b.*\?>\s*)?<TestRun\b.*TeamTest/],
   ['dotnet', /^\s*(Failed|Passed)!\s+-\s+Failed:\s+\d+, Passed:/],
-  ['dotnet', /^\s*(Failed|X) \S.* \[[\d.,]+ ?m?s\]$/],
+  ['dotnet', /^\s*(Failed|X) \S.* \[[\d.,]+ ?m?s\]$/, 's]'],
   ['dotnet', /^\s*Error Message:$/],
   ['dotnet', /^A total of \d+ test files? matched the specified pattern\.$/],
-  ['dotnet', /^\S.*\.(cs|fs|vb)\(\d+,\d+\): error [A-Z]+\d+: /],
+  ['dotnet', /^\S.*\.(cs|fs|vb)\(\d+,\d+\): error [A-Z]+\d+: /, '): error '],
   ['pytest', /^=+ (test session starts|FAILURES|ERRORS|short test summary info) =+$/],
   ['pytest', /^(FAILED|ERROR) \S+::\S+/],
   ['unittest', /^(FAIL|ERROR): \S+ \([\w.]+\)$/],
   ['unittest', /^Ran \d+ tests? in [\d.]+s$/],
   ['vitest', /^\s*RUN\s+v\d+\.\d+/],
   ['vitest', /^\s*Test Files\s+\d+ (failed|passed)/],
-  ['vitest', /^\s*FAIL\s+\S+.* > /],
+  ['vitest', /^\s*FAIL\s+\S+.* > /, ' > '],
   ['jest', /^(PASS|FAIL) \S+\.(test|spec)\.[cm]?[jt]sx?\b/],
-  ['jest', /^Tests:\s+\d+ \w+.*\d+ total$/],
+  ['jest', /^Tests:\s+\d+ \w+.*\d+ total$/, ' total'],
   ['jest', /^\s{2}● /],
   ['node-test', /^ℹ (tests|pass|fail) \d+$/],
   ['node-test', /^✖ failing tests:$/],
@@ -77,14 +82,14 @@ const MARKERS: Array<[RunnerName, RegExp]> = [
   ['mocha', /^\s+\d+ (passing|failing) \(\d+m?s\)$/],
   ['mocha', /^\s+\d+ failing$/],
   ['mocha', /^\s*Exception during run: /],
-  ['flake8', /^\S+\.pyi?:\d+:\d+: ([A-Z]+\d+ |[CRWEFI]\d{4}: )/],
+  ['flake8', /^\S+\.pyi?:\d+:\d+: ([A-Z]+\d+ |[CRWEFI]\d{4}: )/, '.py'],
   ['flake8', /^\*{13} Module \S+$/],
   ['flake8', /^\s*--> \S+\.pyi?:\d+:\d+$/],
   ['flake8', /^Found \d+ errors?\.( \[\*\] \d+ fixable)?/],
-  ['tsc', /^\S.*\(\d+,\d+\): error TS\d+: /],
-  ['tsc', /^\S.*:\d+:\d+ - error TS\d+: /],
+  ['tsc', /^\S.*\(\d+,\d+\): error TS\d+: /, 'error TS'],
+  ['tsc', /^\S.*:\d+:\d+ - error TS\d+: /, 'error TS'],
   ['eslint', /^\s+\d+:\d+\s+(error|warning)\s+.+$/],
-  ['eslint', /:\d+:\d+: .* \[(Error|Warning)(\/\S+)?\]$/],
+  ['eslint', /:\d+:\d+: .* \[(Error|Warning)(\/\S+)?\]$/, ' ['],
   ['eslint', /^✖ \d+ problems? \(\d+ errors?, \d+ warnings?\)$/],
   ['go', /^--- (FAIL|PASS|SKIP): \S+ \(/],
   ['go', /^\{"(Time":"[^"]*","Action|ImportPath":"[^"]*","Action)":"/],
@@ -100,7 +105,8 @@ const MARKERS: Array<[RunnerName, RegExp]> = [
 
 /** The runner a single line proves, or null. */
 export function detectLine(line: string): RunnerName | null {
-  for (const [runner, re] of MARKERS) if (re.test(line)) return runner;
+  for (const [runner, re, literal] of MARKERS)
+    if ((literal === undefined || line.includes(literal)) && re.test(line)) return runner;
   return null;
 }
 

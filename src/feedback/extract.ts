@@ -132,35 +132,41 @@ export function parseJsError(all: string[]): ErrorInfo {
   return withExpectedActual(info);
 }
 
-// Comparison texts whose first group is the actual value and second the expected one.
-const ACTUAL_EXPECTED: RegExp[] = [
-  /^assert (.+?) == (.+)$/,
-  /^(?:\w+ differ: )?(.+?) != (.+)$/,
-  /^(.+?) !== (.+)$/,
-  /^expected (.+?) to (?:be|equal|deeply equal|strictly equal|eql) (.+?)(?: \/\/.*)?$/,
-  /(?:got |= )(.+?), want (.+)$/,
+// Comparison texts whose first group is the actual value and second the expected one, each behind the literal
+// it needs (the unanchored `, want` pattern backtracks over the whole line: never run it on lines without one).
+const ACTUAL_EXPECTED: [string, RegExp][] = [
+  ['assert ', /^assert (.+?) == (.+)$/],
+  [' != ', /^(?:\w+ differ: )?(.+?) != (.+)$/],
+  [' !== ', /^(.+?) !== (.+)$/],
+  ['expected ', /^expected (.+?) to (?:be|equal|deeply equal|strictly equal|eql) (.+?)(?: \/\/.*)?$/],
+  [', want ', /(?:got |= )(.+?), want (.+)$/],
 ];
 
 /** Fills `expected`/`actual` from the conventional comparison texts of the common assertion styles. */
 export function withExpectedActual(info: ErrorInfo): ErrorInfo {
   const lines = info.message.split('\n');
-  const expected = lines.find((l) => /^\s*Expected:\s/.test(l));
-  const received = lines.find((l) => /^\s*Received:\s/.test(l));
+  // Most messages hold none of the markers: one scan of the text instead of four regexes per line.
+  const text = info.message;
+  const markers = text.includes('Expected:') || text.includes('left: ');
+  const expected = markers ? lines.find((l) => /^\s*Expected:\s/.test(l)) : undefined;
+  const received = expected ? lines.find((l) => /^\s*Received:\s/.test(l)) : undefined;
   if (expected && received) {
     info.expected = expected.replace(/^\s*Expected:\s+/, '');
     info.actual = received.replace(/^\s*Received:\s+/, '');
     return info;
   }
-  const left = lines.find((l) => /^\s*left: /.test(l));
-  const right = lines.find((l) => /^\s*right: /.test(l));
+  const left = markers ? lines.find((l) => /^\s*left: /.test(l)) : undefined;
+  const right = left ? lines.find((l) => /^\s*right: /.test(l)) : undefined;
   if (left && right) {
     info.actual = left.replace(/^\s*left: /, '');
     info.expected = right.replace(/^\s*right: /, '');
     return info;
   }
   for (const line of lines.slice(0, 3)) {
-    for (const re of ACTUAL_EXPECTED) {
-      const m = re.exec(line.trim());
+    const trimmed = line.trim();
+    for (const [literal, re] of ACTUAL_EXPECTED) {
+      if (!trimmed.includes(literal)) continue;
+      const m = re.exec(trimmed);
       if (m) {
         info.actual = m[1]!;
         info.expected = m[2]!;

@@ -23,26 +23,37 @@ export class JsonCollector {
     return (raw.startsWith('{"') || raw.startsWith('[{"')) && !LINE_JSON.test(raw);
   }
 
-  push(raw: string): void {
+  /** True while inside a pretty-printed document (its lines are JSON, not a runner's text). */
+  get inDocument(): boolean {
+    return this.pretty !== null;
+  }
+
+  /** Returns true when the line was (part of) a document: it is JSON, not a runner's text. */
+  push(raw: string): boolean {
+    const first = raw.charCodeAt(0);
+    // Only lines that start with `{` or `[` open or are a document: the common case is one comparison.
+    if (!this.pretty && first !== 0x7b && first !== 0x5b) return false;
     if (this.pretty) {
       this.prettyBytes += raw.length + 1;
       if (this.prettyBytes > MAX_JSON_BYTES) {
         this.pretty = null;
-        return;
+        return false;
       }
       this.pretty.push(raw);
       if (raw === '}' || raw === ']') {
         if (this.accept(this.pretty.join('\n'))) this.pretty = null;
       }
-      return;
+      return false;
     }
     if (raw === '{' || raw === '[') {
       this.pretty = [raw];
       this.prettyBytes = 2;
-      return;
+      return false;
     }
-    if (raw === '[]') this.accept(raw);
-    else if (JsonCollector.startsDocument(raw) && (raw.endsWith('}') || raw.endsWith(']'))) this.accept(raw);
+    if (raw === '[]') return this.accept(raw);
+    if (JsonCollector.startsDocument(raw) && (raw.endsWith('}') || raw.endsWith(']')))
+      return this.accept(raw);
+    return false;
   }
 
   /** The reports of the documents recognised, merged (several eslint runs add up); null when none. */

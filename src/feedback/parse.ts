@@ -27,7 +27,7 @@ import { ActionsFramer } from './actions.js';
 import { withDeclarations } from './declarations.js';
 import { JsonCollector, MAX_JSON_BYTES } from './json-collector.js';
 import { combine, Section } from './section.js';
-import { cleanLine } from './text.js';
+import { cleanLine, hasControl, MAX_LINE } from './text.js';
 import type { TestReport } from './types.js';
 
 const FACTORIES: Record<RunnerName, (maxFailures?: number) => LineParser> = {
@@ -137,14 +137,17 @@ export class FeedbackStream {
   write(chunk: string | Uint8Array): void {
     const text = typeof chunk === 'string' ? chunk : this.decoder.decode(chunk, { stream: true });
     let start = 0;
-    const data = this.partial + text;
+    const data = this.partial ? this.partial + text : text;
+    // Scanned once per chunk, not per line: most logs hold no control character and no tab at all.
+    const controls = hasControl(data);
+    const tabs = data.includes('\t');
     for (;;) {
       const nl = data.indexOf('\n', start);
       if (nl < 0) break;
-      this.line(data.slice(start, nl));
+      this.line(data.slice(start, nl), controls, tabs);
       start = nl + 1;
     }
-    this.partial = data.slice(start);
+    this.partial = start === 0 ? data : data.slice(start);
     // A line longer than 1 MB is cut, unless it is a JSON document (kept whole up to its own cap).
     if (this.partial.length > 1024 * 1024) {
       const json = JsonCollector.startsDocument(this.partial.replace(STAMP_PREFIX, ''));
@@ -178,21 +181,30 @@ export class FeedbackStream {
     }
   }
 
-  private line(raw: string): void {
-    let framed = this.framer.frame(raw);
-    if (framed.type === 'step') {
-      this.closeSection();
-      this.section = this.newSection(framed.name);
-      const pending = this.framer.takePending();
-      if (pending === null) return;
-      framed = this.framer.frame(pending);
+  private line(raw: string, controls = true, tabs = true): void {
+    let framed = this.framer.frame(raw, tabs);
+    if (typeof framed !== 'string') {
+      if (framed.type === 'step') {
+        this.closeSection();
+        this.section = this.newSection(framed.name);
+        const pending = this.framer.takePending();
+        if (pending === null) return;
+        framed = this.framer.frame(pending);
+        if (typeof framed !== 'string') {
+          if (framed.type === 'failed') this.section.failed = true;
+          return;
+        }
+      } else {
+        if (framed.type === 'failed') this.section.failed = true;
+        return;
+      }
     }
-    if (framed.type === 'failed') {
-      this.section.failed = true;
-      return;
-    }
-    if (framed.type === 'drop' || framed.type === 'step') return;
-    this.section.push(framed.text, cleanLine(framed.text));
+    const clean = controls
+      ? cleanLine(framed)
+      : framed.length > MAX_LINE
+        ? framed.slice(0, MAX_LINE)
+        : framed;
+    this.section.push(framed, clean);
   }
 }
 

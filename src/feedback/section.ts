@@ -35,9 +35,13 @@ export class Section {
 
   /** `raw` is the line before cleaning (JSON documents are read from it); `line` is cleaned, or null. */
   push(raw: string, line: string | null): void {
-    this.json.push(raw);
+    const json = this.json.push(raw);
     if (line === null) return;
     if (this.parser) return this.parser.push(line);
+    // A whole one-line JSON document (jest --json…) is no runner's text: no marker scan over megabytes.
+    if (json) return;
+    // Inside a pretty-printed JSON document a line such as `  "message": "…",` is no runner's marker.
+    if (this.json.inDocument && isJsonLine(line)) return;
     this.generic.push(line);
     const runner = detectLine(line);
     if (runner && runner !== 'generic') {
@@ -65,6 +69,13 @@ export class Section {
     const text = (this.parser ?? this.generic).finish();
     return this.json.report() ?? text;
   }
+}
+
+function isJsonLine(line: string): boolean {
+  let i = 0;
+  while (line.charCodeAt(i) === 0x20) i++;
+  const c = line.charCodeAt(i);
+  return c === 0x22 /* " */ || c === 0x7b || c === 0x7d || c === 0x5b || c === 0x5d;
 }
 
 /**

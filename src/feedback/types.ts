@@ -31,4 +31,10 @@ export interface TestReport {
   failed: number;
   skipped: number;
   failures: Failure[];
+  /**
+   * Set when the runner printed no per-test line for passing tests in some of the run (`go test` without `-v`
+   * prints only `ok pkg` for a green package): `passed` counts only the passes seen, the real number is unknown.
+   * Absent when the counts are the runner's own.
+   */
+  passedUnknown?: true;
 }

@@ -199,6 +199,90 @@ describe('machine-readable reporters, detected from the text alone', () => {
   });
 });
 
+describe('go test without -v (projects/go-shop, run in mimo-runner with go 1.24)', () => {
+  const shop = [
+    'TestTotal cart_test.go:14 TestFailure',
+    'TestFirst /tmp/mimo-fb/go-shop/cart/cart.go:22 panic',
+  ];
+
+  it('gives the same failure locations as -v and -json, and says the passes are not counted', () => {
+    const plain = parsed('go/shop-default.log');
+    expect(where(plain)).toEqual(shop);
+    expect(where(parsed('go/shop-verbose.log'))).toEqual(shop);
+    expect(where(parsed('go/shop-json.log'))).toEqual(shop);
+    // Only `--- FAIL` blocks and `ok`/`FAIL pkg` lines: 2 failed, passes unknown (not 0 passed).
+    expect([plain.passed, plain.failed, plain.passedUnknown]).toEqual([0, 2, true]);
+    const panic = find(plain, 'TestFirst');
+    expect(panic.frames.filter((f) => f.inProject).map((f) => `${f.file}:${f.line}`)).toEqual([
+      '/tmp/mimo-fb/go-shop/cart/cart.go:22',
+      '/tmp/mimo-fb/go-shop/cart/cart_test.go:25',
+    ]);
+  });
+
+  it('-v and -json count every pass, the ones after the panic too, and no parent test', () => {
+    for (const name of ['go/shop-verbose.log', 'go/shop-json.log']) {
+      const r = parsed(name);
+      // cart: TestCount, TestTotalEmpty before the panic; money (after it): 3 subtests of TestFormat, TestFormatNegative.
+      expect([r.passed, r.failed, r.passedUnknown]).toEqual([6, 2, undefined]);
+    }
+  });
+
+  it('a green run without -v is not "0 tests ran": its passes are unknown', () => {
+    const green = parsed('go/shop-fixed.log');
+    expect([green.runner, green.passed, green.failed, green.failures, green.passedUnknown]).toEqual([
+      'go',
+      0,
+      0,
+      [],
+      true,
+    ]);
+    // A package that did not build passed nothing: that zero is exact.
+    expect(parsed('go/build-error.log').passedUnknown).toBeUndefined();
+  });
+});
+
+describe('cargo nextest (cargo/nextest.log, a real transcript: cargo/SOURCES.md)', () => {
+  it('reads the FAIL line, the panic location of its STDERR block and the summary, detected from the text', () => {
+    const r = parsed('cargo/nextest.log');
+    expect(counts(r)).toEqual(['cargo', 0, 1, 0]);
+    // The FAIL line printed again after the summary is the same test, not a second failure.
+    expect(where(r)).toEqual(['test_set_origin tests/main.rs:34 panic']);
+    expect(find(r, 'test_set_origin').message).toMatch(/^Received error response .*Invalid origin!'$/);
+    expect(detectRunner(raw('cargo/nextest.log'))).toBe('cargo');
+  });
+
+  it("libtest's own lines inside a STDOUT block are not the run's counts", () => {
+    // The layout of a nextest run whose captured stdout holds libtest's per-binary report (as the ruff CI log
+    // in the corpus shows): only the Summary line counts.
+    const log = [
+      '    Starting 3 tests across 1 binary',
+      '        PASS [   0.840s] calc tests::adds',
+      '        FAIL [   1.877s] calc tests::divides',
+      '',
+      '--- STDOUT:              calc tests::divides ---',
+      '',
+      'running 1 test',
+      'test tests::divides ... FAILED',
+      '',
+      'test result: FAILED. 0 passed; 1 failed; 0 ignored; 0 measured; 2 filtered out; finished in 1.81s',
+      '',
+      '--- STDERR:              calc tests::divides ---',
+      "thread 'tests::divides' panicked at src/lib.rs:12:5:",
+      'attempt to divide by zero',
+      '',
+      '        SKIP [   0.000s] calc tests::slow',
+      '------------',
+      '     Summary [   1.900s] 2 tests run: 1 passed, 1 failed, 1 skipped',
+      '        FAIL [   1.877s] calc tests::divides',
+      'error: test run failed',
+    ].join('\n');
+    const r = parseTestOutput(log);
+    expect(counts(r)).toEqual(['cargo', 1, 1, 1]);
+    expect(where(r)).toEqual(['tests::divides src/lib.rs:12 panic']);
+    expect(r.failures[0]!.message).toBe('attempt to divide by zero');
+  });
+});
+
 describe('Go subtests', () => {
   it('a parent is not a failure of its own; its failing subtests are; passes after a panic count', () => {
     for (const name of ['go/subtests-verbose.log', 'go/subtests-json.log']) {

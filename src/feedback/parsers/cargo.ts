@@ -4,6 +4,7 @@ import { withExpectedActual } from '../extract.js';
 import { frame } from '../paths.js';
 import { pushCapped } from '../text.js';
 import type { Failure, Frame, TestReport } from '../types.js';
+import { NextestCollector } from './nextest.js';
 
 const BLOCK = /^---- (\S+) stdout ----$/;
 const PANIC = /^thread '(.+?)'(?: \(\d+\))? panicked at (?:'(.*)', )?(\S+?):(\d+):(\d+):?$/;
@@ -16,11 +17,13 @@ export class CargoParser implements LineParser {
   private readonly builder: ReportBuilder;
   private block: { test: string; lines: string[] } | null = null;
   private diagnostic: { code?: string; message: string } | null = null;
+  private readonly nextest = new NextestCollector();
 
   constructor(maxFailures?: number) {
     this.builder = new ReportBuilder('cargo', maxFailures);
   }
   push(line: string): void {
+    if (this.nextest.push(line)) return;
     if (line.startsWith('{ "type": ') || line.startsWith('{"type":')) return this.event(line);
     const block = BLOCK.exec(line);
     if (block) {
@@ -69,6 +72,8 @@ export class CargoParser implements LineParser {
 
   /** libtest's `--format json` events, replayed as the text lines they stand for. */
   private event(line: string): void {
+    // Only failed tests and a suite's end are read: skip the started/ok events without parsing them.
+    if (!line.includes('failed') && !line.includes('suite')) return;
     let e: { type?: string; event?: string; name?: string; stdout?: string } & Record<string, unknown>;
     try {
       e = JSON.parse(line) as typeof e;
@@ -89,6 +94,13 @@ export class CargoParser implements LineParser {
 
   finish(): TestReport {
     this.close();
+    if (this.nextest.seen) {
+      for (const [test, lines] of this.nextest.failed) {
+        if (this.builder.full) this.builder.countOnly();
+        else this.builder.add(panicFailure(test, lines));
+      }
+      if (this.nextest.summary) this.builder.addSummary(this.nextest.summary);
+    }
     return this.builder.report();
   }
 

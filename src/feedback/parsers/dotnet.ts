@@ -32,19 +32,19 @@ export class DotnetParser implements LineParser {
 
   push(line: string): void {
     const entry = ENTRY.exec(line);
-    if (entry && !SUMMARY.test(line)) {
+    if (entry && !(line.includes('!') && SUMMARY.test(line))) {
       this.close();
       this.block = { test: entry[1]!, lines: [] };
       return;
     }
-    const summary = SUMMARY.exec(line);
+    const summary = line.includes('!') ? SUMMARY.exec(line) : null;
     if (summary) {
       this.close();
       const [, failed, passed, skipped] = summary;
       this.builder.addSummary({ passed: Number(passed), failed: Number(failed), skipped: Number(skipped) });
       return;
     }
-    const cs = CS_ERROR.exec(line);
+    const cs = line.includes('): error ') ? CS_ERROR.exec(line) : null;
     if (cs) {
       this.close();
       const [, file, ln, col, code, message] = cs;
@@ -55,7 +55,7 @@ export class DotnetParser implements LineParser {
       this.builder.add({ test: file!, kind: code!, message: message!, frames: [frame(file!, Number(ln))] });
       return;
     }
-    if (/^\s*Test Run (Failed|Successful)\.$/.test(line)) {
+    if (line.includes('Test Run ') && /^\s*Test Run (Failed|Successful)\.$/.test(line)) {
       this.close();
       this.oldTotals = {};
       return;

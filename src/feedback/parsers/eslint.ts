@@ -14,7 +14,8 @@ export class EslintParser implements LineParser {
     this.builder = new ReportBuilder('eslint', maxFailures);
   }
   push(line: string): void {
-    const unix = UNIX.exec(line);
+    if (this.builder.full) return this.count(line);
+    const unix = line.endsWith(']') ? UNIX.exec(line) : null;
     if (unix) {
       const [, file, ln, col, message, , rule] = unix;
       return this.add(file!, Number(ln), col!, message!, rule);
@@ -26,6 +27,12 @@ export class EslintParser implements LineParser {
       return this.add(this.file, Number(ln), col!, split ? split[1]! : rest!.trim(), split?.[2]);
     }
     if (/^\S/.test(line) && !/^[✖✔]|^\d+ problems?/.test(line)) this.file = line.trim();
+  }
+
+  /** Once the report is full a problem is only counted: tests, no match arrays. */
+  private count(line: string): void {
+    if (line.endsWith(']') ? UNIX.test(line) : this.file && STYLISH.test(line)) this.builder.countOnly();
+    else if (/^\S/.test(line) && !/^[✖✔]|^\d+ problems?/.test(line)) this.file = line.trim();
   }
 
   finish(): TestReport {

@@ -23,6 +23,10 @@ export class GoTextParser implements LineParser {
   private readonly parents = new Set<string>();
   /** Failures of the current package, held until it ends so that parents can be told apart. */
   private held: Failure[] = [];
+  /** The current package printed per-test lines (`=== RUN`, `--- PASS`): `-v`, or `-json`. */
+  private verbose = false;
+  /** Some package ended without per-test lines: its passes were not printed, so `passed` is not the count. */
+  private passedUnknown = false;
 
   constructor(maxFailures?: number) {
     this.builder = new ReportBuilder('go', maxFailures);
@@ -35,8 +39,23 @@ export class GoTextParser implements LineParser {
       }
       this.closePanic();
     }
-    const run = RUN.exec(line);
+    // Markers start with `=`, `-` (after blanks), `p`, `#`, `F`, `o`; a build error names a `.go:` file.
+    const c = line.charCodeAt(0);
+    if (
+      c !== 0x3d &&
+      c !== 0x20 &&
+      c !== 0x09 &&
+      c !== 0x2d &&
+      c !== 0x70 &&
+      c !== 0x23 &&
+      c !== 0x46 &&
+      c !== 0x6f &&
+      !line.includes('.go:')
+    )
+      return;
+    const run = c === 0x3d ? RUN.exec(line) : null;
     if (run) {
+      this.verbose = true;
       this.close();
       this.running = run[1]!;
       const parts = this.running.split('/');
@@ -47,6 +66,7 @@ export class GoTextParser implements LineParser {
     if (result) {
       this.close();
       const [, status, name] = result;
+      if (status !== 'FAIL') this.verbose = true;
       if (status === 'FAIL') this.open = this.failureWithLogs(name!);
       else if (this.parents.has(name!)) {
         // A parent's PASS/SKIP is its subtests' result, counted by them.
@@ -94,14 +114,24 @@ export class GoTextParser implements LineParser {
     if (PACKAGE.test(line)) {
       this.close();
       this.flush();
+      this.endPackage(line);
     }
+  }
+
+  private endPackage(line: string): void {
+    // A package that did not build, or had no test to run, passed none: that count is exact.
+    if (!this.verbose && !/\[(build failed|setup failed|no tests to run)\]/.test(line))
+      this.passedUnknown = true;
+    this.verbose = false;
   }
 
   finish(): TestReport {
     if (this.panic) this.closePanic();
     this.close();
     this.flush();
-    return this.builder.report();
+    const report = this.builder.report();
+    if (this.passedUnknown) report.passedUnknown = true;
+    return report;
   }
 
   private logsOf(test: string) {
@@ -203,6 +233,8 @@ export class GoParser implements LineParser {
 
   push(line: string): void {
     if (!line.startsWith('{"')) return this.text.push(line);
+    // Only output events carry text: a run/pass/fail event alone is not parsed at all.
+    if (!line.includes('"Output"')) return;
     let event: { Action?: string; Package?: string; ImportPath?: string; Output?: string };
     try {
       event = JSON.parse(line) as typeof event;
@@ -229,6 +261,7 @@ export class GoParser implements LineParser {
       report.failed += r.failed;
       report.skipped += r.skipped;
       report.failures.push(...r.failures);
+      if (r.passedUnknown) report.passedUnknown = true;
     }
     return report;
   }

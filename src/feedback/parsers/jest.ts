@@ -20,6 +20,19 @@ export class JestParser implements LineParser {
     this.builder = new ReportBuilder('jest', maxFailures);
   }
   push(line: string): void {
+    // Markers start with P, F, S, T or (indented) a `●` block title: a cheap look before any regex.
+    const c = line.charCodeAt(0);
+    const marker =
+      c === 0x50 ||
+      c === 0x46 ||
+      c === 0x53 ||
+      c === 0x54 ||
+      (c === 0x20 && line.charCodeAt(2) === 0x25cf) ||
+      (c <= 0x20 && /^\s*(PASS|FAIL)/.test(line));
+    if (!marker) {
+      if (this.block) this.block.lines = pushCapped(this.block.lines, line);
+      return;
+    }
     const file = FILE.exec(line);
     if (file) {
       this.close();

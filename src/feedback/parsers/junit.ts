@@ -170,7 +170,8 @@ export function attributes(text: string): Record<string, string> {
 const ENTITIES: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
 
 export function decode(text: string): string {
-  // CDATA sections are literal; entities are decoded only outside them.
+  // CDATA sections are literal; entities are decoded only outside them. Most values hold neither.
+  if (!text.includes('&') && !text.includes('<![CDATA[')) return text;
   return text
     .split(/(<!\[CDATA\[[\s\S]*?\]\]>)/)
     .map((part) => (part.startsWith('<![CDATA[') ? part.slice(9, -3) : decodeEntities(part)))

@@ -22,13 +22,14 @@ export class MinitestParser implements LineParser {
   }
 
   push(line: string): void {
-    const entry = ENTRY.exec(line);
+    const c = line.charCodeAt(0);
+    const entry = c === 0x20 ? ENTRY.exec(line) : null;
     if (entry) {
       this.close();
       this.block = { type: entry[1]!, title: null, lines: [] };
       return;
     }
-    const summary = SUMMARY.exec(line);
+    const summary = c >= 0x30 && c <= 0x39 ? SUMMARY.exec(line) : null;
     if (summary) {
       this.close();
       const [, runs, , failures, errors, skips] = summary;

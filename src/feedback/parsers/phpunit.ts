@@ -30,13 +30,14 @@ export class PhpunitParser implements LineParser {
   }
 
   push(line: string): void {
-    const section = SECTION.exec(line);
+    const c = line.charCodeAt(0);
+    const section = c === 0x54 /* T */ ? SECTION.exec(line) : null;
     if (section) {
       this.close();
       this.section = section[1]!;
       return;
     }
-    const summary = SUMMARY.exec(line);
+    const summary = c === 0x54 ? SUMMARY.exec(line) : null;
     if (summary) {
       this.close();
       const counts: Record<string, number> = {};
@@ -46,7 +47,7 @@ export class PhpunitParser implements LineParser {
       this.builder.addSummary({ passed: Number(summary[1]) - failed - skipped, failed, skipped });
       return;
     }
-    const ok = OK.exec(line);
+    const ok = c === 0x4f /* O */ ? OK.exec(line) : null;
     if (ok) return this.builder.addSummary({ passed: Number(ok[1]) });
     if (this.section === 'error' || this.section === 'failure') {
       const entry = ENTRY.exec(line);
@@ -57,9 +58,9 @@ export class PhpunitParser implements LineParser {
       }
       if (/^(--|FAILURES!|ERRORS!)$/.test(line)) return this.close();
     }
-    const cls = DOX_CLASS.exec(line);
+    const cls = line.endsWith(')') ? DOX_CLASS.exec(line) : null;
     if (cls && !this.block) this.doxClass = cls[2]!;
-    const dox = DOX_FAIL.exec(line);
+    const dox = c === 0x20 && line.charCodeAt(1) === 0x2718 /* ✘ */ ? DOX_FAIL.exec(line) : null;
     if (dox) {
       this.close();
       this.section = 'testdox';

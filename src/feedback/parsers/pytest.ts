@@ -104,7 +104,8 @@ export class PytestParser implements LineParser {
     this.builder = new ReportBuilder('pytest', maxFailures);
   }
   push(line: string): void {
-    const section = SECTION.exec(line);
+    const first = line.charCodeAt(0);
+    const section = first === 0x3d /* = */ ? SECTION.exec(line) : null;
     if (section) {
       this.closeBlock();
       const title = section[1]!;
@@ -123,7 +124,7 @@ export class PytestParser implements LineParser {
     const counts = /^=*\s*\d/.test(line) && line.includes(' in ') ? COUNTS.exec(line) : null;
     if (counts) return this.endSession(counts[1]!);
     if (this.section !== 'failures' && this.section !== 'errors') return;
-    const block = BLOCK.exec(line);
+    const block = first === 0x5f /* _ */ ? BLOCK.exec(line) : null;
     if (block) {
       this.closeBlock();
       this.block = { name: block[1]!, lines: [] };

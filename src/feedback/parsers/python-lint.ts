@@ -11,6 +11,7 @@ import type { TestReport } from '../types.js';
 const PYLINT = /^(\S.*?\.pyi?):(\d+):(\d+): ([CRWEFI]\d{4}): (.*?)(?: \(([\w-]+)\))?$/;
 const FLAKE8 = /^(\S.*?\.pyi?):(\d+):(\d+): ([A-Z]+\d+) (\[\*\] )?(.*)$/;
 const RUFF_HEAD = /^([A-Z]+\d+|invalid-syntax|SyntaxError)(?::)? (\[\*\] )?(.*)$/;
+const FIXABLE = /^\S.*?\.pyi?:\d+:\d+: [A-Z]+\d+ \[\*\] /;
 const RUFF_ARROW = /^\s*--> (\S.*?\.pyi?):(\d+):(\d+)$/;
 
 export class PythonLintParser implements LineParser {
@@ -23,13 +24,26 @@ export class PythonLintParser implements LineParser {
   }
 
   push(line: string): void {
-    const pylint = PYLINT.exec(line);
+    // Once the report is full, a one-line finding is only counted (a test, no match array).
+    if (this.builder.full && !this.head && line.includes('.py')) {
+      if (PYLINT.test(line)) this.flavour ??= 'pylint';
+      else if (FLAKE8.test(line)) {
+        if (FIXABLE.test(line)) this.flavour = 'ruff';
+        this.flavour ??= 'flake8';
+      } else return this.parseLine(line);
+      return this.builder.countOnly();
+    }
+    return this.parseLine(line);
+  }
+
+  private parseLine(line: string): void {
+    const pylint = line.includes('.py') ? PYLINT.exec(line) : null;
     if (pylint) {
       this.flavour ??= 'pylint';
       const [, file, ln, col, id, message, symbol] = pylint;
       return this.add(file!, Number(ln), col!, symbol ?? id!, message!);
     }
-    const f = FLAKE8.exec(line);
+    const f = pylint === null && line.includes('.py') ? FLAKE8.exec(line) : null;
     if (f) {
       if (f[5]) this.flavour = 'ruff';
       this.flavour ??= 'flake8';

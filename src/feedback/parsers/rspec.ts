@@ -19,6 +19,8 @@ export class RspecParser implements LineParser {
   private readonly builder: ReportBuilder;
   private section: 'none' | 'pending' | 'failures' = 'none';
   private block: { title: string; lines: string[] } | null = null;
+  /** Indices of kept failures that have no file yet, by title, for the re-run list (O(1) per line). */
+  private readonly unlocated = new Map<string, number[]>();
 
   constructor(maxFailures?: number) {
     this.builder = new ReportBuilder('rspec', maxFailures);
@@ -77,13 +79,19 @@ export class RspecParser implements LineParser {
       failure.test = block.title.slice(2);
       failure.file = failure.test;
     }
+    const index = this.builder.failures.length;
     this.builder.add(failure);
+    if (this.builder.failures.length > index && !this.builder.failures[index]!.file) {
+      const list = this.unlocated.get(failure.test);
+      if (list) list.push(index);
+      else this.unlocated.set(failure.test, [index]);
+    }
   }
 
   /** The re-run list names each failed example's declaration: the location when no frame had one. */
   private declaration(file: string, line: number, title: string): void {
-    const i = this.builder.failures.findIndex((x) => x.test === title && !x.file);
-    if (i < 0) return;
+    const i = this.unlocated.get(title)?.shift();
+    if (i === undefined) return;
     const { test, kind, ...rest } = this.builder.failures[i]!;
     this.builder.failures[i] = { test, file, line, kind, ...rest, frames: [frame(file, line)] };
   }

@@ -15,6 +15,14 @@ export class TscParser implements LineParser {
     this.builder = new ReportBuilder('tsc', maxFailures);
   }
   push(line: string): void {
+    // Once the report is full, a diagnostic is only counted: a test per line, no match arrays, no objects.
+    if (this.builder.full) {
+      if (line.includes(' TS') && (PLAIN.test(line) || PRETTY.test(line) || GLOBAL.test(line))) {
+        this.close();
+        this.builder.countOnly();
+      }
+      return;
+    }
     const m = PLAIN.exec(line) ?? PRETTY.exec(line);
     if (m) {
       this.close();
@@ -34,7 +42,7 @@ export class TscParser implements LineParser {
       return;
     }
     // A multi-line message continues on indented lines right after its header.
-    if (this.current && /^\s+\S/.test(line) && !/^\s*~+\s*$/.test(line)) {
+    if (this.current && line.charCodeAt(0) <= 0x20 && /^\s+\S/.test(line) && !/^\s*~+\s*$/.test(line)) {
       this.current.message += `\n${line.trim()}`;
       return;
     }

@@ -18,6 +18,20 @@ export class UnittestParser implements LineParser {
     this.builder = new ReportBuilder('unittest', maxFailures);
   }
   push(line: string): void {
+    const first = line.charCodeAt(0);
+    // Every marker starts with one of `=-FEUOR` at column 0: other lines are block text or nothing.
+    if (
+      first !== 0x3d &&
+      first !== 0x2d &&
+      first !== 0x46 &&
+      first !== 0x45 &&
+      first !== 0x55 &&
+      first !== 0x4f &&
+      first !== 0x52
+    ) {
+      if (this.block) this.block.lines = pushCapped(this.block.lines, line);
+      return;
+    }
     if (RULE.test(line)) {
       if (this.block && !this.block.lines.length && line.startsWith('-')) return; // the rule under a header
       return this.close();
