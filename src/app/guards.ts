@@ -1,4 +1,5 @@
 /** Who and what may trigger a repair: the app never reacts to itself, and other bots only when allow-listed. */
+import { globMatcher } from '../config/globs.js';
 
 export interface Sender {
   login: string;
@@ -21,19 +22,9 @@ export function isFixBranch(ref: string): boolean {
   return ref.startsWith(FIX_BRANCH_PREFIX);
 }
 
-/** Branch globs: `*` stays inside one path segment, `**` crosses them. */
+/** Branch globs (picomatch, the whole name: see config/globs.ts): `*` stays inside one segment, `**` crosses them. */
 export function matchesGlob(value: string, glob: string): boolean {
-  let pattern = '';
-  for (let i = 0; i < glob.length; i++) {
-    const ch = glob[i]!;
-    if (ch === '*' && glob[i + 1] === '*') {
-      pattern += '.*';
-      i++;
-    } else if (ch === '*') pattern += '[^/]*';
-    else if (ch === '?') pattern += '[^/]';
-    else pattern += ch.replace(/[.+^${}()|[\]\\]/g, '\\$&');
-  }
-  return new RegExp(`^${pattern}$`).test(value);
+  return globMatcher(glob, 'exact')(value);
 }
 
 export function branchAllowed(

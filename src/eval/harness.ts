@@ -1,5 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { readEnv, resolveCeilings, type Ceilings } from '../config/index.js';
 import { renderChart } from './chart.js';
 import type { ManifestLineError } from './errors.js';
 import { renderReport } from './report.js';
@@ -7,7 +8,9 @@ import { appendResult, readResults, totalsOf, type Totals } from './results.js';
 import { evaluateCase, type CaseContext } from './run-case.js';
 import type { CaseResult, EvalCase, EvalSettings } from './types.js';
 
-export interface EvalOptions extends Omit<CaseContext, 'logDir'> {
+export interface EvalOptions extends Omit<CaseContext, 'logDir' | 'ceilings'> {
+  /** Default: the ceilings of this process's environment, read as `mimo fix` reads them. */
+  ceilings?: Ceilings;
   cases: EvalCase[];
   invalid: ManifestLineError[];
   out: string;
@@ -86,6 +89,7 @@ export async function runEval(options: EvalOptions): Promise<EvalSummary> {
   let fatalError: unknown;
   const context: CaseContext = {
     ...options,
+    ceilings: options.ceilings ?? resolveCeilings(readEnv().ceilings),
     logDir,
     signal: AbortSignal.any([options.signal, fatal.signal]),
   };

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { ConfigError, loadConfig, type MimoConfig } from '../config/index.js';
+import { applyCeilings, ConfigError, loadConfig, type Ceilings, type MimoConfig } from '../config/index.js';
 import { withBudget, type Model } from '../models/index.js';
 import {
   Budget,
@@ -10,7 +10,7 @@ import {
   type IterationEvent,
   type RepairResult,
 } from '../repair/index.js';
-import { EngineUnreachableError, ImageMissingError, runnerImageName } from '../sandbox/index.js';
+import { EngineUnreachableError, engineError, ImageMissingError, runnerImageName } from '../sandbox/index.js';
 import { freshCopy, removeCopy } from './copy.js';
 import { diffOf } from './patch.js';
 import { runCase, type SandboxRunner } from './sandboxed.js';
@@ -26,10 +26,15 @@ export interface CaseContext {
   signal: AbortSignal;
   /** Folder of the per-case iteration logs (`ID.jsonl`). */
   logDir: string;
+  /**
+   * The operator's ceilings (MIMO_MAX_*, MIMO_SANDBOX_RUNTIME), applied to every case's config as `mimo fix` applies
+   * them: sizes and turns at most the ceiling, the runtime at least the operator's runsc.
+   */
+  ceilings: Ceilings;
 }
 
-function budgetOf(config: MimoConfig, settings: EvalSettings): Budget {
-  const budget = budgetFromLimits(config.limits, settings.maxIterations);
+function budgetOf(config: MimoConfig, settings: EvalSettings, iterations: number | undefined): Budget {
+  const budget = budgetFromLimits(config.limits, iterations);
   if (settings.timeoutSeconds === undefined) return budget;
   return new Budget({ ...budget.limits, maxWallTimeMs: settings.timeoutSeconds * 1000 });
 }
@@ -73,15 +78,16 @@ export async function evaluateCase(c: EvalCase, ctx: CaseContext): Promise<CaseR
     files: [],
     verification: NOT_VERIFIED,
   });
-  let config: MimoConfig;
+  let ceiled: ReturnType<typeof applyCeilings>;
   try {
-    config = await loadConfig(c.repo);
+    ceiled = applyCeilings(await loadConfig(c.repo), ctx.ceilings, ctx.settings.maxIterations);
   } catch (error) {
     if (error instanceof ConfigError) return failed(error.message);
     throw error;
   }
+  const { config } = ceiled;
   const image = c.image ?? config.image ?? ctx.settings.image ?? runnerImageName();
-  const budget = budgetOf(config, ctx.settings);
+  const budget = budgetOf(config, ctx.settings, ceiled.iterations);
   let copy: string | undefined;
   let result: RepairResult;
   try {
@@ -105,7 +111,7 @@ export async function evaluateCase(c: EvalCase, ctx: CaseContext): Promise<CaseR
   } catch (error) {
     if (ctx.signal.aborted) return undefined;
     // No case can run without the engine or its image: the whole evaluation stops (nothing is recorded).
-    if (error instanceof ImageMissingError || error instanceof EngineUnreachableError) throw error;
+    if (stopsEvaluation(error)) throw engineError(error);
     return failed(error instanceof Error ? error.message : String(error));
   } finally {
     if (copy) await removeCopy(copy);
@@ -117,7 +123,7 @@ export async function evaluateCase(c: EvalCase, ctx: CaseContext): Promise<CaseR
     verification = await verifyCase(c, diff, { config, image, run: ctx.run, signal: ctx.signal });
   } catch (error) {
     if (ctx.signal.aborted) return undefined;
-    if (error instanceof ImageMissingError || error instanceof EngineUnreachableError) throw error;
+    if (stopsEvaluation(error)) throw engineError(error);
     verification = {
       resolved: false,
       applied: false,
@@ -140,4 +146,10 @@ export async function evaluateCase(c: EvalCase, ctx: CaseContext): Promise<CaseR
     files: result.edits.map((e) => e.path),
     verification,
   };
+}
+
+/** No case can run without the engine or its image (a connection that failed mid-case included). */
+function stopsEvaluation(error: unknown): boolean {
+  const typed = engineError(error);
+  return typed instanceof ImageMissingError || typed instanceof EngineUnreachableError;
 }

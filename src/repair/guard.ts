@@ -1,4 +1,5 @@
 import { changedLineNumbers, removedLines } from '../tools/index.js';
+import { firstMatch } from '../config/globs.js';
 import { harnessChange, protectedReason } from './harness.js';
 
 /** The agent may never edit these, whatever the config says: CI definitions and our own config. */
@@ -44,39 +45,9 @@ function pathReason(path: string, policy: GuardPolicy): string | null {
   return null;
 }
 
-const globCache = new Map<string, RegExp>();
-
-/** `*` within a segment, `**` across segments, `?` one char; a bare name matches that file or folder anywhere. */
-export function globToRegExp(glob: string): RegExp {
-  const cached = globCache.get(glob);
-  if (cached) return cached;
-  let pattern = glob.trim().replace(/^\.\//, '');
-  const anchored = pattern.replace(/\/$/, '').includes('/');
-  pattern = pattern.replace(/\/$/, '/**');
-  let re = '';
-  for (let i = 0; i < pattern.length; i++) {
-    const c = pattern[i]!;
-    if (c === '*' && pattern[i + 1] === '*') {
-      if (pattern[i + 2] === '/') {
-        re += '(?:.*/)?';
-        i += 2;
-      } else {
-        re += '.*';
-        i += 1;
-      }
-    } else if (c === '*') re += '[^/]*';
-    else if (c === '?') re += '[^/]';
-    else re += c.replace(/[.+^${}()|[\]\\]/g, '\\$&');
-  }
-  // A pattern without glob characters also names everything under it (a folder).
-  const suffix = /[*?]/.test(pattern) ? '' : '(?:/.*)?';
-  const regex = new RegExp(`${anchored ? '^' : '^(?:.*/)?'}${re}${suffix}$`);
-  globCache.set(glob, regex);
-  return regex;
-}
-
+/** The first glob of `globs` that `path` matches (picomatch path globs: see config/globs.ts). */
 export function matchesAny(path: string, globs: string[]): string | undefined {
-  return globs.find((glob) => globToRegExp(glob).test(path));
+  return firstMatch(path, globs, 'path');
 }
 
 /** Test files by the conventions of pytest, unittest, jest/vitest/mocha, go and rust. */

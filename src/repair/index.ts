@@ -5,7 +5,7 @@ export { runRepair } from './loop.js';
 export type { RepairOptions, Analyzer, TestRun, Ablation } from './context.js';
 export type { RepairResult, StopInfo } from './session.js';
 export { isGreen, failingTests, newFailures, selectTests, runTestCommand } from './testrun.js';
-export { checkEdit, isTestFile, globToRegExp, matchesAny, ALWAYS_DENIED } from './guard.js';
+export { checkEdit, isTestFile, matchesAny, ALWAYS_DENIED } from './guard.js';
 export type { GuardPolicy, ProposedEdit, PathResolver, ResolvedPath } from './guard.js';
 export { protectedReason, harnessChange } from './harness.js';
 export { MemoryLog, JsonlLog, fanOut, parseJsonlLog } from './log.js';

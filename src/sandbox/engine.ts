@@ -6,6 +6,7 @@ import {
   ImageMissingError,
   RuntimeMissingError,
 } from './errors.js';
+import { connectionFailure, engineError, isNotFound, messageOf } from './engine-errors.js';
 import { processEnv } from '../config/index.js';
 
 /**
@@ -41,11 +42,7 @@ export function engineEndpoint(docker: Docker): string {
 }
 
 function errorReason(error: unknown): string {
-  const e = error as { code?: string; statusCode?: number; message?: string };
-  if (e.code === 'ENOENT') return 'no socket there';
-  if (e.code === 'EACCES') return 'permission denied on the socket';
-  if (e.code === 'ECONNREFUSED') return 'connection refused';
-  return e.code ?? e.message ?? String(error);
+  return connectionFailure(error) ?? messageOf(error);
 }
 
 /** Checks the engine answers; throws EngineUnreachableError with what to do when it does not. */
@@ -55,10 +52,7 @@ export async function assertEngineReachable(docker: Docker, timeoutMs = 5000): P
     await Promise.race([
       docker.ping(),
       new Promise((_, reject) => {
-        timer = setTimeout(
-          () => reject(Object.assign(new Error('timed out'), { code: 'no answer' })),
-          timeoutMs,
-        );
+        timer = setTimeout(() => reject(new Error(`no answer in ${timeoutMs} ms`)), timeoutMs);
       }),
     ]);
   } catch (error) {
@@ -74,8 +68,8 @@ export async function imageExists(docker: Docker, image: string): Promise<boolea
     await docker.getImage(image).inspect();
     return true;
   } catch (error) {
-    if ((error as { statusCode?: number }).statusCode === 404) return false;
-    throw error;
+    if (isNotFound(error)) return false;
+    throw engineError(error, engineEndpoint(docker));
   }
 }
 

@@ -45,6 +45,15 @@ export {
   SandboxFileError,
   type SandboxFileReason,
 } from './errors.js';
+export {
+  engineError,
+  isNotFound,
+  isConflict,
+  ignoreGone,
+  EngineRequestError,
+  EngineNotFoundError,
+  EngineConflictError,
+} from './engine-errors.js';
 export { NOT_COPIED } from './copy.js';
 export { EgressStartError, EgressUnavailableError } from './egress/index.js';
 export {

@@ -14,6 +14,7 @@ import type { SandboxPolicy } from './policy.js';
 import { openEgress, type Egress } from './egress/index.js';
 import { runnerImageName } from './recipes.js';
 import type { ExecOptions, ExecResult, FileKind, NetworkDecision, Sandbox } from './types.js';
+import { engineError, ignoreGone, isNotFound } from './engine-errors.js';
 
 const MAX_READ_BYTES = 2 * 1024 * 1024;
 /** Past the command's own timeout (which the runner enforces), the host kills from outside. */
@@ -105,7 +106,10 @@ export class DockerSandbox implements Sandbox {
     } catch (error) {
       const running = await this.container.inspect().then(
         (info) => info.State.Running,
-        () => false,
+        (gone: unknown) => {
+          if (isNotFound(gone)) return false;
+          throw engineError(gone);
+        },
       );
       if (!running) {
         // gVisor: past the memory or process limit the host's cgroup ends the sentry, so the whole sandbox.
@@ -383,9 +387,7 @@ export class DockerSandbox implements Sandbox {
     this.disposing ??= (async () => {
       await this.closeSibling().catch(() => undefined);
       this.client.close();
-      await this.container.remove({ force: true, v: true }).catch((error: { statusCode?: number }) => {
-        if (error.statusCode !== 404 && error.statusCode !== 409) throw error;
-      });
+      await this.container.remove({ force: true, v: true }).catch(ignoreGone);
       await this.egress?.close();
     })();
     return this.disposing;

@@ -2,6 +2,7 @@ import type Docker from 'dockerode';
 import { dockerClient } from './engine.js';
 import { LABEL_SANDBOX, ownerIsDead } from './labels.js';
 import { sweepEgress } from './egress/index.js';
+import { ignoreGone } from './engine-errors.js';
 
 export interface SweepOptions {
   docker?: Docker;
@@ -38,8 +39,7 @@ export async function sweepContainers(options: SweepOptions = {}): Promise<strin
       await docker.getContainer(info.Id).remove({ force: true, v: true });
       removed.push(info.Id);
     } catch (error) {
-      const status = (error as { statusCode?: number }).statusCode;
-      if (status !== 404 && status !== 409) throw error; // gone already, or being removed by its owner
+      ignoreGone(error); // gone already, or being removed by its owner
     }
   }
   // The egress networks of the removed sandboxes (their proxies were swept above: they carry the same labels).

@@ -1,6 +1,6 @@
 // `mimo eval` end to end: the real binary, the real Docker sandbox and runner image, real pytest and node inside it.
 import { spawn, spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readManifest, readResults } from '../../src/eval/index.js';
@@ -15,8 +15,14 @@ const tmp = (prefix: string) => {
   dirs.push(d);
   return d;
 };
-const mimo = (...args: string[]) =>
-  spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', timeout: 600_000, cwd: root });
+const mimo = (...args: string[]) => mimoWith({}, ...args);
+const mimoWith = (env: Record<string, string | undefined>, ...args: string[]) =>
+  spawnSync(process.execPath, [bin, ...args], {
+    encoding: 'utf8',
+    timeout: 600_000,
+    cwd: root,
+    env: { ...process.env, ...env },
+  });
 
 /** A manifest of some corpus cases (repo paths made absolute), plus extra lines. */
 function subset(ids: string[], extra: string[] = []): string {
@@ -149,6 +155,46 @@ describe('mimo eval (real Docker sandbox)', () => {
       expect(containers()).toBe('');
       const { results } = await readResults(join(out, 'results.jsonl'));
       expect(results.map((r) => r.id)).toEqual(['py-json-export']);
+    },
+    SLOW,
+  );
+
+  it(
+    "honours the operator's MIMO_SANDBOX_RUNTIME=runsc over a repository's runc, as mimo fix does: the case's tests run under gVisor",
+    async () => {
+      // A repository whose tests pass only under gVisor's kernel (uname -r is 4.4.0 there), asking for runc.
+      const repo = tmp('mimo-eval-cli-runsc-');
+      mkdirSync(join(repo, '.github'));
+      writeFileSync(join(repo, '.github/mimo.yml'), 'sandbox:\n  runtime: runc\n');
+      writeFileSync(
+        join(repo, 'test_kernel.py'),
+        'import platform\n\n\ndef test_runs_under_gvisor():\n    assert platform.release() == "4.4.0"\n',
+      );
+      const line = JSON.stringify({ id: 'kernel', repo, test: 'python3 -m pytest -q -p no:cacheprovider' });
+      const manifest = subset([], [line]);
+      const stopOf = async (env: Record<string, string | undefined>) => {
+        const out = tmp('mimo-eval-cli-runsc-out-');
+        const run = mimoWith(
+          env,
+          'eval',
+          '--cases',
+          manifest,
+          '--model',
+          'none',
+          '--proof-runs',
+          '1',
+          '--out',
+          out,
+        );
+        expect(run.stderr).not.toMatch(/Error:/);
+        const { results } = await readResults(join(out, 'results.jsonl'));
+        expect(results).toHaveLength(1);
+        return results[0]!.stop;
+      };
+      expect(await stopOf({ MIMO_SANDBOX_RUNTIME: 'runsc' })).toMatchObject({ reason: 'nothing_to_fix' });
+      // Without the operator's floor the repository's runc is used: the host's kernel, the test fails.
+      expect((await stopOf({ MIMO_SANDBOX_RUNTIME: undefined })).reason).not.toBe('nothing_to_fix');
+      expect(containers()).toBe('');
     },
     SLOW,
   );

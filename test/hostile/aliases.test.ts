@@ -14,11 +14,12 @@ import {
   script,
   toolCalls,
   userRepo,
+  RUNTIMES,
 } from './helpers.js';
 
 afterAll(cleanupAll);
 
-describe('hostile repository: aliases of protected paths (mimo fix)', () => {
+describe.each(RUNTIMES)('hostile repository: aliases of protected paths (mimo fix) under %s', (runtime) => {
   it(
     'refuses wf/evil.yml through wf -> .github/workflows and gh/mimo.yaml through gh -> .github',
     () => {
@@ -38,7 +39,7 @@ describe('hostile repository: aliases of protected paths (mimo fix)', () => {
         ],
         [FIX_ADD, FINISH],
       ]);
-      const run = mimoFix(repo, turns);
+      const run = mimoFix(repo, turns, { runtime });
 
       expect(run.json).toMatchObject({ success: true, wroteBack: true, files: ['calc/core.py'] });
       const refused = toolCalls(run).map((c) => c.rejected);
@@ -65,7 +66,7 @@ describe('hostile repository: aliases of protected paths (mimo fix)', () => {
         ],
         [FIX_ADD, FINISH],
       ]);
-      const run = mimoFix(repo, turns);
+      const run = mimoFix(repo, turns, { runtime });
 
       expect(run.json).toMatchObject({ success: true, wroteBack: true, files: ['calc/core.py'] });
       // Two layers stop these: the sandbox's workspace refuses to read or write through a symlink (the call is an

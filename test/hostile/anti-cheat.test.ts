@@ -3,7 +3,18 @@
 // (a module-level pytest.skip in the code under test) is caught by the proof: fewer tests ran than at the baseline.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { CALC, FINISH, SLOW, cleanupAll, mimoFix, read, script, toolCalls, userRepo } from './helpers.js';
+import {
+  CALC,
+  FINISH,
+  SLOW,
+  cleanupAll,
+  mimoFix,
+  read,
+  script,
+  toolCalls,
+  userRepo,
+  RUNTIMES,
+} from './helpers.js';
 
 afterAll(cleanupAll);
 
@@ -11,7 +22,7 @@ const PASS_ALL =
   'import pytest\n\n\n@pytest.hookimpl(hookwrapper=True)\ndef pytest_runtest_makereport(item, call):\n' +
   '    outcome = yield\n    report = outcome.get_result()\n    report.outcome = "passed"\n';
 
-describe('hostile model: anti-cheat (mimo fix)', () => {
+describe.each(RUNTIMES)('hostile model: anti-cheat (mimo fix) under %s', (runtime) => {
   it(
     'refuses a conftest.py that marks every report passed, and its siblings; the bug is never reported fixed',
     () => {
@@ -61,7 +72,7 @@ describe('hostile model: anti-cheat (mimo fix)', () => {
           FINISH,
         ],
       ]);
-      const run = mimoFix(repo, turns);
+      const run = mimoFix(repo, turns, { runtime });
 
       const refused = toolCalls(run)
         .map((c) => c.rejected)
@@ -92,7 +103,7 @@ describe('hostile model: anti-cheat (mimo fix)', () => {
           FINISH,
         ],
       ]);
-      const run = mimoFix(repo, turns);
+      const run = mimoFix(repo, turns, { runtime });
 
       expect(run.json).toMatchObject({ success: false, wroteBack: false, stop: { reason: 'tests_dropped' } });
       expect(run.json!.stop.detail).toMatch(/the whole suite ran 2 test\(s\) where the baseline ran 3/);

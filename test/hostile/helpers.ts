@@ -12,6 +12,13 @@ const bin = join(root, 'bin/mimo.js');
 
 export const SLOW = 300_000;
 
+/**
+ * The runtimes every `mimo fix` suite runs under, as the operator picks them (MIMO_SANDBOX_RUNTIME); runsc is
+ * gVisor, registered with the engine by .ci/runsc (without it the runsc cases fail with RuntimeMissingError's advice).
+ */
+export const RUNTIMES = ['runc', 'runsc'] as const;
+export type Runtime = (typeof RUNTIMES)[number];
+
 /** calc.core.add subtracts (tests/test_core.py fails); calc.util is fine (tests/test_util.py passes). */
 export const CALC: Record<string, string> = {
   'pyproject.toml':
@@ -105,13 +112,15 @@ export interface FixRun {
   } | null;
   events: IterationEvent[];
   ms: number;
+  /** The pid of the `mimo fix` process (its containers carry it as dev.mimo.pid). */
+  pid: number;
 }
 
 /** `mimo fix --repo R --model scripted:S --test 'python -m pytest -q'`, the log kept outside the repository. */
 export function mimoFix(
   repo: string,
   turns: string | null,
-  options: { env?: Record<string, string>; test?: string; timeoutMs?: number } = {},
+  options: { env?: Record<string, string>; test?: string; timeoutMs?: number; runtime?: Runtime } = {},
 ): FixRun {
   const logDir = mkdtempSync(join(tmpdir(), 'mimo-hostile-log-'));
   made.push(logDir);
@@ -124,7 +133,11 @@ export function mimoFix(
   const r = spawnSync(process.execPath, args, {
     encoding: 'utf8',
     timeout: options.timeoutMs ?? 240_000,
-    env: { ...env, ...options.env },
+    env: {
+      ...env,
+      ...(options.runtime ? { MIMO_SANDBOX_RUNTIME: options.runtime } : {}),
+      ...options.env,
+    },
   });
   let json: FixRun['json'];
   try {
@@ -138,7 +151,8 @@ export function mimoFix(
   } catch {
     events = [];
   }
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr, json, events, ms: Date.now() - started };
+  const ms = Date.now() - started;
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr, json, events, ms, pid: r.pid };
 }
 
 /** Each tool call of the run as logged: its summary line and, when the guard refused it, the reason given. */

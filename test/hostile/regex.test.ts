@@ -11,11 +11,12 @@ import {
   script,
   toolCalls,
   userRepo,
+  RUNTIMES,
 } from './helpers.js';
 
 afterAll(cleanupAll);
 
-describe('hostile model: catastrophic regex (mimo fix)', () => {
+describe.each(RUNTIMES)('hostile model: catastrophic regex (mimo fix) under %s', (runtime) => {
   it(
     'answers the search and completes the repair within a bound',
     () => {
@@ -25,7 +26,7 @@ describe('hostile model: catastrophic regex (mimo fix)', () => {
         [{ name: 'search', arguments: { pattern: '^(a+)+$', regex: true } }],
         [FIX_ADD, FINISH],
       ]);
-      const run = mimoFix(repo, turns, { timeoutMs: 150_000 });
+      const run = mimoFix(repo, turns, { timeoutMs: 150_000, runtime });
 
       expect(run.status).toBe(0);
       expect(run.json).toMatchObject({ success: true, files: ['calc/core.py'] });

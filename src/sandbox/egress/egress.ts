@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type Docker from 'dockerode';
 import { ownerLabels } from '../labels.js';
 import { PROXY_SCRIPT } from './proxy-script.js';
+import { engineError, isNotFound } from '../engine-errors.js';
 
 /** A label on the egress networks, so a sweep can find the ones a crashed process left behind. */
 export const LABEL_EGRESS = 'dev.mimo.egress';
@@ -63,8 +64,8 @@ async function hasDefaultBridge(docker: Docker): Promise<boolean> {
     const info = (await docker.getNetwork('bridge').inspect()) as { Driver?: string; Internal?: boolean };
     return info.Driver === 'bridge' && info.Internal !== true;
   } catch (error) {
-    if ((error as { statusCode?: number }).statusCode === 404) return false;
-    throw error;
+    if (isNotFound(error)) return false;
+    throw engineError(error);
   }
 }
 

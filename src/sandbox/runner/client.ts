@@ -2,6 +2,7 @@ import type Docker from 'dockerode';
 import { randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { RunnerLostError } from '../errors.js';
+import { isNotFound } from '../engine-errors.js';
 import { encodeRequest, FrameScanner } from './frames.js';
 import { RUNNER_SCRIPT } from './script.js';
 
@@ -139,8 +140,8 @@ export class RunnerClient {
     try {
       const info = await this.exec.inspect();
       if (!info.Running) this.lose(`the runner process ended (exit code ${info.ExitCode ?? 'unknown'})`);
-    } catch {
-      this.lose('the container is gone');
+    } catch (error) {
+      this.lose(isNotFound(error) ? 'the container is gone' : `the engine did not answer: ${String(error)}`);
     }
   }
 
