@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { posix } from 'node:path';
 import ts from 'typescript';
 import { FixerMemo } from './memo.js';
@@ -251,7 +252,8 @@ export const tsImportFixer: Fixer = {
       const found = await candidatesFor(mirror, registry, d);
       const alternatives = found.map((c) => c.action);
       for (const c of found.slice(0, 2)) {
-        const key = `ts:${d.file}:${c.inserted}`;
+        // the file's text is part of the identity: the same import is a new proposal once another fix changed it
+        const key = `ts:${d.file}:${createHash('sha1').update(c.before).digest('hex').slice(0, 10)}:${c.inserted}`;
         if (proposals.some((p) => p.key === key)) continue;
         const others = alternatives.filter((a) => a !== c.action);
         proposals.push({
