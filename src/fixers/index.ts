@@ -5,6 +5,7 @@ import { pythonImportFixer } from './python-import.js';
 import { insertPythonImport } from './python-insert.js';
 import { goImportFixer, insertGoImport } from './go-import.js';
 import { rustSuggestionFixer } from './rust-suggest.js';
+import { tsImportFixer } from './ts-import.js';
 import type { Fixer } from './types.js';
 
 export type { Fixer, FixerContext, FixProposal } from './types.js';
@@ -13,6 +14,7 @@ export {
   pythonImportFixer,
   insertPythonImport,
   jsImportFixer,
+  tsImportFixer,
   insertJsImport,
   goImportFixer,
   insertGoImport,
@@ -29,6 +31,7 @@ export { PythonStdlib, pythonStdlib } from './python-stdlib.js';
 /** Every deterministic fixer, in the order the loop tries them. */
 export const builtinFixers: Fixer[] = [
   pythonImportFixer,
+  tsImportFixer,
   jsImportFixer,
   goImportFixer,
   rustSuggestionFixer,

@@ -8,6 +8,7 @@ import type { Sandbox } from '../sandbox/index.js';
 import { fromCoveragePy, fromGoProfiles, fromNodeTests, type NodeTest } from './coverage.js';
 import { NODE_COLLECT, NODE_HOOK } from './node-hook.js';
 import type { PerTestCoverage } from './rank.js';
+import { runsVitest, vitestPerTest } from './vitest.js';
 
 export const WORK = '/tmp/mimo-localize';
 const ENV = { CI: 'true', PYTHONDONTWRITEBYTECODE: '1' };
@@ -84,23 +85,46 @@ export async function collectPython(
   };
 }
 
+function npmTestScript(ctx: CollectContext): string | undefined {
+  try {
+    const pkg = JSON.parse(ctx.readSource('package.json') ?? '{}') as { scripts?: Record<string, unknown> };
+    return typeof pkg.scripts?.test === 'string' ? pkg.scripts.test : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Any Node runner: the run as configured, with V8 coverage and the per-test hook preloaded. */
 export async function collectNode(ctx: CollectContext): Promise<Collected> {
   const { sandbox } = ctx;
   await writeFile(sandbox, `${WORK}/hook.cjs`, NODE_HOOK);
   await writeFile(sandbox, `${WORK}/collect.cjs`, NODE_COLLECT);
   await sandbox.exec(`mkdir -p ${WORK}/v8 ${WORK}/meta`);
+  const hookEnv = {
+    ...ENV,
+    MIMO_LOCALIZE_ROOT: sandbox.workdir,
+    NODE_OPTIONS: `--require ${WORK}/hook.cjs`,
+  };
   const run = await sandbox.exec(ctx.command, {
     timeoutMs: ctx.timeoutMs,
-    env: {
-      ...ENV,
-      NODE_V8_COVERAGE: `${WORK}/v8`,
-      MIMO_LOCALIZE_META: `${WORK}/meta`,
-      MIMO_LOCALIZE_ROOT: sandbox.workdir,
-      NODE_OPTIONS: `--require ${WORK}/hook.cjs`,
-    },
+    env: { ...hookEnv, NODE_V8_COVERAGE: `${WORK}/v8`, MIMO_LOCALIZE_META: `${WORK}/meta` },
   });
   const report = parseTestOutput(`${run.stdout}\n${run.stderr}`);
+  if (runsVitest(ctx.command, npmTestScript(ctx))) {
+    const per = await vitestPerTest({ sandbox, work: WORK, env: hookEnv, timeoutMs: ctx.timeoutMs });
+    if (per && per.tests.length > 0) {
+      const coverage = fromNodeTests(per.tests, {
+        root: sandbox.workdir,
+        readSource: ctx.readSource,
+        report,
+        transformed: per.sources,
+      });
+      const notes = [`V8 coverage per test (vitest, each test run alone: ${per.tests.length} tests)`];
+      if (per.listed > per.tests.length)
+        notes.push(`${per.listed - per.tests.length} of ${per.listed} tests were not run alone`);
+      return { reports: [report], coverage, notes };
+    }
+  }
   const dump = await sandbox.exec(
     ['node', `${WORK}/collect.cjs`, `${WORK}/v8`, `${WORK}/meta`, sandbox.workdir],
     {

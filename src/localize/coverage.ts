@@ -1,4 +1,5 @@
 /** Per-test coverage from the two sources runners can give: coverage.py dynamic contexts and V8 coverage. */
+import { posix } from 'node:path';
 import { isProjectPath, type TestReport } from '../feedback/index.js';
 import { inlineSourceMap, lineMap, type LineMap } from './sourcemap.js';
 import type { PerTestCoverage } from './rank.js';
@@ -78,7 +79,9 @@ export interface NodeTest {
   name: string | null;
   file: string | null;
   failed: boolean | null;
-  scripts: Array<{ file: string; functions: V8Script['functions']; map?: unknown; lineLengths?: number[] }>;
+  /** `map` and `code`: the source map V8 recorded for a script (tsc's `.js.map`, tsx's inline map) and the
+   * generated code it ran, read back in the sandbox after the run. */
+  scripts: Array<{ file: string; functions: V8Script['functions']; map?: unknown; code?: string }>;
 }
 
 const NODE_TEST_FILE = /(^|\/)(tests?|__tests__)\/.*\.[cm]?[jt]sx?$|\.(test|spec)\.[cm]?[jt]sx?$/;
@@ -101,6 +104,22 @@ function failedTestFiles(report: TestReport, root: string): Set<string> {
  * failed when the report has a failure in that file. Scripts whose source on disk is not what V8 ran (transpiled
  * TypeScript without a source map, ranges past the end of the file) are left out.
  */
+/** The original file (workspace path) and line map of a V8-recorded source map of the script at `rel`. */
+function sourceOf(map: unknown, rel: string, root: string): { file: string; map: LineMap } | undefined {
+  const m = map as { mappings?: unknown; sources?: unknown; sourceRoot?: unknown } | undefined;
+  if (!m || typeof m.mappings !== 'string' || !Array.isArray(m.sources) || typeof m.sources[0] !== 'string')
+    return undefined;
+  let source = m.sources[0];
+  if (source.startsWith('file://')) source = decodeURIComponent(source.slice(7));
+  const file = source.startsWith('/')
+    ? normalizePath(source, root)
+    : posix.normalize(
+        posix.join(posix.dirname(rel), typeof m.sourceRoot === 'string' ? m.sourceRoot : '', source),
+      );
+  if (file.startsWith('/') || file.startsWith('..') || !isProjectPath(file)) return undefined;
+  return { file, map: lineMap(m.mappings) };
+}
+
 export function fromNodeTests(
   tests: NodeTest[],
   options: {
@@ -135,6 +154,12 @@ export function fromNodeTests(
         if (!map) continue;
         const generated = v8CoveredLines({ url: rel, functions: script.functions }, code);
         lines[rel] = [...new Set(generated.flatMap((l) => map.original(l)))].sort((a, b) => a - b);
+      } else if (script.code !== undefined && sourceOf(script.map, rel, options.root)) {
+        // compiled output with a source map (tsc `sourceMap`, tsx): its lines are the original file's
+        const { file, map } = sourceOf(script.map, rel, options.root)!;
+        const generated = v8CoveredLines({ url: rel, functions: script.functions }, script.code);
+        const mapped = generated.flatMap((l) => map.original(l));
+        lines[file] = [...new Set([...(lines[file] ?? []), ...mapped])].sort((a, b) => a - b);
       } else {
         const source = options.readSource(rel);
         if (source === undefined) continue;

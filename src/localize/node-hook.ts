@@ -8,6 +8,7 @@
  *   (jest-environment-node or -jsdom) when the worker loads it.
  * Processes where no runner is recognised (node:test runs each test file in its own process; vitest forks) keep
  * one coverage file per process, which the collector turns into one "test" per test file.
+ * A process ended by SIGTERM (vitest's fork workers) writes its coverage in the signal's handler first.
  * The hook writes only under its own directory and never changes what the tests do.
  */
 export const NODE_HOOK = String.raw`'use strict';
@@ -18,6 +19,12 @@ const Module = require('module');
 const dir = process.env.NODE_V8_COVERAGE;
 const meta = process.env.MIMO_LOCALIZE_META;
 if (dir && meta) {
+  // A pool's worker ended by SIGTERM (vitest's forks) writes no coverage at exit: write it first. Re-raised only
+  // when no one else listens, so a process's own SIGTERM handling stays as it was.
+  process.once('SIGTERM', () => {
+    try { v8.takeCoverage(); } catch (error) {}
+    if (process.listenerCount('SIGTERM') === 0) process.kill(process.pid, 'SIGTERM');
+  });
   let seq = 0;
   const take = (name, file, failed) => {
     try {
@@ -126,7 +133,9 @@ const read = (file) => {
     const rel = project(s.url);
     if (rel === null) continue;
     const map = maps[s.url];
-    scripts.push({ file: rel, functions: s.functions, ...(map ? { map: map.data, lineLengths: map.lineLengths } : {}) });
+    let code;
+    if (map) try { code = fs.readFileSync(s.url.startsWith('file://') ? decodeURIComponent(s.url.slice(7)) : s.url, 'utf8'); } catch (error) {}
+    scripts.push({ file: rel, functions: s.functions, ...(map ? { map: map.data, code } : {}) });
   }
   return scripts;
 };
