@@ -3,7 +3,7 @@
 // process), with an instant and with a slow (3 s per call) GitHub stub, next to a bare node:http server that only
 // verifies the HMAC and writes the body to the same kind of store (a SQLite inbox), one server after the other. Prints p50/p95/p99 in ms for each and the ratio to the bare one.
 import { fork } from 'node:child_process';
-import { createHmac, generateKeyPairSync } from 'node:crypto';
+import { createHmac, generateKeyPairSync, randomUUID } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { createRequire } from 'node:module';
@@ -16,6 +16,7 @@ import { SqliteInbox } from '../dist/jobs/index.js';
 import { readEnv } from '../dist/config/index.js';
 
 const require = createRequire(import.meta.url);
+const examples = require('@octokit/webhooks-examples');
 const openapi = require('@octokit/openapi/generated/api.github.com.json').components.examples;
 const ex = (name) => structuredClone(openapi[name].value);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
@@ -118,12 +119,35 @@ function percentile(sorted, p) {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 }
 
-// The sender runs in its own process (bench/webhook-sender.js), so its CPU is not the servers' CPU.
-const sender = fork(join(dirname(fileURLToPath(import.meta.url)), 'webhook-sender.js'));
+const template = examples.find((e) => e.name === 'issue_comment').examples[0];
+let pr = 1;
+/** A `/mimo fix` delivery on its own PR, signed as GitHub signs it (built before the clock starts). */
+function signed() {
+  const body = JSON.stringify({
+    ...structuredClone(template),
+    installation: { id: 1 },
+    issue: { ...template.issue, number: pr++, pull_request: { url: 'x' } },
+    comment: { ...template.comment, body: '/mimo fix' },
+  });
+  return {
+    body,
+    headers: {
+      'content-type': 'application/json',
+      'content-length': String(Buffer.byteLength(body)),
+      'x-github-event': 'issue_comment',
+      'x-github-delivery': randomUUID(),
+      'x-hub-signature-256': `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`,
+    },
+  };
+}
+
+// The sender runs in its own process (scripts/burst-sender.js), so its CPU is not the servers' CPU.
+const sender = fork(join(dirname(fileURLToPath(import.meta.url)), '..', 'scripts', 'burst-sender.js'));
 function burst(url, count) {
+  const deliveries = Array.from({ length: count }, signed);
   return new Promise((resolve, reject) => {
     sender.once('message', (reply) => (reply.error ? reject(new Error(reply.error)) : resolve(reply.times)));
-    sender.send({ url, count, secret });
+    sender.send({ url, deliveries });
   });
 }
 

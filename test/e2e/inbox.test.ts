@@ -1,18 +1,20 @@
 // The durable inbox end to end: the app as `npm start` runs it, the GitHub double slow, failing or unreachable,
 // deliveries signed by the double. Acknowledgements never wait for GitHub; stored deliveries survive kill -9;
 // deliveries sent while the app was down come back through the deliveries API.
+import { fork } from 'node:child_process';
 import { createHmac, randomUUID } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
-import { request } from 'node:http';
 import { createServer } from 'node:net';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { SqliteInbox, SqliteQueue } from '../../src/jobs/index.js';
 import { startGitHubDouble, type GitHubDouble, type RepoState } from './github-double/index.js';
 import { eventually, startAppProcess, type AppProcess } from './app-process.js';
 import { commentPayload } from './payloads.js';
 
 const TIMEOUT = 300_000;
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const NO_WORKER = { MIMO_EMBEDDED_WORKER: 'false', MIMO_TRIAGE_BACKOFF_MS: '200' };
 
 /** Like `eventually`, for checks that read the app's database (async). */
@@ -44,16 +46,24 @@ function signed(secret: string, payload: object): SignedDelivery {
   };
 }
 
-/** One signed delivery over a fresh node:http connection, as GitHub sends it (timed by the caller). */
-function send(url: string, delivery: SignedDelivery): Promise<{ status: number }> {
-  return new Promise((resolve, reject) => {
-    const req = request(url, { method: 'POST', headers: delivery.headers, agent: false }, (res) => {
-      res.resume();
-      res.on('end', () => resolve({ status: res.statusCode ?? 0 }));
+/**
+ * Sends the deliveries at once from a process of its own (scripts/burst-sender.js: node:http, one connection each),
+ * as GitHub sends from its own machines, and resolves each one's milliseconds from POST to answer.
+ */
+async function burstFromOutside(url: string, deliveries: SignedDelivery[]): Promise<number[]> {
+  const sender = fork(join(ROOT, 'scripts', 'burst-sender.js'), { execArgv: [] });
+  try {
+    const reply = new Promise<{ times?: number[]; error?: string }>((resolve, reject) => {
+      sender.once('message', resolve);
+      sender.once('exit', (code) => reject(new Error(`the sender exited (${code})`)));
     });
-    req.on('error', reject);
-    req.end(delivery.body);
-  });
+    sender.send({ url, deliveries });
+    const { times, error } = await reply;
+    if (!times) throw new Error(`the sender failed: ${error}`);
+    return times;
+  } finally {
+    sender.kill();
+  }
 }
 
 async function closedPort(): Promise<number> {
@@ -122,21 +132,16 @@ describe('the webhook inbox against the GitHub double', () => {
       );
       // Built and signed first: the time of making 50 payloads in this process is not the app's answer time.
       const deliveries = Array.from({ length: 50 }, () => signed(double.webhookSecret, payload()));
-      const times = await Promise.all(
-        deliveries.map(async (delivery) => {
-          const started = performance.now();
-          const { status } = await send(running.webhookUrl, delivery);
-          return { status, ms: performance.now() - started };
-        }),
-      );
-      expect(times.map((t) => t.status)).toEqual(Array(50).fill(202));
+      // Every answer is a 202 (the sender fails on any other status).
+      const times = await burstFromOutside(running.webhookUrl, deliveries);
+      expect(times).toHaveLength(50);
       // The issue's outside check, timed from this process (signing and sending included) and inside the app (its
       // log's `ms`: headers read → answer written). Medians and ratios belong to `npm run bench`. On a 2-core machine
       // shared with other suites (load average over the core count) this process and the app wait for the CPU:
       // then only "no acknowledgement waited for a GitHub call" (3 s) is held; otherwise p99 < 100 ms on both sides.
       const p99 = (values: number[]) =>
         [...values].sort((a, b) => a - b)[Math.ceil(0.99 * values.length) - 1]!;
-      const client = p99(times.map((t) => t.ms));
+      const client = p99(times);
       const accepted = () =>
         running
           .output()
@@ -145,17 +150,16 @@ describe('the webhook inbox against the GitHub double', () => {
           .map((line) => (JSON.parse(line) as { ms: number }).ms);
       await eventually('the 51 acknowledgement log lines', () => accepted().length >= 51, 60_000);
       const server = p99(accepted());
-      expect(Math.max(...times.map((t) => t.ms))).toBeLessThan(3_000);
-      // Inside the app each answer takes 1–2 ms (p99 under 10 ms at load 1–2), but the 50 are answered one after
-      // another by one process, so seen from here the last one lands after ~50 × 2–3 ms (measured: 57 ms for the
-      // first, 150 ms for the last, at load 1.1–2): the issue's "p99 < 100 ms from outside" is not reached, and is
-      // reported, not asserted; the app's own p99 is held under 100 ms when the machine is not overloaded.
+      expect(Math.max(...times)).toBeLessThan(3_000);
+      // Measured at load 0.1–2 (2026-12-01): the sender saw p99 68–74 ms, the app 7 ms. The bounds below leave room
+      // for a busier CI machine (the 1-minute load average lags); above the core count only "no answer waited for
+      // GitHub" (3 s, asserted above) is held, since then the sender and the app wait for the CPU.
       process.stderr.write(
         `inbox outside check: p99 ${client.toFixed(1)} ms seen by the sender, ${server} ms in the app\n`,
       );
       if (loadavg()[0]! <= availableParallelism()) {
         expect(server).toBeLessThan(100);
-        expect(client).toBeLessThan(1_000);
+        expect(client).toBeLessThan(250);
       }
       // Every acknowledged delivery is triaged afterwards, each with its GitHub reads (3 s apiece).
       await eventually(
