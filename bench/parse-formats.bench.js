@@ -96,7 +96,10 @@ const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const dir = mkdtempSync(join(tmpdir(), 'mimo-bench-formats-'));
 const formats = {};
 try {
+  // BENCH_FORMATS=name,name runs only those formats (to re-measure one after a change).
+  const only = process.env.BENCH_FORMATS?.split(',').map((f) => f.trim());
   for (const [format, fixture] of Object.entries(FORMATS)) {
+    if (only && !only.includes(format)) continue;
     const path = join(dir, 'log');
     const bytes = assemble(path, fixture);
     const parseMbs = [];

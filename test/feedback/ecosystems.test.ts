@@ -17,6 +17,23 @@ function find(report: TestReport, test: string): Failure {
 }
 
 describe('Maven, Gradle and the JVM compilers', () => {
+  it('a reactor build maps each frame to the module that holds its package (projects/maven-reactor)', () => {
+    // Real `mvn -B -ntp test` (Maven 3.9.9, Surefire 2.22.3, whole traces) in mimo-jvm on a parent pom with
+    // modules a/ (com.acme.text) and b/ (com.acme, depends on a): the NPE is thrown in a's class, called from b.
+    const r = parsed('maven/reactor.log');
+    expect(counts(r)).toEqual(['maven', 2, 2, 0]);
+    const npe = find(r, 'com.acme.InventoryTest.labelOfMissingItem');
+    expect(npe.frames.filter((f) => f.inProject).map((f) => `${f.file}:${f.line}`)).toEqual([
+      'a/src/main/java/com/acme/text/Labels.java:7',
+      'b/src/main/java/com/acme/Inventory.java:34',
+      'b/src/test/java/com/acme/InventoryTest.java:25',
+    ]);
+    expect(where(r)).toEqual([
+      'com.acme.InventoryTest.labelOfMissingItem a/src/main/java/com/acme/text/Labels.java:7 NullPointerException',
+      'com.acme.InventoryTest.totalMultipliesPriceByQuantity b/src/test/java/com/acme/InventoryTest.java:12 AssertionFailedError',
+    ]);
+  });
+
   it('maps Surefire stack frames to source paths through the package', () => {
     const r = parsed('maven/surefire.log');
     expect(counts(r)).toEqual(['maven', 1, 2, 0]);

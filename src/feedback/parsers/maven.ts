@@ -18,6 +18,7 @@ const TEST_3 =
 const TEST_2 = /^(.+?)\(([\w$.]+)\)\s+Time elapsed: [\d.,]+ (?:s|sec)\s+<<< (FAILURE|ERROR)!$/;
 // Surefire 2.19–2.22: `labelOfMissingItem  Time elapsed: 0.979 s  <<< ERROR!`, the class from the `- in` line before.
 const TEST_22 = /^([^\s(]+)\s+Time elapsed: [\d.,]+ (?:s|sec)\s+<<< (FAILURE|ERROR)!$/;
+const MODULE = /^\s+from (?:(\S+)\/)?pom\.xml$/;
 const COMPILER = /^(\S.*?\.(?:java|kt|scala|groovy)):\[(\d+),(\d+)\] (.*)$/;
 const KOTLIN_PLUGIN = /^(?:e: )?(\S.*?\.kt): \((\d+), (\d+)\):? (.*)$/;
 
@@ -29,14 +30,25 @@ export class MavenParser implements LineParser {
   private perClass = { passed: 0, failed: 0, skipped: 0 };
   /** The class of the last per-class `Tests run: … - in com.acme.X` line. */
   private currentClass = '';
+  /** A reactor build's current module directory (`b`), from Maven 3.9's `[INFO]   from b/pom.xml`. */
+  private module = '';
+  /** The module whose tests ran each package, so a frame of another module's class gets that module's path. */
+  private readonly packageModule = new Map<string, string>();
 
   constructor(maxFailures?: number) {
     this.builder = new ReportBuilder('maven', maxFailures);
   }
 
   push(raw: string): void {
-    const level = LEVEL.exec(raw);
+    const level = raw.charCodeAt(0) === 0x5b /* [ */ ? LEVEL.exec(raw) : null;
     const line = level ? raw.slice(level[0].length) : raw;
+    if (level && line.charCodeAt(0) === 0x20 && line.endsWith('pom.xml')) {
+      const from = MODULE.exec(line);
+      if (from) this.module = from[1] ?? '';
+    } else if (level && line.startsWith('Running ')) {
+      const pkg = packageOf(line.slice(8).trim());
+      if (!this.packageModule.has(pkg)) this.packageModule.set(pkg, this.module);
+    }
     if (this.block) {
       if (level || /^(Running |Tests run: )/.test(line)) this.closeBlock();
       else if (!line.trim() && this.block.lines.some((l) => /^\s+at /.test(l))) return this.closeBlock();
@@ -119,6 +131,12 @@ export class MavenParser implements LineParser {
     if (!block) return;
     if (this.builder.full) return this.builder.countOnly();
     const info = parseJvmError(block.lines, { testClass: block.cls });
+    for (const f of info.frames) {
+      if (!f.inProject || !f.file.startsWith('src/')) continue;
+      const cls = f.function?.slice(0, f.function.lastIndexOf('.')) ?? '';
+      const module = this.packageModule.get(packageOf(cls)) ?? this.module;
+      if (module) f.file = `${module}/${f.file}`;
+    }
     this.builder.add({ test: block.test, ...info });
   }
 
@@ -133,4 +151,10 @@ export class MavenParser implements LineParser {
     this.seenCompile.add(key);
     this.builder.add({ test: c.file, kind: 'CompilationError', message, frames: [frame(c.file, c.line)] });
   }
+}
+
+/** `com.acme.text` of `com.acme.text.Labels` (or of a nested `Labels$Inner`). */
+function packageOf(cls: string): string {
+  const outer = cls.replace(/\$.*$/, '');
+  return outer.includes('.') ? outer.slice(0, outer.lastIndexOf('.')) : '';
 }

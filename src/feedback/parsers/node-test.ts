@@ -2,7 +2,7 @@
 import { MAX_FAILURES, ReportBuilder, type LineParser } from '../builder.js';
 import { parseJsError, type ErrorInfo } from '../extract.js';
 import { pushCapped } from '../text.js';
-import type { Failure, TestReport } from '../types.js';
+import type { TestReport } from '../types.js';
 import { normalizeJsKind } from './js-errors.js';
 
 const ENTRY = /^(\s*)✖ (.+?)(?: \([\d.]+m?s\))?(?: # .*)?$/;
@@ -10,6 +10,8 @@ const COUNT = /^ℹ (tests|pass|fail|cancelled|skipped|todo) (\d+)$/;
 const AT = /^test at (.+):(\d+):\d+$/;
 const CRASH_HEADER = /^(?:[A-Z]\w*)?Error(?: \[\w+\])?: /;
 const SUBTESTS = /^'?\d+ subtests? failed'?$/;
+
+const NO_CRASHES: ErrorInfo[] = [];
 
 interface Entry {
   name: string;
@@ -20,7 +22,8 @@ interface Entry {
 
 export class NodeTestSpecParser implements LineParser {
   private readonly builder: ReportBuilder;
-  private failures: Failure[] = [];
+  /** Failing entries, parsed only at the end: the recap (`✖ failing tests:`) replaces the tree's entries. */
+  private failures: { entry: Entry; crashes: ErrorInfo[] }[] = [];
   private entry: Entry | null = null;
   private at: Entry['at'];
   private crashes: ErrorInfo[] = [];
@@ -80,7 +83,11 @@ export class NodeTestSpecParser implements LineParser {
     if (this.crash) this.crashes.push(parseJsError(this.crash));
     this.crash = null;
     this.close();
-    for (const f of this.failures) this.builder.add(f);
+    for (const { entry, crashes } of this.failures) {
+      const info = entryInfo(entry.lines.map(unquote), entry.name, crashes);
+      if (SUBTESTS.test(info.message)) continue;
+      this.builder.add({ test: entry.name, file: entry.at?.file, line: entry.at?.line, ...info });
+    }
     addNodeTestSummary(this.builder, this.counts);
     return this.builder.report();
   }
@@ -91,9 +98,8 @@ export class NodeTestSpecParser implements LineParser {
     this.entry = null;
     if (entry.lines.some((l) => /^\s*[✖✔﹣] /.test(l))) return; // a suite: its tests are listed themselves
     if (this.failures.length >= MAX_FAILURES) return;
-    const info = entryInfo(entry.lines.map(unquote), entry.name, this.crashes);
-    if (SUBTESTS.test(info.message)) return;
-    this.failures.push({ test: entry.name, file: entry.at?.file, line: entry.at?.line, ...info });
+    // The crashes printed so far are the ones this entry may take (a later crash belongs to a later file).
+    this.failures.push({ entry, crashes: this.crashes.length ? this.crashes.slice() : NO_CRASHES });
   }
 }
 
