@@ -121,7 +121,7 @@ function rankOf(
   return [0, Number(TEST_FILE.test(target)), distance];
 }
 
-/** The file's quotes for module specifiers, else the repository's (the service's 'auto' guesses double). */
+/** The quotes of the file's module specifiers, else the repository's, else the file's strings ('auto' says double). */
 function quoteOf(mirror: WorkspaceMirror, text: string): 'single' | 'double' {
   const count = (t: string): [number, number] => {
     const quotes = [...t.matchAll(/^(?:import|export)\s[^'"\n]*?from\s+(['"])/gm)].map((m) => m[1]);
@@ -136,6 +136,11 @@ function quoteOf(mirror: WorkspaceMirror, text: string): 'single' | 'double' {
       double += d;
       return single + double >= 20;
     });
+  if (single + double === 0)
+    for (const m of text.matchAll(/(['"])(?:(?!\1)[^\\\n]|\\.)*\1/g)) {
+      if (m[1] === '"') double++;
+      else single++;
+    }
   return double > single ? 'double' : 'single';
 }
 
