@@ -3,6 +3,7 @@ import { dirname, posix } from 'node:path';
 import { findJsProblems, JS_FILE, type MissingName, type WrongExport } from './js-errors.js';
 import { moduleExports } from './js-exports.js';
 import { importStatement, insertJsImport, styleOf, type JsStyle } from './js-insert.js';
+import { tsAnswered } from './ts-import.js';
 import type { Fixer, FixerContext, FixProposal } from './types.js';
 
 /** Node builtins bound under another identifier than their module name. */
@@ -231,7 +232,10 @@ export const jsImportFixer: Fixer = {
   name: 'js-import',
   async propose(context) {
     const proposals: FixProposal[] = [];
+    // names the TypeScript fixer (tried first) answered with the compiler's own fix: one test run each, not two
+    const answered = context.memo ? await tsAnswered(context.memo) : new Set<string>();
     for (const problem of findJsProblems(context)) {
+      if (problem.kind === 'missing' && answered.has(`${problem.file}:${problem.name}`)) continue;
       const found =
         problem.kind === 'missing'
           ? await proposeMissing(problem, context)

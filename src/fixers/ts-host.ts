@@ -4,8 +4,8 @@ import { dirname, posix } from 'node:path';
 import ts from 'typescript';
 import type { Workspace } from '../tools/index.js';
 
-/** Sources and configs of the repository the language service reads up front; anything else only on demand. */
-const PRELOAD = /\.(?:[cm]?tsx?|[cm]?jsx?|json)$/;
+/** Sources and configs the language service reads up front (not data: a repository's JSON fixtures can be many). */
+const PRELOAD = /\.(?:[cm]?tsx?|[cm]?jsx?)$|(?:^|\/)(?:package|tsconfig[\w.-]*|jsconfig)\.json$/;
 const MAX_PRELOAD = 3000;
 /** Files read from node_modules on demand, across all rounds. */
 const MAX_DEPENDENCY_FILES = 800;

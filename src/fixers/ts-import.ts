@@ -121,7 +121,7 @@ function rankOf(
   return [0, Number(TEST_FILE.test(target)), distance];
 }
 
-/** The file's quotes for module specifiers, else the repository's (the service's 'auto' guesses double). */
+/** The quotes of the file's module specifiers, else the repository's, else the file's strings ('auto' says double). */
 function quoteOf(mirror: WorkspaceMirror, text: string): 'single' | 'double' {
   const count = (t: string): [number, number] => {
     const quotes = [...t.matchAll(/^(?:import|export)\s[^'"\n]*?from\s+(['"])/gm)].map((m) => m[1]);
@@ -136,6 +136,11 @@ function quoteOf(mirror: WorkspaceMirror, text: string): 'single' | 'double' {
       double += d;
       return single + double >= 20;
     });
+  if (single + double === 0)
+    for (const m of text.matchAll(/(['"])(?:(?!\1)[^\\\n]|\\.)*\1/g)) {
+      if (m[1] === '"') double++;
+      else single++;
+    }
   return double > single ? 'double' : 'single';
 }
 
@@ -228,6 +233,11 @@ async function candidatesFor(
   return out.sort((a, b) => compare(a.rank, b.rank));
 }
 
+/** `file:name` pairs the language service answered this run: the JS text fixer leaves them to it. */
+export function tsAnswered(memo: FixerMemo): Promise<Set<string>> {
+  return memo.get('ts-answered', async () => new Set<string>());
+}
+
 /**
  * TypeScript's missing names and missing named exports (tsc, ts-jest, vitest typecheck): the compiler's own
  * "add missing import" code fix through a language service over the repository's tsconfig, which knows `paths`,
@@ -240,9 +250,9 @@ export const tsImportFixer: Fixer = {
     if (diagnostics.length === 0) return [];
     const mirror = await WorkspaceMirror.load(context.workspace);
     // parsed files (the compiler's lib files above all) are kept for the run, keyed by their text's hash
-    const registry = await (context.memo ?? new FixerMemo()).get('ts-registry', async () =>
-      ts.createDocumentRegistry(true, mirror.root),
-    );
+    const memo = context.memo ?? new FixerMemo();
+    const answered = await tsAnswered(memo);
+    const registry = await memo.get('ts-registry', async () => ts.createDocumentRegistry(true, mirror.root));
     const proposals: FixProposal[] = [];
     const asked = new Set<string>();
     for (const d of diagnostics) {
@@ -250,6 +260,7 @@ export const tsImportFixer: Fixer = {
       if (asked.has(`${d.file}:${d.code}:${name}`)) continue;
       asked.add(`${d.file}:${d.code}:${name}`);
       const found = await candidatesFor(mirror, registry, d);
+      if (found.length > 0 && name) answered.add(`${d.file}:${name}`);
       const alternatives = found.map((c) => c.action);
       for (const c of found.slice(0, 2)) {
         // the file's text is part of the identity: the same import is a new proposal once another fix changed it

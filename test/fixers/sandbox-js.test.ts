@@ -71,15 +71,19 @@ describe('js fixers in the real sandbox', () => {
     expect(c.read('src/index.js').split('\n')[0]).toBe("import { toTitle } from './case.js';");
   });
 
-  it('TypeScript: tsc TS2304 gets the import with the NodeNext `.js` suffix', async () => {
+  it('TypeScript: tsc TS2304 gets the import with the NodeNext `.js` suffix, in the sorted place it had', async () => {
     const c = await repairCase({
       fixture: 'fixers-ts-tsc',
       fault: { 'src/scale.ts': ["import { clamp } from './clamp.js';\n", ''] },
       test: 'tsc -p . && node --test test/',
     });
     expect(c.result.stop.reason).toBe('green');
+    // the language service's fix (ts-import) keeps the block sorted by specifier, as the file had it
     expect(c.read('src/scale.ts')).toMatch(
-      /^import type \{ Range \} from '\.\/range\.js';\nimport \{ clamp \} from '\.\/clamp\.js';\n/,
+      /^import \{ clamp \} from '\.\/clamp\.js';\nimport type \{ Range \} from '\.\/range\.js';\n/,
     );
+    expect(
+      c.fixerLines.some((l) => l.startsWith('kept: add `import { clamp }') && l.includes('TS2304')),
+    ).toBe(true);
   });
 });
