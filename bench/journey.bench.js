@@ -13,6 +13,9 @@ const run = spawnSync(
     '--experimental-vm-modules',
     '--no-warnings',
     'node_modules/jest/bin/jest.js',
+    // One project: with the --testMatch below every jest project (unit, engine, e2e) would match it and run it.
+    '--selectProjects',
+    'engine',
     '--roots',
     '<rootDir>/bench',
     '--testMatch',

@@ -58,7 +58,22 @@ const timed = {
   },
 };
 const marks = [];
+
+/** p50 of `n` round trips of `command` through the sandbox: the same-run baselines a turn is compared with. */
+async function roundTrip(command, n = 20) {
+  const samples = [];
+  for (let i = 0; i < n; i++) {
+    const t = performance.now();
+    await sandbox.exec(command);
+    samples.push(performance.now() - t);
+  }
+  return percentile(samples, 50);
+}
 try {
+  // Baselines under the same load: a bare runner round trip, and one start of the Python the score's complexity
+  // pass runs in the sandbox each turn (a cost the turn cannot avoid as long as that pass runs there).
+  const trueMs = await roundTrip('true');
+  const pythonMs = await roundTrip(['python3', '-c', 'pass']);
   const budget = new Budget({
     maxIterations: TURNS,
     maxWallTimeMs: 30 * 60_000,
@@ -96,6 +111,9 @@ try {
       turn_overhead_p50_ms: round(percentile(overhead, 50)),
       turn_overhead_p95_ms: round(percentile(overhead, 95)),
       test_command_p50_ms: round(percentile(testRuntime, 50)),
+      exec_true_p50_ms: round(trueMs),
+      python_start_p50_ms: round(pythonMs),
+      turn_overhead_vs_python_start_p50: round(percentile(overhead, 50) / pythonMs),
       run_total_s: round(total / 1000),
     }),
   );
