@@ -10,6 +10,7 @@ import {
   type StartedSandbox,
 } from './docker.js';
 import { dockerClient } from './engine.js';
+import { engineError, isNotFound } from './engine-errors.js';
 import { sweepContainers } from './sweep.js';
 import type { Sandbox } from './types.js';
 
@@ -23,6 +24,18 @@ export interface WarmPoolOptions {
   size: number;
   /** Told when a warm sandbox could not be started (the job then opens one cold). */
   onError?: (error: Error) => void;
+}
+
+/** Has a waiting sandbox's container stopped, or been removed, or its runner been lost? */
+async function isGone(started: StartedSandbox): Promise<boolean> {
+  if (started.client.lost) return true;
+  return started.container.inspect().then(
+    (info) => !info.State.Running,
+    (error: unknown) => {
+      if (isNotFound(error)) return true;
+      throw engineError(error);
+    },
+  );
 }
 
 /** What the pool says about an open: whether a waiting sandbox was used. */
@@ -67,9 +80,14 @@ export class WarmPool {
         if (started) await started.container.remove({ force: true, v: true }).catch(() => {});
         continue;
       }
-      told?.('warm');
       try {
-        return await fillSandbox(started, plan.dir);
+        const sandbox = await fillSandbox(started, plan.dir);
+        told?.('warm');
+        return sandbox;
+      } catch (error) {
+        // It can die or be removed (an operator's `docker rm`, an engine restart) after the check above.
+        if (!(await isGone(started))) throw error;
+        await started.container.remove({ force: true, v: true }).catch(() => {});
       } finally {
         // Refilled once this job's files are in: the next container's creation does not slow this copy.
         this.refill(key, plan);

@@ -182,7 +182,10 @@ describe('mimo fix (real Docker sandbox)', () => {
       });
       dirs.push(repo);
       const result = mimo('fix', '--repo', repo, '--model', 'none');
-      expect(result.stderr).toMatch(/add `import \{ cents \} from '\.\/money\.js';` to src\/total\.ts/);
+      // TypeScript's own code fix, through the language service, not the text fixer.
+      expect(result.stderr).toMatch(
+        /ts-import: add `import \{ cents \} from '\.\/money\.js';` in src\/total\.ts \(TS2304/,
+      );
       expect(result.status).toBe(0);
       expect(readFileSync(join(repo, 'src/total.ts'), 'utf8').split('\n').slice(0, 3)).toEqual([
         "import { cents } from './money.js';",

@@ -148,10 +148,38 @@ describe('warm pool', () => {
       });
       const [waiting] = await poolContainers();
       await docker.getContainer(waiting!).kill();
-      await until('the dead runner', async () => {
-        const info = await docker.getContainer(waiting!).inspect();
-        return !info.State.Running;
+      // Stopped, or already removed (a sweep beside this suite may take a stopped container): either way dead.
+      await until('the dead runner', async () =>
+        docker
+          .getContainer(waiting!)
+          .inspect()
+          .then(
+            (info) => !info.State.Running,
+            () => true,
+          ),
+      );
+      const out = await runSandboxed({ workspace: project(), pool }, async ({ sandbox }) => ({
+        id: await containerOf(sandbox),
+        stdout: (await sandbox.exec('echo alive')).stdout,
+      }));
+      expect(out.stdout).toBe('alive\n');
+      expect(out.id).not.toBe(waiting);
+    } finally {
+      await pool.close();
+    }
+    expect(await poolContainers()).toEqual([]);
+  });
+
+  it('opens a working sandbox when the waiting one was removed from under it (docker rm -f)', async () => {
+    const pool = new WarmPool({ size: 1 });
+    try {
+      await pool.warm({ workspace: project() });
+      await until('a running pool sandbox', async () => {
+        const [id] = await poolContainers();
+        return id !== undefined && (await docker.getContainer(id).inspect()).State.Running;
       });
+      const [waiting] = await poolContainers();
+      await docker.getContainer(waiting!).remove({ force: true, v: true });
       const out = await runSandboxed({ workspace: project(), pool }, async ({ sandbox }) => ({
         id: await containerOf(sandbox),
         stdout: (await sandbox.exec('echo alive')).stdout,
