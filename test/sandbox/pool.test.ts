@@ -138,7 +138,11 @@ describe('warm pool', () => {
     expect(await poolContainers()).toEqual([]);
   });
 
-  it('skips a waiting sandbox whose container died, and opens a working one', async () => {
+  /**
+   * Warms one sandbox, does `lose` to its container once it runs, then opens through the pool: the job must get a
+   * working sandbox that is not the lost one, and nothing is left after the pool closes.
+   */
+  async function opensPastALostOne(lose: (id: string) => Promise<void>): Promise<void> {
     const pool = new WarmPool({ size: 1 });
     try {
       await pool.warm({ workspace: project() });
@@ -147,48 +151,36 @@ describe('warm pool', () => {
         return id !== undefined && (await docker.getContainer(id).inspect()).State.Running;
       });
       const [waiting] = await poolContainers();
-      await docker.getContainer(waiting!).kill();
+      await lose(waiting!);
+      const out = await runSandboxed({ workspace: project(), pool }, async ({ sandbox }) => ({
+        id: await containerOf(sandbox),
+        stdout: (await sandbox.exec('echo alive')).stdout,
+      }));
+      expect(out.stdout).toBe('alive\n');
+      expect(out.id).not.toBe(waiting);
+    } finally {
+      await pool.close();
+    }
+    expect(await poolContainers()).toEqual([]);
+  }
+
+  it('skips a waiting sandbox whose container died, and opens a working one', async () => {
+    await opensPastALostOne(async (waiting) => {
+      await docker.getContainer(waiting).kill();
       // Stopped, or already removed (a sweep beside this suite may take a stopped container): either way dead.
       await until('the dead runner', async () =>
         docker
-          .getContainer(waiting!)
+          .getContainer(waiting)
           .inspect()
           .then(
             (info) => !info.State.Running,
             () => true,
           ),
       );
-      const out = await runSandboxed({ workspace: project(), pool }, async ({ sandbox }) => ({
-        id: await containerOf(sandbox),
-        stdout: (await sandbox.exec('echo alive')).stdout,
-      }));
-      expect(out.stdout).toBe('alive\n');
-      expect(out.id).not.toBe(waiting);
-    } finally {
-      await pool.close();
-    }
-    expect(await poolContainers()).toEqual([]);
+    });
   });
 
   it('opens a working sandbox when the waiting one was removed from under it (docker rm -f)', async () => {
-    const pool = new WarmPool({ size: 1 });
-    try {
-      await pool.warm({ workspace: project() });
-      await until('a running pool sandbox', async () => {
-        const [id] = await poolContainers();
-        return id !== undefined && (await docker.getContainer(id).inspect()).State.Running;
-      });
-      const [waiting] = await poolContainers();
-      await docker.getContainer(waiting!).remove({ force: true, v: true });
-      const out = await runSandboxed({ workspace: project(), pool }, async ({ sandbox }) => ({
-        id: await containerOf(sandbox),
-        stdout: (await sandbox.exec('echo alive')).stdout,
-      }));
-      expect(out.stdout).toBe('alive\n');
-      expect(out.id).not.toBe(waiting);
-    } finally {
-      await pool.close();
-    }
-    expect(await poolContainers()).toEqual([]);
+    await opensPastALostOne((waiting) => docker.getContainer(waiting).remove({ force: true, v: true }));
   });
 });
