@@ -63,6 +63,17 @@ export async function assertEngineReachable(docker: Docker, timeoutMs = 5000): P
 }
 
 /** Whether the engine has the image (never pulls). */
+/** Is the container running? False when it stopped or is gone (404); other engine errors are thrown, typed. */
+export function containerRunning(container: Docker.Container): Promise<boolean> {
+  return container.inspect().then(
+    (info) => info.State.Running,
+    (error: unknown) => {
+      if (isNotFound(error)) return false;
+      throw engineError(error);
+    },
+  );
+}
+
 export async function imageExists(docker: Docker, image: string): Promise<boolean> {
   try {
     await docker.getImage(image).inspect();

@@ -9,8 +9,7 @@ import {
   type SandboxPlan,
   type StartedSandbox,
 } from './docker.js';
-import { dockerClient } from './engine.js';
-import { engineError, isNotFound } from './engine-errors.js';
+import { containerRunning, dockerClient } from './engine.js';
 import { sweepContainers } from './sweep.js';
 import type { Sandbox } from './types.js';
 
@@ -28,14 +27,7 @@ export interface WarmPoolOptions {
 
 /** Has a waiting sandbox's container stopped, or been removed, or its runner been lost? */
 async function isGone(started: StartedSandbox): Promise<boolean> {
-  if (started.client.lost) return true;
-  return started.container.inspect().then(
-    (info) => !info.State.Running,
-    (error: unknown) => {
-      if (isNotFound(error)) return true;
-      throw engineError(error);
-    },
-  );
+  return started.client.lost !== null || !(await containerRunning(started.container));
 }
 
 /** What the pool says about an open: whether a waiting sandbox was used. */

@@ -14,7 +14,8 @@ import type { SandboxPolicy } from './policy.js';
 import { openEgress, type Egress } from './egress/index.js';
 import { runnerImageName } from './recipes.js';
 import type { ExecOptions, ExecResult, FileKind, NetworkDecision, Sandbox } from './types.js';
-import { engineError, ignoreGone, isNotFound } from './engine-errors.js';
+import { ignoreGone } from './engine-errors.js';
+import { containerRunning } from './engine.js';
 
 const MAX_READ_BYTES = 2 * 1024 * 1024;
 /** Past the command's own timeout (which the runner enforces), the host kills from outside. */
@@ -104,13 +105,7 @@ export class DockerSandbox implements Sandbox {
     try {
       this.client = await RunnerClient.start(this.docker, this.container, this.user);
     } catch (error) {
-      const running = await this.container.inspect().then(
-        (info) => info.State.Running,
-        (gone: unknown) => {
-          if (isNotFound(gone)) return false;
-          throw engineError(gone);
-        },
-      );
+      const running = await containerRunning(this.container);
       if (!running) {
         // gVisor: past the memory or process limit the host's cgroup ends the sentry, so the whole sandbox.
         const why =
