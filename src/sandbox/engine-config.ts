@@ -35,8 +35,8 @@ function certFiles(host: string, dir: string): { ca: Buffer; cert: Buffer; key: 
  * dockerode's connection options for the engine these variables name, read the way the docker CLI reads them:
  * no DOCKER_HOST is the local socket; `unix://PATH`; `tcp://HOST[:PORT]` (or `HOST:PORT`) over plain HTTP, or over
  * TLS when DOCKER_TLS_VERIFY is set to anything (the server is verified against DOCKER_CERT_PATH/ca.pem, default
- * ~/.docker, and cert.pem + key.pem are the client's) or when the port is 2376; `ssh://USER@HOST[:PORT]` through the
- * SSH agent. Every field is set, so nothing of the process's own environment leaks in through dockerode's defaults.
+ * ~/.docker, and cert.pem + key.pem are the client's) or when the port is 2376; `ssh://USER@HOST[:PORT]` (which
+ * dockerClient reaches through engine-ssh.ts's kept connection, never dockerode's own SSH transport). Every field is set, so nothing of the process's own environment leaks in through dockerode's defaults.
  * Throws EngineConfigError (an EngineUnreachableError) when the value cannot name an engine.
  */
 export function engineOptions(env: EngineEnv): Docker.DockerOptions {

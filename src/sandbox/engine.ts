@@ -1,4 +1,5 @@
 import Docker from 'dockerode';
+import { homedir, userInfo } from 'node:os';
 import { engineEndpointOf, engineOptions, type EngineEnv } from './engine-config.js';
 import {
   EngineConfigError,
@@ -7,6 +8,7 @@ import {
   RuntimeMissingError,
 } from './errors.js';
 import { connectionFailure, engineError, isNotFound, messageOf } from './engine-errors.js';
+import { sshEngineSocket, sshTunnelOf } from './engine-ssh.js';
 import { processEnv } from '../config/index.js';
 
 /**
@@ -17,11 +19,32 @@ import { processEnv } from '../config/index.js';
 export function dockerClient(env: EngineEnv = processEnv()): Docker {
   const options = engineOptions(env);
   try {
+    if (options.protocol === 'ssh') {
+      // every field set, so dockerode's own reading of DOCKER_HOST (its per-call SSH transport) stays out
+      const { username: _u, sshOptions: _s, ...rest } = options;
+      return new Docker({
+        ...rest,
+        protocol: undefined,
+        host: undefined,
+        port: undefined,
+        socketPath: sshSocket(options, env),
+      });
+    }
     return new Docker(options);
   } catch (error) {
     // dockerode also reads the process's DOCKER_* variables itself (e.g. certificates it cannot open)
     throw new EngineConfigError(engineEndpointOf(env), (error as Error).message);
   }
+}
+
+function sshSocket(options: Docker.DockerOptions, env: EngineEnv): string {
+  return sshEngineSocket({
+    host: String(options.host),
+    port: Number(options.port),
+    username: options.username ?? userInfo().username,
+    home: env['HOME'] || homedir(),
+    ...(env['SSH_AUTH_SOCK'] ? { agent: env['SSH_AUTH_SOCK'] } : {}),
+  });
 }
 
 /** Where the client connects, for messages. */
@@ -32,7 +55,8 @@ export function engineEndpoint(docker: Docker): string {
     port?: number | string;
     protocol?: string;
   };
-  if (typeof m.socketPath === 'string') return `unix://${m.socketPath}`;
+  if (typeof m.socketPath === 'string')
+    return sshTunnelOf(m.socketPath)?.endpoint ?? `unix://${m.socketPath}`;
   if (m.host) {
     // as DOCKER_HOST spells it: tcp:// whether or not TLS is on
     const host = m.host.includes(':') ? `[${m.host}]` : m.host;
@@ -41,8 +65,10 @@ export function engineEndpoint(docker: Docker): string {
   return engineEndpointOf(processEnv());
 }
 
-function errorReason(error: unknown): string {
-  return connectionFailure(error) ?? messageOf(error);
+function errorReason(docker: Docker, error: unknown): string {
+  const socketPath = (docker.modem as unknown as { socketPath?: unknown }).socketPath;
+  const ssh = typeof socketPath === 'string' ? sshTunnelOf(socketPath)?.failure : undefined;
+  return ssh ?? connectionFailure(error) ?? messageOf(error);
 }
 
 /** Checks the engine answers; throws EngineUnreachableError with what to do when it does not. */
@@ -56,7 +82,7 @@ export async function assertEngineReachable(docker: Docker, timeoutMs = 5000): P
       }),
     ]);
   } catch (error) {
-    throw new EngineUnreachableError(engineEndpoint(docker), errorReason(error));
+    throw new EngineUnreachableError(engineEndpoint(docker), errorReason(docker, error));
   } finally {
     clearTimeout(timer);
   }
