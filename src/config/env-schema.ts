@@ -119,6 +119,7 @@ export const envSchema = z.object({
   MIMO_EMBEDDED_WORKER: bool(true),
   MIMO_CONCURRENCY: int(2, 1, 256),
   MIMO_SANDBOX_POOL: int(0, 0, 64),
+  MIMO_ALLOW_UNLIMITED_ENGINE: bool(false),
   MIMO_GIT_CACHE_DIR: text,
   MIMO_GIT_CACHE_MB: int(2048, 0, 10_000_000),
   // sandbox and its images

@@ -87,6 +87,8 @@ export interface MimoEnv {
   concurrency: number;
   /** Started sandboxes kept waiting per container shape for the next job (MIMO_SANDBOX_POOL, default 0: none). */
   sandboxPool: number;
+  /** MIMO_ALLOW_UNLIMITED_ENGINE: run sandboxes on an engine that cannot enforce their memory, pids and CPU limits. */
+  allowUnlimitedEngine: boolean;
   /** The git object cache: where (MIMO_GIT_CACHE_DIR, default `<work dir>/git-cache`) and how big (MIMO_GIT_CACHE_MB, 0: off). */
   gitCache: { dir?: string; maxBytes: number };
   extraCaDir: string;
@@ -161,6 +163,7 @@ export function readEnv(source: EnvSource = process.env): MimoEnv {
     embeddedWorker: e.MIMO_EMBEDDED_WORKER,
     concurrency: e.MIMO_CONCURRENCY,
     sandboxPool: e.MIMO_SANDBOX_POOL,
+    allowUnlimitedEngine: e.MIMO_ALLOW_UNLIMITED_ENGINE,
     gitCache: {
       ...(e.MIMO_GIT_CACHE_DIR ? { dir: e.MIMO_GIT_CACHE_DIR } : {}),
       maxBytes: e.MIMO_GIT_CACHE_MB * 1024 * 1024,

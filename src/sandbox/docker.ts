@@ -1,7 +1,14 @@
 import type Docker from 'dockerode';
 import { realpath, stat } from 'node:fs/promises';
 import { copyIntoContainer } from './copy.js';
-import { assertEngineReachable, assertImagePresent, assertRuntimePresent, dockerClient } from './engine.js';
+import { readEnv } from '../config/index.js';
+import {
+  assertEngineReachable,
+  assertImagePresent,
+  assertLimitsEnforced,
+  assertRuntimePresent,
+  dockerClient,
+} from './engine.js';
 import { WorkspaceMissingError } from './errors.js';
 import { WORKDIR } from './files.js';
 import { runnerImageName } from './recipes.js';
@@ -196,13 +203,14 @@ export async function prepareSandbox(options: DockerSandboxOptions, check = true
 }
 
 /**
- * EngineUnreachableError, ImageMissingError or RuntimeMissingError (each says what to do) unless the engine can
- * run `image` under `runtime`.
+ * EngineUnreachableError, ImageMissingError, RuntimeMissingError or EngineLimitsError (each says what to do) unless
+ * the engine can run `image` under `runtime` with the sandbox's limits.
  */
 export async function checkEngine(docker: Docker, image: string, runtime = 'runc'): Promise<void> {
   await assertEngineReachable(docker);
   await assertImagePresent(docker, image);
   await assertRuntimePresent(docker, runtime);
+  await assertLimitsEnforced(docker, readEnv().allowUnlimitedEngine);
 }
 
 /** A started container with its runner and an empty workspace: a sandbox waiting for its files. */

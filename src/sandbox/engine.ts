@@ -3,6 +3,7 @@ import { homedir, userInfo } from 'node:os';
 import { engineEndpointOf, engineOptions, type EngineEnv } from './engine-config.js';
 import {
   EngineConfigError,
+  EngineLimitsError,
   EngineUnreachableError,
   ImageMissingError,
   RuntimeMissingError,
@@ -112,6 +113,35 @@ export async function imageExists(docker: Docker, image: string): Promise<boolea
 
 export async function assertImagePresent(docker: Docker, image: string): Promise<void> {
   if (!(await imageExists(docker, image))) throw new ImageMissingError(image);
+}
+
+interface LimitSupport {
+  MemoryLimit?: boolean;
+  PidsLimit?: boolean;
+  CpuCfsQuota?: boolean;
+}
+const warnedUnlimited = new WeakSet<Docker>();
+
+/**
+ * Throws EngineLimitsError when `docker info` says the engine cannot enforce a memory, pids or CPU limit (an
+ * engine that does not report a field is taken at its word); with `allowUnlimited` it warns once instead.
+ */
+export async function assertLimitsEnforced(docker: Docker, allowUnlimited: boolean): Promise<void> {
+  const info = (await docker.info()) as LimitSupport;
+  const missing = [
+    info.MemoryLimit === false ? 'memory' : '',
+    info.PidsLimit === false ? 'pids' : '',
+    info.CpuCfsQuota === false ? 'CPU' : '',
+  ].filter(Boolean);
+  if (missing.length === 0) return;
+  const error = new EngineLimitsError(engineEndpoint(docker), missing);
+  if (!allowUnlimited) throw error;
+  if (warnedUnlimited.has(docker)) return;
+  warnedUnlimited.add(docker);
+  process.stderr.write(
+    `mimo: warning: MIMO_ALLOW_UNLIMITED_ENGINE is set and the engine at ${engineEndpoint(docker)} enforces no ` +
+      `${missing.join(', ')} limit: sandboxes run without them\n`,
+  );
 }
 
 /** The OCI runtimes the engine has registered (`docker info`'s Runtimes), e.g. `runc`, `runsc`. */

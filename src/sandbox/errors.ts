@@ -34,6 +34,25 @@ export class ImageMissingError extends Error {
   }
 }
 
+/**
+ * The engine would silently drop the sandbox's memory, pids or CPU limit (a rootless engine without cgroup v2
+ * delegation reports `Cgroup Driver: none`), so a test's fork or memory bomb would reach its machine.
+ */
+export class EngineLimitsError extends Error {
+  override name = 'EngineLimitsError';
+  constructor(
+    readonly endpoint: string,
+    readonly missing: readonly string[],
+  ) {
+    super(
+      `the Docker engine at ${endpoint} cannot enforce the sandbox's ${missing.join(', ')} limit` +
+        `${missing.length > 1 ? 's' : ''} (\`docker info\` reports no support; a rootless engine needs cgroup v2 with ` +
+        `delegation), so no sandbox is opened on it. Use an engine with cgroups, or set MIMO_ALLOW_UNLIMITED_ENGINE=true ` +
+        `to run without those limits. See docs/sandbox.md, "Engines".`,
+    );
+  }
+}
+
 /** `sandbox.runtime: runsc` (or MIMO_SANDBOX_RUNTIME=runsc) on an engine that has no such runtime registered. */
 export class RuntimeMissingError extends Error {
   override name = 'RuntimeMissingError';

@@ -36,6 +36,7 @@ export {
   EngineConfigError,
   ImageMissingError,
   RuntimeMissingError,
+  EngineLimitsError,
   WorkspaceMissingError,
   NetworkNotAllowedError,
   SandboxDisposedError,

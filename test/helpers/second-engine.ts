@@ -117,13 +117,13 @@ function sweepLeftovers(): void {
   }
 }
 
-async function loadImage(from: Docker, to: Docker, image: string): Promise<void> {
+export async function loadImage(from: Docker, to: Docker, image: string): Promise<void> {
   const saved = await from.getImage(image).get();
   const progress = (await to.loadImage(saved, { quiet: true })) as NodeJS.ReadableStream;
   await new Promise<void>((resolve, reject) => {
     to.modem.followProgress(progress, (error: Error | null, events: { error?: string }[]) => {
       const failed = error ?? events.find((e) => e.error)?.error;
-      if (failed) reject(new Error(`loading ${image} into the second engine failed: ${String(failed)}`));
+      if (failed) reject(new Error(`loading ${image} into another engine failed: ${String(failed)}`));
       else resolve();
     });
   });
