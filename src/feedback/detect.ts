@@ -103,8 +103,26 @@ const MARKERS: Array<[RunnerName, RegExp, string?]> = [
   ['cargo', /^\s+Compiling \S+ v\d/],
 ];
 
+// Most lines of a log prove nothing, so the markers anchored at `^` without a literal are tried as ONE regex
+// (an anchored alternation: a single call that fails at the first character of each branch), the others only
+// where their literal occurs, and the ordered loop runs only on a line that some marker may match.
+const ANCHORED = MARKERS.filter(([, re, literal]) => literal === undefined && re.source.startsWith('^'));
+const GUARDED = MARKERS.filter((m) => !ANCHORED.includes(m));
+const ANY_ANCHORED = new RegExp(ANCHORED.map(([, re]) => `(?:${re.source})`).join('|'));
+const ANY_LITERAL = new RegExp(
+  GUARDED.map(([, , literal]) => (literal ?? '').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'),
+);
+
+function mayMatch(line: string): boolean {
+  if (ANY_ANCHORED.test(line)) return true;
+  if (!ANY_LITERAL.test(line)) return false;
+  for (const [, re, literal] of GUARDED) if (line.includes(literal ?? '') && re.test(line)) return true;
+  return false;
+}
+
 /** The runner a single line proves, or null. */
 export function detectLine(line: string): RunnerName | null {
+  if (!mayMatch(line)) return null;
   for (const [runner, re, literal] of MARKERS)
     if ((literal === undefined || line.includes(literal)) && re.test(line)) return runner;
   return null;

@@ -4,6 +4,7 @@
  * or `[` to its closing line at column 0. Raw lines are taken before the length cap that text lines get, so a
  * 5 MB one-line report is read whole. Line-oriented JSON (go test -json, libtest json) is left to its parsers.
  */
+import { MAX_FAILURES } from './builder.js';
 import { reportFromJson } from './parsers/json-reports.js';
 import type { TestReport } from './types.js';
 
@@ -15,8 +16,10 @@ export class JsonCollector {
   private pretty: string[] | null = null;
   private prettyBytes = 0;
   private readonly reports: TestReport[] = [];
+  /** Failures kept so far over all documents: a later document only counts once the cap is reached. */
+  private kept = 0;
 
-  constructor(private readonly maxFailures?: number) {}
+  constructor(private readonly maxFailures = MAX_FAILURES) {}
 
   /** True when the line starts (or continues) a long one-line document: the stream should keep it whole. */
   static startsDocument(raw: string): boolean {
@@ -78,8 +81,12 @@ export class JsonCollector {
       return false;
     }
     // `[]` is eslint's (or ruff's) report of a clean run: a result, with nothing in it.
-    const report = Array.isArray(doc) && doc.length === 0 ? null : reportFromJson(doc, this.maxFailures);
-    if (report) this.reports.push(report);
+    const room = Math.max(0, this.maxFailures - this.kept);
+    const report = Array.isArray(doc) && doc.length === 0 ? null : reportFromJson(doc, room);
+    if (report) {
+      this.kept += report.failures.length;
+      this.reports.push(report);
+    }
     return true;
   }
 }

@@ -34,6 +34,24 @@ describe('Maven, Gradle and the JVM compilers', () => {
     ]);
   });
 
+  it('a Gradle multi-project build maps frames to the project that holds the package (projects/gradle-multi)', () => {
+    // Real `gradle --offline --console=plain --continue test` (Debian's Gradle 4.4.1, mimo-jvm image) on
+    // projects :core (com.acme.core) and :app (com.acme.app, depends on core): :app:test runs first and its
+    // failure is thrown in core's class, so the path is known only once :core:test has run.
+    const r = parsed('gradle/multi-project.log');
+    expect(counts(r)).toEqual(['gradle', 2, 2, 0]);
+    const iae = find(r, 'com.acme.app.CheckoutTest > rejectsNegativeDiscount');
+    expect(iae.frames.filter((f) => f.inProject).map((f) => `${f.file}:${f.line}`)).toEqual([
+      'core/src/main/java/com/acme/core/Prices.java:9',
+      'app/src/main/java/com/acme/app/Checkout.java:17',
+      'app/src/test/java/com/acme/app/CheckoutTest.java:17',
+    ]);
+    expect(where(r)).toEqual([
+      'com.acme.app.CheckoutTest > rejectsNegativeDiscount core/src/main/java/com/acme/core/Prices.java:9 IllegalArgumentException',
+      'com.acme.core.PricesTest > tenPercentOff core/src/test/java/com/acme/core/PricesTest.java:15 AssertionError',
+    ]);
+  });
+
   it('maps Surefire stack frames to source paths through the package', () => {
     const r = parsed('maven/surefire.log');
     expect(counts(r)).toEqual(['maven', 1, 2, 0]);

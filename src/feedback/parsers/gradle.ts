@@ -6,20 +6,28 @@
 import { ReportBuilder, type LineParser } from '../builder.js';
 import { frame } from '../paths.js';
 import { pushCapped } from '../text.js';
-import type { TestReport } from '../types.js';
+import type { Failure, TestReport } from '../types.js';
 import { JavacCollector } from './javac.js';
 import { jvmExpectedActual, jvmSourcePath, parseJvmError, shortKind } from './jvm.js';
 
 const EVENT = /^(\S.*?) > (.+?) (FAILED|PASSED|SKIPPED)$/;
 const SUMMARY = /^(\d+) tests? completed(?:, (\d+) failed)?(?:, (\d+) skipped)?$/;
+// A task line names its project: `:core:test` (Gradle 4 plain console), `> Task :core:test` (Gradle 5+).
+const TASK = /^(?:> Task )?((?::[\w.-]+)*):[a-zA-Z]\w*/;
 const SHORT =
   /^\s+([\w$.]+(?:Error|Exception|Failure|Throwable)[\w$]*)(?::\s?(.*?))? at ([\w$]+\.(?:java|kt|groovy|scala)):(\d+)$/;
 
 export class GradleParser implements LineParser {
   private readonly builder: ReportBuilder;
   private readonly javac: JavacCollector;
-  private block: { cls: string; test: string; lines: string[] } | null = null;
+  private block: { cls: string; test: string; module: string; lines: string[] } | null = null;
   private events = { passed: 0, skipped: 0 };
+  /** The project directory of the running task (`core` for `:core:test`, `libs/util` for `:libs:util:test`). */
+  private module = '';
+  /** The project whose tests ran each package, so a frame of another project's class gets that project's path. */
+  private readonly packageModule = new Map<string, string>();
+  /** Kept failures of a multi-project build: their paths get the project directory once every task has run. */
+  private readonly inModule: { failure: Failure; module: string }[] = [];
 
   constructor(maxFailures?: number) {
     this.builder = new ReportBuilder('gradle', maxFailures);
@@ -34,13 +42,18 @@ export class GradleParser implements LineParser {
       }
       this.close();
     }
-    const event = EVENT.exec(line);
+    const first = line.charCodeAt(0);
+    const task = first === 0x3a /* : */ || first === 0x3e /* > */ ? TASK.exec(line) : null;
+    if (task) this.module = task[1]!.slice(1).replace(/:/g, '/');
+    const event = line.includes(' > ') ? EVENT.exec(line) : null;
     if (event) {
       const [, cls, test, status] = event;
+      if (cls === '' || /^> Task /.test(line)) return; // `> Task :test FAILED` is a task, not a test.
+      const testClass = cls!.replace(/^.* > /, '');
+      const pkg = packageOf(testClass);
+      if (this.module && !this.packageModule.has(pkg)) this.packageModule.set(pkg, this.module);
       if (status === 'FAILED') {
-        // `> Task :test FAILED` is a task, not a test.
-        if (cls === '' || /^> Task /.test(line)) return;
-        this.block = { cls: cls!.replace(/^.* > /, ''), test: `${cls} > ${test}`, lines: [] };
+        this.block = { cls: testClass, test: `${cls} > ${test}`, module: this.module, lines: [] };
       } else if (status === 'PASSED') this.events.passed++;
       else this.events.skipped++;
       return;
@@ -59,6 +72,7 @@ export class GradleParser implements LineParser {
   finish(): TestReport {
     this.close();
     this.javac.close();
+    for (const { failure, module } of this.inModule) this.placeInModule(failure, module);
     if (!this.builder.hasSummary && this.events.passed + this.events.skipped > 0) {
       this.builder.addSummary({ ...this.events, failed: 0 });
       this.builder.addSummary({ failed: this.builder.failures.length });
@@ -77,7 +91,7 @@ export class GradleParser implements LineParser {
       const [, kind, message, fileName, ln] = short;
       const path = block.cls.includes('.') ? jvmSourcePath(block.cls, fileName!) : fileName!;
       const info = jvmExpectedActual({ kind: shortKind(kind!), message: message ?? '', frames: [] });
-      this.builder.add({
+      this.add(block, {
         test: block.test,
         ...info,
         frames: [frame(path ?? fileName!, Number(ln), block.cls)],
@@ -85,6 +99,34 @@ export class GradleParser implements LineParser {
       return;
     }
     const info = parseJvmError(body, { testClass: block.cls });
-    this.builder.add({ test: block.test, ...info });
+    this.add(block, { test: block.test, ...info });
   }
+
+  private add(block: { module: string }, failure: Failure): void {
+    const index = this.builder.failures.length;
+    this.builder.add(failure);
+    const kept = this.builder.failures[index];
+    if (kept && block.module) this.inModule.push({ failure: kept, module: block.module });
+  }
+
+  /**
+   * A frame's `src/…` path gets the directory of the project whose tests ran its package (a `com.acme.core`
+   * frame in `:app:test` is core's code), else the failing test's own project; so does the failure's location.
+   */
+  private placeInModule(failure: Failure, module: string): void {
+    const inner = failure.frames.find((f) => f.inProject);
+    const located = inner !== undefined && failure.file === inner.file && failure.line === inner.line;
+    for (const f of failure.frames) {
+      if (!f.inProject || !f.file.startsWith('src/')) continue;
+      const cls = f.function?.slice(0, f.function.lastIndexOf('.')) ?? '';
+      f.file = `${this.packageModule.get(packageOf(cls)) ?? module}/${f.file}`;
+    }
+    if (located) failure.file = inner.file;
+  }
+}
+
+/** `com.acme.core` of `com.acme.core.Prices` (or of a nested `Prices$Inner`). */
+function packageOf(cls: string): string {
+  const outer = cls.replace(/\$.*$/, '');
+  return outer.includes('.') ? outer.slice(0, outer.lastIndexOf('.')) : '';
 }

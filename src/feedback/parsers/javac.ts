@@ -19,6 +19,8 @@ export interface CompileError {
 
 /** The error a compiler's header line announces, or null (warnings are not errors). */
 export function jvmCompileError(line: string): CompileError | null {
+  // Cheap literal test first: the lazy `\S.*?\.java` scans would otherwise run on every line of a build log.
+  if (!line.includes('.java:') && !line.includes('.kt')) return null;
   const j = JAVAC.exec(line);
   if (j) return { file: j[1]!, line: Number(j[2]), message: j[3]!, lang: 'java' };
   if (/^w: |: warning: /.test(line)) return null;

@@ -66,6 +66,10 @@ function jestLike(doc: Obj, maxFailures?: number): TestReport {
     // A suite that failed to run (syntax error, missing module) has a message and no assertions.
     if (!assertions.length && str(suite.status) === 'failed' && str(suite.message)) {
       suiteErrors++;
+      if (builder.full) {
+        builder.countOnly();
+        continue;
+      }
       const info = normalizeJsKind(parseJsError(str(suite.message).split('\n')));
       builder.add({ test: file, file, ...info });
     }
@@ -104,6 +108,10 @@ function eslint(doc: unknown[], maxFailures?: number): TestReport {
   for (const file of doc.filter(isObj)) {
     const path = str(file.filePath);
     for (const m of arr(file.messages).filter(isObj)) {
+      if (builder.full) {
+        builder.countOnly();
+        continue;
+      }
       const line = num(m.line);
       const message = str(m.message);
       builder.add({
@@ -121,6 +129,10 @@ function eslint(doc: unknown[], maxFailures?: number): TestReport {
 function ruff(doc: unknown[], maxFailures?: number): TestReport {
   const builder = new ReportBuilder('ruff', maxFailures);
   for (const d of doc.filter(isObj)) {
+    if (builder.full) {
+      builder.countOnly();
+      continue;
+    }
     const file = str(d.filename);
     const loc = d.location as Obj;
     const line = num(loc.row);
@@ -137,6 +149,10 @@ function ruff(doc: unknown[], maxFailures?: number): TestReport {
 function pylint(doc: unknown[], maxFailures?: number): TestReport {
   const builder = new ReportBuilder('pylint', maxFailures);
   for (const d of doc.filter(isObj)) {
+    if (builder.full) {
+      builder.countOnly();
+      continue;
+    }
     const file = str(d.path);
     const line = num(d.line);
     builder.add({
@@ -153,6 +169,10 @@ function flake8(doc: Obj, maxFailures?: number): TestReport {
   const builder = new ReportBuilder('flake8', maxFailures);
   for (const [file, list] of Object.entries(doc)) {
     for (const d of arr(list).filter(isObj)) {
+      if (builder.full) {
+        builder.countOnly();
+        continue;
+      }
       const line = num(d.line_number);
       builder.add({
         test: `${file}:${line}:${num(d.column_number)}`,

@@ -29,8 +29,13 @@ export class JunitParser implements LineParser {
   push(line: string): void {
     this.parts.push(line);
     this.partsBytes += line.length + 1;
-    // Rescan only when the line can complete what is pending: a closing </testcase>, or any tag at all.
-    if (this.waiting ? !line.includes('</testcase>') : !line.includes('<')) {
+    // Rescan only when the line can complete what is pending: a closing </testcase>, or a testcase or testsuite
+    // tag (`<property>`, `<system-out>` lines wait in `parts`; a tag split over lines completes at a later one).
+    if (
+      this.waiting
+        ? !line.includes('</testcase>')
+        : !line.includes('<testcase') && !line.includes('<testsuite')
+    ) {
       if (this.partsBytes > MAX_BUFFER) this.join();
       return;
     }
@@ -55,32 +60,37 @@ export class JunitParser implements LineParser {
 
   private scan(): void {
     this.waiting = false;
+    // One pass over the buffer by position (no re-slicing per element); what is left is kept for the next line.
+    const buffer = this.buffer;
+    const tag = /<(testsuite|testcase)\b((?:[^>"']|"[^"]*"|'[^']*')*?)(\/?)>/g;
+    let pos = 0;
     for (;;) {
-      const m = /<(testsuite|testcase)\b((?:[^>"']|"[^"]*"|'[^']*')*?)(\/?)>/.exec(this.buffer);
+      tag.lastIndex = pos;
+      const m = tag.exec(buffer);
       if (!m) {
-        const lt = this.buffer.lastIndexOf('<');
-        this.buffer = lt >= 0 ? this.buffer.slice(lt) : '';
+        const lt = buffer.lastIndexOf('<');
+        this.buffer = lt >= pos ? buffer.slice(lt) : '';
         return;
       }
       const attrs = attributes(m[2]!);
+      let end = m.index + m[0].length;
       if (m[1] === 'testsuite') {
         this.suite = attrs;
-        this.buffer = this.buffer.slice(m.index + m[0].length);
+        pos = end;
         continue;
       }
       let body = '';
-      let end = m.index + m[0].length;
       if (!m[3]) {
-        const close = this.buffer.indexOf('</testcase>', end);
+        const close = buffer.indexOf('</testcase>', end);
         if (close < 0) {
-          this.buffer = this.buffer.slice(m.index);
+          this.buffer = buffer.slice(m.index);
           this.waiting = true;
           return;
         }
-        body = this.buffer.slice(end, close);
+        body = buffer.slice(end, close);
         end = close + '</testcase>'.length;
       }
-      this.buffer = this.buffer.slice(end);
+      pos = end;
       this.testcase(attrs, body);
     }
   }

@@ -65,21 +65,23 @@ export class MavenParser implements LineParser {
       }
       this.closeCompile();
     }
-    const in22 = TEST_3.test(line) || TEST_2.test(line) ? null : TEST_22.exec(line);
+    // Every per-test header ends `<<< FAILURE!` / `<<< ERROR!`: other lines skip the three header regexes.
+    const header = line.charCodeAt(line.length - 1) === 0x21; /* ! */
+    const in22 = !header || TEST_3.test(line) || TEST_2.test(line) ? null : TEST_22.exec(line);
     if (in22) {
       const cls = this.currentClass;
       this.block = { test: cls ? `${cls}.${in22[1]}` : in22[1]!, cls, lines: [] };
       return;
     }
-    const test = TEST_3.exec(line) ?? TEST_2.exec(line);
+    const three = header ? TEST_3.exec(line) : null;
+    const test = three ?? (header ? TEST_2.exec(line) : null);
     if (test) {
-      const three = TEST_3.test(line);
       const cls = three ? test[1]! : test[2]!;
       const name = three ? test[2]! : test[1]!;
       this.block = { test: `${cls}.${name}`, cls, lines: [] };
       return;
     }
-    const totals = TOTALS.exec(line);
+    const totals = line.startsWith('Tests run: ') ? TOTALS.exec(line) : null;
     if (totals) {
       const [, run, failures, errors, skipped, perClass] = totals;
       const failed = Number(failures) + Number(errors);

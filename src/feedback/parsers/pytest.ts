@@ -198,6 +198,15 @@ export class PytestParser implements LineParser {
 
   /** Names each failure block by its node id from the short summary, and adds summary-only failures. */
   private flush(): void {
+    if (this.builder.full) {
+      // Past the report's capacity failures are only counted (no node-id matching, no message parsing): a block
+      // and its summary entry are one failure; the session's `N failed` line, when printed, wins anyway.
+      const entries = this.summary.filter((s) => s.status === 'FAILED' || s.status === 'ERROR').length;
+      for (let i = Math.max(entries, this.pending.length); i > 0; i--) this.builder.countOnly();
+      this.pending = [];
+      this.summary = [];
+      return;
+    }
     const entries = this.summary.filter((s) => s.status === 'FAILED' || s.status === 'ERROR');
     const used = new Set<SummaryEntry>();
     const take = (pred: (s: SummaryEntry) => boolean) => {

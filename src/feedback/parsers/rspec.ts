@@ -27,14 +27,29 @@ export class RspecParser implements LineParser {
   }
 
   push(line: string): void {
-    if (/^Pending: /.test(line)) return this.enter('pending');
-    if (/^Failures:$/.test(line)) return this.enter('failures');
-    const load = LOAD.exec(line);
+    // Only lines starting with a letter or digit can be a heading, summary or re-run entry: one test per line
+    // for the body lines (indented) that make up most of the output.
+    const c = line.charCodeAt(0);
+    if (c !== 0x20 && this.heading(line)) return;
+    const entry = this.section === 'failures' && c === 0x20 ? ENTRY.exec(line) : null;
+    if (entry) {
+      this.close();
+      this.block = { title: entry[2]!, lines: [] };
+      return;
+    }
+    if (this.block) this.block.lines = pushCapped(this.block.lines, line);
+  }
+
+  /** A column-0 line that changes state; false when it is body text. */
+  private heading(line: string): boolean {
+    if (line.startsWith('Pending: ')) return (this.enter('pending'), true);
+    if (line === 'Failures:') return (this.enter('failures'), true);
+    const load = line.startsWith('An error') ? LOAD.exec(line) : null;
     if (load) {
       this.close();
       this.section = 'failures';
       this.block = { title: load[1]!, lines: [] };
-      return;
+      return true;
     }
     const summary = SUMMARY.exec(line);
     if (summary) {
@@ -43,18 +58,12 @@ export class RspecParser implements LineParser {
       const failed = Number(failures) + Number(outside ?? 0);
       const skipped = Number(pending ?? 0);
       this.builder.addSummary({ passed: Number(examples) - Number(failures) - skipped, failed, skipped });
-      return;
+      return true;
     }
-    const rerun = RERUN.exec(line);
-    if (rerun) return this.declaration(rerun[1]!.slice(2), Number(rerun[2]), rerun[3]!);
-    if (/^Finished in [\d.]+ /.test(line)) return this.enter('none');
-    const entry = this.section === 'failures' ? ENTRY.exec(line) : null;
-    if (entry) {
-      this.close();
-      this.block = { title: entry[2]!, lines: [] };
-      return;
-    }
-    if (this.block) this.block.lines = pushCapped(this.block.lines, line);
+    const rerun = line.startsWith('rspec ') ? RERUN.exec(line) : null;
+    if (rerun) return (this.declaration(rerun[1]!.slice(2), Number(rerun[2]), rerun[3]!), true);
+    if (/^Finished in [\d.]+ /.test(line)) return (this.enter('none'), true);
+    return false;
   }
 
   finish(): TestReport {
