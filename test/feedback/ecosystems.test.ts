@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { detectRunner, parseTestOutput, type Failure, type TestReport } from '../../src/feedback/index.js';
+import { packageDir } from '../../src/feedback/parsers/go.js';
 
 const root = new URL('../fixtures/feedback/', import.meta.url).pathname;
 const raw = (name: string) => readFileSync(join(root, name), 'utf8');
@@ -234,9 +235,25 @@ describe('machine-readable reporters, detected from the text alone', () => {
   });
 });
 
+describe('packageDir: the folder of a Go package in its module, from the import path', () => {
+  it.each([
+    ['example.com/shop/cart', 'cart'],
+    ['example.com/shop', ''],
+    ['github.com/acme/shop/internal/cart', 'internal/cart'],
+    ['github.com/acme/shop/v2/cart', 'cart'],
+    ['gopkg.in/yaml.v3', ''],
+    ['golang.org/x/tools/go/packages', 'go/packages'],
+    ['shop/cart', 'cart'],
+    ['shop', ''],
+  ])('%s is in %j', (path, dir) => {
+    expect(packageDir(path)).toBe(dir);
+  });
+});
+
 describe('go test without -v (projects/go-shop, run in mimo-runner with go 1.24)', () => {
   const shop = [
-    'TestTotal cart_test.go:14 TestFailure',
+    // t.Errorf prints cart_test.go (relative to the package folder): put in the package's folder, cart/
+    'TestTotal cart/cart_test.go:14 TestFailure',
     'TestFirst /tmp/mimo-fb/go-shop/cart/cart.go:22 panic',
   ];
 
@@ -323,8 +340,8 @@ describe('Go subtests', () => {
     for (const name of ['go/subtests-verbose.log', 'go/subtests-json.log']) {
       const r = parsed(name);
       expect(where(r)).toEqual([
-        'TestDiscount/ten price_test.go:17 TestFailure',
-        'TestDiscount/half price_test.go:17 TestFailure',
+        'TestDiscount/ten price/price_test.go:17 TestFailure',
+        'TestDiscount/half price/price_test.go:17 TestFailure',
         'TestSplit/two /tmp/mimo-fb/go-sub/price/price.go:8 panic',
       ]);
       // TestDiscount/none in the package that panicked, TestAdd and TestAddZero in the next package.

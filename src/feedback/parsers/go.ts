@@ -11,6 +11,23 @@ const LOG = /^\s+(\S+\.go):(\d+): (.*)$/;
 const PANIC = /^panic: (.*?)(?: \[recovered\])?$/;
 const BUILD = /^(\S+\.go):(\d+):(\d+): (.*)$/;
 const PACKAGE = /^(FAIL|ok)\s+(\S+)/;
+const HOSTS_WITH_OWNER =
+  /^(?:github\.com|gitlab\.com|bitbucket\.org|codeberg\.org|golang\.org|go\.googlesource\.com)$/;
+
+/**
+ * The folder of package `importPath` inside its module, guessed from the import path alone (a log names no go.mod):
+ * `github.com/OWNER/REPO/...` and the like have three segments of module path, another domain two
+ * (`example.com/shop`), a path without a domain one (`shop/cart`); a major version suffix (`/v2`) belongs to the
+ * module. `t.Errorf` prints the file relative to its package folder, so this makes it a repository path.
+ */
+export function packageDir(importPath: string): string {
+  const parts = importPath.split('/');
+  const first = parts[0] ?? '';
+  let module = !first.includes('.') ? 1 : HOSTS_WITH_OWNER.test(first) ? 3 : 2;
+  if (first === 'golang.org' && parts[1] !== 'x') module = 2;
+  if (/^v\d+$/.test(parts[module] ?? '')) module += 1;
+  return parts.slice(module).join('/');
+}
 
 export class GoTextParser implements LineParser {
   private readonly builder: ReportBuilder;
@@ -28,7 +45,11 @@ export class GoTextParser implements LineParser {
   /** Some package ended without per-test lines: its passes were not printed, so `passed` is not the count. */
   private passedUnknown = false;
 
-  constructor(maxFailures?: number) {
+  /** `pkg`: the package whose output this is (`-json` events name it); text output names it on its last line. */
+  constructor(
+    maxFailures?: number,
+    private readonly pkg?: string,
+  ) {
     this.builder = new ReportBuilder('go', maxFailures);
   }
   push(line: string): void {
@@ -111,9 +132,10 @@ export class GoTextParser implements LineParser {
       });
       return;
     }
-    if (PACKAGE.test(line)) {
+    const ended = PACKAGE.exec(line);
+    if (ended) {
       this.close();
-      this.flush();
+      this.flush(ended[2]);
       this.endPackage(line);
     }
   }
@@ -159,11 +181,16 @@ export class GoTextParser implements LineParser {
     this.held.push({ ...open, ...withExpectedActual({ ...open }) });
   }
 
-  /** Adds the package's failures, without the parents that failed only because a subtest did. */
-  private flush(): void {
+  /**
+   * Adds the package's failures, without the parents that failed only because a subtest did, their bare file
+   * names (`cart_test.go:14`) put in the package's folder.
+   */
+  private flush(pkg = this.pkg): void {
     const held = this.held;
     this.held = [];
+    const dir = pkg ? packageDir(pkg) : '';
     for (const f of held) {
+      if (dir) for (const fr of f.frames) if (!fr.file.includes('/')) fr.file = `${dir}/${fr.file}`;
       const parent = this.parents.has(f.test) || held.some((o) => o.test.startsWith(`${f.test}/`));
       if (parent && !f.message && !f.frames.length) continue;
       if (this.builder.full) this.builder.countOnly();
@@ -190,8 +217,7 @@ export class GoTextParser implements LineParser {
     failure.kind = 'panic';
     failure.message = message;
     failure.frames = frames;
-    this.held.push(failure);
-    this.flush();
+    this.held.push(failure); // added with the package's others when its FAIL line (or the end) comes
   }
 }
 
@@ -244,7 +270,7 @@ export class GoParser implements LineParser {
     const pkg = event.Package ?? event.ImportPath ?? '';
     if (typeof event.Output !== 'string') return;
     let parser = this.packages.get(pkg);
-    if (!parser) this.packages.set(pkg, (parser = new GoTextParser(this.maxFailures)));
+    if (!parser) this.packages.set(pkg, (parser = new GoTextParser(this.maxFailures, pkg || undefined)));
     const text = (this.partial.get(pkg) ?? '') + event.Output;
     const lines = text.split('\n');
     this.partial.set(pkg, lines.pop()!);
