@@ -50,6 +50,7 @@ async function measure(runtime) {
   const TEST = 'python -m pytest -q -p no:cacheprovider';
   const timedTest = `s=$(date +%s%N); ${TEST}; rc=$?; e=$(date +%s%N); echo "BENCH_NS $((e - s))" >&2; exit $rc`;
   const runtimes = [];
+  let lastOutput = '';
   const timed = {
     hostWorkspace: sandbox.hostWorkspace,
     workdir: sandbox.workdir,
@@ -58,6 +59,7 @@ async function measure(runtime) {
     async exec(command, options) {
       const result = await sandbox.exec(command, options);
       const ns = /BENCH_NS (\d+)/.exec(result.stderr);
+      lastOutput = result.stdout;
       if (ns) runtimes.push(Number(ns[1]) / 1e6);
       return result;
     },
@@ -88,7 +90,8 @@ async function measure(runtime) {
     const started = performance.now();
     const result = await runRepair({
       sandbox: timed,
-      workspace: await Workspace.open(dir),
+      // The workspace as `mimo fix` has it: the sandbox's own copy, each edit a runner round trip.
+      workspace: Workspace.of(sandbox),
       testCommand: timedTest,
       model: withBudget(new ScriptedModel(turns, 'bench'), budget),
       budget,
@@ -98,6 +101,9 @@ async function measure(runtime) {
       reporter: { event: (e) => marks.push({ at: performance.now(), ...e }) },
     });
     const total = performance.now() - started;
+    // The edits reached the container: the last test run saw the last turn's value.
+    if (!lastOutput.includes(`assert ${TURNS} == 1000`))
+      throw new Error(`the edits did not reach the tests: ${lastOutput.slice(-600)}`);
     // A turn runs from one model answer to the next; take out the next answer's latency and the test command's own
     // runtime. runtimes[0] is the baseline run; runtimes[i] the run after turn i.
     const models = marks.filter((e) => e.phase === 'model');
