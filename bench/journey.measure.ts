@@ -1,8 +1,10 @@
 // Measures journey 1 end to end (run by bench/journey.bench.js through jest, which runs the TypeScript double; it
 // is not a test and asserts nothing about time). Each round: a new PR with a missing import, `/mimo fix` delivered
 // to the app process, and the fix PR's JSONL log read back. Figures go to MIMO_BENCH_OUT.
+import Docker from 'dockerode';
 import { writeFileSync } from 'node:fs';
 import type { IterationEvent } from '../src/repair/index.js';
+import { engineRuntimes } from '../src/sandbox/engine.js';
 import { startGitHubDouble } from '../test/e2e/github-double/index.js';
 import { eventually, startAppProcess } from '../test/e2e/app-process.js';
 import { commentPayload } from '../test/e2e/payloads.js';
@@ -29,10 +31,16 @@ interface Row {
   gapsMs: number[];
 }
 
-/** One app process (MIMO_SANDBOX_POOL as given; the git object cache is on by default) and ROUNDS measured jobs. */
-async function measure(pool: number) {
+/**
+ * One app process (MIMO_SANDBOX_POOL and MIMO_SANDBOX_RUNTIME as given; the git object cache is on by default) and
+ * ROUNDS measured jobs.
+ */
+async function measure(pool: number, runtime = 'runc') {
   const double = await startGitHubDouble();
-  const app = await startAppProcess(double, { MIMO_SANDBOX_POOL: String(pool) });
+  const app = await startAppProcess(double, {
+    MIMO_SANDBOX_POOL: String(pool),
+    MIMO_SANDBOX_RUNTIME: runtime,
+  });
   const rows: Row[] = [];
   try {
     const repo = double.state.createRepo('bench/shapes', { 'shapes.py': OK, 'tests/test_shapes.py': TESTS });
@@ -96,15 +104,24 @@ async function measure(pool: number) {
 
 const round3 = (x: number) => Math.round(x * 1000) / 1000;
 
-it('measures journey 1 with the warm pool off and on', async () => {
+it('measures journey 1 with the warm pool off and on, and under gVisor', async () => {
   const off = await measure(0);
   const on = await measure(1);
-  const figures = {
+  const figures: Record<string, unknown> = {
     pool_off: off,
     pool_on: on,
     pool_on_vs_off_total_minus_tests: round3(
       on.total_minus_tests_ms_median / off.total_minus_tests_ms_median,
     ),
   };
+  // gVisor with the pool on (how an operator would run it), when the engine has runsc and BENCH_RUNTIMES asks.
+  const asked = (process.env.BENCH_RUNTIMES ?? 'runc,runsc').split(',');
+  if (asked.includes('runsc') && (await engineRuntimes(new Docker())).includes('runsc')) {
+    const runsc = await measure(1, 'runsc');
+    figures.runsc_pool_on = runsc;
+    figures.runsc_vs_runc_pool_on_total_minus_tests = round3(
+      runsc.total_minus_tests_ms_median / on.total_minus_tests_ms_median,
+    );
+  }
   writeFileSync(process.env.MIMO_BENCH_OUT ?? '/dev/stdout', JSON.stringify(figures));
 }, 1_800_000);

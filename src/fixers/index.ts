@@ -26,7 +26,7 @@ export { replacementModule } from './python-names.js';
 export { FixerMemo } from './memo.js';
 export { configuredLinters, newFindings, LintUnavailableError } from './lint-check.js';
 export type { Linter, LintFinding } from './lint-check.js';
-export { PythonStdlib, pythonStdlib } from './python-stdlib.js';
+export { PythonStdlib, SandboxStdlib, pythonStdlib } from './python-stdlib.js';
 
 /** Every deterministic fixer, in the order the loop tries them. */
 export const builtinFixers: Fixer[] = [

@@ -3,7 +3,7 @@ import { findPythonErrors, type PyError } from './python-errors.js';
 import { insertPythonImport, type Classify } from './python-insert.js';
 import { PY_ALIASES, PY_MOVED_NAMES, PY_STDLIB_MODULES, replacementModule } from './python-names.js';
 import { existingImports, moduleOf, publicPackageOf, pythonFiles, repoDefinitions } from './python-repo.js';
-import { pythonStdlib, type PythonStdlib } from './python-stdlib.js';
+import { pythonStdlib, type SandboxStdlib } from './python-stdlib.js';
 import type { Fixer, FixerContext, FixProposal } from './types.js';
 
 /** At most this many alternative imports per missing name: the loop tries each (a test run apiece). */
@@ -11,7 +11,7 @@ const MAX_ALTERNATIVES = 3;
 
 interface Facts {
   context: FixerContext;
-  stdlib?: PythonStdlib;
+  stdlib?: SandboxStdlib;
   files: Set<string>;
 }
 
@@ -97,9 +97,10 @@ async function candidatesFor(facts: Facts, name: string, file: string, source: s
     if (pkg && !inside) add(`from ${pkg} import ${name}`);
     add(`from ${def.module} import ${name}`);
   }
-  // 4. A standard-library name (`sleep(` → from time import sleep; awaited → asyncio's).
-  if (facts.stdlib) {
-    const exporters = facts.stdlib.exporters(name).filter((e) => !/(^|\.)_/.test(e.module));
+  // 4. A standard-library name (`sleep(` → from time import sleep; awaited → asyncio's). Not for a standard
+  // module used as one (`math.pi`): that is step 2's import, and the names index costs seconds to build.
+  if (facts.stdlib && !(attributeUse && isStdlib(facts, name))) {
+    const exporters = (await facts.stdlib.exporters(name)).filter((e) => !/(^|\.)_/.test(e.module));
     if (awaited) exporters.sort((a, b) => Number(b.module === 'asyncio') - Number(a.module === 'asyncio'));
     for (const e of exporters.slice(0, 2)) add(`from ${e.module} import ${name}`);
   }
@@ -135,9 +136,9 @@ async function movedTo(facts: Facts, error: PyError, file: string | undefined): 
   }
   if (isStdlib(facts, from) && facts.stdlib) {
     const top = from.split('.')[0]!;
-    const exporters = facts.stdlib
-      .exporters(error.name)
-      .filter((e) => e.module !== from && !/(^|\.)_/.test(e.module));
+    const exporters = (await facts.stdlib.exporters(error.name)).filter(
+      (e) => e.module !== from && !/(^|\.)_/.test(e.module),
+    );
     return (exporters.find((e) => e.module.startsWith(`${top}.`)) ?? exporters.find((e) => e.own))?.module;
   }
   return undefined;

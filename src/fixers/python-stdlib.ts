@@ -61,6 +61,38 @@ for name, m in mods:
     sys.stdout.write(name + '\t' + ' '.join(names) + '\n')
 `;
 
+/**
+ * The module names alone, without importing any (`find_spec` for the top level, then the package folders two levels
+ * down, as the index above walks them): one Python start instead of the seconds the full index takes. Same flags.
+ */
+export const STDLIB_MODULES_SCRIPT = String.raw`
+import sys, os, pkgutil, importlib.util
+SKIP = {'antigravity', 'this', 'idlelib', 'tkinter', 'turtle', 'turtledemo', 'lib2to3', 'ensurepip', 'pydoc_data',
+        'test', 'distutils', 'msilib', 'winreg', 'winsound', 'msvcrt', 'nt'}
+out = ['os.path']
+def walk(prefix, paths, depth):
+    for info in pkgutil.iter_modules(paths, prefix + '.'):
+        leaf = info.name.rsplit('.', 1)[-1]
+        if leaf.startswith('_') or leaf in ('test', 'tests'):
+            continue
+        out.append(info.name)
+        if info.ispkg and depth < 2 and hasattr(info.module_finder, 'path'):
+            walk(info.name, [os.path.join(info.module_finder.path, leaf)], depth + 1)
+for top in sorted(sys.stdlib_module_names):
+    if top.startswith('_') or top in SKIP:
+        continue
+    try:
+        spec = importlib.util.find_spec(top)
+    except BaseException:
+        spec = None
+    if spec is None:
+        continue
+    out.append(top)
+    if spec.submodule_search_locations:
+        walk(top, list(spec.submodule_search_locations), 1)
+sys.stdout.write('\n'.join(out) + '\n')
+`;
+
 export interface StdlibExport {
   module: string;
   /** Defined by this module (not a re-export). */
@@ -125,20 +157,53 @@ function commonRank(module: string): number {
   return i === -1 ? COMMON.length : i;
 }
 
-/** The sandbox Python's standard library, computed once per run (a few seconds) and kept in the run's memo. */
+/**
+ * The sandbox Python's standard library for one run: its module names at once (one Python start), the names each
+ * module exports only when a fixer first asks for them (the full index imports every module: 2–5 s measured in the
+ * runner image under load), both kept in the run's memo.
+ */
+export class SandboxStdlib {
+  constructor(
+    readonly modules: ReadonlySet<string>,
+    private readonly names: () => Promise<PythonStdlib | undefined>,
+  ) {}
+
+  isModule(name: string): boolean {
+    return this.modules.has(name);
+  }
+
+  /** As PythonStdlib.exporters; none when the index cannot be built. */
+  async exporters(name: string): Promise<StdlibExport[]> {
+    return (await this.names().catch(() => undefined))?.exporters(name) ?? [];
+  }
+}
+
+async function runStdlibScript(
+  sandbox: Sandbox,
+  script: string,
+  signal?: AbortSignal,
+): Promise<PythonStdlib | undefined> {
+  const result = await sandbox.exec(['sh', '-c', 'cd / && exec python3 -I -c "$0"', script], {
+    timeoutMs: 60_000,
+    maxOutputBytes: 8 * 1024 * 1024,
+    signal,
+  });
+  if (result.exitCode !== 0 || result.truncatedBytes > 0) return undefined;
+  const index = new PythonStdlib(result.stdout);
+  return index.modules.size > 0 ? index : undefined;
+}
+
+/** The sandbox Python's standard library, kept in the run's memo (undefined: no usable python3). */
 export function pythonStdlib(
   sandbox: Sandbox,
   memo: FixerMemo = new FixerMemo(),
   signal?: AbortSignal,
-): Promise<PythonStdlib | undefined> {
+): Promise<SandboxStdlib | undefined> {
   return memo.get('python-stdlib', async () => {
-    const result = await sandbox.exec(['sh', '-c', 'cd / && exec python3 -I -c "$0"', STDLIB_INDEX_SCRIPT], {
-      timeoutMs: 60_000,
-      maxOutputBytes: 8 * 1024 * 1024,
-      signal,
-    });
-    if (result.exitCode !== 0 || result.truncatedBytes > 0) return undefined;
-    const index = new PythonStdlib(result.stdout);
-    return index.modules.size > 0 ? index : undefined;
+    const list = await runStdlibScript(sandbox, STDLIB_MODULES_SCRIPT, signal);
+    if (!list) return undefined;
+    return new SandboxStdlib(list.modules, () =>
+      memo.get('python-stdlib-names', () => runStdlibScript(sandbox, STDLIB_INDEX_SCRIPT, signal)),
+    );
   });
 }

@@ -59,7 +59,7 @@ export async function runRepair(options: RepairOptions): Promise<RepairResult> {
     const proof = await proveFix(session, originallyFailing, options.proofRuns ?? 3);
     flaky = proof.flaky;
     final = proof.final ?? current;
-    if (session.scoring) scoreValue = await session.score(final);
+    if (session.scoring) scoreValue = await session.score(final, { full: true });
     stop = proof.dropped
       ? { reason: 'tests_dropped', detail: `looked green, but ${proof.dropped}` }
       : proof.ok

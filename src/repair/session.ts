@@ -128,7 +128,13 @@ export class Session {
     return run;
   }
 
-  async score(run: TestRun): Promise<QualityScore> {
+  /**
+   * The run's quality score. The parts that cost a process in the sandbox (Python's complexity pass, the linters)
+   * are computed only where they decide something: for a green run (the score ranks green candidates) and for the
+   * final one (`full`). A red turn's score has the parts computed on the host, which keeps Python starts out of a
+   * turn's overhead (src/score: a Python start plus pyflakes' import is 300–600 ms under load).
+   */
+  async score(run: TestRun, { full = false }: { full?: boolean } = {}): Promise<QualityScore> {
     if (!this.scoring) return testsOnlyScore(run, this.baseline?.report ?? run.report);
     return scoreCandidate({
       report: run.report,
@@ -137,7 +143,7 @@ export class Session {
       edits: this.options.workspace.edits(),
       output: run.output,
       baselineOutput: this.baseline?.output ?? run.output,
-      sandbox: this.options.sandbox,
+      sandbox: full || isGreen(run) ? this.options.sandbox : undefined,
       signal: this.signal,
     });
   }

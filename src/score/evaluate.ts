@@ -7,7 +7,7 @@ import {
   tsFunctionComplexities,
   type FunctionComplexity,
 } from './complexity-ts.js';
-import { PY_COMPLEXITY_SCRIPT } from './complexity-py.js';
+import { pythonPass, type PythonPass } from './complexity-py.js';
 import { coverageFromOutput, qualityScore, type QualityScore } from './quality.js';
 
 export interface ScoreInput {
@@ -34,42 +34,41 @@ function shellQuote(s: string): string {
   return `'${s.replace(/'/g, `'\\''`)}'`;
 }
 
-async function complexity(
-  input: ScoreInput,
-): Promise<{ delta?: number; functions: ScoreDetails['functions'] }> {
+interface Linters {
+  eslint: boolean;
+  ruff: boolean;
+}
+
+const linterProbes = new WeakMap<Sandbox, Promise<Linters>>();
+
+/** Which linter programs the sandbox has, probed once per sandbox (pyflakes is the Python pass's own import). */
+function linters(sandbox: Sandbox, signal?: AbortSignal): Promise<Linters> {
+  let probe = linterProbes.get(sandbox);
+  if (!probe) {
+    probe = sandbox
+      .exec(
+        '[ -x node_modules/.bin/eslint ] && echo eslint; command -v ruff >/dev/null 2>&1 && echo ruff; true',
+        {
+          timeoutMs: 20_000,
+          signal,
+        },
+      )
+      .then((r) => ({ eslint: /^eslint$/m.test(r.stdout), ruff: /^ruff$/m.test(r.stdout) }));
+    linterProbes.set(sandbox, probe);
+  }
+  return probe;
+}
+
+/** Complexity delta over the changed functions, from before/after function lists (null: that side is unknown). */
+function complexityOf(
+  code: FileEdit[],
+  sides: (edit: FileEdit) => [FunctionComplexity[] | null, FunctionComplexity[] | null],
+): { delta?: number; functions: ScoreDetails['functions'] } {
   const functions: ScoreDetails['functions'] = [];
   let delta = 0;
   let known = false;
-  const code = input.edits.filter((e) => e.after !== null && (JS_TS.test(e.path) || PY.test(e.path)));
-  const ts = code.some((e) => JS_TS.test(e.path)) ? await loadTypeScript() : null;
-  const py = code.filter((e) => PY.test(e.path));
-  let pyResults: Array<FunctionComplexity[] | null> = [];
-  if (py.length > 0 && input.sandbox) {
-    const sources = py.flatMap((e) => [e.before, e.after]);
-    const result = await input.sandbox.exec(['python3', '-c', PY_COMPLEXITY_SCRIPT], {
-      stdin: JSON.stringify(sources),
-      timeoutMs: 20_000,
-      signal: input.signal,
-    });
-    if (result.exitCode === 0) {
-      try {
-        pyResults = JSON.parse(result.stdout) as Array<FunctionComplexity[] | null>;
-      } catch {
-        pyResults = [];
-      }
-    }
-  }
   for (const edit of code) {
-    let before: FunctionComplexity[] | null = null;
-    let after: FunctionComplexity[] | null = null;
-    if (JS_TS.test(edit.path) && ts) {
-      before = edit.before === null ? [] : tsFunctionComplexities(ts, edit.path, edit.before);
-      after = tsFunctionComplexities(ts, edit.path, edit.after!);
-    } else if (PY.test(edit.path)) {
-      const i = py.indexOf(edit);
-      before = pyResults[2 * i] ?? null;
-      after = pyResults[2 * i + 1] ?? null;
-    }
+    const [before, after] = sides(edit);
     if (!before || !after) continue;
     known = true;
     const change = complexityDeltaOfChange(before, after, changedLineNumbers(edit.before, edit.after));
@@ -79,64 +78,62 @@ async function complexity(
   return { delta: known ? delta : undefined, functions };
 }
 
-interface Linters {
-  eslint: boolean;
-  ruff: boolean;
-  pyflakes: boolean;
-}
-
-const linterProbes = new WeakMap<Sandbox, Promise<Linters>>();
-
-/** Which linters the sandbox has, probed once per sandbox (one exec saved on every later turn). */
-function linters(sandbox: Sandbox, signal?: AbortSignal): Promise<Linters> {
-  let probe = linterProbes.get(sandbox);
-  if (!probe) {
-    probe = sandbox
-      .exec(
-        '[ -x node_modules/.bin/eslint ] && echo eslint; command -v ruff >/dev/null 2>&1 && echo ruff; ' +
-          "python3 -c 'import pyflakes' >/dev/null 2>&1 && echo pyflakes; true",
-        { timeoutMs: 20_000, signal },
-      )
-      .then((r) => ({
-        eslint: /^eslint$/m.test(r.stdout),
-        ruff: /^ruff$/m.test(r.stdout),
-        pyflakes: /^pyflakes$/m.test(r.stdout),
-      }));
-    linterProbes.set(sandbox, probe);
-  }
-  return probe;
-}
-
-/** Findings of eslint (JS/TS, when the repository has it) or ruff/pyflakes (Python) on the changed lines. */
-async function lintFindings(input: ScoreInput): Promise<number | undefined> {
-  if (!input.sandbox) return undefined;
-  const changed = new Map(
-    input.edits
-      .filter((e) => e.after !== null && (JS_TS.test(e.path) || PY.test(e.path)))
-      .map((e) => [e.path, new Set(changedLineNumbers(e.before, e.after))]),
-  );
-  if (changed.size === 0) return undefined;
-  const available = await linters(input.sandbox, input.signal);
-  const js = [...changed.keys()]
-    .filter((p) => JS_TS.test(p))
-    .map(shellQuote)
-    .join(' ');
-  const py = [...changed.keys()]
-    .filter((p) => PY.test(p))
-    .map(shellQuote)
-    .join(' ');
-  const commands: string[] = [];
-  if (js && available.eslint) commands.push(`node_modules/.bin/eslint -f unix ${js}`);
-  if (py && available.ruff) commands.push(`ruff check --output-format=concise ${py}`);
-  else if (py && available.pyflakes) commands.push(`python3 -m pyflakes ${py}`);
-  if (commands.length === 0) return undefined;
-  const result = await input.sandbox.exec(commands.join('; '), { timeoutMs: 30_000, signal: input.signal });
-  const text = `${result.stdout}\n${result.stderr}`;
+/** Findings on changed lines in linters' `path:line[:col]: message` output. */
+function findingsOnChangedLines(text: string, changed: Map<string, Set<number>>): number {
   let findings = 0;
   for (const m of text.matchAll(/^(?:\.\/)?([^\s:][^:\n]*):(\d+):(?:\d+:)?\s/gm)) {
     if (changed.get(m[1]!)?.has(Number(m[2]))) findings++;
   }
   return findings;
+}
+
+/**
+ * Complexity (TypeScript compiler in-process for JS/TS; for Python one sandbox process that also runs pyflakes when
+ * the sandbox has no ruff) and lint findings on the changed lines (eslint when the repository has it, ruff, else
+ * pyflakes). Without a sandbox only the JS/TS complexity is known.
+ */
+async function codeParts(
+  input: ScoreInput,
+): Promise<{ delta?: number; functions: ScoreDetails['functions']; lint?: number }> {
+  const code = input.edits.filter((e) => e.after !== null && (JS_TS.test(e.path) || PY.test(e.path)));
+  const ts = code.some((e) => JS_TS.test(e.path)) ? await loadTypeScript() : null;
+  const py = code.filter((e) => PY.test(e.path));
+  const { sandbox, signal } = input;
+  const available = sandbox && code.length > 0 ? await linters(sandbox, signal) : undefined;
+  const pass: PythonPass =
+    sandbox && py.length > 0
+      ? await pythonPass(
+          sandbox,
+          py.flatMap((e) => [e.before, e.after]),
+          available?.ruff ? null : py.map((e) => [e.path, e.after!]),
+          signal,
+        )
+      : { functions: [], pyflakes: null };
+  const { delta, functions } = complexityOf(code, (edit) => {
+    if (JS_TS.test(edit.path)) {
+      if (!ts) return [null, null];
+      const before = edit.before === null ? [] : tsFunctionComplexities(ts, edit.path, edit.before);
+      return [before, tsFunctionComplexities(ts, edit.path, edit.after!)];
+    }
+    const i = py.indexOf(edit);
+    return [pass.functions[2 * i] ?? null, pass.functions[2 * i + 1] ?? null];
+  });
+  if (!sandbox || !available) return { delta, functions };
+  const changed = new Map(code.map((e) => [e.path, new Set(changedLineNumbers(e.before, e.after))]));
+  const quoted = (re: RegExp) =>
+    [...changed.keys()]
+      .filter((p) => re.test(p))
+      .map(shellQuote)
+      .join(' ');
+  const commands: string[] = [];
+  if (available.eslint && quoted(JS_TS)) commands.push(`node_modules/.bin/eslint -f unix ${quoted(JS_TS)}`);
+  if (available.ruff && quoted(PY)) commands.push(`ruff check --output-format=concise ${quoted(PY)}`);
+  let text = pass.pyflakes ?? '';
+  if (commands.length > 0) {
+    const result = await sandbox.exec(commands.join('; '), { timeoutMs: 30_000, signal });
+    text += `\n${result.stdout}\n${result.stderr}`;
+  } else if (pass.pyflakes === null) return { delta, functions };
+  return { delta, functions, lint: findingsOnChangedLines(text, changed) };
 }
 
 /** Scores a candidate tree from its test report, its edits and (through the sandbox) complexity and lint. */
@@ -149,8 +146,7 @@ export async function scoreCandidate(input: ScoreInput): Promise<ScoreDetails> {
   const coverageNow = coverageFromOutput(input.output);
   const coverageThen = coverageFromOutput(input.baselineOutput);
   const stats = diffStats(input.edits);
-  const { delta, functions } = await complexity(input);
-  const lint = await lintFindings(input);
+  const { delta, functions, lint } = await codeParts(input);
   const score = qualityScore({
     testsPassing: input.exitCode !== 0 && report.failed === 0 ? Math.min(testsPassing, 0.99) : testsPassing,
     newFailures,

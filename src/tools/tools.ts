@@ -58,7 +58,7 @@ async function guardedWrite(
   const rel = context.workspace.normalize(path);
   const refused = context.checkEdit(rel, before, after);
   if (refused) return { content: `Edit rejected: ${refused}`, isError: true, rejected: refused };
-  await context.workspace.write(rel, after);
+  await context.workspace.write(rel, after, { before });
   return { content: `${what} ${rel}.`, isError: false, edited: [rel] };
 }
 

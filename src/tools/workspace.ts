@@ -115,10 +115,14 @@ export class Workspace {
     }
   }
 
-  /** Writes a file (creating parent folders) and records the change. */
-  async write(path: string, content: string): Promise<void> {
+  /**
+   * Writes a file (creating parent folders) and records the change. `known.before` is the content the caller has
+   * just read (null: absent), which saves reading it again (a runner round trip in the sandbox); nothing can change
+   * the file in between, since no process of the sandbox outlives the command that started it.
+   */
+  async write(path: string, content: string, known?: { before: string | null }): Promise<void> {
     const rel = this.normalize(path);
-    const before = await this.readIfExists(rel);
+    const before = known ? known.before : await this.readIfExists(rel);
     await this.writeRaw(rel, content);
     this.record(rel, before, content);
   }

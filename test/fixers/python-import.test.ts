@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import { parseTestOutput } from '../../src/feedback/index.js';
 import { insertPythonImport, pythonImportFixer, replacementModule } from '../../src/fixers/index.js';
 import { Workspace } from '../../src/tools/index.js';
+import { STDLIB_INDEX_SCRIPT, STDLIB_MODULES_SCRIPT } from '../../src/fixers/python-stdlib.js';
+import type { ExecOptions } from '../../src/sandbox/index.js';
 import { LocalSandbox } from '../helpers/fake-sandbox.js';
 import { tempRepo } from '../helpers/tmp.js';
 
@@ -13,7 +15,13 @@ const PYTEST = 'python3 -m pytest -p no:cacheprovider';
 
 /** Runs real pytest, asks the fixer, applies every proposal, runs pytest again. */
 async function fixOnce(root: string) {
-  const sandbox = new LocalSandbox(root);
+  const scripts: string[] = [];
+  const sandbox = new (class extends LocalSandbox {
+    override exec(command: string | string[], options?: ExecOptions) {
+      if (Array.isArray(command)) scripts.push(command.at(-1)!);
+      return super.exec(command, options);
+    }
+  })(root);
   const workspace = await Workspace.open(root);
   const env = { PYTHONDONTWRITEBYTECODE: '1' };
   const first = await sandbox.exec(PYTEST, { env });
@@ -27,7 +35,7 @@ async function fixOnce(root: string) {
   });
   for (const p of proposals) await p.apply();
   const second = await sandbox.exec(PYTEST, { env });
-  return { first, proposals, second, workspace };
+  return { first, proposals, second, workspace, scripts };
 }
 
 const TEST_IMPORTS_APP = 'from app import run\n\n\ndef test_run():\n    assert run() == "ok"\n';
@@ -49,6 +57,30 @@ describe('python-import fixer (real pytest output)', () => {
       );
     } finally {
       rmSync(root, { recursive: true, force: true });
+    }
+  });
+
+  it('knows a standard module used as one from the module list alone; a bare name builds the names index', async () => {
+    const asModule = tempRepo({
+      'app.py': 'def run():\n    return "ok" if math.floor(2.5) == 2 else "no"\n',
+      'test_app.py': TEST_IMPORTS_APP,
+    });
+    const bareName = tempRepo({
+      'app.py': 'def run():\n    return "ok" if sqrt(4.0) == 2.0 else "no"\n',
+      'test_app.py': TEST_IMPORTS_APP,
+    });
+    try {
+      const first = await fixOnce(asModule.root);
+      expect(first.proposals[0]!.description).toMatch(/^add `import math` to app\.py/);
+      expect(first.second.exitCode).toBe(0);
+      expect(first.scripts).toEqual([STDLIB_MODULES_SCRIPT]);
+      const second = await fixOnce(bareName.root);
+      expect(second.proposals[0]!.description).toMatch(/^add `from math import sqrt` to app\.py/);
+      expect(second.second.exitCode).toBe(0);
+      expect(second.scripts).toEqual([STDLIB_MODULES_SCRIPT, STDLIB_INDEX_SCRIPT]);
+    } finally {
+      asModule.cleanup();
+      bareName.cleanup();
     }
   });
 

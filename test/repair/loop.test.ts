@@ -186,6 +186,29 @@ describe('repair loop (fake sandbox, scripted turns)', () => {
     expect(result.flaky).toContain('test_add');
     expect(events.at(-1)!.flaky).toContain('test_add');
   });
+
+  it("runs the score's sandbox parts (Python pass, linters) for the green run and the final score, not red turns", async () => {
+    const stillRed = {
+      name: 'edit',
+      arguments: { path: 'calc.py', edits: [{ search: 'return a - b', replace: 'return (a - b)' }] },
+    };
+    const fix = {
+      name: 'edit',
+      arguments: { path: 'calc.py', edits: [{ search: 'return (a - b)', replace: 'return a + b' }] },
+    };
+    const { result, sandbox, events } = await runScenario({
+      turns: [{ toolCalls: [stillRed] }, { toolCalls: [fix] }],
+    });
+    expect(result.stop.reason).toBe('green');
+    const tests = sandbox.commands.flatMap((c, i) => (c.startsWith('run-tests') ? [i] : []));
+    // baseline, the red turn's run, the green turn's run: nothing else ran in the sandbox between them
+    expect(sandbox.commands.slice(0, tests[2]! + 1).every((c) => c.startsWith('run-tests'))).toBe(true);
+    const scorePasses = sandbox.commands.filter((c) => c.startsWith('python3 -c'));
+    expect(scorePasses).toHaveLength(2); // the green run's score and the final one
+    const redRun = events.filter((e) => e.phase === 'tests')[0]!;
+    expect(redRun.failures?.failed).toBe(1);
+    expect(redRun.score?.parts).toMatchObject({ testsPassing: 0.5, diffLines: 2 });
+  });
 });
 
 describe('issue mode', () => {

@@ -7,6 +7,7 @@ import {
   Workspace,
   type ToolContext,
 } from '../../src/tools/index.js';
+import { HostFolderFiles } from '../helpers/fake-sandbox.js';
 import { tempRepo } from '../helpers/tmp.js';
 
 const SOURCE =
@@ -51,6 +52,31 @@ describe('agent tools', () => {
       properties: Record<string, unknown>;
     };
     expect(schema.required).toEqual(['path', 'edits']);
+  });
+
+  it('edit reads the file once through the sandbox and records what it replaced', async () => {
+    const reads: string[] = [];
+    const files = new (class extends HostFolderFiles {
+      readonly workdir = '/workspace';
+      override readFile(path: string, options?: { maxBytes?: number }) {
+        reads.push(path);
+        return super.readFile(path, options);
+      }
+    })(repo.root);
+    context = { ...context, workspace: Workspace.of(files) };
+    const out = await call('edit', {
+      path: 'calc.py',
+      edits: [{ search: 'def zero():\n    s = 0', replace: 'def zero():\n    s = 1' }],
+    });
+    expect(out).toMatchObject({ isError: false, edited: ['calc.py'] });
+    expect(reads).toEqual(['calc.py']);
+    expect(context.workspace.edits()).toEqual([
+      {
+        path: 'calc.py',
+        before: SOURCE,
+        after: SOURCE.replace('def zero():\n    s = 0', 'def zero():\n    s = 1'),
+      },
+    ]);
   });
 
   it('read_file numbers lines and honours a range', async () => {

@@ -1,8 +1,8 @@
 /**
  * The resident runner: one POSIX-shell process per sandbox, started by one exec as the sandbox user, that runs
  * every command and file operation the host asks for over its attached stdin/stdout/stderr (protocol in
- * docs/sandbox.md). It needs only /bin/sh and the commands `sleep`, `cat`, `dd`, `mkdir`, `rm` and `find`, so it
- * works in any image with a shell, including a CI job's own.
+ * docs/sandbox.md). It needs only /bin/sh and the commands `sleep`, `cat`, `dd`, `mkdir`, `mkfifo`, `rm` and `find`,
+ * so it works in any image with a shell, including a CI job's own.
  *
  * Requests (host → runner), one header line `OP ID NFIELDS`, then NFIELDS field lines (`=` + the raw text, or
  * `%` + text in printf-%b escapes, for text with control characters or backslashes), then for `w` and for `x`
@@ -68,9 +68,10 @@ R=
 IFS= read -r N || exit 0
 T=/tmp/.mimo-runner-$$
 mkdir -p "$T" 2>/dev/null
+rm -f "$T/armed"
+mkfifo "$T/armed" || exit 96
 FR=
 sleep 0.001 2>/dev/null && FR=1
-: > "$T/armed"
 reply() {
   oom
   printf '\\036M%s %s %s %s %s\\n' "$N" "$id" "$1" "$2" "$n"
@@ -102,20 +103,21 @@ place() {
 run() {
   cwd=$1 si=$2 ne=$3 t=$4
   shift 4
-  if [ "$si" = 1 ]; then payload > "$T/stdin"; else : > "$T/stdin"; fi
+  in=/dev/null
+  if [ "$si" = 1 ]; then payload > "$T/stdin"; in=$T/stdin; fi
   to=
   trap 'to=1' USR1
   [ -n "$FR" ] || { ti=\${t%.*}; [ "$ti" = "$t" ] || t=$((ti+1)); }
-  # The timer's sleep must be running before the command starts: a fork bomb would leave it no pid to fork.
-  (sleep "$t" & s=$!; echo "$id" > "$T/armed"; wait "$s"; kill -USR1 $$) &
-  tp=$!
-  a=
-  while [ "$a" != "$id" ] && kill -0 "$tp" 2>/dev/null; do read -r a < "$T/armed"; done
+  # The timer's sleep must be running before the command starts: a fork bomb would leave it no pid to fork. The
+  # runner blocks on the fifo (no polling) until the timer, which holds it open from its start, says it forked its
+  # sleep; a timer that could not fork it exits, which closes the fifo and ends the read too.
+  (exec 3> "$T/armed"; sleep "$t" & s=$!; echo "$id" >&3; exec 3>&-; wait "$s"; kill -USR1 $$) &
+  read -r a < "$T/armed"
   (
     cd "$cwd" || exit 126
     unset OLDPWD
     while [ "$ne" -gt 0 ]; do export "$1"; shift; ne=$((ne-1)); done
-    exec "$@" < "$T/stdin"
+    exec "$@" < "$in"
   ) &
   c=$!
   wait "$c"
