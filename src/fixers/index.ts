@@ -1,5 +1,6 @@
 import { lintFixer, lockfileFixer } from './commands.js';
 import { jsImportFixer } from './js-import.js';
+import { modulePathFixer } from './module-path.js';
 import { insertJsImport } from './js-insert.js';
 import { pythonImportFixer } from './python-import.js';
 import { insertPythonImport } from './python-insert.js';
@@ -14,6 +15,7 @@ export {
   pythonImportFixer,
   insertPythonImport,
   jsImportFixer,
+  modulePathFixer,
   tsImportFixer,
   insertJsImport,
   goImportFixer,
@@ -33,6 +35,7 @@ export const builtinFixers: Fixer[] = [
   pythonImportFixer,
   tsImportFixer,
   jsImportFixer,
+  modulePathFixer,
   goImportFixer,
   rustSuggestionFixer,
   lintFixer,

@@ -22,10 +22,13 @@ export interface WrongExport {
 
 export type JsProblem = MissingName | WrongExport;
 
-/** `file:///workspace/src/a.js:3` (or a bare path) a few lines above an ESM link error, as TAP `# ` lines too. */
+/**
+ * `file:///workspace/src/a.js:3` (or a bare path) a few lines above an ESM link error, as TAP `# ` lines too and after
+ * a runner's own words (mocha: ` Exception during run: file:///…/a.spec.js:2`).
+ */
 function locationAbove(lines: string[], i: number, workdir: string): string | undefined {
   for (let k = i - 1; k >= Math.max(0, i - 6); k--) {
-    const m = /^(?:#\s*)?(?:file:\/\/)?(\/?[^\s:]+\.[cm]?[jt]sx?):\d+\s*$/.exec(lines[k]!.trim());
+    const m = /^(?:#\s*|.*:\s+)?(?:file:\/\/)?(\/?[^\s:]+\.[cm]?[jt]sx?):\d+\s*$/.exec(lines[k]!.trim());
     if (m) return workspacePath(m[1], workdir);
   }
   return undefined;

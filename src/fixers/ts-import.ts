@@ -50,9 +50,14 @@ function nearestTsconfig(mirror: WorkspaceMirror, file: string): string | undefi
   }
 }
 
+/**
+ * The service's edits, from the end. Insertions at one position come in reading order (`Money, ` then `type ` for
+ * `import { Money, type Currency }`), so among equal starts the later one goes in first, as TypeScript applies them.
+ */
 function applyChanges(text: string, changes: readonly ts.TextChange[]): string {
   let out = text;
-  for (const c of [...changes].sort((a, b) => b.span.start - a.span.start))
+  const order = changes.map((c, i) => [c, i] as const);
+  for (const [c] of order.sort(([a, i], [b, j]) => b.span.start - a.span.start || j - i))
     out = out.slice(0, c.span.start) + c.newText + out.slice(c.span.start + c.span.length);
   return out;
 }

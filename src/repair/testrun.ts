@@ -1,4 +1,4 @@
-import type { Sandbox } from '../sandbox/index.js';
+import { TOOL_ENV, type Sandbox } from '../sandbox/index.js';
 import type { Analyzer, TestRun } from './context.js';
 
 /** Whether a test run is green: exit 0, nothing failing, nothing cut short. */
@@ -58,7 +58,7 @@ export async function runTestCommand(options: RunTestsOptions): Promise<TestRun>
   const result = await options.sandbox.exec(options.command, {
     timeoutMs: Math.max(1000, options.timeoutMs),
     signal: options.signal,
-    env: { CI: 'true', PYTHONDONTWRITEBYTECODE: '1', ...options.env },
+    env: { CI: 'true', PYTHONDONTWRITEBYTECODE: '1', ...TOOL_ENV, ...options.env },
   });
   const output = result.stdout + (result.stdout && result.stderr ? '\n' : '') + result.stderr;
   const report = options.analyzer.parse(output);

@@ -56,6 +56,7 @@ export {
   EngineConflictError,
 } from './engine-errors.js';
 export { NOT_COPIED } from './copy.js';
+export { TOOL_ENV } from './tool-env.js';
 export { EgressStartError, EgressUnavailableError } from './egress/index.js';
 export {
   runSandboxed,

@@ -4,6 +4,7 @@ import { openDockerSandbox } from './docker.js';
 import { EgressStartError } from './egress/index.js';
 import type { SandboxPolicy } from './policy.js';
 import type { PoolOpen, WarmPool } from './pool.js';
+import { TOOL_ENV } from './tool-env.js';
 import type { Sandbox } from './types.js';
 
 /** The setup command of a run and whether it gets a network (the repository's `network.setup`). */
@@ -103,6 +104,7 @@ async function runSetup(
   }
   try {
     const result = await sandbox.exec(command, {
+      env: { ...TOOL_ENV },
       ...(spec.timeoutMs !== undefined ? { timeoutMs: spec.timeoutMs } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
     });

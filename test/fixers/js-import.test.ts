@@ -6,7 +6,7 @@ import { insertJsImport, jsImportFixer } from '../../src/fixers/index.js';
 import { moduleExports } from '../../src/fixers/js-exports.js';
 import { importStatement, styleOf } from '../../src/fixers/js-insert.js';
 import { Workspace } from '../../src/tools/index.js';
-import { LocalSandbox } from '../helpers/fake-sandbox.js';
+import { FakeSandbox, LocalSandbox } from '../helpers/fake-sandbox.js';
 import { tempRepo } from '../helpers/tmp.js';
 
 jest.setTimeout(300_000);
@@ -76,6 +76,39 @@ describe('js-import fixer (real node and tsc output)', () => {
       ]);
       await proposals[0]!.apply();
       expect((await sandbox.exec(`${TSC} -p .`)).exitCode).toBe(0);
+    } finally {
+      repo.cleanup();
+    }
+  });
+
+  it("mocha's ESM link error (the location follows ` Exception during run:`) imports the name from its module", async () => {
+    // recorded from mocha 10 in the runner image on test/fixtures/repos/corpus-imports/js-bytes
+    const output = readFileSync(
+      new URL('../fixtures/fixers/mocha-esm-link-error.txt', import.meta.url),
+      'utf8',
+    );
+    const repo = tempRepo({
+      'package.json': '{"type":"module"}\n',
+      'src/format.js': 'export function formatBytes(n) {\n  return `${n} B`;\n}\n',
+      'src/parse.js': 'export function parseBytes(text) {\n  return parseFloat(text);\n}\n',
+      'src/index.js':
+        "export { formatBytes } from './format.js';\nexport { parseBytes } from './parse.js';\n",
+      'test/bytes.spec.js':
+        "import assert from 'node:assert';\nimport { formatBytes, parseBytes } from '../src/parse.js';\n\nassert.ok(formatBytes && parseBytes);\n",
+    });
+    try {
+      const proposals = await jsImportFixer.propose({
+        workspace: await Workspace.open(repo.root),
+        sandbox: new FakeSandbox(repo.root, () => ({})),
+        report: parseTestOutput(output),
+        output,
+        allowNetwork: false,
+      });
+      expect(proposals.map((p) => p.description)[0]).toBe(
+        "replace `import { formatBytes, parseBytes } from '../src/parse.js';` with `import { parseBytes } from '../src/parse.js'; import { formatBytes } from '../src/format.js';` in test/bytes.spec.js (../src/parse.js has no export 'formatBytes'; exported by src/format.js)",
+      );
+      await proposals[0]!.apply();
+      expect((await new LocalSandbox(repo.root).exec('node test/bytes.spec.js')).exitCode).toBe(0);
     } finally {
       repo.cleanup();
     }

@@ -67,6 +67,32 @@ describe('ts-import fixer: the language service code fixes on real tsc diagnosti
     }
   });
 
+  it('a value joins an existing `import type` as `import { Money, type Currency }`, not with `type` on the value', async () => {
+    const repo = tempRepo({
+      'tsconfig.json': JSON.stringify({
+        compilerOptions: { module: 'commonjs', strict: true, noEmit: true, types: [] },
+        include: ['src'],
+      }),
+      'src/money.ts':
+        "export type Currency = 'EUR' | 'USD';\nexport class Money {\n  static of(n: number, c: Currency): Money {\n    return new Money();\n  }\n}\n",
+      'src/cart.ts':
+        "import type { Currency } from './money';\n\nexport const zero = (c: Currency) => Money.of(0, c);\n",
+    });
+    try {
+      const { proposals, sandbox } = await propose(repo.root);
+      expect(proposals.map((p) => p.description)).toEqual([
+        `add Update import from "./money" in src/cart.ts (TS2304 Cannot find name 'Money'; TypeScript's fix "Update import from "./money"")`,
+      ]);
+      await proposals[0]!.apply();
+      expect(readFileSync(join(repo.root, 'src/cart.ts'), 'utf8')).toMatch(
+        /^import \{ Money, type Currency \} from '\.\/money';\n/,
+      );
+      expect((await sandbox.exec(`${TSC} -p .`)).exitCode).toBe(0);
+    } finally {
+      repo.cleanup();
+    }
+  });
+
   it('moves a name imported from the wrong module (TS2305) to the module that exports it', async () => {
     const repo = fixture('fixers-ts-service', {
       'src/invoice.ts': [
