@@ -271,7 +271,7 @@ export function statementWeight(code: string): number {
   )
     return 0.3;
   if (
-    /(?:[<>]=?|[!=]==?|&&|\|\||[-+*/%](?!=)|\?[^:]*:)/.test(text) ||
+    /(?:[<>]=?|[!=]==?|&&|\|\||[-+*/%]|\?[^:]*:)/.test(text) ||
     /(?<![\w.])(?:[2-9]|\d{2,}|\d*\.\d+)/.test(text)
   )
     return 1;

@@ -1,4 +1,4 @@
-import { calledNames, executableLines, functionRanges } from '../../src/localize/index.js';
+import { calledNames, executableLines, functionRanges, statementWeight } from '../../src/localize/index.js';
 import { rankSuspicious } from '../../src/localize/index.js';
 
 describe('executableLines', () => {
@@ -157,5 +157,15 @@ describe('rankSuspicious with the source', () => {
       sourceFiles: ['src/lib.rs'],
     });
     expect(ranked[0]).toMatchObject({ file: 'src/lib.rs', line: 2 });
+  });
+});
+
+describe('statementWeight', () => {
+  it('counts compound assignments as arithmetic, above plain calls and initialisers', () => {
+    for (const code of ['rest -= n;', 'total += price * qty', 'x *= 2;', 'n %= size']) {
+      expect(statementWeight(code)).toBe(1);
+    }
+    expect(statementWeight('parts.push(item);')).toBeLessThan(1);
+    expect(statementWeight('let rest = 0;')).toBeLessThan(statementWeight('parts.push(item);'));
   });
 });
