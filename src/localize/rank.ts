@@ -195,6 +195,8 @@ export function rankSuspicious(input: RankInput): Suspect[] {
     }
     return sources.get(file)!;
   };
+  // Files the per-test coverage saw: there a callee line that no failing test ran cannot be at fault.
+  const spectrumFiles = new Set([...spectrum.keys()].map((k) => k.slice(0, k.lastIndexOf(':'))));
   const suspects: Suspect[] = [];
   for (const key of keys) {
     const at = key.lastIndexOf(':');
@@ -203,10 +205,13 @@ export function rankSuspicious(input: RankInput): Suspect[] {
     const source = sourceOf(file);
     // Only statements can be at fault: comments, blank lines and lone brackets never rank.
     if (source && !source.executable.has(line)) continue;
+    // With per-test coverage the callee signal only sharpens the spectrum (scaled by it): an entry function every
+    // test calls would otherwise lift its whole body above the helper it delegates to, where the bug is.
+    const calleeScale = spectrumFiles.has(file) ? (spectrum.get(key) ?? 0) : 1;
     let score =
       weights.spectrum * (spectrum.get(key) ?? 0) +
       weights.frames * (frames.get(key) ?? 0) +
-      weights.callee * (callee.get(key) ?? 0) +
+      weights.callee * (callee.get(key) ?? 0) * calleeScale +
       weights.changed * (changed.has(key) ? 1 : 0);
     if (score <= 0) continue;
     if (isTestCode(file, line)) score *= TEST_CODE;

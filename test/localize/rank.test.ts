@@ -114,3 +114,63 @@ describe('rankSuspicious', () => {
     expect(changedLinesFromDiff(diff)).toEqual({ 'pricing.py': [21, 31, 32, 33] });
   });
 });
+
+describe('rankSuspicious: callee with per-test coverage', () => {
+  // parse() is what every test calls; the bug is in assign(), which parse() delegates to and only some tests reach.
+  const sources: Record<string, string> = {
+    'lib/parse.js': [
+      'function assign(target, key, index) {', // 1
+      '  if (index <= 3) target[index] = key;', // 2 (bug)
+      '  else target.push(key);', // 3
+      '}', // 4
+      'function parse(text) {', // 5
+      '  const out = [];', // 6
+      '  for (const part of text.split("&")) {', // 7
+      '    if (part.includes("[")) assign(out, part, Number(part[2]));', // 8
+      '    else out.push(part);', // 9
+      '  }', // 10
+      '  return out;', // 11
+      '}', // 12
+      '',
+    ].join('\n'),
+    'test/parse.test.js': [
+      "it('limit', () => {",
+      "  assert.deepEqual(parse('a[3]'), ['a[3]']);",
+      '});',
+      '',
+    ].join('\n'),
+  };
+  const entry = [5, 6, 7, 8, 11];
+  const coverage = {
+    tests: [
+      { name: 'limit', failed: true, lines: { 'lib/parse.js': [...entry, 1, 2] } },
+      { name: 'index', failed: false, lines: { 'lib/parse.js': [...entry, 1, 2] } },
+      { name: 'flat', failed: false, lines: { 'lib/parse.js': [...entry, 9] } },
+      { name: 'flat2', failed: false, lines: { 'lib/parse.js': [...entry, 9] } },
+      { name: 'flat3', failed: false, lines: { 'lib/parse.js': [...entry, 9] } },
+    ],
+  };
+  const report = {
+    runner: 'mocha',
+    passed: 4,
+    failed: 1,
+    skipped: 0,
+    failures: [
+      {
+        test: 'limit',
+        kind: 'assertion',
+        message: 'expected',
+        frames: [{ file: 'test/parse.test.js', line: 2, inProject: true }],
+      },
+    ],
+  } as unknown as Parameters<typeof rankSuspicious>[0]['reports'][number];
+
+  it('ranks the helper line the failing test ran above the body of the entry function every test calls', () => {
+    const ranked = rankSuspicious({ reports: [report], coverage, readSource: (f) => sources[f] });
+    const rank = (line: number) => ranked.findIndex((s) => s.file === 'lib/parse.js' && s.line === line);
+    expect(rank(2)).toBeGreaterThanOrEqual(0);
+    for (const line of entry) expect(rank(2)).toBeLessThan(rank(line));
+    // A callee line no failing test ran (the flat branch) gets nothing from the callee signal.
+    expect(rank(9)).toBe(-1);
+  });
+});
