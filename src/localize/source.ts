@@ -13,6 +13,8 @@ export function languageOf(file: string): Language {
   return 'other';
 }
 
+const RUST_CHAR = /^'(?:\\(?:u\{[0-9a-fA-F]{1,6}\}|x[0-9a-fA-F]{2}|.)|[^\\'\n])'/;
+
 /** The code of each line with comments and string contents blanked (so `//` in a string is not a comment). */
 export function codeLines(source: string, language: Language): string[] {
   const out: string[] = [];
@@ -65,6 +67,12 @@ export function codeLines(source: string, language: Language): string[] {
     if (!hash && c === '/' && next === '*') {
       block = true;
       i++;
+      continue;
+    }
+    // In Rust a quote opens a char literal only when one closes it right after ('a', '\n', '\u{1F600}'); else it
+    // is a lifetime (`&'a str`, `Options<'_>`) and stays code.
+    if (c === "'" && language === 'rust' && !RUST_CHAR.test(source.slice(i, i + 12))) {
+      line += c;
       continue;
     }
     if (c === '"' || c === "'" || (c === '`' && language !== 'rust')) {

@@ -174,3 +174,54 @@ describe('rankSuspicious: callee with per-test coverage', () => {
     expect(rank(9)).toBe(-1);
   });
 });
+
+describe('rankSuspicious: callee levels', () => {
+  // Cargo-style (no coverage): the assertion calls fill(), which delegates to wrap(), which delegates to wrap_with().
+  const sources: Record<string, string> = {
+    'src/lib.rs': [
+      'pub fn fill(text: &str) -> String {', // 1
+      '    wrap(text).join("-")', // 2
+      '}', // 3
+      "pub fn wrap(text: &str) -> Vec<&'_ str> {", // 4
+      '    wrap_with(text, 3)', // 5
+      '}', // 6
+      'pub fn wrap_with(text: &str, width: usize) -> Vec<&str> {', // 7
+      '    let n = width + 1;', // 8
+      '    text.split(" ").take(n).collect()', // 9
+      '}', // 10
+      'pub fn unrelated() -> u32 {', // 11
+      '    41 + 1', // 12
+      '}', // 13
+      '',
+    ].join('\n'),
+    'tests/wrap.rs': ['#[test]', 'fn fills() {', '    assert_eq!(fill("a b"), "a-b");', '}', ''].join('\n'),
+  };
+  const report = {
+    runner: 'cargo',
+    passed: 0,
+    failed: 1,
+    skipped: 0,
+    failures: [
+      {
+        test: 'fills',
+        kind: 'panic',
+        message: 'assertion failed',
+        frames: [{ file: 'tests/wrap.rs', line: 3, inProject: true }],
+      },
+    ],
+  } as unknown as Parameters<typeof rankSuspicious>[0]['reports'][number];
+
+  it('follows the calls of the called function, nearer levels first, never an unrelated function', () => {
+    const ranked = rankSuspicious({
+      reports: [report],
+      readSource: (f) => sources[f],
+      sourceFiles: ['src/lib.rs', 'tests/wrap.rs'],
+    });
+    const score = (line: number) =>
+      ranked.find((s) => s.file === 'src/lib.rs' && s.line === line)?.score ?? 0;
+    expect(score(8)).toBeGreaterThan(0);
+    expect(score(2)).toBeGreaterThan(score(5));
+    expect(score(5)).toBeGreaterThan(score(9));
+    expect(score(12)).toBe(0);
+  });
+});

@@ -169,3 +169,25 @@ describe('statementWeight', () => {
     expect(statementWeight('let rest = 0;')).toBeLessThan(statementWeight('parts.push(item);'));
   });
 });
+
+describe('Rust lifetimes', () => {
+  it('are code, not the start of a char literal, so the braces after them still count', () => {
+    const source = [
+      "pub fn wrap_with(text: &str, options: &Options<'_>) -> Vec<String> {", // 1
+      "    let sep = '\\n';", // 2
+      '    let mut lines = Vec::new();', // 3
+      "    for p in text.split(' ') {", // 4
+      '        lines.push(p.to_string());', // 5
+      '    }', // 6
+      '    lines', // 7
+      '}', // 8
+      "pub fn fill<'a>(text: &'a str) -> String {", // 9
+      '    wrap_with(text, &Options::new(3)).join("\\n")', // 10
+      '}', // 11
+      '',
+    ].join('\n');
+    expect(functionRanges(source, 'rust', ['wrap_with'])).toEqual([[1, 8]]);
+    expect(functionRanges(source, 'rust', ['fill'])).toEqual([[9, 11]]);
+    expect([...executableLines(source, 'rust')]).toEqual([1, 2, 3, 4, 5, 7, 9, 10]);
+  });
+});
