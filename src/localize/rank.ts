@@ -54,6 +54,9 @@ const PRIOR = 0.001;
 /** Levels of calls followed from the functions a failing assertion calls, and the weight lost per level. */
 const CALLEE_DEPTH = 3;
 const CALLEE_DECAY = 0.5;
+/** Weight of the call level as a last tie-breaker: under the smallest step of the statement-kind prior. */
+const LEVEL_PRIOR = PRIOR / 20;
+const DOCTEST = /^\s*(?:>>>|\.\.\.)\s/;
 export const TEST_FILE =
   /(^|\/)(tests?|__tests__|spec|testing)\/|(^|\/)test_[^/]*\.py$|_test\.(py|go)$|\.(test|spec)\.[cm]?[jt]sx?$/;
 
@@ -144,10 +147,11 @@ function calleeScores(
   files: string[],
   isTestCode: (file: string, line: number) => boolean,
   decay: number,
-): Map<string, number> {
+): { scores: Map<string, number>; levels: Map<string, number> } {
   const scores = new Map<string, number>();
+  const levels = new Map<string, number>();
   const read = input.readSource;
-  if (!read) return scores;
+  if (!read) return { scores, levels };
   const parsed = new Map<string, { language: Language; executable: Set<number>; code: string[] }>();
   for (const file of files) {
     const source = read(file);
@@ -163,9 +167,10 @@ function calleeScores(
   for (const failure of failures) {
     let names = new Set<string>();
     for (const f of projectFrames(failure, input.root)) {
-      if (!isTestCode(f.file, f.line)) continue;
       const text = read(f.file)?.split('\n')[f.line - 1];
-      if (text) for (const n of calledNames(text)) names.add(n);
+      // A doctest's failure points at its `>>> f(x)` example inside the docstring: test code in a source file.
+      if (!text || (!isTestCode(f.file, f.line) && !DOCTEST.test(text))) continue;
+      for (const n of calledNames(text.replace(DOCTEST, ''))) names.add(n);
     }
     const seen = new Set(names);
     const hit = new Map<string, number>();
@@ -177,7 +182,7 @@ function calleeScores(
           for (let l = from; l <= to; l++) {
             if (!executable.has(l)) continue;
             const key = `${file}:${l}`;
-            if (!hit.has(key)) hit.set(key, decay ** level);
+            if (!hit.has(key)) hit.set(key, level);
             if (l > from) for (const n of calledNames(code[l - 1] ?? '')) if (!seen.has(n)) next.add(n);
           }
         }
@@ -185,10 +190,13 @@ function calleeScores(
       for (const n of next) seen.add(n);
       names = next;
     }
-    for (const [key, s] of hit) scores.set(key, (scores.get(key) ?? 0) + s);
+    for (const [key, level] of hit) {
+      scores.set(key, (scores.get(key) ?? 0) + decay ** level);
+      levels.set(key, Math.min(level, levels.get(key) ?? level));
+    }
   }
   for (const [key, s] of scores) scores.set(key, s / Math.max(1, failures.length));
-  return scores;
+  return { scores, levels };
 }
 
 export function rankSuspicious(input: RankInput): Suspect[] {
@@ -204,7 +212,12 @@ export function rankSuspicious(input: RankInput): Suspect[] {
   const files = input.sourceFiles ?? [...covered];
   // With per-test coverage the callee signal is scaled by the spectrum below, which already says which of the called
   // code ran in the failing tests: every level counts alike. Without it, nearer calls count more.
-  const callee = calleeScores(input, files, isTestCode, spectrum.size ? 1 : CALLEE_DECAY);
+  const { scores: callee, levels: calleeLevels } = calleeScores(
+    input,
+    files,
+    isTestCode,
+    spectrum.size ? 1 : CALLEE_DECAY,
+  );
   const keys = new Set([...spectrum.keys(), ...frames.keys(), ...changed, ...callee.keys()]);
   const sources = new Map<string, { executable: Set<number>; code: string[] } | null>();
   const sourceOf = (file: string) => {
@@ -222,7 +235,7 @@ export function rankSuspicious(input: RankInput): Suspect[] {
   };
   // Files the per-test coverage saw: there a callee line that no failing test ran cannot be at fault.
   const spectrumFiles = new Set([...spectrum.keys()].map((k) => k.slice(0, k.lastIndexOf(':'))));
-  const suspects: Suspect[] = [];
+  const ranked: Array<{ suspect: Suspect; exact: number }> = [];
   for (const key of keys) {
     const at = key.lastIndexOf(':');
     const file = key.slice(0, at);
@@ -241,8 +254,14 @@ export function rankSuspicious(input: RankInput): Suspect[] {
     if (score <= 0) continue;
     if (isTestCode(file, line)) score *= TEST_CODE;
     if (source) score += PRIOR * statementWeight(source.code[line - 1] ?? '');
-    suspects.push({ file, line, score: Math.round(score * 100_000) / 100_000 });
+    // Below the statement kind, the function the assertion calls goes before the ones it delegates to.
+    const level = calleeLevels.get(key);
+    if (level !== undefined) score += LEVEL_PRIOR * CALLEE_DECAY ** level;
+    ranked.push({ suspect: { file, line, score: Math.round(score * 100_000) / 100_000 }, exact: score });
   }
-  suspects.sort((a, b) => b.score - a.score || a.file.localeCompare(b.file) || a.line - b.line);
-  return suspects.slice(0, input.limit ?? 20);
+  ranked.sort(
+    (a, b) =>
+      b.exact - a.exact || a.suspect.file.localeCompare(b.suspect.file) || a.suspect.line - b.suspect.line,
+  );
+  return ranked.slice(0, input.limit ?? 20).map((r) => r.suspect);
 }

@@ -225,3 +225,44 @@ describe('rankSuspicious: callee levels', () => {
     expect(score(12)).toBe(0);
   });
 });
+
+describe('rankSuspicious: doctests', () => {
+  it("takes the function a failing doctest's `>>>` example calls as the callee", () => {
+    const source = [
+      'def double(n):', // 1
+      '    """Twice n.', // 2
+      '', // 3
+      '    >>> double(2)', // 4
+      '    4', // 5
+      '    """', // 6
+      '    return n + n + 1', // 7
+      '', // 8
+      '', // 9
+      'def other(n):', // 10
+      '    return n - 1', // 11
+      '',
+    ].join('\n');
+    const report = {
+      runner: 'pytest',
+      passed: 0,
+      failed: 1,
+      skipped: 0,
+      failures: [
+        {
+          test: '[doctest] calc.double',
+          kind: 'assertion',
+          message: 'Expected 4, got 5',
+          frames: [{ file: '/w/calc.py', line: 4, inProject: true }],
+        },
+      ],
+    } as unknown as Parameters<typeof rankSuspicious>[0]['reports'][number];
+    const ranked = rankSuspicious({
+      reports: [report],
+      root: '/w',
+      readSource: (f) => (f === 'calc.py' ? source : undefined),
+      sourceFiles: ['calc.py'],
+    });
+    expect(ranked[0]).toMatchObject({ file: 'calc.py', line: 7 });
+    expect(ranked.some((s) => s.line === 11)).toBe(false);
+  });
+});
