@@ -20,8 +20,9 @@ describe('mimo localize on the corpus (Docker)', () => {
     }
   });
 
+  // A knownGap case (the reason in cases.json and docs/feedback.md) is asserted to answer, not to rank top 5.
   it.each(cases)(
-    '$runner ($repo): the bug line $bug is in the top 5',
+    '$runner ($repo): bug line $bug',
     (c) => runLocalizeCase(fixtures, c),
     600_000,
   );
