@@ -21,9 +21,5 @@ describe('mimo localize on the corpus (Docker)', () => {
   });
 
   // A knownGap case (the reason in cases.json and docs/feedback.md) is asserted to answer, not to rank top 5.
-  it.each(cases)(
-    '$runner ($repo): bug line $bug',
-    (c) => runLocalizeCase(fixtures, c),
-    600_000,
-  );
+  it.each(cases)('$runner ($repo): bug line $bug', (c) => runLocalizeCase(fixtures, c), 600_000);
 });
