@@ -219,7 +219,7 @@ export function functionRanges(source: string, language: Language, names: string
   const def = {
     python: new RegExp(`^(\\s*)(?:async\\s+)?def\\s+(?:${alt})\\s*\\(`),
     js: new RegExp(
-      `^(\\s*)(?:export\\s+)?(?:(?:async\\s+)?function\\s*\\*?\\s*(?:${alt})\\s*\\(|(?:const|let|var)\\s+(?:${alt})\\s*=|(?:static\\s+|async\\s+|get\\s+)*(?:${alt})\\s*\\([^)]*\\)\\s*\\{|(?:exports|module\\.exports)\\.(?:${alt})\\s*=|(?:${alt})\\s*:\\s*(?:async\\s*)?(?:function|\\())`,
+      `^(\\s*)(?:export\\s+)?(?:(?:async\\s+)?function\\s*\\*?\\s*(?:${alt})\\s*\\(|(?:const|let|var)\\s+(?:${alt})\\s*=|(?:(?:static|async|get|set|public|private|protected|readonly|override)\\s+)*(?:${alt})\\s*(?:<[^>(]*>)?\\([^)]*\\)\\s*(?::[^{=;]+)?\\{|(?:exports|module\\.exports)\\.(?:${alt})\\s*=|(?:${alt})\\s*:\\s*(?:async\\s*)?(?:function|\\())`,
     ),
     go: new RegExp(`^(\\s*)func\\s+(?:\\([^)]*\\)\\s*)?(?:${alt})\\s*[[(]`),
     rust: new RegExp(

@@ -191,3 +191,25 @@ describe('Rust lifetimes', () => {
     expect([...executableLines(source, 'rust')]).toEqual([1, 2, 3, 4, 5, 7, 9, 10]);
   });
 });
+
+describe('functionRanges in TypeScript classes', () => {
+  it('finds methods with modifiers, type parameters and return types', () => {
+    const source = [
+      'export class LRU<K, V> {', // 1
+      '  private expired(node: Node<K, V>): boolean {', // 2
+      '    return node.expires < this.now();', // 3
+      '  }', // 4
+      '  get(key: K): V | undefined {', // 5
+      '    return this.map.get(key);', // 6
+      '  }', // 7
+      '  public static of<T>(items: T[]): LRU<T, T> {', // 8
+      '    return new LRU();', // 9
+      '  }', // 10
+      '}', // 11
+      '',
+    ].join('\n');
+    expect(functionRanges(source, 'js', ['expired'])).toEqual([[2, 4]]);
+    expect(functionRanges(source, 'js', ['get'])).toEqual([[5, 7]]);
+    expect(functionRanges(source, 'js', ['of'])).toEqual([[8, 10]]);
+  });
+});
