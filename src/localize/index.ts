@@ -22,4 +22,4 @@ export {
   type LocalizeResult,
   type CoveragePlan,
 } from './run.js';
-export { executableLines, calledNames, functionRanges, languageOf } from './source.js';
+export { executableLines, calledNames, functionRanges, languageOf, statementWeight } from './source.js';

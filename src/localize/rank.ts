@@ -11,6 +11,7 @@ import {
   functionRanges,
   languageOf,
   statementWeight,
+  type Language,
   testCodeLines,
 } from './source.js';
 
@@ -50,6 +51,12 @@ const WITHOUT_COVERAGE = { spectrum: 0, frames: 0.4, callee: 0.35, changed: 0.25
 const TEST_CODE = 0.2;
 /** Weight of the statement-kind prior, which only orders lines the evidence leaves tied. */
 const PRIOR = 0.001;
+/** Levels of calls followed from the functions a failing assertion calls, and the weight lost per level. */
+const CALLEE_DEPTH = 3;
+const CALLEE_DECAY = 0.5;
+/** Weight of the call level as a last tie-breaker: under the smallest step of the statement-kind prior. */
+const LEVEL_PRIOR = PRIOR / 20;
+const DOCTEST = /^\s*(?:>>>|\.\.\.)\s/;
 export const TEST_FILE =
   /(^|\/)(tests?|__tests__|spec|testing)\/|(^|\/)test_[^/]*\.py$|_test\.(py|go)$|\.(test|spec)\.[cm]?[jt]sx?$/;
 
@@ -131,41 +138,65 @@ function testCodeOf(readSource?: (file: string) => string | undefined) {
 
 /**
  * Callee signal: the functions called on the test-code lines of a failure's frames (the assertion `expect(f(x))`,
- * `assert_eq!(f(x), y)`) are where a logic bug hides when no frame reaches it; their executable lines score 1,
- * averaged over failures.
+ * `assert_eq!(f(x), y)`) are where a logic bug hides when no frame reaches it, and so are the functions those call
+ * in turn (the bug is often in the helper the called function delegates to). A line of the k-th level scores
+ * `decay^k` (1 for the called functions themselves), averaged over failures.
  */
 function calleeScores(
   input: RankInput,
   files: string[],
   isTestCode: (file: string, line: number) => boolean,
-): Map<string, number> {
+  decay: number,
+): { scores: Map<string, number>; levels: Map<string, number> } {
   const scores = new Map<string, number>();
+  const levels = new Map<string, number>();
   const read = input.readSource;
-  if (!read) return scores;
+  if (!read) return { scores, levels };
+  const parsed = new Map<string, { language: Language; executable: Set<number>; code: string[] }>();
+  for (const file of files) {
+    const source = read(file);
+    if (source === undefined) continue;
+    const language = languageOf(file);
+    parsed.set(file, {
+      language,
+      executable: executableLines(source, language),
+      code: codeLines(source, language),
+    });
+  }
   const failures = input.reports.flatMap((r) => r.failures);
   for (const failure of failures) {
-    const names = new Set<string>();
+    let names = new Set<string>();
     for (const f of projectFrames(failure, input.root)) {
-      if (!isTestCode(f.file, f.line)) continue;
       const text = read(f.file)?.split('\n')[f.line - 1];
-      if (text) for (const n of calledNames(text)) names.add(n);
+      // A doctest's failure points at its `>>> f(x)` example inside the docstring: test code in a source file.
+      if (!text || (!isTestCode(f.file, f.line) && !DOCTEST.test(text))) continue;
+      for (const n of calledNames(text.replace(DOCTEST, ''))) names.add(n);
     }
-    if (names.size === 0) continue;
-    const hit = new Set<string>();
-    for (const file of files) {
-      const source = read(file);
-      if (source === undefined) continue;
-      const language = languageOf(file);
-      const executable = executableLines(source, language);
-      for (const [from, to] of functionRanges(source, language, [...names])) {
-        if (isTestCode(file, from)) continue;
-        for (let l = from; l <= to; l++) if (executable.has(l)) hit.add(`${file}:${l}`);
+    const seen = new Set(names);
+    const hit = new Map<string, number>();
+    for (let level = 0; level <= CALLEE_DEPTH && names.size > 0; level++) {
+      const next = new Set<string>();
+      for (const [file, { language, executable, code }] of parsed) {
+        for (const [from, to] of functionRanges(read(file)!, language, [...names])) {
+          if (isTestCode(file, from)) continue;
+          for (let l = from; l <= to; l++) {
+            if (!executable.has(l)) continue;
+            const key = `${file}:${l}`;
+            if (!hit.has(key)) hit.set(key, level);
+            if (l > from) for (const n of calledNames(code[l - 1] ?? '')) if (!seen.has(n)) next.add(n);
+          }
+        }
       }
+      for (const n of next) seen.add(n);
+      names = next;
     }
-    for (const key of hit) scores.set(key, (scores.get(key) ?? 0) + 1);
+    for (const [key, level] of hit) {
+      scores.set(key, (scores.get(key) ?? 0) + decay ** level);
+      levels.set(key, Math.min(level, levels.get(key) ?? level));
+    }
   }
   for (const [key, s] of scores) scores.set(key, s / Math.max(1, failures.length));
-  return scores;
+  return { scores, levels };
 }
 
 export function rankSuspicious(input: RankInput): Suspect[] {
@@ -179,7 +210,14 @@ export function rankSuspicious(input: RankInput): Suspect[] {
   const isTestCode = testCodeOf(input.readSource);
   const covered = new Set([...spectrum.keys(), ...frames.keys()].map((k) => k.slice(0, k.lastIndexOf(':'))));
   const files = input.sourceFiles ?? [...covered];
-  const callee = calleeScores(input, files, isTestCode);
+  // With per-test coverage the callee signal is scaled by the spectrum below, which already says which of the called
+  // code ran in the failing tests: every level counts alike. Without it, nearer calls count more.
+  const { scores: callee, levels: calleeLevels } = calleeScores(
+    input,
+    files,
+    isTestCode,
+    spectrum.size ? 1 : CALLEE_DECAY,
+  );
   const keys = new Set([...spectrum.keys(), ...frames.keys(), ...changed, ...callee.keys()]);
   const sources = new Map<string, { executable: Set<number>; code: string[] } | null>();
   const sourceOf = (file: string) => {
@@ -195,7 +233,9 @@ export function rankSuspicious(input: RankInput): Suspect[] {
     }
     return sources.get(file)!;
   };
-  const suspects: Suspect[] = [];
+  // Files the per-test coverage saw: there a callee line that no failing test ran cannot be at fault.
+  const spectrumFiles = new Set([...spectrum.keys()].map((k) => k.slice(0, k.lastIndexOf(':'))));
+  const ranked: Array<{ suspect: Suspect; exact: number }> = [];
   for (const key of keys) {
     const at = key.lastIndexOf(':');
     const file = key.slice(0, at);
@@ -203,16 +243,25 @@ export function rankSuspicious(input: RankInput): Suspect[] {
     const source = sourceOf(file);
     // Only statements can be at fault: comments, blank lines and lone brackets never rank.
     if (source && !source.executable.has(line)) continue;
+    // With per-test coverage the callee signal only sharpens the spectrum (scaled by it): an entry function every
+    // test calls would otherwise lift its whole body above the helper it delegates to, where the bug is.
+    const calleeScale = spectrumFiles.has(file) ? (spectrum.get(key) ?? 0) : 1;
     let score =
       weights.spectrum * (spectrum.get(key) ?? 0) +
       weights.frames * (frames.get(key) ?? 0) +
-      weights.callee * (callee.get(key) ?? 0) +
+      weights.callee * (callee.get(key) ?? 0) * calleeScale +
       weights.changed * (changed.has(key) ? 1 : 0);
     if (score <= 0) continue;
     if (isTestCode(file, line)) score *= TEST_CODE;
     if (source) score += PRIOR * statementWeight(source.code[line - 1] ?? '');
-    suspects.push({ file, line, score: Math.round(score * 100_000) / 100_000 });
+    // Below the statement kind, the function the assertion calls goes before the ones it delegates to.
+    const level = calleeLevels.get(key);
+    if (level !== undefined) score += LEVEL_PRIOR * CALLEE_DECAY ** level;
+    ranked.push({ suspect: { file, line, score: Math.round(score * 100_000) / 100_000 }, exact: score });
   }
-  suspects.sort((a, b) => b.score - a.score || a.file.localeCompare(b.file) || a.line - b.line);
-  return suspects.slice(0, input.limit ?? 20);
+  ranked.sort(
+    (a, b) =>
+      b.exact - a.exact || a.suspect.file.localeCompare(b.suspect.file) || a.suspect.line - b.suspect.line,
+  );
+  return ranked.slice(0, input.limit ?? 20).map((r) => r.suspect);
 }

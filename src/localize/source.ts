@@ -13,6 +13,8 @@ export function languageOf(file: string): Language {
   return 'other';
 }
 
+const RUST_CHAR = /^'(?:\\(?:u\{[0-9a-fA-F]{1,6}\}|x[0-9a-fA-F]{2}|.)|[^\\'\n])'/;
+
 /** The code of each line with comments and string contents blanked (so `//` in a string is not a comment). */
 export function codeLines(source: string, language: Language): string[] {
   const out: string[] = [];
@@ -65,6 +67,12 @@ export function codeLines(source: string, language: Language): string[] {
     if (!hash && c === '/' && next === '*') {
       block = true;
       i++;
+      continue;
+    }
+    // In Rust a quote opens a char literal only when one closes it right after ('a', '\n', '\u{1F600}'); else it
+    // is a lifetime (`&'a str`, `Options<'_>`) and stays code.
+    if (c === "'" && language === 'rust' && !RUST_CHAR.test(source.slice(i, i + 12))) {
+      line += c;
       continue;
     }
     if (c === '"' || c === "'" || (c === '`' && language !== 'rust')) {
@@ -211,7 +219,7 @@ export function functionRanges(source: string, language: Language, names: string
   const def = {
     python: new RegExp(`^(\\s*)(?:async\\s+)?def\\s+(?:${alt})\\s*\\(`),
     js: new RegExp(
-      `^(\\s*)(?:export\\s+)?(?:(?:async\\s+)?function\\s*\\*?\\s*(?:${alt})\\s*\\(|(?:const|let|var)\\s+(?:${alt})\\s*=|(?:static\\s+|async\\s+|get\\s+)*(?:${alt})\\s*\\([^)]*\\)\\s*\\{|(?:exports|module\\.exports)\\.(?:${alt})\\s*=|(?:${alt})\\s*:\\s*(?:async\\s*)?(?:function|\\())`,
+      `^(\\s*)(?:export\\s+)?(?:(?:async\\s+)?function\\s*\\*?\\s*(?:${alt})\\s*\\(|(?:const|let|var)\\s+(?:${alt})\\s*=|(?:(?:static|async|get|set|public|private|protected|readonly|override)\\s+)*(?:${alt})\\s*(?:<[^>(]*>)?\\([^)]*\\)\\s*(?::[^{=;]+)?\\{|(?:exports|module\\.exports)\\.(?:${alt})\\s*=|(?:${alt})\\s*:\\s*(?:async\\s*)?(?:function|\\())`,
     ),
     go: new RegExp(`^(\\s*)func\\s+(?:\\([^)]*\\)\\s*)?(?:${alt})\\s*[[(]`),
     rust: new RegExp(
@@ -271,7 +279,7 @@ export function statementWeight(code: string): number {
   )
     return 0.3;
   if (
-    /(?:[<>]=?|[!=]==?|&&|\|\||[-+*/%](?!=)|\?[^:]*:)/.test(text) ||
+    /(?:[<>]=?|[!=]==?|&&|\|\||[-+*/%]|\?[^:]*:)/.test(text) ||
     /(?<![\w.])(?:[2-9]|\d{2,}|\d*\.\d+)/.test(text)
   )
     return 1;

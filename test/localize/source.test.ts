@@ -1,4 +1,4 @@
-import { calledNames, executableLines, functionRanges } from '../../src/localize/index.js';
+import { calledNames, executableLines, functionRanges, statementWeight } from '../../src/localize/index.js';
 import { rankSuspicious } from '../../src/localize/index.js';
 
 describe('executableLines', () => {
@@ -157,5 +157,59 @@ describe('rankSuspicious with the source', () => {
       sourceFiles: ['src/lib.rs'],
     });
     expect(ranked[0]).toMatchObject({ file: 'src/lib.rs', line: 2 });
+  });
+});
+
+describe('statementWeight', () => {
+  it('counts compound assignments as arithmetic, above plain calls and initialisers', () => {
+    for (const code of ['rest -= n;', 'total += price * qty', 'x *= 2;', 'n %= size']) {
+      expect(statementWeight(code)).toBe(1);
+    }
+    expect(statementWeight('parts.push(item);')).toBeLessThan(1);
+    expect(statementWeight('let rest = 0;')).toBeLessThan(statementWeight('parts.push(item);'));
+  });
+});
+
+describe('Rust lifetimes', () => {
+  it('are code, not the start of a char literal, so the braces after them still count', () => {
+    const source = [
+      "pub fn wrap_with(text: &str, options: &Options<'_>) -> Vec<String> {", // 1
+      "    let sep = '\\n';", // 2
+      '    let mut lines = Vec::new();', // 3
+      "    for p in text.split(' ') {", // 4
+      '        lines.push(p.to_string());', // 5
+      '    }', // 6
+      '    lines', // 7
+      '}', // 8
+      "pub fn fill<'a>(text: &'a str) -> String {", // 9
+      '    wrap_with(text, &Options::new(3)).join("\\n")', // 10
+      '}', // 11
+      '',
+    ].join('\n');
+    expect(functionRanges(source, 'rust', ['wrap_with'])).toEqual([[1, 8]]);
+    expect(functionRanges(source, 'rust', ['fill'])).toEqual([[9, 11]]);
+    expect([...executableLines(source, 'rust')]).toEqual([1, 2, 3, 4, 5, 7, 9, 10]);
+  });
+});
+
+describe('functionRanges in TypeScript classes', () => {
+  it('finds methods with modifiers, type parameters and return types', () => {
+    const source = [
+      'export class LRU<K, V> {', // 1
+      '  private expired(node: Node<K, V>): boolean {', // 2
+      '    return node.expires < this.now();', // 3
+      '  }', // 4
+      '  get(key: K): V | undefined {', // 5
+      '    return this.map.get(key);', // 6
+      '  }', // 7
+      '  public static of<T>(items: T[]): LRU<T, T> {', // 8
+      '    return new LRU();', // 9
+      '  }', // 10
+      '}', // 11
+      '',
+    ].join('\n');
+    expect(functionRanges(source, 'js', ['expired'])).toEqual([[2, 4]]);
+    expect(functionRanges(source, 'js', ['get'])).toEqual([[5, 7]]);
+    expect(functionRanges(source, 'js', ['of'])).toEqual([[8, 10]]);
   });
 });
