@@ -1,0 +1,30 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+// The corpora's cases whose setup installs a test framework or compiler from the npm registry (jest, ts-jest,
+// typescript, vitest: hundreds of packages each, minutes per case on this 2-core machine) run only in the full corpus
+// run, `npm run test:corpus` (MIMO_FULL_CORPUS=1); `npm test` and CI run the rest, so CI stays inside its time
+// budget. The same frameworks are exercised in CI by the per-runner fixtures (fixers-ts-*, localize-jest, …).
+
+const HEAVY = ['jest', 'ts-jest', 'typescript', 'vitest'];
+
+export const fullCorpus = process.env['MIMO_FULL_CORPUS'] === '1';
+
+/** Whether the project at `dir` runs in `npm test` (always, under MIMO_FULL_CORPUS=1). */
+export function runsByDefault(dir: string): boolean {
+  if (fullCorpus) return true;
+  const manifest = join(dir, 'package.json');
+  if (!existsSync(manifest)) return true;
+  const pkg = JSON.parse(readFileSync(manifest, 'utf8')) as {
+    dependencies?: Record<string, string>;
+    devDependencies?: Record<string, string>;
+  };
+  const deps = Object.keys({ ...pkg.dependencies, ...pkg.devDependencies });
+  return !deps.some((d) => HEAVY.includes(d));
+}
+
+/** Cases split into those `npm test` runs and those only the full corpus run does. */
+export function splitCases<T extends { repo: string }>(root: string, cases: T[]): { run: T[]; full: T[] } {
+  const run = cases.filter((c) => runsByDefault(join(root, c.repo)));
+  return { run, full: cases.filter((c) => !run.includes(c)) };
+}
