@@ -4,14 +4,14 @@
  * `-coverprofile` per test for Go. Each returns the parsed test reports and, when it could, the coverage.
  */
 import { parseTestOutput, type TestReport } from '../feedback/index.js';
-import type { Sandbox } from '../sandbox/index.js';
+import { TOOL_ENV, type Sandbox } from '../sandbox/index.js';
 import { fromCoveragePy, fromGoProfiles, fromNodeTests, type NodeTest } from './coverage.js';
 import { NODE_COLLECT, NODE_HOOK } from './node-hook.js';
 import type { PerTestCoverage } from './rank.js';
 import { runsVitest, vitestPerTest } from './vitest.js';
 
 export const WORK = '/tmp/mimo-localize';
-const ENV = { CI: 'true', PYTHONDONTWRITEBYTECODE: '1' };
+const ENV = { CI: 'true', PYTHONDONTWRITEBYTECODE: '1', ...TOOL_ENV }; // as the repair loop's test runs
 
 export interface Collected {
   reports: TestReport[];

@@ -83,4 +83,22 @@ describe('first run on an unconfigured repository (Docker)', () => {
       rmSync(repo, { recursive: true, force: true });
     }
   }, 600_000);
+  it('`mimo localize` runs the same setup: a pnpm repository whose packageManager names another release answers', () => {
+    // pnpm 10 would fetch the named release for every `pnpm test` (offline: no test ran, an empty answer)
+    const repo = mkdtempSync(join(tmpdir(), 'mimo-newcomer-pnpm-localize-'));
+    cpSync(join(fixtures, 'newcomer-pnpm'), repo, { recursive: true });
+    try {
+      const result = spawnSync(process.execPath, [bin, 'localize', '--repo', repo, '--limit', '5'], {
+        encoding: 'utf8',
+        timeout: 540_000,
+      });
+      expect(result.stderr).toContain('pnpm install --frozen-lockfile');
+      expect(result.status).toBe(0);
+      const suspects = JSON.parse(result.stdout) as { file: string; line: number }[];
+      expect(suspects.length).toBeGreaterThan(0);
+      expect(suspects.every((s) => s.file === 'src/index.js')).toBe(true);
+    } finally {
+      rmSync(repo, { recursive: true, force: true });
+    }
+  }, 600_000);
 });
