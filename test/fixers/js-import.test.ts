@@ -7,24 +7,13 @@ import { moduleExports } from '../../src/fixers/js-exports.js';
 import { importStatement, styleOf } from '../../src/fixers/js-insert.js';
 import { Workspace } from '../../src/tools/index.js';
 import { FakeSandbox, LocalSandbox } from '../helpers/fake-sandbox.js';
+import { proposeAfter } from '../helpers/propose.js';
 import { tempRepo } from '../helpers/tmp.js';
 
 jest.setTimeout(300_000);
 const TSC = join(process.cwd(), 'node_modules/.bin/tsc');
 
-async function propose(root: string, command: string) {
-  const sandbox = new LocalSandbox(root);
-  const result = await sandbox.exec(command);
-  const output = result.stdout + result.stderr;
-  const proposals = await jsImportFixer.propose({
-    workspace: await Workspace.open(root),
-    sandbox,
-    report: parseTestOutput(output),
-    output,
-    allowNetwork: false,
-  });
-  return { result, proposals, sandbox };
-}
+const propose = (root: string, command: string) => proposeAfter(jsImportFixer, root, command);
 
 describe('js-import fixer (real node and tsc output)', () => {
   it('imports a Node builtin and a function exported elsewhere in the repository (ReferenceError, ESM)', async () => {

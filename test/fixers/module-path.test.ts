@@ -1,28 +1,15 @@
 import { jest } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseTestOutput } from '../../src/feedback/index.js';
 import { modulePathFixer } from '../../src/fixers/module-path.js';
-import { Workspace } from '../../src/tools/index.js';
 import { LocalSandbox } from '../helpers/fake-sandbox.js';
+import { proposeAfter } from '../helpers/propose.js';
 import { tempRepo } from '../helpers/tmp.js';
 
 jest.setTimeout(300_000);
 const TSC = join(process.cwd(), 'node_modules/.bin/tsc');
 
-async function propose(root: string, command: string) {
-  const sandbox = new LocalSandbox(root);
-  const result = await sandbox.exec(command);
-  const output = result.stdout + result.stderr;
-  const proposals = await modulePathFixer.propose({
-    workspace: await Workspace.open(root),
-    sandbox,
-    report: parseTestOutput(output),
-    output,
-    allowNetwork: false,
-  });
-  return { result, proposals, sandbox };
-}
+const propose = (root: string, command: string) => proposeAfter(modulePathFixer, root, command);
 
 const tsconfig = JSON.stringify({
   compilerOptions: {

@@ -2,30 +2,16 @@ import { jest } from '@jest/globals';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseTestOutput } from '../../src/feedback/index.js';
 import { tsImportFixer } from '../../src/fixers/index.js';
 import { findTsDiagnostics } from '../../src/fixers/ts-import.js';
-import { Workspace } from '../../src/tools/index.js';
-import { LocalSandbox } from '../helpers/fake-sandbox.js';
+import { proposeAfter } from '../helpers/propose.js';
 import { tempRepo } from '../helpers/tmp.js';
 
 jest.setTimeout(300_000);
 const TSC = join(process.cwd(), 'node_modules/.bin/tsc');
 const fixtures = new URL('../fixtures/repos/', import.meta.url).pathname;
 
-async function propose(root: string, command = `${TSC} -p .`) {
-  const sandbox = new LocalSandbox(root);
-  const result = await sandbox.exec(command);
-  const output = result.stdout + result.stderr;
-  const proposals = await tsImportFixer.propose({
-    workspace: await Workspace.open(root),
-    sandbox,
-    report: parseTestOutput(output),
-    output,
-    allowNetwork: false,
-  });
-  return { output, proposals, sandbox };
-}
+const propose = (root: string, command = `${TSC} -p .`) => proposeAfter(tsImportFixer, root, command);
 
 function fixture(name: string, faults: Record<string, [string | RegExp, string]>) {
   const root = mkdtempSync(join(tmpdir(), `mimo-${name}-`));
