@@ -1,27 +1,12 @@
 import { jest } from '@jest/globals';
-import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { baseImageName } from '../../src/sandbox/index.js';
+import { runMimo as mimo } from '../helpers/mimo-cli.js';
 import { removeWorkspaces, tempWorkspace } from './helpers.js';
 
 jest.setTimeout(60_000);
 // The compiled CLI (built by the jest global setup): what bin/mimo.js runs, without its rebuild check per call.
-const bin = new URL('../../dist/cli/main.js', import.meta.url).pathname;
-
-function mimo(
-  args: string[],
-  env: Record<string, string> = {},
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [bin, ...args], { env: { ...process.env, ...env } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-  });
-}
 
 describe('mimo exec', () => {
   it('prints one JSON ExecResult of a shell command line run in the workspace', async () => {

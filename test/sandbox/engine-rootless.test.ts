@@ -3,15 +3,14 @@
 // pids and CPU limits, so mimo refuses it unless the operator sets MIMO_ALLOW_UNLIMITED_ENGINE; then the sandbox
 // still runs as the non-root sandbox user, its timeout still kills, and the user's directory is never written.
 import { jest } from '@jest/globals';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { baseImageName, EngineLimitsError, withDockerSandbox } from '../../src/sandbox/index.js';
+import { runMimo } from '../helpers/mimo-cli.js';
 import { startRootlessEngine, type RootlessEngine } from '../helpers/rootless-engine.js';
 
 jest.setTimeout(180_000);
-const bin = new URL('../../dist/cli/main.js', import.meta.url).pathname;
 const image = baseImageName(); // /bin/sh is all the resident runner needs; the base loads in seconds
 let engine: RootlessEngine;
 let limits = { MemoryLimit: true, PidsLimit: true };
@@ -27,21 +26,8 @@ afterAll(async () => {
   rmSync(ws, { recursive: true, force: true });
 });
 
-function mimo(
-  env: Record<string, string>,
-  args: string[],
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [bin, ...args], {
-      env: { ...process.env, DOCKER_HOST: engine.dockerHost, ...env },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-  });
-}
+const mimo = (env: Record<string, string>, args: string[]) =>
+  runMimo(args, { DOCKER_HOST: engine.dockerHost, ...env });
 
 const unlimited = () => !limits.MemoryLimit || !limits.PidsLimit;
 

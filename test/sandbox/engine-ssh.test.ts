@@ -8,9 +8,9 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { assertEngineReachable, dockerClient, withDockerSandbox } from '../../src/sandbox/index.js';
+import { runMimo } from '../helpers/mimo-cli.js';
 
 jest.setTimeout(120_000);
-const bin = new URL('../../dist/cli/main.js', import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), 'mimo-engine-ssh-'));
 const children: ChildProcess[] = [];
 let port = 0;
@@ -41,24 +41,9 @@ function home(name: string, lines: string[], withIdentity = false): string {
 
 const hostLine = () => `[127.0.0.1]:${port} ${readFileSync(join(dir, 'host_key.pub'), 'utf8').trim()}`;
 
-function mimo(
-  env: Record<string, string>,
-  args: string[],
-): Promise<{ code: number; stdout: string; stderr: string; ms: number }> {
-  const started = Date.now();
-  return new Promise((resolve) => {
-    const clean = { ...process.env };
-    delete clean['SSH_AUTH_SOCK'];
-    const child = spawn(process.execPath, [bin, ...args], {
-      env: { ...clean, DOCKER_HOST: `ssh://root@127.0.0.1:${port}`, ...env },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr, ms: Date.now() - started }));
-  });
-}
+const mimo = (env: Record<string, string>, args: string[]) =>
+  // SSH_AUTH_SOCK only where a case passes it: the identity-file case must not find this shell's agent
+  runMimo(args, { SSH_AUTH_SOCK: undefined, DOCKER_HOST: `ssh://root@127.0.0.1:${port}`, ...env });
 
 beforeAll(async () => {
   keygen('host_key');

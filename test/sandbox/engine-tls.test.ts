@@ -2,7 +2,7 @@
 // a real TLS endpoint (certificates made by openssl here, client certificates required), reached by the library and
 // by the built `mimo exec` with DOCKER_HOST=tcp://127.0.0.1:PORT, DOCKER_TLS_VERIFY=1 and DOCKER_CERT_PATH.
 import { jest } from '@jest/globals';
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -16,9 +16,9 @@ import {
   engineOptions,
   withDockerSandbox,
 } from '../../src/sandbox/index.js';
+import { runMimo } from '../helpers/mimo-cli.js';
 
 jest.setTimeout(60_000);
-const bin = new URL('../../dist/cli/main.js', import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), 'mimo-engine-tls-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -205,16 +205,7 @@ describe('a remote engine over TCP with mutual TLS', () => {
     const ws = mkdtempSync(join(tmpdir(), 'mimo-engine-tls-ws-'));
     try {
       writeFileSync(join(ws, 'in.txt'), 'cli over tls\n');
-      const result = await new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
-        const child = spawn(process.execPath, [bin, 'exec', '--repo', ws, '--', 'cat in.txt'], {
-          env: { ...process.env, ...env('client') },
-        });
-        let stdout = '';
-        let stderr = '';
-        child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-        child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-        child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-      });
+      const result = await runMimo(['exec', '--repo', ws, '--', 'cat in.txt'], env('client'));
       expect(result.stderr).toBe('');
       expect(result.code).toBe(0);
       expect(JSON.parse(result.stdout)).toMatchObject({ exitCode: 0, stdout: 'cli over tls\n' });

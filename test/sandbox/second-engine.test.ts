@@ -4,7 +4,6 @@
 // the host's repository.
 import { jest } from '@jest/globals';
 import Docker from 'dockerode';
-import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -19,10 +18,10 @@ import {
 } from '../../src/sandbox/index.js';
 import { applyEdits } from '../../src/git/index.js';
 import { parseJsonlLog } from '../../src/repair/index.js';
+import { runMimo } from '../helpers/mimo-cli.js';
 import { secondEngine, secondEngineUnavailable } from '../helpers/second-engine.js';
 
 jest.setTimeout(120_000);
-const bin = new URL('../../dist/cli/main.js', import.meta.url).pathname;
 const skip = secondEngineUnavailable();
 if (skip) console.warn(`second-engine tests skipped: ${skip}`);
 const describeEngine = skip ? describe.skip : describe;
@@ -38,18 +37,7 @@ function repoWith(files: Record<string, string>): string {
   return dir;
 }
 
-function mimo(args: string[], dockerHost: string): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [bin, ...args], {
-      env: { ...process.env, DOCKER_HOST: dockerHost },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-  });
-}
+const mimo = (args: string[], dockerHost: string) => runMimo(args, { DOCKER_HOST: dockerHost });
 
 describeEngine('the sandbox on a second engine that shares no files with this machine', () => {
   const engine = secondEngine({ images: [runnerImageName()] });
