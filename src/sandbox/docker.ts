@@ -8,6 +8,7 @@ import {
   assertLimitsEnforced,
   assertRuntimePresent,
   dockerClient,
+  engineMachine,
 } from './engine.js';
 import { WorkspaceMissingError } from './errors.js';
 import { WORKDIR } from './files.js';
@@ -38,19 +39,12 @@ const PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 /** The user of the container's init and keep-alive process (nobody). */
 const KEEPALIVE_UID = 65534;
 
-const cpusOfEngine = new WeakMap<Docker, Promise<number>>();
-
-/** CPUs of the engine's machine (the engine refuses a CPU limit above it); asked once per client. */
+/** CPUs of the engine's machine (the engine refuses a CPU limit above it). */
 function engineCpus(docker: Docker): Promise<number> {
-  let cpus = cpusOfEngine.get(docker);
-  if (!cpus) {
-    cpus = docker.info().then(
-      (info: { NCPU?: number }) => info.NCPU ?? Number.POSITIVE_INFINITY,
-      () => Number.POSITIVE_INFINITY,
-    );
-    cpusOfEngine.set(docker, cpus);
-  }
-  return cpus;
+  return engineMachine(docker).then(
+    (info) => info.NCPU ?? Number.POSITIVE_INFINITY,
+    () => Number.POSITIVE_INFINITY,
+  );
 }
 
 async function workspaceDir(path: string): Promise<string> {

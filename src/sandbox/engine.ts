@@ -115,11 +115,25 @@ export async function assertImagePresent(docker: Docker, image: string): Promise
   if (!(await imageExists(docker, image))) throw new ImageMissingError(image);
 }
 
-interface LimitSupport {
+/** What `docker info` says of the machine (CPUs, limit support): fixed for an engine's life, asked once per client. */
+export interface EngineMachine {
+  NCPU?: number;
   MemoryLimit?: boolean;
   PidsLimit?: boolean;
   CpuCfsQuota?: boolean;
 }
+const machineOf = new WeakMap<Docker, Promise<EngineMachine>>();
+
+export function engineMachine(docker: Docker): Promise<EngineMachine> {
+  let info = machineOf.get(docker);
+  if (!info) {
+    info = docker.info() as Promise<EngineMachine>;
+    machineOf.set(docker, info);
+    info.catch(() => machineOf.delete(docker)); // a failed answer is asked again next time
+  }
+  return info;
+}
+
 const warnedUnlimited = new WeakSet<Docker>();
 
 /**
@@ -127,7 +141,7 @@ const warnedUnlimited = new WeakSet<Docker>();
  * engine that does not report a field is taken at its word); with `allowUnlimited` it warns once instead.
  */
 export async function assertLimitsEnforced(docker: Docker, allowUnlimited: boolean): Promise<void> {
-  const info = (await docker.info()) as LimitSupport;
+  const info = await engineMachine(docker);
   const missing = [
     info.MemoryLimit === false ? 'memory' : '',
     info.PidsLimit === false ? 'pids' : '',
