@@ -18,9 +18,7 @@ import { ignoreGone } from './engine-errors.js';
 import { containerRunning } from './engine.js';
 
 const MAX_READ_BYTES = 2 * 1024 * 1024;
-/** Past the command's own timeout (which the runner enforces), the host kills from outside. */
-const BACKSTOP_MS = 3000;
-/** How long the runner has to answer after its commands were killed from outside. */
+/** How long the runner has to answer a kill (timeout, abort) before the host kills from outside and drops it. */
 const AFTER_KILL_MS = 5000;
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
@@ -154,7 +152,6 @@ export class DockerSandbox implements Sandbox {
       containerCwd(options.cwd),
       options.stdin !== undefined ? '1' : '0',
       String(env.length),
-      (timeoutMs / 1000).toFixed(3),
       ...env,
       ...argv,
     ];
@@ -167,23 +164,22 @@ export class DockerSandbox implements Sandbox {
       onStdout: (d) => stdout.write(d),
       onStderr: (d) => stderr.write(d),
     });
-    let stop: 'abort' | 'backstop' | undefined;
+    let stop: 'abort' | 'timeout' | undefined;
     let timer: NodeJS.Timeout | undefined;
     let onAbort: (() => void) | undefined;
     const stopped = new Promise<void>((resolve) => {
-      timer = setTimeout(() => ((stop = 'backstop'), resolve()), timeoutMs + BACKSTOP_MS);
+      timer = setTimeout(() => ((stop = 'timeout'), resolve()), timeoutMs);
       onAbort = () => ((stop = 'abort'), resolve());
       options.signal?.addEventListener('abort', onAbort, { once: true });
     });
     let reply: RunnerReply | undefined;
     let lost = false;
+    let reopened = false;
     try {
       reply = await Promise.race([replying, stopped.then(() => undefined)]);
-      if (!reply) {
-        await this.killFromOutside(client.pid);
-        reply = await Promise.race([replying, delay(AFTER_KILL_MS).then(() => undefined)]);
-        if (!reply) client.close();
-      }
+      if (!reply) reply = await this.killCommand(client, replying);
+      // The command ended but something it started would not die one by one: the runner ends it with kill(-1).
+      if (reply?.status === 'stray') await Promise.race([client.kill(), delay(AFTER_KILL_MS)]);
     } catch (error) {
       if (!(error instanceof RunnerLostError)) throw error;
       lost = true;
@@ -194,8 +190,9 @@ export class DockerSandbox implements Sandbox {
     if (!reply) {
       replying.catch(() => undefined);
       lost = true;
+      reopened = true;
       await this.reopen();
-    }
+    } else if (reply.status === 'lost') lost = true; // it killed its watcher: the runner ended it, and lives on
     let oomKilled = false;
     const count = reply?.oom ?? this.client.startOom;
     if (count !== null) {
@@ -203,12 +200,12 @@ export class DockerSandbox implements Sandbox {
       this.oomCount = count;
     }
     if (stop === 'abort') throw options.signal?.reason ?? new Error('aborted');
-    const timedOut = reply?.status === 'timeout' || stop === 'backstop';
+    const timedOut = reply?.status === 'timeout' || (lost && stop === 'timeout');
     const exitCode = lost || timedOut ? 137 : reply!.rc;
     if (lost && stop === undefined) {
       stderr.write(
         Buffer.from(
-          "\n[mimo: the command killed the sandbox's runner; its processes were ended and a new runner started]\n",
+          `\n[mimo: the command killed the sandbox's runner; its processes were ended${reopened ? ' and a new runner started' : ''}]\n`,
         ),
       );
     }
@@ -229,6 +226,25 @@ export class DockerSandbox implements Sandbox {
     return result;
   }
 
+  /**
+   * Ends a command past its timeout or aborted: the runner kills it (see runner/script.ts); a runner that does not
+   * answer is dropped after the command's processes were killed from a separate exec. Resolves with the command's
+   * reply (status `timeout` when the kill ended it), or undefined when the runner was dropped.
+   */
+  private async killCommand(
+    client: RunnerClient,
+    replying: Promise<RunnerReply>,
+  ): Promise<RunnerReply | undefined> {
+    const killed = client.kill().catch(() => undefined);
+    const answered = await Promise.race([killed.then(() => true), delay(AFTER_KILL_MS).then(() => false)]);
+    if (!answered) {
+      await this.killFromOutside(client.pid);
+      client.close();
+      return undefined;
+    }
+    return replying;
+  }
+
   /** Whether the workspace is full (bytes or files), asked after a failing command. */
   private async quotaState(): Promise<'disk' | 'files' | undefined> {
     const out: Buffer[] = [];
@@ -238,7 +254,6 @@ export class DockerSandbox implements Sandbox {
         WORKDIR,
         '0',
         '0',
-        '10',
         'sh',
         '-c',
         'df -P . 2>/dev/null | tail -n 1; df -Pi . 2>/dev/null | tail -n 1',

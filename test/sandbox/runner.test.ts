@@ -74,11 +74,23 @@ describe('the resident runner', () => {
     expect(r.stdout).toMatch(/mimo-runner/);
   });
 
-  it('reports a command that killed the runner, ends what it left and starts a new runner', async () => {
+  it('reports a command that killed the watcher the runner started for it, and ends what it left', async () => {
     const r = await sandbox.exec('(exec >/dev/null 2>&1; sleep 300) & kill -9 $PPID; sleep 300');
     expect(r.runnerLost).toBe(true);
     expect(r.exitCode).toBe(137);
-    expect(r.stderr).toMatch(/killed the sandbox's runner/);
+    expect(r.stderr).toMatch(/killed the sandbox's runner; its processes were ended\]/);
+    const ps = await sandbox.exec('ps -e -o args= | grep -c "^sleep 300" || true');
+    expect(ps.stdout.trim()).toBe('0');
+  });
+
+  it('reports a command that killed the runner itself, ends what it left and starts a new runner', async () => {
+    // the watcher's parent is the runner
+    const r = await sandbox.exec(
+      '(exec >/dev/null 2>&1; sleep 300) & kill -9 "$(cut -d" " -f4 /proc/$PPID/stat)"; sleep 300',
+    );
+    expect(r.runnerLost).toBe(true);
+    expect(r.exitCode).toBe(137);
+    expect(r.stderr).toMatch(/killed the sandbox's runner; .* a new runner started/);
     const ps = await sandbox.exec('ps -e -o args= | grep -c "^sleep 300" || true');
     expect(ps.stdout.trim()).toBe('0');
     expect((await sandbox.readFile('src/pkg/a.py'))?.toString()).toBe('A = 1\n'); // the workspace survived

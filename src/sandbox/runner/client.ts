@@ -27,6 +27,8 @@ interface Pending {
   id: string;
   request: RunnerRequest;
   reply?: RunnerReply;
+  /** The command's watcher died without a reply (the command killed it): a kill ends it as `lost`. */
+  watcherGone?: boolean;
   stderrDone: boolean;
   resolve: (reply: RunnerReply) => void;
   reject: (error: Error) => void;
@@ -52,6 +54,12 @@ const WATCH_INTERVAL_MS = 1000;
  */
 export class RunnerClient {
   private pending: Pending | null = null;
+  /** A `k` request in flight: kill the running command (timeout, abort). */
+  private control: Pending | null = null;
+  /** A `q` request in flight: does the command's watcher still live? */
+  private probe: Pending | null = null;
+  /** The command a `k` ended before its stderr frame came: that late frame is expected, not tampering. */
+  private endedEarly: string | null = null;
   private lostReason: string | null = null;
   private watch: NodeJS.Timeout | undefined;
   private ready: ((line: string) => void) | null = null;
@@ -129,6 +137,21 @@ export class RunnerClient {
     });
   }
 
+  /**
+   * Kills the command in flight and everything it started (a timeout or abort): the runner, which waits on its
+   * input while a command runs, ends every other process of the user. The command's request then resolves with
+   * its own reply when that came first, else with status `timeout`.
+   */
+  kill(): Promise<RunnerReply> {
+    if (this.lostReason) return Promise.reject(new RunnerLostError(this.lostReason));
+    if (this.control) return Promise.reject(new Error('runner: one kill at a time'));
+    const id = randomBytes(8).toString('hex');
+    return new Promise<RunnerReply>((resolve, reject) => {
+      this.control = { id, request: { op: 'k', fields: [] }, stderrDone: false, resolve, reject };
+      this.stream.write(encodeRequest('k', id, []));
+    });
+  }
+
   /** Ends the runner (its input closes, so it leaves its loop). */
   close(): void {
     this.lose('closed');
@@ -136,10 +159,28 @@ export class RunnerClient {
     (this.stream as unknown as { destroy?: () => void }).destroy?.();
   }
 
+  /**
+   * A command's reply comes from its watcher subshell; a command can kill that (it is its parent). When the runner
+   * says no watcher lives and no reply came, the command's processes are killed and its request ends as `lost`.
+   */
+  private async probeWatcher(): Promise<void> {
+    const p = this.pending;
+    if (!p || p.request.op !== 'x' || p.reply || this.probe || this.control || this.lostReason) return;
+    const id = randomBytes(8).toString('hex');
+    const answer = await new Promise<RunnerReply>((resolve, reject) => {
+      this.probe = { id, request: { op: 'q', fields: [] }, stderrDone: false, resolve, reject };
+      this.stream.write(encodeRequest('q', id, []));
+    });
+    if (answer.status !== 'idle' || this.pending !== p || p.reply) return;
+    p.watcherGone = true;
+    await this.kill();
+  }
+
   private async checkAlive(): Promise<void> {
     try {
       const info = await this.exec.inspect();
       if (!info.Running) this.lose(`the runner process ended (exit code ${info.ExitCode ?? 'unknown'})`);
+      else await this.probeWatcher();
     } catch (error) {
       this.lose(isNotFound(error) ? 'the container is gone' : `the engine did not answer: ${String(error)}`);
     }
@@ -152,27 +193,57 @@ export class RunnerClient {
       this.ready = null;
       return;
     }
-    const p = this.pending;
-    if (!p || id !== p.id)
-      return this.lose('a reply the host did not ask for (the runner input was tampered with)');
+    const p = this.ask(id);
+    if (!p) return this.lose('a reply the host did not ask for (the runner input was tampered with)');
     p.reply = { status: status ?? 'bad', rc: Number(rc), oom: oom && /^\d+$/.test(oom) ? Number(oom) : null };
     this.settle();
   }
 
+  /** The request a frame with this id answers. */
+  private ask(id: string | undefined): Pending | null {
+    if (this.pending && id === this.pending.id) return this.pending;
+    if (this.control && id === this.control.id) return this.control;
+    if (this.probe && id === this.probe.id) return this.probe;
+    return null;
+  }
+
   private onStderrFrame(line: string): void {
-    const p = this.pending;
-    if (!p || line !== p.id)
-      return this.lose('a reply the host did not ask for (the runner input was tampered with)');
+    if (this.endedEarly !== null && line === this.endedEarly) {
+      this.endedEarly = null;
+      return;
+    }
+    const p = this.ask(line);
+    if (!p) return this.lose('a reply the host did not ask for (the runner input was tampered with)');
     p.stderrDone = true;
     this.settle();
   }
 
   private settle(): void {
     const p = this.pending;
-    if (!p?.reply || !p.stderrDone) return;
-    this.pending = null;
-    clearInterval(this.watch);
-    p.resolve(p.reply);
+    if (p?.reply && p.stderrDone) {
+      this.pending = null;
+      clearInterval(this.watch);
+      p.resolve(p.reply);
+    }
+    const q = this.probe;
+    if (q?.reply && q.stderrDone) {
+      this.probe = null;
+      q.resolve(q.reply);
+    }
+    const k = this.control;
+    if (!k?.reply || !k.stderrDone) return;
+    this.control = null;
+    const killed = this.pending;
+    if (killed) {
+      // Everything of the command is dead: its stdout frame, when it came, is its reply; its stderr frame may
+      // still be on the way.
+      this.pending = null;
+      clearInterval(this.watch);
+      if (!killed.stderrDone && killed.reply) this.endedEarly = killed.id;
+      const status = killed.watcherGone ? 'lost' : 'timeout';
+      killed.resolve(killed.reply ?? { status, rc: 137, oom: k.reply.oom });
+    }
+    k.resolve(k.reply);
   }
 
   private lose(reason: string): void {
@@ -180,8 +251,14 @@ export class RunnerClient {
     this.lostReason = reason;
     clearInterval(this.watch);
     const p = this.pending;
+    const k = this.control;
+    const q = this.probe;
     this.pending = null;
+    this.control = null;
+    this.probe = null;
     p?.reject(new RunnerLostError(reason));
+    k?.reject(new RunnerLostError(reason));
+    q?.reject(new RunnerLostError(reason));
     (this.stream as unknown as { destroy?: () => void }).destroy?.();
   }
 }

@@ -1,7 +1,7 @@
 /**
  * The resident runner: one POSIX-shell process per sandbox, started by one exec as the sandbox user, that runs
  * every command and file operation the host asks for over its attached stdin/stdout/stderr (protocol in
- * docs/sandbox.md). It needs only /bin/sh and the commands `sleep`, `cat`, `dd`, `mkdir`, `mkfifo`, `rm` and `find`,
+ * docs/sandbox.md). It needs only /bin/sh and the commands `dd`, `mkdir`, `rm` and `find`,
  * so it works in any image with a shell, including a CI job's own.
  *
  * Requests (host → runner), one header line `OP ID NFIELDS`, then NFIELDS field lines (`=` + the raw text, or
@@ -14,9 +14,11 @@
  * sees the nonce: it is read by a builtin into an unexported variable), and a reply whose ID is not the one the
  * host waits for means the runner's input was tampered with.
  *
- * After every command the runner kills every process its user may signal except itself (stop all first so none
- * can fork; builtins only, so it works while a fork bomb holds every pid), whatever process group, session or
- * parent they have: nothing a command started outlives it, also when it killed its own wrapper shell.
+ * After every command its watcher subshell kills every process the user may signal except the runner and itself
+ * (stop all first so none can fork; builtins only), whatever process group, session or parent they have: nothing a
+ * command started outlives it, also when it killed its own wrapper shell. The runner meanwhile reads its input, so
+ * a timeout or abort is a `k` request from the host, which the runner answers by killing everything but itself
+ * with one kill(-1) and builtins, also while a fork bomb holds every pid.
  */
 
 /** Sets n to the OOM-kill counter of the container's memory cgroup (v1 or v2). */
@@ -64,14 +66,10 @@ export const RUNNER_SCRIPT = `${GUARD}
 ${OOM_READ}
 ${SWEEP}
 W=/workspace
-R=
+R= w=
 IFS= read -r N || exit 0
 T=/tmp/.mimo-runner-$$
 mkdir -p "$T" 2>/dev/null
-rm -f "$T/armed"
-mkfifo "$T/armed" || exit 96
-FR=
-sleep 0.001 2>/dev/null && FR=1
 reply() {
   oom
   printf '\\036M%s %s %s %s %s\\n' "$N" "$id" "$1" "$2" "$n"
@@ -101,35 +99,49 @@ place() {
   return 0
 }
 run() {
-  cwd=$1 si=$2 ne=$3 t=$4
-  shift 4
+  cwd=$1 si=$2 ne=$3
+  shift 3
   in=/dev/null
   if [ "$si" = 1 ]; then payload > "$T/stdin"; in=$T/stdin; fi
-  to=
-  trap 'to=1' USR1
-  [ -n "$FR" ] || { ti=\${t%.*}; [ "$ti" = "$t" ] || t=$((ti+1)); }
-  # The timer's sleep must be running before the command starts: a fork bomb would leave it no pid to fork. The
-  # runner blocks on the fifo (no polling) until the timer, which holds it open from its start, says it forked its
-  # sleep; a timer that could not fork it exits, which closes the fifo and ends the read too.
-  (exec 3> "$T/armed"; sleep "$t" & s=$!; echo "$id" >&3; exec 3>&-; wait "$s"; kill -USR1 $$) &
-  read -r a < "$T/armed"
+  # The command runs under a watcher subshell that waits for it, sweeps and replies, so the runner itself goes back
+  # to reading its input: a timeout or abort is a \`k\` request the host sends, and the runner answers it with
+  # builtins only (its sweep), which works while a fork bomb holds every pid.
   (
-    cd "$cwd" || exit 126
-    unset OLDPWD
-    while [ "$ne" -gt 0 ]; do export "$1"; shift; ne=$((ne-1)); done
-    exec "$@" < "$in"
+    read -r R _ < /proc/self/stat
+    (
+      cd "$cwd" || exit 126
+      unset OLDPWD
+      while [ "$ne" -gt 0 ]; do export "$1"; shift; ne=$((ne-1)); done
+      exec "$@" < "$in"
+    ) &
+    wait "$!"
+    rc=$?
+    if sweep; then reply ok "$rc"; else reply stray "$rc"; fi
   ) &
-  c=$!
-  wait "$c"
-  rc=$?
-  while [ -z "$to" ] && [ "$rc" -gt 128 ] && kill -0 "$c" 2>/dev/null; do wait "$c"; rc=$?; done
-  trap - USR1
-  sweep
-  if [ -n "$to" ]; then reply timeout 137; else reply ok "$rc"; fi
+  w=$!
 }
 oom
 printf '\\036M%s ready %s %s\\n' "$N" "$$" "$n"
 while read -r op id nf; do
+  # While a command runs, the host may ask whether its watcher still lives (q) or end it (k).
+  case $op in
+    k)
+      sweep
+      [ -n "$w" ] && wait "$w"
+      w=
+      reply killed 137
+      continue ;;
+    q)
+      st=idle
+      if [ -n "$w" ] && read -r s 2>/dev/null < "/proc/$w/stat"; then
+        s=\${s##*) }
+        [ "\${s%% *}" = Z ] || st=busy
+      fi
+      reply "$st" 0
+      continue ;;
+  esac
+  [ -n "$w" ] && wait "$w"
+  w=
   set --
   i=0
   while [ "$i" -lt "$nf" ]; do
