@@ -1,4 +1,5 @@
 /** Entry points: parse a whole text, or feed a stream chunk by chunk (constant memory for huge logs). */
+import { withModulePaths } from './modules.js';
 import type { LineParser } from './builder.js';
 import { RUNNERS, type RunnerName } from './detect.js';
 import { CargoParser } from './parsers/cargo.js';
@@ -112,7 +113,8 @@ export interface ParseOptions {
   runner?: string;
   /** Failures kept with details (default 5,000); later ones are only counted. */
   maxFailures?: number;
-  /** Gives failures that have a file but no line (timeouts, `--tb=no`) their test's declaration line. */
+  /** Gives failures that have a file but no line (timeouts, `--tb=no`) their test's declaration line, and
+   * Maven < 3.9 module-relative paths their module folder (`modules.ts`). */
   readSource?: SourceReader;
 }
 
@@ -164,7 +166,8 @@ export class FeedbackStream {
     this.partial = '';
     this.closeSection();
     const report = combine(this.done);
-    return this.options.readSource ? withDeclarations(report, this.options.readSource) : report;
+    const read = this.options.readSource;
+    return read ? withDeclarations(withModulePaths(report, read), read) : report;
   }
 
   private newSection(name: string): Section {

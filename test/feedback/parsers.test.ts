@@ -273,6 +273,24 @@ describe('what a developer looks at first', () => {
   });
 });
 
+describe('held-out regressions', () => {
+  it('cargo: a failing doctest is a failure at its fence line, named as libtest names it', () => {
+    const r = parsed('cargo/doctest.log');
+    expect([r.passed, r.failed, r.failures.length]).toEqual([2, 4, 4]);
+    const d = find(r, 'src/lib.rs - average (line 3)');
+    expect([d.file, d.line, d.expected, d.actual]).toEqual(['src/lib.rs', 3, '2', '1']);
+    expect([find(r, 'beyond_start').file, find(r, 'beyond_start').line]).toEqual(['src/lib.rs', 12]);
+  });
+
+  it('pytest: a parametrized id with a space keeps its node id, and one-line arguments split into locals', () => {
+    const r = parsed('pytest/param-ids.log');
+    expect([r.passed, r.failed]).toEqual([4, 8]);
+    const f = find(r, 'tests/test_param.py::test_cents[2 50-250]');
+    expect([f.file, f.line, f.kind]).toEqual(['ledger/money.py', 6, 'decimal.InvalidOperation']);
+    expect(find(r, 'tests/test_param.py::TestGroup::test_even[1]').locals?.n).toBe('1');
+  });
+});
+
 describe('bad input', () => {
   it('an unknown format gives runner unknown and the generic extraction', () => {
     const text = `build step 3/7\nsomething happened\n${raw('generic/python-crash.log')}\ndone\n`;

@@ -6,7 +6,9 @@ import { pushCapped } from '../text.js';
 import type { Failure, Frame, TestReport } from '../types.js';
 import { NextestCollector } from './nextest.js';
 
-const BLOCK = /^---- (\S+) stdout ----$/;
+const BLOCK = /^---- (.+?) stdout ----$/;
+// A doctest is named after its fence: `src/lib.rs - average (line 3)`.
+const DOCTEST = /^(\S+) - .+ \(line (\d+)\)$/;
 const PANIC = /^thread '(.+?)'(?: \(\d+\))? panicked at (?:'(.*)', )?(\S+?):(\d+):(\d+):?$/;
 const RESULT = /^test result: \w+\. (\d+) passed; (\d+) failed; (\d+) ignored/;
 const TEST_LINE = /^test (\S+) \.\.\. (ok|FAILED|ignored)/;
@@ -144,7 +146,11 @@ function panicFailure(test: string, lines: string[]): Failure {
       if (at) frames.push(frame(at[1]!.replace(/^\.\//, ''), Number(at[2]), fn));
     }
   }
-  if (!frames.length && location) frames.push(location);
+  // rustdoc's panic line is off by one inside its generated `main` (Rust 1.85 points at the line after the failing
+  // assertion), so a doctest is located by the fence line its name gives.
+  const doctest = DOCTEST.exec(test);
+  if (doctest && !frames.length) frames.push(frame(doctest[1]!, Number(doctest[2])));
+  else if (!frames.length && location) frames.push(location);
   const info = withExpectedActual({ kind: 'panic', message: message.join('\n'), frames });
   return { test, ...info };
 }

@@ -72,10 +72,9 @@ export class JunitParser implements LineParser {
         this.buffer = lt >= pos ? buffer.slice(lt) : '';
         return;
       }
-      const attrs = attributes(m[2]!);
       let end = m.index + m[0].length;
       if (m[1] === 'testsuite') {
-        this.suite = attrs;
+        this.suite = attributes(m[2]!);
         pos = end;
         continue;
       }
@@ -91,18 +90,22 @@ export class JunitParser implements LineParser {
         end = close + '</testcase>'.length;
       }
       pos = end;
-      this.testcase(attrs, body);
+      this.testcase(m[2]!, body);
     }
   }
 
-  private testcase(attrs: Record<string, string>, body: string): void {
-    const fail = /<(failure|error)\b((?:[^>"']|"[^"]*"|'[^']*')*?)(?:\/>|>([\s\S]*?)<\/\1>)/.exec(body);
+  /** One `<testcase>`: its attributes are decoded only when it failed and its details are kept. */
+  private testcase(attrText: string, body: string): void {
+    const fail = body
+      ? /<(failure|error)\b((?:[^>"']|"[^"]*"|'[^']*')*?)(?:\/>|>([\s\S]*?)<\/\1>)/.exec(body)
+      : null;
     if (!fail) {
-      if (/<skipped\b/.test(body)) this.builder.skip();
+      if (body && body.includes('<skipped')) this.builder.skip();
       else this.builder.pass();
       return;
     }
     if (this.builder.full) return this.builder.countOnly();
+    const attrs = attributes(attrText);
     const fa = attributes(fail[2]!);
     const text = decode(fail[3] ?? '');
     const name = attrs.name ?? '';

@@ -7,7 +7,8 @@ import type { Failure, Frame, Locals, TestReport } from '../types.js';
 
 const SECTION = /^=+ (.+?) =+$/;
 const BLOCK = /^_{3,} (.+?) _{3,}$/;
-const SUMMARY = /^(FAILED|ERROR|XPASS|XFAIL|PASSED|SKIPPED) (\S+)(?: - (.*))?$/;
+// A parametrized id may hold spaces (`test_cents[2 50-250]`): the bracket runs to the first `]` before ` - ` or the end.
+const SUMMARY = /^(FAILED|ERROR|XPASS|XFAIL|PASSED|SKIPPED) (\S+?(?:\[.*?\])?)(?: - (.*))?$/;
 const COUNTS = /^=*\s*((?:\d+ [a-z]+(?:, )?)+) in [\d.]+s\b.*?=*$/;
 const SHORT_FRAME = /^(\S.*?):(\d+): in (.+)$/;
 const LONG_LOCATION = /^(\S.*?\.py|<[^>]+>):(\d+): ?(.*)$/;
@@ -72,7 +73,7 @@ export function parsePytestBlock(lines: string[]): ErrorInfo & { locals?: Locals
     // Locals (`-l`) are at column 0 in long style, indented 8 under their frame in short style.
     const local =
       LOCAL.exec(line) ?? (shortStyle && SHORT_LOCAL.test(line) ? LOCAL.exec(line.slice(8)) : null);
-    if (local) locals[local[1]!] = local[2]!;
+    if (local) addLocals(locals, local[1]!, local[2]!);
   }
   frames.reverse();
   const e = dedent(eLines);
@@ -235,6 +236,16 @@ export class PytestParser implements LineParser {
     }
     this.pending = [];
     this.summary = [];
+  }
+}
+
+/** Long style prints a test's arguments on one line (`text = '2 50', cents = 250`); `-l` prints one per line. */
+function addLocals(locals: Locals, name: string, value: string): void {
+  const parts = value.split(/, (?=[A-Za-z_]\w* = )/);
+  locals[name] = parts[0]!;
+  for (const part of parts.slice(1)) {
+    const eq = part.indexOf(' = ');
+    locals[part.slice(0, eq)] = part.slice(eq + 3);
   }
 }
 
