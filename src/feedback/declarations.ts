@@ -66,7 +66,8 @@ export function withDeclarations(report: TestReport, read: SourceReader): TestRe
   return { ...report, failures };
 }
 
-function safeRead(read: SourceReader, path: string): string | null {
+/** The file's text, or null when the reader cannot give it. */
+export function safeRead(read: SourceReader, path: string): string | null {
   try {
     return read(path);
   } catch {

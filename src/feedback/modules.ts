@@ -4,6 +4,7 @@
  * repository at hand, the module folders are read from the root pom's `<modules>` (and the modules' own, for
  * nested aggregators) and a path that is not a root file gets the folder of the module that holds it.
  */
+import { safeRead } from './declarations.js';
 import type { SourceReader } from './parse.js';
 import type { Failure, Frame, TestReport } from './types.js';
 
@@ -71,12 +72,4 @@ export function withModulePaths(report: TestReport, read: SourceReader): TestRep
     return relative(f.file) ? { ...f, file: resolve(f.file), frames } : { ...f, frames };
   });
   return { ...report, failures };
-}
-
-function safeRead(read: SourceReader, path: string): string | null {
-  try {
-    return read(path);
-  } catch {
-    return null;
-  }
 }
