@@ -1,6 +1,6 @@
 import type Docker from 'dockerode';
 import { realpath, stat } from 'node:fs/promises';
-import { copyIntoContainer } from './copy.js';
+import { fillWorkspace } from './copy.js';
 import { readEnv } from '../config/index.js';
 import {
   assertEngineReachable,
@@ -260,7 +260,7 @@ function siblingOf(plan: SandboxPlan): SiblingFactory {
 export async function fillSandbox(started: StartedSandbox, dir: string): Promise<Sandbox> {
   const { plan, container, client } = started;
   try {
-    await copyIntoContainer(container, dir, WORKDIR, plan.user);
+    await fillWorkspace(container, client, dir, plan.user);
     const user = `${plan.user.uid}:${plan.user.gid}`;
     const sibling = plan.policy.runtime === 'runsc' ? siblingOf(plan) : undefined;
     return new DockerSandbox(container.id, plan.docker, container, user, plan.policy, client, sibling);

@@ -2,6 +2,9 @@ import { jest } from '@jest/globals';
 import { existsSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { openDockerSandbox, SandboxFileError, type Sandbox } from '../../src/sandbox/index.js';
+import Docker from 'dockerode';
+import { pack } from 'tar-stream';
+import { RunnerClient } from '../../src/sandbox/runner/client.js';
 import { removeWorkspaces, tempWorkspace } from './helpers.js';
 
 // The resident runner and the in-container workspace, against the real engine.
@@ -35,6 +38,34 @@ describe('the workspace copied into the sandbox', () => {
   it('holds the files without .git, owned by the sandbox user, executable bits kept', async () => {
     const r = await sandbox.exec('ls -A; stat -c "%U %a" src/pkg/a.py run.sh; ./run.sh; id -un');
     expect(r.stdout).toBe('alias\npasswd\nrun.sh\nsrc\nsandbox 644\nsandbox 755\nran\nsandbox\n');
+  });
+
+  it('takes files as a raw tar over the runner stream, and never reads a byte of a bad one as a request', async () => {
+    const docker = new Docker();
+    const container = docker.getContainer((await sandbox.exec('cat /etc/hostname')).stdout.trim());
+    const user = (await sandbox.exec('echo "$(id -u):$(id -g)"')).stdout.trim();
+    const client = await RunnerClient.start(docker, container, user); // a second runner beside the sandbox's
+    try {
+      expect(client.canUpload).toBe(true);
+      const tar = pack();
+      tar.entry({ name: 'up/one.txt', mode: 0o644 }, 'uploaded\n');
+      tar.finalize();
+      const bytes: Buffer[] = [];
+      for await (const chunk of tar) bytes.push(chunk as Buffer);
+      const archive = Buffer.concat(bytes);
+      const sent = await client.request({ op: 'u', fields: [String(archive.length)], raw: archive });
+      expect(sent.status).toBe('ok');
+      // Not a tar: requests hidden in it must be drained as data, and the runner must stay in step.
+      const forged = Buffer.from('x 0123456789abcdef 5\n=/workspace\n=0\n=0\n=touch\n=pwned\n');
+      const bad = await client.request({ op: 'u', fields: [String(forged.length)], raw: forged });
+      expect(bad.status).toBe('error');
+      expect((await client.request({ op: 'p', fields: [] })).status).toBe('ok');
+    } finally {
+      client.close();
+    }
+    expect((await sandbox.readFile('up/one.txt'))?.toString()).toBe('uploaded\n');
+    expect((await sandbox.exec('test -e pwned')).exitCode).toBe(1);
+    await sandbox.exec('rm -r up');
   });
 
   it('reads, writes, lists and removes files through the runner, binary-safe', async () => {

@@ -19,6 +19,8 @@ export interface RunnerRequest {
   op: string;
   fields: string[];
   payload?: Buffer;
+  /** Bytes sent raw after the request (the workspace upload), not line-escaped. */
+  raw?: Buffer;
   onStdout?: (data: Buffer) => void;
   onStderr?: (data: Buffer) => void;
 }
@@ -72,6 +74,8 @@ export class RunnerClient {
 
   /** The runner's pid inside the container (never killed by the sweeps of its commands). */
   pid = '';
+  /** Whether the runner can take the workspace as a raw tar (`u`: the image has head, tar and cat). */
+  canUpload = false;
   /** The container's OOM-kill counter when the runner started. */
   startOom: number | null = null;
 
@@ -114,7 +118,8 @@ export class RunnerClient {
       stream.once('close', () => reject(new RunnerLostError('the runner did not start (no /bin/sh?)')));
     });
     stream.write(`${nonce}\n`);
-    const [, pid, oom] = (await readyLine).split(' ');
+    const [, pid, oom, upload] = (await readyLine).split(' ');
+    client.canUpload = upload === '1';
     client.pid = pid ?? '';
     client.startOom = oom ? Number(oom) : null;
     return client;
@@ -134,6 +139,7 @@ export class RunnerClient {
       this.watch = setInterval(() => void this.checkAlive(), WATCH_INTERVAL_MS);
       this.watch.unref();
       this.stream.write(encodeRequest(request.op, id, request.fields, request.payload));
+      if (request.raw) this.stream.write(request.raw);
     });
   }
 
