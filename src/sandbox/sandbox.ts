@@ -21,6 +21,11 @@ const MAX_READ_BYTES = 2 * 1024 * 1024;
 /** How long the runner has to answer a kill (timeout, abort) before the host kills from outside and drops it. */
 const AFTER_KILL_MS = 5000;
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/**
+ * What a write past the workspace quota prints (ENOSPC in C, Python, Node, Go, Rust, Java): only a failing command
+ * whose output says so (or was cut) pays the `df` that tells which limit it hit, not every red test run.
+ */
+const NO_SPACE = /No space left on device|ENOSPC|Disk quota exceeded|os error 28|Errno 28/;
 
 function execEnv(env: Record<string, string> | undefined): string[] {
   return Object.entries(env ?? {}).map(([name, value]) => {
@@ -219,7 +224,11 @@ export class DockerSandbox implements Sandbox {
       truncatedBytes: stdout.cutBytes + stderr.cutBytes,
       ...(lost && stop === undefined ? { runnerLost: true } : {}),
     };
-    if (exitCode !== 0 && !timedOut) {
+    if (
+      exitCode !== 0 &&
+      !timedOut &&
+      (result.truncatedBytes > 0 || NO_SPACE.test(result.stderr + result.stdout))
+    ) {
       const quota = await this.quotaState();
       if (quota) result.quotaExceeded = quota;
     }
