@@ -124,6 +124,63 @@ describe('python-import fixer (real pytest output)', () => {
   });
 });
 
+describe('python-import fixer: declared packages and relative imports (real pytest output)', () => {
+  it('imports a name of a declared package from the module that defines it (packaging.version)', async () => {
+    const repo = tempRepo({
+      'requirements.txt': 'packaging>=21\n',
+      'app.py': 'def run():\n    return "ok" if Version("1.10") > Version("1.9") else "no"\n',
+      'test_app.py': TEST_IMPORTS_APP,
+    });
+    try {
+      const { proposals, second } = await fixOnce(repo.root);
+      expect(proposals.map((p) => p.description)[0]).toBe(
+        "add `from packaging.version import Version` to app.py (NameError: name 'Version' is not defined)",
+      );
+      expect(second.exitCode).toBe(0);
+    } finally {
+      repo.cleanup();
+    }
+  });
+
+  it('an undeclared package is not searched, however installed', async () => {
+    const repo = tempRepo({
+      'app.py': 'def run():\n    return "ok" if Version("1.10") > Version("1.9") else "no"\n',
+      'test_app.py': TEST_IMPORTS_APP,
+    });
+    try {
+      const { proposals } = await fixOnce(repo.root);
+      expect(proposals.map((p) => p.description).filter((d) => d.includes('packaging'))).toEqual([]);
+    } finally {
+      repo.cleanup();
+    }
+  });
+
+  it('writes a repository name relatively when the file imports its own package that way', async () => {
+    const repo = tempRepo({
+      'md/__init__.py': '',
+      'md/util/__init__.py': '',
+      'md/util/text.py': 'def escape_html(s):\n    return s.replace("<", "&lt;")\n',
+      'md/util/links.py': 'def link(s):\n    return s\n',
+      'md/render/__init__.py': '',
+      'md/render/html.py': 'from ..util.links import link\n\n\ndef render(s):\n    return link(escape_html(s))\n',
+      'test_html.py':
+        'from md.render.html import render\n\n\ndef test_render():\n    assert render("<") == "&lt;"\n',
+    });
+    try {
+      const { proposals, second } = await fixOnce(repo.root);
+      expect(proposals.map((p) => p.description)[0]).toBe(
+        "add `from ..util.text import escape_html` to md/render/html.py (NameError: name 'escape_html' is not defined)",
+      );
+      expect(second.exitCode).toBe(0);
+      expect(readFileSync(join(repo.root, 'md/render/html.py'), 'utf8')).toMatch(
+        /^from \.\.util\.links import link\nfrom \.\.util\.text import escape_html\n/,
+      );
+    } finally {
+      repo.cleanup();
+    }
+  });
+});
+
 describe('python import helpers', () => {
   it('map Python 2 and misspelt module names to the standard library', () => {
     expect(replacementModule('Queue')).toBe('queue');
