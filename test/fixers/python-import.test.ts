@@ -162,7 +162,8 @@ describe('python-import fixer: declared packages and relative imports (real pyte
       'md/util/text.py': 'def escape_html(s):\n    return s.replace("<", "&lt;")\n',
       'md/util/links.py': 'def link(s):\n    return s\n',
       'md/render/__init__.py': '',
-      'md/render/html.py': 'from ..util.links import link\n\n\ndef render(s):\n    return link(escape_html(s))\n',
+      'md/render/html.py':
+        'from ..util.links import link\n\n\ndef render(s):\n    return link(escape_html(s))\n',
       'test_html.py':
         'from md.render.html import render\n\n\ndef test_render():\n    assert render("<") == "&lt;"\n',
     });
