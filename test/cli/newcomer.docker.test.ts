@@ -48,16 +48,16 @@ describe('first run on an unconfigured repository (Docker)', () => {
     // go modules without requirements need no setup; the fault is in a sub-package of a module with a cmd/
     ['newcomer-go', 'greet/greet.go', /^import \(\n\t"fmt"\n\t"strings"\n\)$/m, null],
     ['newcomer-go-sub', 'pkg/slug/slug.go', /^import \(\n\t"strings"\n\t"unicode"\n\)$/m, null],
-    // hatchling, src layout, `test` extra with pytest-cov and --cov in addopts; two names of one stdlib module
-    [
-      'newcomer-py-src',
-      'src/money_fmt/format.py',
-      /^import re\nfrom decimal import ROUND_HALF_EVEN, Decimal\n\nfrom money_fmt\.symbols import/m,
-      /\[setup\] python3 -m pip install .*'\.\[test\]'/,
-    ],
-    // installs from the npm registry: only in `npm run test:corpus` (test/helpers/corpus.ts)
+    // installs from the npm registry, or a shape newcomer-py-extras covers: only in `npm run test:corpus`
     ...(fullCorpus
       ? ([
+          // hatchling, src layout, `test` extra with pytest-cov and --cov in addopts; two names of one stdlib module
+          [
+            'newcomer-py-src',
+            'src/money_fmt/format.py',
+            /^import re\nfrom decimal import ROUND_HALF_EVEN, Decimal\n\nfrom money_fmt\.symbols import/m,
+            /\[setup\] python3 -m pip install .*'\.\[test\]'/,
+          ],
           // a classic yarn v1 lockfile as `yarn install` wrote it, a runtime dependency and mocha
           [
             'newcomer-yarn',
