@@ -84,7 +84,7 @@ function requirementName(spec: string): string | undefined {
 /** Quoted strings inside the `[...]` after `key =` (or every `key = [...]` of a section when key is null). */
 function quotedIn(text: string, list: RegExp): string[] {
   const out: string[] = [];
-  for (const m of text.matchAll(list)) for (const q of m[1]!.matchAll(/["']([^"']+)["']/g)) out.push(q[1]!);
+  for (const m of text.matchAll(list)) for (const q of m[1]!.matchAll(/(["'])(.+?)\1/g)) out.push(q[2]!);
   return out;
 }
 

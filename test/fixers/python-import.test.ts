@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { parseTestOutput } from '../../src/feedback/index.js';
 import { insertPythonImport, pythonImportFixer, replacementModule } from '../../src/fixers/index.js';
 import { Workspace } from '../../src/tools/index.js';
+import { declaredDistributions } from '../../src/fixers/python-packages.js';
 import { STDLIB_INDEX_SCRIPT, STDLIB_MODULES_SCRIPT } from '../../src/fixers/python-stdlib.js';
 import type { ExecOptions } from '../../src/sandbox/index.js';
 import { LocalSandbox } from '../helpers/fake-sandbox.js';
@@ -142,14 +143,29 @@ describe('python-import fixer: declared packages and relative imports (real pyte
     }
   });
 
-  it('an undeclared package is not searched, however installed', async () => {
+  it('searches only the packages the repository declares, in any manifest', async () => {
     const repo = tempRepo({
-      'app.py': 'def run():\n    return "ok" if Version("1.10") > Version("1.9") else "no"\n',
-      'test_app.py': TEST_IMPORTS_APP,
+      'pyproject.toml':
+        '[project]\nname = "x"\ndependencies = [\n  "PyYAML>=6; python_version>\'3.8\'",\n  "attrs",\n]\n\n' +
+        '[project.optional-dependencies]\ntest = ["pytest>=7", "pytest-cov"]\n\n[tool.pytest.ini_options]\naddopts = "-ra"\n',
+      'setup.py':
+        'from setuptools import setup\nsetup(install_requires=["requests>=2"], extras_require={"s3": ["boto3"]})\n',
+      'requirements-dev.txt': '# tools\n-r requirements.txt\nruff==0.4.1\n-e .\n',
+      'app.py': '',
     });
     try {
-      const { proposals } = await fixOnce(repo.root);
-      expect(proposals.map((p) => p.description).filter((d) => d.includes('packaging'))).toEqual([]);
+      expect(await declaredDistributions(await Workspace.open(repo.root))).toEqual([
+        'PyYAML',
+        'attrs',
+        'boto3',
+        'pytest',
+        'pytest-cov',
+        'requests',
+        'ruff',
+      ]);
+      const empty = tempRepo({ 'app.py': '' });
+      expect(await declaredDistributions(await Workspace.open(empty.root))).toEqual([]);
+      empty.cleanup();
     } finally {
       repo.cleanup();
     }
