@@ -8,6 +8,8 @@ export interface ModuleExports {
   reexports: Array<{ specifier: string; names: string[] | '*' }>;
   /** CommonJS (`module.exports`/`exports.`) rather than ESM. */
   commonjs: boolean;
+  /** `export { local as exported }` without `from`: the module's own binding each exported name stands for. */
+  locals: Map<string, string>;
 }
 
 function names(list: string): Array<{ local: string; exported: string }> {
@@ -22,7 +24,7 @@ function names(list: string): Array<{ local: string; exported: string }> {
 }
 
 export function moduleExports(source: string): ModuleExports {
-  const out: ModuleExports = { named: new Set(), reexports: [], commonjs: false };
+  const out: ModuleExports = { named: new Set(), reexports: [], commonjs: false, locals: new Map() };
   const decl =
     /^export\s+(?:declare\s+)?(?:async\s+)?(?:function\*?|const|let|var|class|abstract\s+class|interface|type|enum|namespace)\s+(\w+)/gm;
   for (const m of source.matchAll(decl)) out.named.add(m[1]!);
@@ -33,6 +35,7 @@ export function moduleExports(source: string): ModuleExports {
     for (const n of list) {
       if (n.exported === 'default') out.defaultName ??= n.local;
       else out.named.add(n.exported);
+      if (!m[2]) out.locals.set(n.exported, n.local);
     }
     if (m[2]) out.reexports.push({ specifier: m[2], names: list.map((n) => n.local) });
   }

@@ -47,6 +47,7 @@ async function sources(context: FixerContext): Promise<string[]> {
 async function exportersOf(context: FixerContext, name: string, from: string): Promise<Exporter[]> {
   const ts = /\.[cm]?tsx?$/.test(from);
   const found: Exporter[] = [];
+  const stars: Array<{ file: string; specifiers: string[] }> = [];
   const attributeUse = new RegExp(`(?<![\\w.])${name}\\.\\w`).test(
     (await context.workspace.readIfExists(from)) ?? '',
   );
@@ -55,20 +56,33 @@ async function exportersOf(context: FixerContext, name: string, from: string): P
     const text = await context.workspace.readIfExists(file);
     if (!text) continue;
     const base = posix.basename(file).replace(/\.[^.]+$/, '');
-    if (!text.includes(name) && !(attributeUse && base === name)) continue;
+    const star = /^export\s+\*\s+from\s/m.test(text);
+    if (!text.includes(name) && !star && !(attributeUse && base === name)) continue;
     const exp = moduleExports(text);
     if (exp.named.has(name)) {
+      // `export { fmt as formatDuration }` defines the name when the module declares `fmt` itself
+      const local = exp.locals.get(name) ?? name;
       const defined = new RegExp(
-        `^export\\s+(?:declare\\s+)?(?:async\\s+)?(?:function\\*?|const|let|var|class|abstract\\s+class|interface|type|enum)\\s+${name}\\b|^(?:module\\.)?exports\\.${name}\\s*=|^(?:async\\s+)?(?:function\\*?|const|let|var|class)\\s+${name}\\b`,
+        `^export\\s+(?:declare\\s+)?(?:async\\s+)?(?:function\\*?|const|let|var|class|abstract\\s+class|interface|type|enum)\\s+${name}\\b|^(?:module\\.)?exports\\.${name}\\s*=|^(?:async\\s+)?(?:function\\*?|const|let|var|class)\\s+${local}\\b`,
         'm',
       ).test(text);
       found.push({ file, kind: 'named', reexport: !defined });
     } else if (exp.defaultName === name) found.push({ file, kind: 'default', reexport: false });
-    else if (exp.reexports.some((r) => r.names === '*' || r.names.includes(name))) {
-      // `export * from './x.js'` passes the name on only if ./x.js has it: checked when that file is found
+    else if (exp.reexports.some((r) => r.names !== '*' && r.names.includes(name)))
       found.push({ file, kind: 'named', reexport: true });
-    } else if (attributeUse && base === name && (exp.named.size > 0 || exp.defaultName))
+    else if (exp.reexports.some((r) => r.names === '*'))
+      // `export * from './x.js'` passes the name on only if ./x.js has it: checked below, once all are found
+      stars.push({ file, specifiers: exp.reexports.filter((r) => r.names === '*').map((r) => r.specifier) });
+    else if (attributeUse && base === name && (exp.named.size > 0 || exp.defaultName))
       found.push({ file, kind: exp.commonjs ? 'default' : 'namespace', reexport: false });
+  }
+  // an index with `export * from` chains: each pass admits the ones that point at a file already found
+  for (let pass = 0; pass < 3; pass++) {
+    const known = new Set(found.map((e) => e.file));
+    for (const star of stars.filter((s) => !known.has(s.file))) {
+      const targets = star.specifiers.flatMap((spec) => [...resolvedFiles(star.file, [spec], known)]);
+      if (targets.length > 0) found.push({ file: star.file, kind: 'named', reexport: true });
+    }
   }
   const distance = (f: string): number =>
     posix.relative(dirname(from), dirname(f)).split('/').filter(Boolean).length;
@@ -110,6 +124,26 @@ async function specifierFor(
   }
   if (!suffix) return spec.replace(/\.[cm]?[jt]sx?$/, '').replace(/\/index$/, '');
   return spec.replace(/\.([cm]?)tsx?$/, '.$1js');
+}
+
+/** Which of `candidates` the relative specifiers of `source` (in `from`) resolve to. */
+function importedFiles(from: string, source: string, candidates: ReadonlySet<string>): Set<string> {
+  const specs = [...source.matchAll(/(?:from\s+|require\(\s*)['"](\.{1,2}\/[^'"]+)['"]/g)].map((m) => m[1]!);
+  return resolvedFiles(from, specs, candidates);
+}
+
+/** Which of `candidates` the relative specifiers `specs`, written in `from`, resolve to (`./x.js` → x.ts too). */
+function resolvedFiles(from: string, specs: string[], candidates: ReadonlySet<string>): Set<string> {
+  const out = new Set<string>();
+  for (const spec of specs) {
+    if (!spec.startsWith('.')) continue;
+    const base = posix.normalize(posix.join(dirname(from), spec)).replace(/\.[cm]?[jt]sx?$/, '');
+    for (const file of candidates) {
+      const bare = file.replace(/\.[cm]?[jt]sx?$/, '');
+      if (bare === base || bare === `${base}/index`) out.add(file);
+    }
+  }
+  return out;
 }
 
 async function packageType(context: FixerContext): Promise<string | undefined> {
@@ -157,7 +191,11 @@ async function proposeMissing(missing: MissingName, context: FixerContext): Prom
       'Node builtin',
     ]);
   } else {
-    for (const exporter of (await exportersOf(context, missing.name, missing.file)).slice(0, 2)) {
+    const exporters = await exportersOf(context, missing.name, missing.file);
+    // a module the file already imports from (an index that re-exports the name) before the defining file
+    const imported = importedFiles(missing.file, source, new Set(exporters.map((e) => e.file)));
+    exporters.sort((a, b) => Number(imported.has(b.file)) - Number(imported.has(a.file)));
+    for (const exporter of exporters.slice(0, 2)) {
       const spec = await specifierFor(context, missing.file, exporter.file, source, style);
       statements.push([
         importStatement(style, { name: missing.name, kind: exporter.kind }, spec),

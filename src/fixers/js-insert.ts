@@ -91,7 +91,28 @@ export function prologueEnd(lines: string[]): number {
   return end;
 }
 
+/**
+ * `import { b } from './x.js'` into a file that already has a one-line `import { a } from './x.js'` (or the
+ * `const { a } = require('./x')` form): the name joins that import instead of a second one from the same module.
+ */
+function mergeNamed(source: string, statement: string): string | undefined {
+  const esm = /^import \{ (\w+) \} from (['"][^'"]+['"])/.exec(statement);
+  const cjs = /^const \{ (\w+) \} = require\((['"][^'"]+['"])\)/.exec(statement);
+  const m = esm ?? cjs;
+  if (!m) return undefined;
+  const spec = m[2]!.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+  const existing = esm
+    ? new RegExp(`^import \\{([^}\\n]*)\\} from ${spec}`, 'm')
+    : new RegExp(`^(?:const|let|var) \\{([^}\\n]*)\\} = require\\(${spec}\\)`, 'm');
+  const found = existing.exec(source);
+  if (!found) return undefined;
+  const names = found[1]!.trim().replace(/,$/, '');
+  return source.replace(found[0], found[0].replace(`{${found[1]}}`, `{ ${names}, ${m[1]} }`));
+}
+
 export function insertJsImport(source: string, statement: string): string {
+  const merged = mergeNamed(source, statement);
+  if (merged !== undefined) return merged;
   const lines = source.split('\n');
   const start = prologueEnd(lines);
   let at = -1;

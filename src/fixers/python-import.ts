@@ -3,6 +3,7 @@ import { findPythonErrors, type PyError } from './python-errors.js';
 import { insertPythonImport, type Classify } from './python-insert.js';
 import { PY_ALIASES, PY_MOVED_NAMES, PY_STDLIB_MODULES, replacementModule } from './python-names.js';
 import { existingImports, moduleOf, publicPackageOf, pythonFiles, repoDefinitions } from './python-repo.js';
+import { packageExporters } from './python-packages.js';
 import { pythonStdlib, type SandboxStdlib } from './python-stdlib.js';
 import type { Fixer, FixerContext, FixProposal } from './types.js';
 
@@ -55,6 +56,19 @@ async function installed(context: FixerContext, module: string): Promise<boolean
   });
 }
 
+/**
+ * `from ..util.text import name` for module `pkg.render.html` importing from `pkg.util.text`: undefined when the two
+ * do not share a top-level package.
+ */
+function relativeImport(own: string, isPackage: boolean, target: string, name: string): string | undefined {
+  const from = isPackage ? own.split('.') : own.split('.').slice(0, -1);
+  const to = target.split('.');
+  let common = 0;
+  while (common < from.length && common < to.length - 1 && from[common] === to[common]) common++;
+  if (common === 0) return undefined;
+  return `from ${'.'.repeat(from.length - common + 1)}${to.slice(common).join('.')} import ${name}`;
+}
+
 /** Candidate import statements for a missing `name` used in `file`, best first. */
 async function candidatesFor(facts: Facts, name: string, file: string, source: string): Promise<string[]> {
   const { context } = facts;
@@ -95,6 +109,10 @@ async function candidatesFor(facts: Facts, name: string, file: string, source: s
     const ownPackage = def.module.split('.').slice(0, -1).join('.');
     const inside = moduleOf(file, facts.files)?.startsWith(`${ownPackage}.`) ?? false;
     if (pkg && !inside) add(`from ${pkg} import ${name}`);
+    // A file that imports its own package relatively (`from ..util.links import x`) gets the name the same way.
+    const own = moduleOf(file, facts.files);
+    if (own && /^from\s+\.+\w/m.test(source))
+      add(relativeImport(own, file.endsWith('__init__.py'), def.module, name));
     add(`from ${def.module} import ${name}`);
   }
   // 4. A standard-library name (`sleep(` → from time import sleep; awaited → asyncio's). Not for a standard
@@ -105,7 +123,12 @@ async function candidatesFor(facts: Facts, name: string, file: string, source: s
     for (const e of exporters.slice(0, 2)) add(`from ${e.module} import ${name}`);
   }
   if (isStdlib(facts, name)) add(`import ${name}`);
-  // 5. An installed package used under its own name.
+  // 5. A name of a package the repository declares as a dependency (`Version` → packaging.version).
+  if (out.length === 0 && !attributeUse) {
+    for (const e of (await packageExporters(context, name)).slice(0, 2))
+      add(`from ${e.module} import ${name}`);
+  }
+  // 6. An installed package used under its own name.
   if (out.length === 0 && (await installed(context, name))) add(`import ${name}`);
   return out.slice(0, MAX_ALTERNATIVES);
 }

@@ -174,6 +174,9 @@ export async function runFixers(session: Session, start: TestRun): Promise<TestR
       (a, b) => Number(isGreen(b.run)) - Number(isGreen(a.run)) || b.score.value - a.score.value,
     );
     const best = candidates[0]!;
+    // The other improving candidates may fix what is left (a second missing import in the same file): they are
+    // asked again against the next failures instead of being counted as tried.
+    for (const other of candidates.slice(1)) tried.delete(other.proposal.key);
     await workspace.restore(best.state);
     session.rootCauses.push(best.proposal.description);
     session.emit('fixer', `kept: ${best.proposal.description}`, {

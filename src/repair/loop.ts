@@ -4,7 +4,12 @@ import { runFixers } from './fixers-phase.js';
 import { runModelTurns } from './model-phase.js';
 import { proveFix } from './proof.js';
 import { Session, StopRun, type RepairResult, type StopInfo } from './session.js';
-import { missingProgram, missingProgramDetail } from './missing-program.js';
+import {
+  missingPackage,
+  missingPackageDetail,
+  missingProgram,
+  missingProgramDetail,
+} from './missing-program.js';
 import { failingTests, isGreen } from './testrun.js';
 
 /**
@@ -46,6 +51,13 @@ export async function runRepair(options: RepairOptions): Promise<RepairResult> {
     if (session.mode === 'repair') current = await runFixers(session, current);
     final = current;
     if (!(session.mode === 'repair' && session.accepted(current))) {
+      const absent = missingPackage(current);
+      if (!options.model && absent) {
+        throw new StopRun({
+          reason: 'setup_needed',
+          detail: missingPackageDetail(absent, options.setupCommand),
+        });
+      }
       if (!options.model) {
         throw new StopRun({
           reason: 'no_progress',

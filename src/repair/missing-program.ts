@@ -31,3 +31,25 @@ export function missingProgramDetail(program: string, command: string, setupComm
     '`pip install -r requirements.txt`), or `test:` to a command the runner image has'
   );
 }
+
+/**
+ * A package the tests import that the sandbox does not have, left after the fixers (which correct misspelt and
+ * renamed modules): Python's `ModuleNotFoundError: No module named 'requests'`, Node's `Cannot find module 'x'` /
+ * `Cannot find package 'x'` for a bare specifier. Only an install step (or network the setup did not have) can
+ * provide it.
+ */
+export function missingPackage(run: Pick<TestRun, 'output'>): string | null {
+  const py = /ModuleNotFoundError: No module named '([\w.]+)'/.exec(run.output);
+  if (py) return py[1]!;
+  const node = /Cannot find (?:module|package) '((?:@[\w.-]+\/)?[\w.-][\w.-]*)(?:\/[^']*)?'/.exec(run.output);
+  return node && !node[1]!.startsWith('.') ? node[1]! : null;
+}
+
+export function missingPackageDetail(module: string, setupCommand?: string): string {
+  const ran = setupCommand ? `after setup \`${setupCommand}\`` : 'and no setup step ran';
+  return (
+    `the tests import \`${module}\`, which is not installed in the sandbox ${ran} (no fixer can add a package). ` +
+    'Set `setup:` in .github/mimo.yml to the command that installs it, and keep `network.setup` on if it comes ' +
+    'from a registry'
+  );
+}

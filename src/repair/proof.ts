@@ -17,7 +17,9 @@ export interface Proof {
 const notATest = (f: { test: string; kind: string }) =>
   f.test.startsWith('(') ||
   /^(BuildError|CompileError|CompilationError|CollectionError)$/.test(f.kind) ||
-  /^TS\d+$/.test(f.kind);
+  /^TS\d+$/.test(f.kind) ||
+  // rustc's diagnostics (`E0412` at `src/report.rs:5:26`): the crate did not compile
+  /^E\d{4}$/.test(f.kind);
 
 /** Tests that ran (passed or failed, skips excluded) in a run; build and load failures are not counted. */
 const ran = (run: TestRun) =>

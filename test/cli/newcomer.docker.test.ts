@@ -6,6 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fullCorpus } from '../helpers/corpus.js';
 
 const bin = new URL('../../bin/mimo.js', import.meta.url).pathname;
 const fixtures = new URL('../fixtures/repos/', import.meta.url).pathname;
@@ -27,7 +28,7 @@ function fix(name: string, edit?: (dir: string) => void) {
 }
 
 describe('first run on an unconfigured repository (Docker)', () => {
-  it.each([
+  it.each<[string, string, RegExp, RegExp | null]>([
     ['newcomer-js', 'lib/index.js', /require\('\.\/slug(?:\.js)?'\)/, /\[setup\] npm ci \(network on\)/],
     ['newcomer-py', 'src/geometry/shapes.py', /^import math$/m, /\[setup\] python3 -c .*mimo-src\.pth/],
     // pyproject only, src layout, a `test` extra: the editable install needs a build backend from PyPI
@@ -47,6 +48,32 @@ describe('first run on an unconfigured repository (Docker)', () => {
     // go modules without requirements need no setup; the fault is in a sub-package of a module with a cmd/
     ['newcomer-go', 'greet/greet.go', /^import \(\n\t"fmt"\n\t"strings"\n\)$/m, null],
     ['newcomer-go-sub', 'pkg/slug/slug.go', /^import \(\n\t"strings"\n\t"unicode"\n\)$/m, null],
+    // installs from the npm registry, or a shape newcomer-py-extras covers: only in `npm run test:corpus`
+    ...(fullCorpus
+      ? ([
+          // hatchling, src layout, `test` extra with pytest-cov and --cov in addopts; two names of one stdlib module
+          [
+            'newcomer-py-src',
+            'src/money_fmt/format.py',
+            /^import re\nfrom decimal import ROUND_HALF_EVEN, Decimal\n\nfrom money_fmt\.symbols import/m,
+            /\[setup\] python3 -m pip install .*'\.\[test\]'/,
+          ],
+          // a classic yarn v1 lockfile as `yarn install` wrote it, a runtime dependency and mocha
+          [
+            'newcomer-yarn',
+            'lib/index.js',
+            /^const escapeStringRegexp = require\('escape-string-regexp'\);\nconst wrap = require\('\.\/wrap(?:\.js)?'\);$/m,
+            /\[setup\] yarn install --frozen-lockfile \(network on\)/,
+          ],
+          // ESM under vitest, package-lock.json
+          [
+            'newcomer-vitest',
+            'src/index.js',
+            /^import \{ splitLine \} from '\.\/split\.js';\n/m,
+            /\[setup\] npm ci \(network on\)/,
+          ],
+        ] as Array<[string, string, RegExp, RegExp]>)
+      : []),
   ])(
     '%s is repaired by mimo fix --model none',
     (name, file, fixed, setup) => {
@@ -83,6 +110,18 @@ describe('first run on an unconfigured repository (Docker)', () => {
       rmSync(repo, { recursive: true, force: true });
     }
   }, 600_000);
+  it('stops with setup_needed naming a declared package the setup could not install', () => {
+    // requests is declared in pyproject.toml, not in the runner image, and PyPI is not reachable
+    const { repo, result, out } = fix('newcomer-py-offline');
+    try {
+      expect(out.stop?.reason).toBe('setup_needed');
+      expect(out.stop?.detail).toMatch(/the tests import `requests`, which is not installed .*`setup:`/);
+      expect(result.status).toBe(1);
+    } finally {
+      rmSync(repo, { recursive: true, force: true });
+    }
+  }, 600_000);
+
   it('`mimo localize` runs the same setup: a pnpm repository whose packageManager names another release answers', () => {
     // pnpm 10 would fetch the named release for every `pnpm test` (offline: no test ran, an empty answer)
     const repo = mkdtempSync(join(tmpdir(), 'mimo-newcomer-pnpm-localize-'));

@@ -19,6 +19,8 @@ interface Case {
   /** The file the fix must edit, and patterns its text must match afterwards (multiline regexes). */
   file: string;
   expect: string[];
+  /** Only in `npm run test:corpus` (test/helpers/corpus.ts). */
+  full?: boolean;
 }
 
 const cases = JSON.parse(readFileSync(join(corpus, 'cases.json'), 'utf8')) as Case[];
@@ -33,7 +35,7 @@ afterAll(() => {
 });
 
 describe('mimo fix --model none on the import corpus (Docker)', () => {
-  // npm-installed frameworks: only in `npm run test:corpus` (test/helpers/corpus.ts)
+  // npm-installed frameworks and cases marked `full`: only in `npm run test:corpus` (test/helpers/corpus.ts)
   if (full.length) it.skip.each(full.map((c) => [c.repo, c.what] as const))('%s: %s', () => {});
   it.each(run.map((c) => [c.repo, c.what, c] as const))(
     '%s: %s',

@@ -110,6 +110,41 @@ describe('js-import fixer (real node and tsc output)', () => {
   });
 });
 
+describe('js-import fixer: aliases and index files (real node output)', () => {
+  it('imports a name exported under an alias, and from the index the file already imports from', async () => {
+    const repo = tempRepo({
+      'package.json': '{"type":"module"}\n',
+      'lib/duration.js': 'function fmt(s) {\n  return `${s}s`;\n}\nexport { fmt as formatDuration };\n',
+      'lib/units/round.js': 'export const round = (x) => Math.round(x);\n',
+      'lib/units/scale.js': 'export const scale = (x, f) => x * f;\n',
+      'lib/units/index.js': "export * from './round.js';\nexport * from './scale.js';\n",
+      'lib/uptime.js':
+        "import { round } from './units/index.js';\n\nexport const uptime = (s) => `up ${formatDuration(round(scale(s, 1)))}`;\n",
+      'test/uptime.test.js':
+        "import test from 'node:test';\nimport assert from 'node:assert';\nimport { uptime } from '../lib/uptime.js';\n\n" +
+        "test('uptime', () => {\n  assert.strictEqual(uptime(4.4), 'up 4s');\n});\n",
+    });
+    try {
+      const first = await propose(repo.root, 'node --test');
+      expect(first.proposals.map((p) => p.description)).toEqual([
+        "add `import { formatDuration } from './duration.js';` to lib/uptime.js (formatDuration is not defined; exported by lib/duration.js)",
+      ]);
+      await first.proposals[0]!.apply();
+      const second = await propose(repo.root, 'node --test');
+      expect(second.proposals.map((p) => p.description)[0]).toBe(
+        "add `import { scale } from './units/index.js';` to lib/uptime.js (scale is not defined; exported by lib/units/index.js)",
+      );
+      await second.proposals[0]!.apply();
+      expect(readFileSync(join(repo.root, 'lib/uptime.js'), 'utf8')).toMatch(
+        /^import \{ round, scale \} from '\.\/units\/index\.js';\nimport \{ formatDuration \} from '\.\/duration\.js';\n/,
+      );
+      expect((await new LocalSandbox(repo.root).exec('node --test')).exitCode).toBe(0);
+    } finally {
+      repo.cleanup();
+    }
+  });
+});
+
 describe('js import placement and export forms', () => {
   it('keeps a license header and the directive prologue above the inserted require', () => {
     const source =
@@ -143,6 +178,32 @@ describe('js import placement and export forms', () => {
     expect(index.reexports).toEqual([
       { specifier: './parse.js', names: ['parse'] },
       { specifier: './format.js', names: '*' },
+    ]);
+  });
+
+  it("joins a named import to the file's existing one-line import from the same module", () => {
+    expect(
+      insertJsImport(
+        "import { withTax } from './utils';\nimport type { Currency } from './utils';\n",
+        "import { formatPrice } from './utils';",
+      ),
+    ).toBe("import { withTax, formatPrice } from './utils';\nimport type { Currency } from './utils';\n");
+    expect(
+      insertJsImport("'use strict';\n\nconst { a } = require('./x');\n", "const { b } = require('./x');"),
+    ).toBe("'use strict';\n\nconst { a, b } = require('./x');\n");
+    // another module, or a default import: a statement of its own
+    expect(insertJsImport("import { a } from './x.js';\n", "import { b } from './y.js';")).toBe(
+      "import { a } from './x.js';\nimport { b } from './y.js';\n",
+    );
+  });
+
+  it('knows which local binding `export { a as b }` stands for', () => {
+    const exp = moduleExports(
+      "function fmt() {}\nexport { fmt as formatDuration, UNITS };\nexport { x as y } from './x.js';\n",
+    );
+    expect([...exp.locals]).toEqual([
+      ['formatDuration', 'fmt'],
+      ['UNITS', 'UNITS'],
     ]);
   });
 

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { parseTestOutput } from '../../src/feedback/index.js';
 import { insertPythonImport, pythonImportFixer, replacementModule } from '../../src/fixers/index.js';
 import { Workspace } from '../../src/tools/index.js';
+import { declaredDistributions } from '../../src/fixers/python-packages.js';
 import { STDLIB_INDEX_SCRIPT, STDLIB_MODULES_SCRIPT } from '../../src/fixers/python-stdlib.js';
 import type { ExecOptions } from '../../src/sandbox/index.js';
 import { LocalSandbox } from '../helpers/fake-sandbox.js';
@@ -118,6 +119,79 @@ describe('python-import fixer (real pytest output)', () => {
         /from collections import OrderedDict; from collections\.abc import Mapping/,
       );
       expect(second.second.exitCode).toBe(0);
+    } finally {
+      repo.cleanup();
+    }
+  });
+});
+
+describe('python-import fixer: declared packages and relative imports (real pytest output)', () => {
+  it('imports a name of a declared package from the module that defines it (packaging.version)', async () => {
+    const repo = tempRepo({
+      'requirements.txt': 'packaging>=21\n',
+      'app.py': 'def run():\n    return "ok" if Version("1.10") > Version("1.9") else "no"\n',
+      'test_app.py': TEST_IMPORTS_APP,
+    });
+    try {
+      const { proposals, second } = await fixOnce(repo.root);
+      expect(proposals.map((p) => p.description)[0]).toBe(
+        "add `from packaging.version import Version` to app.py (NameError: name 'Version' is not defined)",
+      );
+      expect(second.exitCode).toBe(0);
+    } finally {
+      repo.cleanup();
+    }
+  });
+
+  it('searches only the packages the repository declares, in any manifest', async () => {
+    const repo = tempRepo({
+      'pyproject.toml':
+        '[project]\nname = "x"\ndependencies = [\n  "PyYAML>=6; python_version>\'3.8\'",\n  "attrs",\n]\n\n' +
+        '[project.optional-dependencies]\ntest = ["pytest>=7", "pytest-cov"]\n\n[tool.pytest.ini_options]\naddopts = "-ra"\n',
+      'setup.py':
+        'from setuptools import setup\nsetup(install_requires=["requests>=2"], extras_require={"s3": ["boto3"]})\n',
+      'requirements-dev.txt': '# tools\n-r requirements.txt\nruff==0.4.1\n-e .\n',
+      'app.py': '',
+    });
+    try {
+      expect(await declaredDistributions(await Workspace.open(repo.root))).toEqual([
+        'PyYAML',
+        'attrs',
+        'boto3',
+        'pytest',
+        'pytest-cov',
+        'requests',
+        'ruff',
+      ]);
+      const empty = tempRepo({ 'app.py': '' });
+      expect(await declaredDistributions(await Workspace.open(empty.root))).toEqual([]);
+      empty.cleanup();
+    } finally {
+      repo.cleanup();
+    }
+  });
+
+  it('writes a repository name relatively when the file imports its own package that way', async () => {
+    const repo = tempRepo({
+      'md/__init__.py': '',
+      'md/util/__init__.py': '',
+      'md/util/text.py': 'def escape_html(s):\n    return s.replace("<", "&lt;")\n',
+      'md/util/links.py': 'def link(s):\n    return s\n',
+      'md/render/__init__.py': '',
+      'md/render/html.py':
+        'from ..util.links import link\n\n\ndef render(s):\n    return link(escape_html(s))\n',
+      'test_html.py':
+        'from md.render.html import render\n\n\ndef test_render():\n    assert render("<") == "&lt;"\n',
+    });
+    try {
+      const { proposals, second } = await fixOnce(repo.root);
+      expect(proposals.map((p) => p.description)[0]).toBe(
+        "add `from ..util.text import escape_html` to md/render/html.py (NameError: name 'escape_html' is not defined)",
+      );
+      expect(second.exitCode).toBe(0);
+      expect(readFileSync(join(repo.root, 'md/render/html.py'), 'utf8')).toMatch(
+        /^from \.\.util\.links import link\nfrom \.\.util\.text import escape_html\n/,
+      );
     } finally {
       repo.cleanup();
     }

@@ -1,4 +1,9 @@
-import { missingProgram, missingProgramDetail } from '../../src/repair/missing-program.js';
+import {
+  missingPackage,
+  missingPackageDetail,
+  missingProgram,
+  missingProgramDetail,
+} from '../../src/repair/missing-program.js';
 
 describe('missingProgram', () => {
   it.each([
@@ -19,6 +24,34 @@ describe('missingProgram', () => {
   it('tells the user which field to set', () => {
     expect(missingProgramDetail('mocha', 'npm test')).toMatch(
       /`mocha` is not installed.*Set `setup:` in \.github\/mimo\.yml/,
+    );
+  });
+});
+
+describe('missingPackage', () => {
+  // lines of real runs in the runner image: pytest collecting a module that imports an uninstalled package, and
+  // node requiring / importing one
+  it.each([
+    [
+      "weather/client.py:1: in <module>\n    import requests\nE   ModuleNotFoundError: No module named 'requests'\n" +
+        '=========================== short test summary info ============================\nERROR tests/test_client.py\n',
+      'requests',
+    ],
+    ["Error: Cannot find module 'left-pad'\nRequire stack:\n- /workspace/[eval]\n", 'left-pad'],
+    ["Error [ERR_MODULE_NOT_FOUND]: Cannot find package 'ms' imported from /workspace/e.mjs\n", 'ms'],
+    ["Error: Cannot find module '@scope/pkg/lib/x.js'\n", '@scope/pkg'],
+  ])('names the package in %j', (output, module) => {
+    expect(missingPackage({ output })).toBe(module);
+  });
+
+  it('a relative module that is not there is not a package', () => {
+    expect(missingPackage({ output: "Error: Cannot find module './slug'\nRequire stack:\n" })).toBeNull();
+    expect(missingPackage({ output: 'AssertionError: 1 == 2\n' })).toBeNull();
+  });
+
+  it('names the setup that ran and the field to set', () => {
+    expect(missingPackageDetail('requests', "python3 -m pip install -q -e '.[test]'")).toMatch(
+      /`requests`, which is not installed in the sandbox after setup `python3 -m pip install.*Set `setup:`/,
     );
   });
 });

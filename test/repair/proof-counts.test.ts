@@ -10,8 +10,8 @@ import type { Session } from '../../src/repair/session.js';
 
 const fixtures = new URL('../fixtures/feedback/go/', import.meta.url).pathname;
 
-function runOf(name: string, exitCode: number): TestRun {
-  const output = readFileSync(join(fixtures, name), 'utf8');
+function runOf(name: string, exitCode: number, dir = fixtures): TestRun {
+  const output = readFileSync(join(dir, name), 'utf8');
   return {
     command: 'go test ./...',
     exitCode,
@@ -54,5 +54,18 @@ describe('proof of fix with go test without -v', () => {
     const proof = await proveFix(session(verbose, fewer), ['TestTotal', 'TestFirst'], 1);
     expect(proof.ok).toBe(false);
     expect(proof.dropped).toMatch(/ran 3 test\(s\) where the baseline ran 8/);
+  });
+});
+
+describe('proof of fix after a crate that did not compile', () => {
+  // REAL cargo 1.x outputs in the runner image: the corpus case rust-ledger before (two E0412 diagnostics, no test
+  // ran) and after `use crate::model::Item;` (one integration test passes)
+  const dir = new URL('../fixtures/repair/', import.meta.url).pathname;
+  it('rustc diagnostics are not tests: one test passing afterwards is a proof, not tests_dropped', async () => {
+    const broken = runOf('cargo-ledger-broken.log', 101, dir);
+    expect(broken.report.failures.map((f) => f.kind)).toEqual(['E0412', 'E0412']);
+    const proof = await proveFix(session(broken, runOf('cargo-ledger-fixed.log', 0, dir)), [], 1);
+    expect(proof.dropped).toBeUndefined();
+    expect(proof.ok).toBe(true);
   });
 });
