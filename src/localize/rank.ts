@@ -42,11 +42,15 @@ export interface RankInput {
   readSource?: (file: string) => string | undefined;
   /** Source files searched for the functions a failing test calls (repo-relative; default: the covered files). */
   sourceFiles?: string[];
+  /** Per `file:line`, the share of the failing tests a mutant of the line made pass (src/localize/mutate.ts). */
+  mutation?: Map<string, number>;
 }
 
 // Weights of the signals (see docs/feedback.md); the spectrum dominates when per-test coverage exists.
 const WITH_COVERAGE = { spectrum: 0.55, frames: 0.2, callee: 0.1, changed: 0.15 };
 const WITHOUT_COVERAGE = { spectrum: 0, frames: 0.4, callee: 0.35, changed: 0.25 };
+/** A mutant that makes the failing tests pass is near-proof of the fault's line: it outweighs every other signal. */
+const MUTATION = 0.6;
 /** Test code says less about the fault than the code under test: its score is scaled by this. */
 const TEST_CODE = 0.2;
 /** Weight of the statement-kind prior, which only orders lines the evidence leaves tied. */
@@ -218,7 +222,14 @@ export function rankSuspicious(input: RankInput): Suspect[] {
     isTestCode,
     spectrum.size ? 1 : CALLEE_DECAY,
   );
-  const keys = new Set([...spectrum.keys(), ...frames.keys(), ...changed, ...callee.keys()]);
+  const mutation = input.mutation ?? new Map<string, number>();
+  const keys = new Set([
+    ...spectrum.keys(),
+    ...frames.keys(),
+    ...changed,
+    ...callee.keys(),
+    ...mutation.keys(),
+  ]);
   const sources = new Map<string, { executable: Set<number>; code: string[] } | null>();
   const sourceOf = (file: string) => {
     if (!sources.has(file)) {
@@ -250,7 +261,8 @@ export function rankSuspicious(input: RankInput): Suspect[] {
       weights.spectrum * (spectrum.get(key) ?? 0) +
       weights.frames * (frames.get(key) ?? 0) +
       weights.callee * (callee.get(key) ?? 0) * calleeScale +
-      weights.changed * (changed.has(key) ? 1 : 0);
+      weights.changed * (changed.has(key) ? 1 : 0) +
+      MUTATION * (mutation.get(key) ?? 0);
     if (score <= 0) continue;
     if (isTestCode(file, line)) score *= TEST_CODE;
     if (source) score += PRIOR * statementWeight(source.code[line - 1] ?? '');
