@@ -35,24 +35,45 @@ export async function plainRun(ctx: CollectContext): Promise<TestReport> {
   return parseTestOutput(`${run.stdout}\n${run.stderr}`);
 }
 
-const RC = `[run]\ndynamic_context = test_function\ndata_file = ${WORK}/coverage.db\nrelative_files = true\nsource = .\n`;
+const RC = `[run]\ndata_file = ${WORK}/coverage.db\nrelative_files = true\nsource = .\n`;
+const RC_BY_FUNCTION = RC.replace('[run]\n', '[run]\ndynamic_context = test_function\n');
 
-/** pytest or unittest under `coverage run` with one context per test function. */
+// One coverage context per pytest item (its node id), setup and teardown included: each doctest and each
+// parametrized case is its own test in the spectrum, which `dynamic_context = test_function` cannot give (doctests
+// run in no `test*` function, parametrized cases share one). The failing items are written down as they fail.
+const PYTEST_PLUGIN = `import coverage
+
+def _switch(name):
+    cov = coverage.Coverage.current()
+    if cov is not None:
+        cov.switch_context(name)
+
+def pytest_runtest_logstart(nodeid, location):
+    _switch(nodeid)
+
+def pytest_runtest_logfinish(nodeid, location):
+    _switch("")
+
+def pytest_runtest_logreport(report):
+    if report.failed:
+        with open("${WORK}/failed.txt", "a") as out:
+            out.write(report.nodeid + "\\n")
+`;
+
+/** pytest (one context per item, by the plugin above) or unittest (one per test function) under `coverage run`. */
 export async function collectPython(
   ctx: CollectContext,
   runner: 'pytest' | 'unittest',
   args: string,
 ): Promise<Collected> {
   const { sandbox } = ctx;
-  await writeFile(sandbox, `${WORK}/rc`, RC);
-  const tail =
+  await writeFile(sandbox, `${WORK}/rc`, runner === 'pytest' ? RC : RC_BY_FUNCTION);
+  await writeFile(sandbox, `${WORK}/mimo_contexts.py`, PYTEST_PLUGIN);
+  const command =
     runner === 'pytest'
-      ? `-m pytest${args} -p no:cacheprovider --junitxml=${WORK}/junit.xml`
-      : `-m unittest${args}`;
-  const run = await sandbox.exec(`python3 -m coverage run --rcfile=${WORK}/rc ${tail}`, {
-    timeoutMs: ctx.timeoutMs,
-    env: ENV,
-  });
+      ? `PYTHONPATH=${WORK}\${PYTHONPATH:+:\$PYTHONPATH} python3 -m coverage run --rcfile=${WORK}/rc -m pytest${args} -p no:cacheprovider -p mimo_contexts`
+      : `python3 -m coverage run --rcfile=${WORK}/rc -m unittest${args}`;
+  const run = await sandbox.exec(command, { timeoutMs: ctx.timeoutMs, env: ENV });
   const output = `${run.stdout}\n${run.stderr}`;
   if (/No module named coverage/.test(output)) {
     return {
@@ -63,11 +84,10 @@ export async function collectPython(
   const report = parseTestOutput(output, runner === 'unittest' ? { runner: 'unittest' } : undefined);
   let failed = new Set(report.failures.map((f) => f.test));
   if (runner === 'pytest') {
-    const junit = await sandbox.exec(`cat ${WORK}/junit.xml`, { maxOutputBytes: 64 * 1024 * 1024 });
-    if (junit.exitCode === 0)
-      failed = new Set(
-        parseTestOutput(junit.stdout, { runner: 'junit' }).failures.map((f) => f.test.replace(/\[.*\]$/, '')),
-      );
+    const list = await sandbox.exec(`cat ${WORK}/failed.txt 2>/dev/null`, {
+      maxOutputBytes: 16 * 1024 * 1024,
+    });
+    failed = new Set(list.stdout.split('\n').filter(Boolean));
   }
   const json = await sandbox.exec(
     `python3 -m coverage json -q --rcfile=${WORK}/rc --show-contexts -o ${WORK}/cov.json && cat ${WORK}/cov.json`,
