@@ -71,7 +71,7 @@ export async function collectPython(
   await writeFile(sandbox, `${WORK}/mimo_contexts.py`, PYTEST_PLUGIN);
   const command =
     runner === 'pytest'
-      ? `PYTHONPATH=${WORK}\${PYTHONPATH:+:\$PYTHONPATH} python3 -m coverage run --rcfile=${WORK}/rc -m pytest${args} -p no:cacheprovider -p mimo_contexts`
+      ? `PYTHONPATH=${WORK}\${PYTHONPATH:+:$PYTHONPATH} python3 -m coverage run --rcfile=${WORK}/rc -m pytest${args} -p no:cacheprovider -p mimo_contexts`
       : `python3 -m coverage run --rcfile=${WORK}/rc -m unittest${args}`;
   const run = await sandbox.exec(command, { timeoutMs: ctx.timeoutMs, env: ENV });
   const output = `${run.stdout}\n${run.stderr}`;
