@@ -74,8 +74,8 @@ export async function mutationScores(options: MutationOptions): Promise<Mutation
   const { sandbox, baseline } = options;
   const scores = new Map<string, number>();
   const started = Date.now();
-  const budget = options.budgetMs ?? 90_000;
-  const maxRuns = options.maxRuns ?? 24;
+  const budget = options.budgetMs ?? 45_000;
+  const maxRuns = options.maxRuns ?? 16;
   let runs = 0;
   if (baseline.failed === 0) return { scores, runs };
   outer: for (const c of options.candidates) {

@@ -11,6 +11,7 @@ import {
   functionRanges,
   languageOf,
   statementWeight,
+  traitImpls,
   type Language,
   testCodeLines,
 } from './source.js';
@@ -167,6 +168,21 @@ function calleeScores(
       code: codeLines(source, language),
     });
   }
+  // Rust calls trait methods implicitly (`next` through `.map().collect()`, `fmt` through `to_string()`): code that
+  // names a type reaches the methods of its `impl Trait for Type` blocks.
+  const implMethods = new Map<string, Set<string>>();
+  for (const [file, { language }] of parsed) {
+    if (language !== 'rust') continue;
+    for (const [type, methods] of traitImpls(read(file)!)) {
+      const into = implMethods.get(type) ?? new Set<string>();
+      for (const m of methods) into.add(m);
+      implMethods.set(type, into);
+    }
+  }
+  const traitMethods = (line: string): string[] =>
+    implMethods.size
+      ? [...line.matchAll(/\b[A-Z]\w*/g)].flatMap((m) => [...(implMethods.get(m[0]) ?? [])])
+      : [];
   const failures = input.reports.flatMap((r) => r.failures);
   for (const failure of failures) {
     let names = new Set<string>();
@@ -182,12 +198,14 @@ function calleeScores(
       const next = new Set<string>();
       for (const [file, { language, executable, code }] of parsed) {
         for (const [from, to] of functionRanges(read(file)!, language, [...names])) {
-          if (isTestCode(file, from)) continue;
+          // A test helper (`fn texts(..)` in tests/) is not at fault, but what it calls is the code under test.
+          const helper = isTestCode(file, from);
           for (let l = from; l <= to; l++) {
             if (!executable.has(l)) continue;
             const key = `${file}:${l}`;
-            if (!hit.has(key)) hit.set(key, level);
+            if (!helper && !hit.has(key)) hit.set(key, level);
             if (l > from) for (const n of calledNames(code[l - 1] ?? '')) if (!seen.has(n)) next.add(n);
+            if (!helper) for (const n of traitMethods(code[l - 1] ?? '')) if (!seen.has(n)) next.add(n);
           }
         }
       }

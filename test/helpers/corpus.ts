@@ -20,8 +20,11 @@ export function runsByDefault(dir: string): boolean {
   return Object.keys({ ...pkg.dependencies, ...pkg.devDependencies }).length === 0;
 }
 
-/** Cases split into those `npm test` runs and those only the full corpus run does. */
-export function splitCases<T extends { repo: string }>(root: string, cases: T[]): { run: T[]; full: T[] } {
-  const run = cases.filter((c) => runsByDefault(join(root, c.repo)));
+/** Cases split into those `npm test` runs and those only the full corpus run does (npm installs, or `slow`). */
+export function splitCases<T extends { repo: string; slow?: string }>(
+  root: string,
+  cases: T[],
+): { run: T[]; full: T[] } {
+  const run = cases.filter((c) => runsByDefault(join(root, c.repo)) && (fullCorpus || !c.slow));
   return { run, full: cases.filter((c) => !run.includes(c)) };
 }
