@@ -5,7 +5,7 @@
  */
 import { parseTestOutput, type TestReport } from '../feedback/index.js';
 import { TOOL_ENV, type Sandbox } from '../sandbox/index.js';
-import { fromCoveragePy, fromGoProfiles, fromNodeTests, type NodeTest } from './coverage.js';
+import { fromCoveragePy, fromNodeTests, type NodeTest } from './coverage.js';
 import { NODE_COLLECT, NODE_HOOK } from './node-hook.js';
 import type { PerTestCoverage } from './rank.js';
 import { runsVitest, vitestPerTest } from './vitest.js';
@@ -26,50 +26,68 @@ export interface CollectContext {
   readSource: (rel: string) => string | undefined;
 }
 
-const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
-
 async function writeFile(sandbox: Sandbox, path: string, text: string): Promise<void> {
   await sandbox.exec(['sh', '-c', `mkdir -p "$(dirname "$1")" && cat > "$1"`, 'sh', path], { stdin: text });
 }
 
-async function plain(ctx: CollectContext): Promise<TestReport> {
+export async function plainRun(ctx: CollectContext): Promise<TestReport> {
   const run = await ctx.sandbox.exec(ctx.command, { timeoutMs: ctx.timeoutMs, env: ENV });
   return parseTestOutput(`${run.stdout}\n${run.stderr}`);
 }
 
-const RC = `[run]\ndynamic_context = test_function\ndata_file = ${WORK}/coverage.db\nrelative_files = true\nsource = .\n`;
+const RC = `[run]\ndata_file = ${WORK}/coverage.db\nrelative_files = true\nsource = .\n`;
+const RC_BY_FUNCTION = RC.replace('[run]\n', '[run]\ndynamic_context = test_function\n');
 
-/** pytest or unittest under `coverage run` with one context per test function. */
+// One coverage context per pytest item (its node id), setup and teardown included: each doctest and each
+// parametrized case is its own test in the spectrum, which `dynamic_context = test_function` cannot give (doctests
+// run in no `test*` function, parametrized cases share one). The failing items are written down as they fail.
+const PYTEST_PLUGIN = `import coverage
+
+def _switch(name):
+    cov = coverage.Coverage.current()
+    if cov is not None:
+        cov.switch_context(name)
+
+def pytest_runtest_logstart(nodeid, location):
+    _switch(nodeid)
+
+def pytest_runtest_logfinish(nodeid, location):
+    _switch("")
+
+def pytest_runtest_logreport(report):
+    if report.failed:
+        with open("${WORK}/failed.txt", "a") as out:
+            out.write(report.nodeid + "\\n")
+`;
+
+/** pytest (one context per item, by the plugin above) or unittest (one per test function) under `coverage run`. */
 export async function collectPython(
   ctx: CollectContext,
   runner: 'pytest' | 'unittest',
   args: string,
 ): Promise<Collected> {
   const { sandbox } = ctx;
-  await writeFile(sandbox, `${WORK}/rc`, RC);
-  const tail =
+  await writeFile(sandbox, `${WORK}/rc`, runner === 'pytest' ? RC : RC_BY_FUNCTION);
+  await writeFile(sandbox, `${WORK}/mimo_contexts.py`, PYTEST_PLUGIN);
+  const command =
     runner === 'pytest'
-      ? `-m pytest${args} -p no:cacheprovider --junitxml=${WORK}/junit.xml`
-      : `-m unittest${args}`;
-  const run = await sandbox.exec(`python3 -m coverage run --rcfile=${WORK}/rc ${tail}`, {
-    timeoutMs: ctx.timeoutMs,
-    env: ENV,
-  });
+      ? `PYTHONPATH=${WORK}\${PYTHONPATH:+:$PYTHONPATH} python3 -m coverage run --rcfile=${WORK}/rc -m pytest${args} -p no:cacheprovider -p mimo_contexts`
+      : `python3 -m coverage run --rcfile=${WORK}/rc -m unittest${args}`;
+  const run = await sandbox.exec(command, { timeoutMs: ctx.timeoutMs, env: ENV });
   const output = `${run.stdout}\n${run.stderr}`;
   if (/No module named coverage/.test(output)) {
     return {
-      reports: [await plain(ctx)],
+      reports: [await plainRun(ctx)],
       notes: ['coverage.py is not installed in the image: no line coverage'],
     };
   }
   const report = parseTestOutput(output, runner === 'unittest' ? { runner: 'unittest' } : undefined);
   let failed = new Set(report.failures.map((f) => f.test));
   if (runner === 'pytest') {
-    const junit = await sandbox.exec(`cat ${WORK}/junit.xml`, { maxOutputBytes: 64 * 1024 * 1024 });
-    if (junit.exitCode === 0)
-      failed = new Set(
-        parseTestOutput(junit.stdout, { runner: 'junit' }).failures.map((f) => f.test.replace(/\[.*\]$/, '')),
-      );
+    const list = await sandbox.exec(`cat ${WORK}/failed.txt 2>/dev/null`, {
+      maxOutputBytes: 16 * 1024 * 1024,
+    });
+    failed = new Set(list.stdout.split('\n').filter(Boolean));
   }
   const json = await sandbox.exec(
     `python3 -m coverage json -q --rcfile=${WORK}/rc --show-contexts -o ${WORK}/cov.json && cat ${WORK}/cov.json`,
@@ -152,65 +170,6 @@ export async function collectNode(ctx: CollectContext): Promise<Collected> {
   };
 }
 
-/** Go: the tests of each package listed, the package's test binary built once with coverage, one profile per test. */
-export async function collectGo(ctx: CollectContext, maxTests = 120): Promise<Collected> {
-  const { sandbox } = ctx;
-  const report = await plain(ctx);
-  const list = await sandbox.exec(`go test -list '.*' ./... 2>/dev/null`, {
-    timeoutMs: ctx.timeoutMs,
-    env: ENV,
-  });
-  const modulePath = /^module\s+(\S+)/m.exec(ctx.readSource('go.mod') ?? '')?.[1];
-  if (!modulePath) return { reports: [report], notes: ['no go.mod module path: no per-test coverage'] };
-  const packages: Array<{ dir: string; tests: string[] }> = [];
-  let names: string[] = [];
-  for (const line of list.stdout.split('\n')) {
-    if (/^Test\w*$/.test(line.trim())) names.push(line.trim());
-    const done = /^ok\s+(\S+)/.exec(line);
-    if (done) {
-      const pkg = done[1]!;
-      const dir =
-        pkg === modulePath
-          ? '.'
-          : pkg.startsWith(`${modulePath}/`)
-            ? `./${pkg.slice(modulePath.length + 1)}`
-            : null;
-      if (dir && names.length) packages.push({ dir, tests: names });
-      names = [];
-    } else if (/^(?:\?|FAIL)\s/.test(line)) names = [];
-  }
-  const script = [`W=${WORK}/go`, 'rm -rf "$W" && mkdir -p "$W"'];
-  let count = 0;
-  packages.forEach((pkg, i) => {
-    script.push(
-      `go test -c -cover -covermode=count -coverpkg=./... -o "$W/p${i}.test" ${quote(pkg.dir)} >/dev/null 2>&1 &&`,
-      `( cd ${quote(pkg.dir)} && for t in ${pkg.tests
-        .slice(0, Math.max(0, maxTests - count))
-        .map(quote)
-        .join(' ')}; do`,
-      `  "$W/p${i}.test" -test.run "^$t\\$" -test.count=1 -test.coverprofile="$W/${i}.$t.out" >/dev/null 2>&1; echo "${i} $t $?" >> "$W/status"`,
-      'done )',
-    );
-    count += pkg.tests.length;
-  });
-  script.push(
-    'for f in "$W"/*.out; do [ -f "$f" ] && echo "==> $(basename "$f")" && cat "$f"; done; echo "==> status"; cat "$W/status" 2>/dev/null; true',
-  );
-  const out = await sandbox.exec(['sh', '-c', script.join('\n')], {
-    timeoutMs: ctx.timeoutMs,
-    env: ENV,
-    maxOutputBytes: 256 * 1024 * 1024,
-  });
-  const coverage = fromGoProfiles(out.stdout, modulePath);
-  const notes = [
-    coverage.tests.length
-      ? `go cover profile per test (${coverage.tests.length} tests)`
-      : 'go wrote no cover profiles',
-  ];
-  if (count > maxTests) notes.push(`only the first ${maxTests} of ${count} tests were run one by one`);
-  return { reports: [report], coverage: coverage.tests.length ? coverage : undefined, notes };
-}
-
 export async function collectPlain(ctx: CollectContext, note: string): Promise<Collected> {
-  return { reports: [await plain(ctx)], notes: [note] };
+  return { reports: [await plainRun(ctx)], notes: [note] };
 }

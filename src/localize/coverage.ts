@@ -181,44 +181,6 @@ export function fromNodeTests(
   return { tests: out };
 }
 
-/**
- * Go cover profiles, one per test (`==> <pkg>.<Test>.out` sections, then `==> status` lines `<pkg> <Test> <exit>`),
- * as per-test coverage; profile paths (`module/dir/file.go`) become repo-relative.
- */
-export function fromGoProfiles(output: string, modulePath: string): PerTestCoverage {
-  const status = new Map<string, boolean>();
-  const profiles = new Map<string, Record<string, number[]>>();
-  let current: Record<string, number[]> | null = null;
-  let inStatus = false;
-  for (const line of output.split('\n')) {
-    const header = /^==> (.+)$/.exec(line);
-    if (header) {
-      inStatus = header[1] === 'status';
-      current = inStatus ? null : {};
-      if (current) profiles.set(header[1]!.replace(/\.out$/, ''), current);
-      continue;
-    }
-    if (inStatus) {
-      const m = /^(\S+) (\S+) (\d+)$/.exec(line);
-      if (m) status.set(`${m[1]}.${m[2]}`, m[3] !== '0');
-      continue;
-    }
-    const block = /^(.+\.go):(\d+)\.\d+,(\d+)\.\d+ \d+ (\d+)$/.exec(line);
-    if (!block || !current || block[4] === '0') continue;
-    const path = block[1]!;
-    const rel = path.startsWith(`${modulePath}/`) ? path.slice(modulePath.length + 1) : null;
-    if (!rel) continue;
-    const into = (current[rel] ??= []);
-    for (let l = Number(block[2]); l <= Number(block[3]); l++) into.push(l);
-  }
-  const tests: PerTestCoverage['tests'] = [];
-  for (const [key, lines] of profiles) {
-    if (!status.has(key)) continue;
-    tests.push({ name: key.replace(/^\d+\./, ''), failed: status.get(key)!, lines });
-  }
-  return { tests };
-}
-
 /** Lines added or changed per file, from a unified diff (`git diff -U0`). */
 export function changedLinesFromDiff(diff: string): Record<string, number[]> {
   const out: Record<string, number[]> = {};

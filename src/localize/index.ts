@@ -9,12 +9,12 @@ export {
 export {
   fromCoveragePy,
   fromNodeTests,
-  fromGoProfiles,
   type NodeTest,
   v8CoveredLines,
   changedLinesFromDiff,
   type V8Script,
 } from './coverage.js';
+export { fromGoProfiles, goLeafSubtests, goRunPattern } from './go.js';
 export {
   localizeRepo,
   coveragePlan,

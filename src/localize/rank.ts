@@ -11,6 +11,7 @@ import {
   functionRanges,
   languageOf,
   statementWeight,
+  traitImpls,
   type Language,
   testCodeLines,
 } from './source.js';
@@ -42,11 +43,15 @@ export interface RankInput {
   readSource?: (file: string) => string | undefined;
   /** Source files searched for the functions a failing test calls (repo-relative; default: the covered files). */
   sourceFiles?: string[];
+  /** Per `file:line`, the share of the failing tests a mutant of the line made pass (src/localize/mutate.ts). */
+  mutation?: Map<string, number>;
 }
 
 // Weights of the signals (see docs/feedback.md); the spectrum dominates when per-test coverage exists.
 const WITH_COVERAGE = { spectrum: 0.55, frames: 0.2, callee: 0.1, changed: 0.15 };
 const WITHOUT_COVERAGE = { spectrum: 0, frames: 0.4, callee: 0.35, changed: 0.25 };
+/** A mutant that makes the failing tests pass is near-proof of the fault's line: it outweighs every other signal. */
+const MUTATION = 0.6;
 /** Test code says less about the fault than the code under test: its score is scaled by this. */
 const TEST_CODE = 0.2;
 /** Weight of the statement-kind prior, which only orders lines the evidence leaves tied. */
@@ -163,6 +168,21 @@ function calleeScores(
       code: codeLines(source, language),
     });
   }
+  // Rust calls trait methods implicitly (`next` through `.map().collect()`, `fmt` through `to_string()`): code that
+  // names a type reaches the methods of its `impl Trait for Type` blocks.
+  const implMethods = new Map<string, Set<string>>();
+  for (const [file, { language }] of parsed) {
+    if (language !== 'rust') continue;
+    for (const [type, methods] of traitImpls(read(file)!)) {
+      const into = implMethods.get(type) ?? new Set<string>();
+      for (const m of methods) into.add(m);
+      implMethods.set(type, into);
+    }
+  }
+  const traitMethods = (line: string): string[] =>
+    implMethods.size
+      ? [...line.matchAll(/\b[A-Z]\w*/g)].flatMap((m) => [...(implMethods.get(m[0]) ?? [])])
+      : [];
   const failures = input.reports.flatMap((r) => r.failures);
   for (const failure of failures) {
     let names = new Set<string>();
@@ -178,12 +198,14 @@ function calleeScores(
       const next = new Set<string>();
       for (const [file, { language, executable, code }] of parsed) {
         for (const [from, to] of functionRanges(read(file)!, language, [...names])) {
-          if (isTestCode(file, from)) continue;
+          // A test helper (`fn texts(..)` in tests/) is not at fault, but what it calls is the code under test.
+          const helper = isTestCode(file, from);
           for (let l = from; l <= to; l++) {
             if (!executable.has(l)) continue;
             const key = `${file}:${l}`;
-            if (!hit.has(key)) hit.set(key, level);
+            if (!helper && !hit.has(key)) hit.set(key, level);
             if (l > from) for (const n of calledNames(code[l - 1] ?? '')) if (!seen.has(n)) next.add(n);
+            if (!helper) for (const n of traitMethods(code[l - 1] ?? '')) if (!seen.has(n)) next.add(n);
           }
         }
       }
@@ -218,7 +240,14 @@ export function rankSuspicious(input: RankInput): Suspect[] {
     isTestCode,
     spectrum.size ? 1 : CALLEE_DECAY,
   );
-  const keys = new Set([...spectrum.keys(), ...frames.keys(), ...changed, ...callee.keys()]);
+  const mutation = input.mutation ?? new Map<string, number>();
+  const keys = new Set([
+    ...spectrum.keys(),
+    ...frames.keys(),
+    ...changed,
+    ...callee.keys(),
+    ...mutation.keys(),
+  ]);
   const sources = new Map<string, { executable: Set<number>; code: string[] } | null>();
   const sourceOf = (file: string) => {
     if (!sources.has(file)) {
@@ -250,7 +279,8 @@ export function rankSuspicious(input: RankInput): Suspect[] {
       weights.spectrum * (spectrum.get(key) ?? 0) +
       weights.frames * (frames.get(key) ?? 0) +
       weights.callee * (callee.get(key) ?? 0) * calleeScale +
-      weights.changed * (changed.has(key) ? 1 : 0);
+      weights.changed * (changed.has(key) ? 1 : 0) +
+      MUTATION * (mutation.get(key) ?? 0);
     if (score <= 0) continue;
     if (isTestCode(file, line)) score *= TEST_CODE;
     if (source) score += PRIOR * statementWeight(source.code[line - 1] ?? '');

@@ -4,7 +4,6 @@
  */
 import type { Sandbox } from '../sandbox/index.js';
 import {
-  collectGo,
   collectNode,
   collectPlain,
   collectPython,
@@ -12,8 +11,25 @@ import {
   type CollectContext,
   type Collected,
 } from './collect.js';
-import { rankSuspicious, type Suspect } from './rank.js';
-import { languageOf } from './source.js';
+import { collectGo } from './go.js';
+import { rankSuspicious, TEST_FILE, type Suspect } from './rank.js';
+import { mutationScores } from './mutate.js';
+import { languageOf, testCodeLines } from './source.js';
+import type { TestReport } from '../feedback/index.js';
+
+function isTestCode(file: string, line: number, read: (f: string) => string | undefined): boolean {
+  if (TEST_FILE.test(file)) return true;
+  const source = read(file);
+  return source !== undefined && testCodeLines(source, languageOf(file)).has(line);
+}
+
+function mergeReports(reports: TestReport[]): TestReport {
+  return {
+    ...reports[0]!,
+    passed: reports.reduce((n, r) => n + r.passed, 0),
+    failed: reports.reduce((n, r) => n + r.failed, 0),
+  };
+}
 
 export interface LocalizeOptions {
   sandbox: Sandbox;
@@ -22,6 +38,8 @@ export interface LocalizeOptions {
   /** Wall-clock limit of each test run (default 10 minutes). */
   timeoutMs?: number;
   limit?: number;
+  /** Rerun the tests on mutants of the top lines (default true; src/localize/mutate.ts). */
+  mutation?: boolean;
 }
 
 export interface LocalizeResult {
@@ -122,7 +140,7 @@ export async function localizeRepo(options: LocalizeOptions): Promise<LocalizeRe
       'this test command gives no coverage; ranked by the failures and the change',
     );
   await sandbox.exec(`rm -rf ${WORK}`);
-  const suspects = rankSuspicious({
+  const input = {
     reports: collected.reports,
     coverage: collected.coverage,
     changedLines: options.changedLines,
@@ -130,7 +148,27 @@ export async function localizeRepo(options: LocalizeOptions): Promise<LocalizeRe
     limit: options.limit,
     readSource,
     sourceFiles: [...sources.keys()].filter((f) => languageOf(f) !== 'other'),
-  });
+  };
+  let suspects = rankSuspicious(input);
+  if (options.mutation !== false) {
+    const found = await mutationScores({
+      sandbox,
+      command: options.testCommand,
+      baseline: mergeReports(collected.reports),
+      candidates: suspects
+        .filter((s) => !isTestCode(s.file, s.line, readSource))
+        .slice(0, 10)
+        .map((s) => ({ ...s, language: languageOf(s.file) })),
+      readSource,
+    });
+    if (found.runs) {
+      const best = Math.max(0, ...found.scores.values());
+      collected.notes.push(
+        `${found.runs} mutants of the top lines rerun${best ? `; one made ${Math.round(best * 100)}% of the failing tests pass` : ', none made a failing test pass'}`,
+      );
+    }
+    if (found.scores.size) suspects = rankSuspicious({ ...input, mutation: found.scores });
+  }
   const tests = collected.coverage?.tests ?? [];
   return {
     suspects,

@@ -268,6 +268,28 @@ export function functionRanges(source: string, language: Language, names: string
   return out;
 }
 
+/** Rust `impl Trait for Type` blocks: each type's method names defined in them. */
+export function traitImpls(source: string): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  const code = codeLines(source, 'rust');
+  let type: string | null = null;
+  let depth = 0;
+  for (const line of code) {
+    const impl = /^\s*impl\b.*\bfor\s+(?:&(?:'\w+\s+)?)?(?:[\w:]+::)?([A-Z]\w*)/.exec(line);
+    if (impl && type === null) {
+      type = impl[1]!;
+      depth = 0;
+    }
+    if (type !== null) {
+      const fn = /\bfn\s+(\w+)/.exec(line);
+      if (fn && depth === 1) out.set(type, [...(out.get(type) ?? []), fn[1]!]);
+      for (const ch of line) depth += ch === '{' ? 1 : ch === '}' ? -1 : 0;
+      if (depth <= 0 && line.includes('}')) type = null;
+    }
+  }
+  return out;
+}
+
 /** A prior for breaking ties among equally covered statements: computations and decisions hold most logic bugs. */
 export function statementWeight(code: string): number {
   const text = code.trim().replace(/=>|->|::/g, ' ');

@@ -22,13 +22,13 @@ export function runsByDefault(dir: string): boolean {
 
 /**
  * Cases split into those `npm test` runs and those only the full corpus run does: the ones that install from the
- * npm registry, and those a case marks `full: true` (more of a shape `npm test` already covers, kept out of its
- * time budget).
+ * npm registry, and those a case marks `full: true` (more of a shape `npm test` already covers) or `slow` (with
+ * the reason), kept out of its time budget.
  */
-export function splitCases<T extends { repo: string; full?: boolean }>(
+export function splitCases<T extends { repo: string; full?: boolean; slow?: string }>(
   root: string,
   cases: T[],
 ): { run: T[]; full: T[] } {
-  const run = cases.filter((c) => (fullCorpus || !c.full) && runsByDefault(join(root, c.repo)));
+  const run = cases.filter((c) => (fullCorpus || !(c.full || c.slow)) && runsByDefault(join(root, c.repo)));
   return { run, full: cases.filter((c) => !run.includes(c)) };
 }

@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { calledNames, executableLines, functionRanges, statementWeight } from '../../src/localize/index.js';
+import { traitImpls } from '../../src/localize/source.js';
 import { rankSuspicious } from '../../src/localize/index.js';
 
 describe('executableLines', () => {
@@ -211,5 +213,17 @@ describe('functionRanges in TypeScript classes', () => {
     expect(functionRanges(source, 'js', ['expired'])).toEqual([[2, 4]]);
     expect(functionRanges(source, 'js', ['get'])).toEqual([[5, 7]]);
     expect(functionRanges(source, 'js', ['of'])).toEqual([[8, 10]]);
+  });
+});
+
+describe('traitImpls', () => {
+  it("lists the methods of each type's `impl Trait for Type` blocks, not of its inherent impl", () => {
+    const source = readFileSync(
+      new URL('../fixtures/repos/localize-corpus/cargo-chunks/src/window.rs', import.meta.url),
+      'utf8',
+    );
+    const impls = traitImpls(source);
+    expect(impls.get('Chunks')).toEqual(['next']);
+    expect(impls.get('Chunk')).toEqual(['fmt']);
   });
 });
