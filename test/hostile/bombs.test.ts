@@ -19,7 +19,14 @@ function leftovers(run: FixRun): string {
 }
 
 function expectContained(run: FixRun, repo: string, runtime: (typeof RUNTIMES)[number]): void {
-  expect(run.status).toBe(1);
+  // The run's stderr tail beside the status, so a run that hung (status null) says where.
+  expect({
+    status: run.status,
+    ms: run.ms,
+    stderr: run.status === 1 ? '' : run.stderr.slice(-3000),
+  }).toMatchObject({
+    status: 1,
+  });
   expect(run.json).toMatchObject({ success: false, wroteBack: false, files: [] });
   expect(read(repo, 'calc/core.py')).toBe(CALC['calc/core.py']);
   expect(leftovers(run)).toBe('');
