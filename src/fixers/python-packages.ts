@@ -1,7 +1,7 @@
 import type { Workspace } from '../tools/index.js';
 import { FixerMemo } from './memo.js';
 import type { FixerContext } from './types.js';
-import { PythonStdlib, type StdlibExport } from './python-stdlib.js';
+import { PUBLIC_NAMES_WALK, PythonStdlib, type StdlibExport } from './python-stdlib.js';
 
 /**
  * The public names of the third-party packages a repository declares (requirements files, `[project]` dependencies
@@ -27,50 +27,10 @@ try:
 except Exception:
     pass
 tops |= {d.replace('-', '_') for d in sys.argv[1:] if d.replace('-', '_').isidentifier()}
-def load(name):
-    try:
-        with warnings.catch_warnings(), contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
-            warnings.simplefilter('ignore')
-            return importlib.import_module(name)
-    except BaseException:
-        return None
-def children(module, prefix):
-    if not hasattr(module, '__path__'):
-        return []
-    found = []
-    for info in pkgutil.iter_modules(module.__path__, prefix + '.'):
-        leaf = info.name.rsplit('.', 1)[-1]
-        if leaf.startswith('_') or leaf in ('test', 'tests', 'conftest'):
-            continue
-        sub = load(info.name)
-        if sub is not None:
-            found.append((info.name, sub))
-    return found
+ROOTS = sorted(tops)
+SKIP_LEAVES = ('test', 'tests', 'conftest')
 mods = []
-for top in sorted(tops):
-    m = load(top)
-    if m is None:
-        continue
-    mods.append((top, m))
-    for name, sub in children(m, top):
-        mods.append((name, sub))
-        mods.extend(children(sub, name))
-for name, m in mods:
-    public = getattr(m, '__all__', None)
-    if not isinstance(public, (list, tuple)):
-        public = [n for n in dir(m) if not n.startswith('_')]
-    names = []
-    for n in public:
-        if not isinstance(n, str) or n.startswith('_') or not n.isidentifier():
-            continue
-        v = getattr(m, n, None)
-        if v is None or inspect.ismodule(v):
-            continue
-        home = getattr(v, '__module__', None)
-        own = isinstance(home, str) and (home == name or home.startswith(name + '.') or home.lstrip('_') == name)
-        names.append(('+' if own else '') + n)
-    sys.stdout.write(name + '\t' + ' '.join(names) + '\n')
-`;
+${PUBLIC_NAMES_WALK}`;
 
 const REQUIREMENT_FILE =
   /^(?:(?:dev|test)[-_])?requirements(?:[-_.][\w-]+)?\.txt$|^requirements\/[\w.-]+\.txt$/;

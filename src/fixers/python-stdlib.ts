@@ -2,18 +2,12 @@ import type { Sandbox } from '../sandbox/index.js';
 import { FixerMemo } from './memo.js';
 
 /**
- * The standard library of the sandbox's own Python: every importable module of `sys.stdlib_module_names` (and their
- * public submodules two levels down, plus `os.path`), each with its public names (`__all__`, else `dir()` without
- * `_` names). A `+` marks a name the module defines itself (its `__module__` is the module or one of its private
- * parts), as opposed to one it merely re-exports (`os.path` re-exporting `stat` names).
- * Run with `-I` (isolated: no current directory or user site on sys.path) from `/`, so the repository's own
- * `json.py` can neither shadow the standard library nor run.
+ * The walk both indexes share (this one and python-packages.ts): imports each of ROOTS quietly, then its public
+ * submodules two levels down (leaves in SKIP_LEAVES and `_` names left out), and prints one line per module with
+ * its public names, `+` marking the ones it defines. The script before it sets ROOTS, SKIP_LEAVES and `mods` (the
+ * modules listed before the walk's).
  */
-export const STDLIB_INDEX_SCRIPT = String.raw`
-import sys, importlib, pkgutil, warnings, io, contextlib, inspect, os
-sys.dont_write_bytecode = True
-SKIP = {'antigravity', 'this', 'idlelib', 'tkinter', 'turtle', 'turtledemo', 'lib2to3', 'ensurepip', 'pydoc_data',
-        'test', 'distutils', 'msilib', 'winreg', 'winsound', 'msvcrt', 'nt'}
+export const PUBLIC_NAMES_WALK = String.raw`
 def load(name):
     try:
         with warnings.catch_warnings(), contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
@@ -27,16 +21,13 @@ def children(module, prefix):
     found = []
     for info in pkgutil.iter_modules(module.__path__, prefix + '.'):
         leaf = info.name.rsplit('.', 1)[-1]
-        if leaf.startswith('_') or leaf in ('test', 'tests'):
+        if leaf.startswith('_') or leaf in SKIP_LEAVES:
             continue
         sub = load(info.name)
         if sub is not None:
             found.append((info.name, sub))
     return found
-mods = [('os.path', os.path)]
-for top in sorted(sys.stdlib_module_names):
-    if top.startswith('_') or top in SKIP:
-        continue
+for top in ROOTS:
     m = load(top)
     if m is None:
         continue
@@ -60,6 +51,24 @@ for name, m in mods:
         names.append(('+' if own else '') + n)
     sys.stdout.write(name + '\t' + ' '.join(names) + '\n')
 `;
+
+/**
+ * The standard library of the sandbox's own Python: every importable module of `sys.stdlib_module_names` (and their
+ * public submodules two levels down, plus `os.path`), each with its public names (`__all__`, else `dir()` without
+ * `_` names). A `+` marks a name the module defines itself (its `__module__` is the module or one of its private
+ * parts), as opposed to one it merely re-exports (`os.path` re-exporting `stat` names).
+ * Run with `-I` (isolated: no current directory or user site on sys.path) from `/`, so the repository's own
+ * `json.py` can neither shadow the standard library nor run.
+ */
+export const STDLIB_INDEX_SCRIPT = String.raw`
+import sys, importlib, pkgutil, warnings, io, contextlib, inspect, os
+sys.dont_write_bytecode = True
+SKIP = {'antigravity', 'this', 'idlelib', 'tkinter', 'turtle', 'turtledemo', 'lib2to3', 'ensurepip', 'pydoc_data',
+        'test', 'distutils', 'msilib', 'winreg', 'winsound', 'msvcrt', 'nt'}
+ROOTS = [t for t in sorted(sys.stdlib_module_names) if not t.startswith('_') and t not in SKIP]
+SKIP_LEAVES = ('test', 'tests')
+mods = [('os.path', os.path)]
+${PUBLIC_NAMES_WALK}`;
 
 /**
  * The module names alone, without importing any (`find_spec` for the top level, then the package folders two levels
