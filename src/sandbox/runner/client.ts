@@ -133,11 +133,18 @@ export class RunnerClient {
   request(request: RunnerRequest): Promise<RunnerReply> {
     if (this.lostReason) return Promise.reject(new RunnerLostError(this.lostReason));
     if (this.pending) return Promise.reject(new Error('runner: one request at a time'));
-    const id = randomBytes(8).toString('hex');
-    return new Promise<RunnerReply>((resolve, reject) => {
-      this.pending = { id, request, stderrDone: false, resolve, reject };
+    return this.send(request, (p) => {
+      this.pending = p;
       this.watch = setInterval(() => void this.checkAlive(), WATCH_INTERVAL_MS);
       this.watch.unref();
+    });
+  }
+
+  /** Writes a request with a fresh id, once `place` has put its Pending where its reply frames will find it. */
+  private send(request: RunnerRequest, place: (p: Pending) => void): Promise<RunnerReply> {
+    const id = randomBytes(8).toString('hex');
+    return new Promise<RunnerReply>((resolve, reject) => {
+      place({ id, request, stderrDone: false, resolve, reject });
       this.stream.write(encodeRequest(request.op, id, request.fields, request.payload));
       if (request.raw) this.stream.write(request.raw);
     });
@@ -151,11 +158,7 @@ export class RunnerClient {
   kill(): Promise<RunnerReply> {
     if (this.lostReason) return Promise.reject(new RunnerLostError(this.lostReason));
     if (this.control) return Promise.reject(new Error('runner: one kill at a time'));
-    const id = randomBytes(8).toString('hex');
-    return new Promise<RunnerReply>((resolve, reject) => {
-      this.control = { id, request: { op: 'k', fields: [] }, stderrDone: false, resolve, reject };
-      this.stream.write(encodeRequest('k', id, []));
-    });
+    return this.send({ op: 'k', fields: [] }, (p) => (this.control = p));
   }
 
   /** Ends the runner (its input closes, so it leaves its loop). */
@@ -172,11 +175,7 @@ export class RunnerClient {
   private async probeWatcher(): Promise<void> {
     const p = this.pending;
     if (!p || p.request.op !== 'x' || p.reply || this.probe || this.control || this.lostReason) return;
-    const id = randomBytes(8).toString('hex');
-    const answer = await new Promise<RunnerReply>((resolve, reject) => {
-      this.probe = { id, request: { op: 'q', fields: [] }, stderrDone: false, resolve, reject };
-      this.stream.write(encodeRequest('q', id, []));
-    });
+    const answer = await this.send({ op: 'q', fields: [] }, (q) => (this.probe = q));
     if (answer.status !== 'idle' || this.pending !== p || p.reply) return;
     p.watcherGone = true;
     await this.kill();
