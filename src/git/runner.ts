@@ -1,6 +1,6 @@
-// The one way this organ runs git on the host: simple-git over the real binary, with the git dir outside the work
+// The one way this organ runs git on the host: the real binary through execFile, with the git dir outside the work
 // tree, no system or global config, hooks and fsmonitor off, and credentials scoped to a single command.
-import { simpleGit } from 'simple-git';
+import { spawn } from 'node:child_process';
 import { GitError } from './errors.js';
 import { authorizationHeader, redact, secretForms } from './redact.js';
 import { processEnv } from '../config/index.js';
@@ -49,24 +49,10 @@ const PASS_THROUGH = [
   'SSL_CERT_DIR',
 ];
 
-const GIT_ENV = [
-  'GIT_DIR',
-  'GIT_WORK_TREE',
-  'GIT_INDEX_FILE',
-  'GIT_CONFIG_NOSYSTEM',
-  'GIT_CONFIG_GLOBAL',
-  'GIT_CONFIG_COUNT',
-  'GIT_CONFIG_KEY_0',
-  'GIT_CONFIG_VALUE_0',
-  'GIT_CONFIG_KEY_1',
-  'GIT_CONFIG_VALUE_1',
-  'GIT_TERMINAL_PROMPT',
-  'GIT_LITERAL_PATHSPECS',
-  'GIT_AUTHOR_NAME',
-  'GIT_AUTHOR_EMAIL',
-  'GIT_COMMITTER_NAME',
-  'GIT_COMMITTER_EMAIL',
-];
+/** Most output any git command of ours may print (a large repository's ls-tree or diff), within V8's string limit. */
+const MAX_OUTPUT = 256 * 1024 * 1024;
+/** How long the pipes may stay open after git exited (held by a child git left, e.g. a killed fetch's helper). */
+const AFTER_EXIT_MS = 100;
 
 export interface RunOptions {
   /** Installation token for this one command: sent as an HTTP header, never written anywhere. */
@@ -91,7 +77,7 @@ export class GitRunner {
   async run(args: string[], options: RunOptions = {}): Promise<string> {
     const secrets = secretForms(options.token);
     try {
-      return await this.client(options).raw(args);
+      return await this.spawn(args, options);
     } catch (error) {
       const text = error instanceof Error ? error.message : String(error);
       const detail = redact(text, secrets).trim();
@@ -101,7 +87,59 @@ export class GitRunner {
     }
   }
 
-  private client(options: RunOptions) {
+  /**
+   * One git process: `-c` hardening before the command, our environment only (nothing inherited), no stdin, killed
+   * when aborted or silent for the idle timeout. Settles when its pipes close, or shortly after git exits when a
+   * child it left behind (a killed fetch's remote helper) still holds them. Rejects with git's own stderr.
+   */
+  private spawn(args: string[], options: RunOptions): Promise<string> {
+    const config = HARDENING_CONFIG.flatMap((entry) => ['-c', entry]);
+    const idleMs = this.options.idleTimeoutMs ?? 600_000;
+    return new Promise((resolve, reject) => {
+      const child = spawn('git', [...config, ...args], {
+        cwd: this.options.dir,
+        env: this.environment(options),
+        stdio: ['ignore', 'pipe', 'pipe'],
+        ...(options.signal ? { signal: options.signal } : {}),
+      });
+      const out: Buffer[] = [];
+      const err: Buffer[] = [];
+      let size = 0;
+      let why = '';
+      let settled = false;
+      let timer = setTimeout(() => stop(`no output for ${idleMs} ms, stopped`), idleMs);
+      function stop(reason: string) {
+        why ||= reason;
+        child.kill('SIGKILL');
+      }
+      const take = (into: Buffer[]) => (chunk: Buffer) => {
+        clearTimeout(timer);
+        timer = setTimeout(() => stop(`no output for ${idleMs} ms, stopped`), idleMs);
+        size += chunk.length;
+        if (size > MAX_OUTPUT) return stop(`printed more than ${MAX_OUTPUT} bytes, stopped`);
+        into.push(chunk);
+      };
+      child.stdout.on('data', take(out));
+      child.stderr.on('data', take(err));
+      const settle = (code: number | null, error?: Error) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        child.stdout.destroy();
+        child.stderr.destroy();
+        const stdout = Buffer.concat(out).toString('utf8');
+        const said = Buffer.concat(err).toString('utf8').trim() || stdout.trim();
+        if (code === 0 && !why && !error) return resolve(stdout);
+        const reason = why || error?.message || (code === null ? 'killed' : `exit code ${code}`);
+        reject(new Error(why || error || !said ? `${reason}${said ? `. ${said}` : ''}` : said));
+      };
+      child.on('error', (error) => settle(null, error));
+      child.on('close', (code) => settle(code));
+      child.on('exit', (code) => setTimeout(() => settle(code), AFTER_EXIT_MS).unref());
+    });
+  }
+
+  private environment(options: RunOptions): Record<string, string> {
     const env: Record<string, string> = {};
     const host = processEnv();
     for (const key of PASS_THROUGH) {
@@ -130,21 +168,6 @@ export class GitRunner {
         GIT_CONFIG_VALUE_1: authorizationHeader(options.token),
       });
     }
-    return simpleGit({
-      baseDir: this.options.dir,
-      config: [...HARDENING_CONFIG],
-      allowEnvironment: GIT_ENV,
-      timeout: { block: this.options.idleTimeoutMs ?? 600_000 },
-      ...(options.signal ? { abort: options.signal } : {}),
-      // These "unsafe" switches only let simple-git pass OUR fixed hardening values and environment; no value from a
-      // repository or a user reaches a config key or an option position.
-      unsafe: {
-        allowUnsafeHooksPath: true,
-        allowUnsafeFsMonitor: true,
-        allowUnsafeProtocolOverride: true,
-        allowUnsafeConfigPaths: true,
-        allowUnsafeConfigEnvCount: true,
-      },
-    }).env(env);
+    return env;
   }
 }
