@@ -15,9 +15,11 @@ export async function ciFailing(
   where: RepoCoordinates,
   sha: string,
 ): Promise<boolean | null> {
-  const { data } = await octokit.rest.checks.listForRef({ ...where, ref: sha, per_page: 100 });
+  const [{ data }, { data: combined }] = await Promise.all([
+    octokit.rest.checks.listForRef({ ...where, ref: sha, per_page: 100 }),
+    octokit.rest.repos.getCombinedStatusForRef({ ...where, ref: sha }),
+  ]);
   const runs = data.check_runs.filter((run) => run.name !== CHECK_NAME);
-  const { data: combined } = await octokit.rest.repos.getCombinedStatusForRef({ ...where, ref: sha });
   if (runs.some((run) => run.conclusion && FAILING.has(run.conclusion))) return true;
   if (combined.statuses.some((s) => s.state === 'failure' || s.state === 'error')) return true;
   const pending =

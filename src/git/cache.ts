@@ -32,6 +32,8 @@ export interface GitObjectCacheOptions {
 /** A mirror held for one job: its objects directory stays until released. */
 export interface CacheLease {
   objectsDir: string;
+  /** The ref's commit as this lease's fetch got it; absent when the fetch failed (the clone then fetches itself). */
+  commit?: string;
   release(): void;
 }
 
@@ -96,6 +98,7 @@ export class GitObjectCache {
     const mirror = this.mirrorOf(url);
     const leases = join(mirror, 'mimo-leases');
     const lease = join(leases, `${process.pid}-${randomBytes(4).toString('hex')}`);
+    let commit: string | undefined;
     await this.locked(mirror, async () => {
       const git = new GitRunner({ dir: this.options.dir, gitDir: mirror });
       if (!existsSync(join(mirror, 'objects'))) await git.run(['init', '--quiet']); // an object store: GIT_DIR is the mirror, its work tree never used
@@ -103,7 +106,7 @@ export class GitObjectCache {
       writeFileSync(lease, JSON.stringify(me()));
       const ref = fetchRef(options.ref);
       const name = `refs/mimo/cache/${createHash('sha256').update(ref).digest('hex').slice(0, 16)}`;
-      await git
+      commit = await git
         .run(
           ['fetch', '--quiet', '--no-tags', '--no-write-fetch-head', '--', remoteUrl(url), `+${ref}:${name}`],
           {
@@ -111,12 +114,17 @@ export class GitObjectCache {
             ...(options.signal ? { signal: options.signal } : {}),
           },
         )
+        .then(async () => (await git.run(['rev-parse', '--verify', `${name}^{commit}`])).trim())
         .catch(() => undefined);
       const now = new Date();
       utimesSync(mirror, now, now);
     });
     this.evict();
-    return { objectsDir: join(mirror, 'objects'), release: () => rmSync(lease, { force: true }) };
+    return {
+      objectsDir: join(mirror, 'objects'),
+      ...(commit ? { commit } : {}),
+      release: () => rmSync(lease, { force: true }),
+    };
   }
 
   /** Removes least recently used mirrors without a live lease until the cache fits in maxBytes. */

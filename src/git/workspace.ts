@@ -38,6 +38,11 @@ export interface CloneOptions {
    * then transfers only what the mirror lacks. The mirror must outlive this clone (hold its lease).
    */
   reference?: string;
+  /**
+   * The ref's commit as the mirror just fetched it (CacheLease.commit): with `reference`, the clone takes it from the
+   * borrowed objects instead of asking the remote a second time.
+   */
+  referenceCommit?: string;
 }
 
 export interface PushOptions {
@@ -88,8 +93,15 @@ export class GitWorkspace {
       await git.run(['init', '--quiet']);
       if (options.reference)
         writeFileSync(join(gitDir, 'objects', 'info', 'alternates'), `${resolve(options.reference)}\n`);
-      // Fetch into a private ref (not FETCH_HEAD, which would also record the URL) that names what was cloned.
-      await fetch(`+${ref}:refs/mimo/source`);
+      // A private ref (not FETCH_HEAD, which would also record the URL) names what was cloned: the commit the
+      // mirror fetched a moment ago when its objects are borrowed and hold it, else a fetch of the ref.
+      const borrowed =
+        options.reference && options.referenceCommit ? commitId(options.referenceCommit) : undefined;
+      if (borrowed && (await hasCommit(git, borrowed))) {
+        await git.run(['update-ref', 'refs/mimo/source', borrowed]);
+      } else {
+        await fetch(`+${ref}:refs/mimo/source`);
+      }
       let target = (await git.run(['rev-parse', '--verify', 'refs/mimo/source^{commit}'])).trim();
       if (sha && sha !== target) {
         if (!(await hasCommit(git, sha))) {

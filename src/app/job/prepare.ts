@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { detectTestCommand, inferSetup, type MimoConfig } from '../../config/index.js';
-import { GitWorkspace, type GitObjectCache } from '../../git/index.js';
+import { GitWorkspace, type CacheLease, type GitObjectCache } from '../../git/index.js';
 import {
   failedCheckRunLogs,
   failedWorkflowRunLogs,
@@ -31,6 +31,32 @@ export interface PreparedJob {
   hints: WorkflowHints | null;
   cleanup(): Promise<void>;
 }
+
+/**
+ * A job's lease on its repository's kept mirror, asked for as soon as the job has its token: the mirror's fetch (the
+ * longest step before the sandbox) then runs while the job reads its config and creates its check run. `take` gives
+ * it to the clone; `drop` releases it when the job ends (again after the clone's cleanup: releasing is idempotent).
+ */
+export interface EarlyLease {
+  take(): Promise<CacheLease>;
+  drop(): void;
+}
+
+export function leaseEarly(cache: GitObjectCache, request: RepairRequest, token: string): EarlyLease {
+  const lease = cache.lease(request.repo.cloneUrl, { ref: cloneRef(request), token });
+  lease.catch(() => undefined); // seen by take() when the job gets that far
+  return {
+    take: () => lease,
+    drop: () =>
+      void lease.then(
+        (held) => held.release(),
+        () => undefined,
+      ),
+  };
+}
+
+const cloneRef = (request: RepairRequest) =>
+  request.pr ? `refs/pull/${request.pr.number}/head` : request.repo.defaultBranch;
 
 /** The job cannot run as configured; the message is posted to the user as is. */
 export class JobSetupError extends Error {
@@ -61,7 +87,7 @@ export async function prepareJob(
   octokit: Octokit,
   token: string,
   request: RepairRequest,
-  options: { workRoot?: string; config: MimoConfig; cache?: GitObjectCache },
+  options: { workRoot?: string; config: MimoConfig; mirror?: EarlyLease },
 ): Promise<PreparedJob> {
   const { config } = options;
   const root = options.workRoot ?? tmpdir();
@@ -74,10 +100,10 @@ export async function prepareJob(
     release();
   };
   try {
-    const ref = request.pr ? `refs/pull/${request.pr.number}/head` : request.repo.defaultBranch;
+    const ref = cloneRef(request);
     // The repository's kept mirror is brought up to date first; the clone borrows its objects (alternates) and
     // fetches only what the mirror lacks. The lease keeps the mirror from eviction until the job is cleaned up.
-    const lease = await options.cache?.lease(request.repo.cloneUrl, { ref, token });
+    const lease = await options.mirror?.take();
     if (lease) release = lease.release;
     const git = await GitWorkspace.clone({
       url: request.repo.cloneUrl,
@@ -87,6 +113,7 @@ export async function prepareJob(
       dir,
       gitDir: join(base, 'git'),
       ...(lease ? { reference: lease.objectsDir } : {}),
+      ...(lease?.commit ? { referenceCommit: lease.commit } : {}),
     });
     const headSha = await git.headSha();
     const { ciLogs, hints } = await seedFromCi(octokit, request);
