@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { TestReport } from '../feedback/index.js';
 import type { Sandbox } from '../sandbox/index.js';
 import { changedLineNumbers, diffStats, type FileEdit } from '../tools/index.js';
@@ -136,6 +137,32 @@ async function codeParts(
   return { delta, functions, lint: findingsOnChangedLines(text, changed) };
 }
 
+type CodeParts = Awaited<ReturnType<typeof codeParts>>;
+
+/**
+ * The sandbox's code parts per tree already scored in this sandbox, by the edits that make the tree: the fixers' green
+ * candidate and the run's final score are most often the same tree, and its Python pass and linters would otherwise
+ * run twice. Bounded; a failed computation is not kept.
+ */
+const codePartsByTree = new WeakMap<Sandbox, Map<string, Promise<CodeParts>>>();
+const TREES_KEPT = 16;
+
+function codePartsOnce(input: ScoreInput): Promise<CodeParts> {
+  if (!input.sandbox) return codeParts(input);
+  let trees = codePartsByTree.get(input.sandbox);
+  if (!trees) codePartsByTree.set(input.sandbox, (trees = new Map()));
+  const hash = createHash('sha256');
+  for (const e of input.edits) hash.update(JSON.stringify([e.path, e.before, e.after]));
+  const key = hash.digest('hex');
+  const known = trees.get(key);
+  if (known) return known;
+  const parts = codeParts(input);
+  trees.set(key, parts);
+  parts.catch(() => trees.delete(key));
+  if (trees.size > TREES_KEPT) trees.delete(trees.keys().next().value!);
+  return parts;
+}
+
 /** Scores a candidate tree from its test report, its edits and (through the sandbox) complexity and lint. */
 export async function scoreCandidate(input: ScoreInput): Promise<ScoreDetails> {
   const { report, baseline } = input;
@@ -146,7 +173,7 @@ export async function scoreCandidate(input: ScoreInput): Promise<ScoreDetails> {
   const coverageNow = coverageFromOutput(input.output);
   const coverageThen = coverageFromOutput(input.baselineOutput);
   const stats = diffStats(input.edits);
-  const { delta, functions, lint } = await codeParts(input);
+  const { delta, functions, lint } = await codePartsOnce(input);
   const score = qualityScore({
     testsPassing: input.exitCode !== 0 && report.failed === 0 ? Math.min(testsPassing, 0.99) : testsPassing,
     newFailures,

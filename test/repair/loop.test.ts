@@ -187,7 +187,7 @@ describe('repair loop (fake sandbox, scripted turns)', () => {
     expect(events.at(-1)!.flaky).toContain('test_add');
   });
 
-  it("runs the score's sandbox parts (Python pass, linters) for the green run and the final score, not red turns", async () => {
+  it("runs the score's sandbox parts (Python pass, linters) for the green run, reused by the final score, not red turns", async () => {
     const stillRed = {
       name: 'edit',
       arguments: { path: 'calc.py', edits: [{ search: 'return a - b', replace: 'return (a - b)' }] },
@@ -204,7 +204,9 @@ describe('repair loop (fake sandbox, scripted turns)', () => {
     // baseline, the red turn's run, the green turn's run: nothing else ran in the sandbox between them
     expect(sandbox.commands.slice(0, tests[2]! + 1).every((c) => c.startsWith('run-tests'))).toBe(true);
     const scorePasses = sandbox.commands.filter((c) => c.startsWith('python3 -c'));
-    expect(scorePasses).toHaveLength(2); // the green run's score and the final one
+    // the green run's score; the final score is of the same tree and reuses its Python pass
+    expect(scorePasses).toHaveLength(1);
+    expect(events.find((e) => e.phase === 'stop')?.score?.parts).toMatchObject({ testsPassing: 1 });
     const redRun = events.filter((e) => e.phase === 'tests')[0]!;
     expect(redRun.failures?.failed).toBe(1);
     expect(redRun.score?.parts).toMatchObject({ testsPassing: 0.5, diffLines: 2 });

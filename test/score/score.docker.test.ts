@@ -1,6 +1,6 @@
 // The quality score's sandbox parts against the real runner image (its python3 and pyflakes, no ruff): the Python
 // pass measures complexity with `ast` and runs pyflakes in the same process, and only findings on changed lines
-// count.
+// count. A tree already scored in the same sandbox is not measured again.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TestReport } from '../../src/feedback/index.js';
@@ -70,6 +70,14 @@ describe('quality score in the runner image', () => {
     });
     expect(again.parts).toMatchObject({ complexityDelta: 2, lintFindings: 1 });
     expect(commands).toEqual(['python3 -c']);
+
+    // The same tree scored again (the fixers' green candidate, then the run's final score) runs nothing more, and
+    // its test parts still come from the new report.
+    commands.length = 0;
+    const final = await scoreCandidate({ ...input, report: red, exitCode: 1 });
+    expect(final.parts).toMatchObject({ complexityDelta: 2, lintFindings: 2, testsPassing: 0.5 });
+    expect(final.functions).toEqual(scored.functions);
+    expect(commands).toEqual([]);
   }, 60_000);
 
   it("counts pyflakes' syntax error and leaves complexity unknown when the file does not parse", async () => {
