@@ -41,10 +41,18 @@ function requirementName(spec: string): string | undefined {
   return m && !/^(-|#)/.test(spec.trim()) ? m[1] : undefined;
 }
 
+/**
+ * A `[...]` list whose quoted items may hold brackets (`"requests[socks]>=2"`) and whose lines may end in a comment
+ * (`# it's optional`): group 1 is its inside.
+ */
+const LIST = String.raw`\[((?:[^\]"'#]|"[^"\n]*"|'[^'\n]*'|#[^\n]*)*)\]`;
+const listAfter = (key: string, flags: string) => new RegExp(`${key}\\s*${LIST}`, flags);
+
 /** Quoted strings inside the `[...]` after `key =` (or every `key = [...]` of a section when key is null). */
 function quotedIn(text: string, list: RegExp): string[] {
   const out: string[] = [];
-  for (const m of text.matchAll(list)) for (const q of m[1]!.matchAll(/(["'])(.+?)\1/g)) out.push(q[2]!);
+  for (const m of text.matchAll(list))
+    for (const q of m[1]!.matchAll(/(["'])(.+?)\1|#[^\n]*/g)) if (q[2]) out.push(q[2]);
   return out;
 }
 
@@ -60,16 +68,16 @@ export async function declaredDistributions(ws: Workspace): Promise<string[]> {
     for (const line of ((await ws.readIfExists(file)) ?? '').split('\n')) add(line.replace(/#.*/, ''));
   }
   const pyproject = (await ws.readIfExists('pyproject.toml')) ?? '';
-  quotedIn(pyproject, /^\s*dependencies\s*=\s*\[([^\]]*)\]/gm).forEach(add);
+  quotedIn(pyproject, listAfter('^\\s*dependencies\\s*=', 'gm')).forEach(add);
   const extras = /^\[project\.optional-dependencies\]\s*$([\s\S]*?)(?=^\[|(?![\s\S]))/m.exec(pyproject);
-  if (extras) quotedIn(extras[1]!, /^\s*[\w.-]+\s*=\s*\[([^\]]*)\]/gm).forEach(add);
+  if (extras) quotedIn(extras[1]!, listAfter('^\\s*[\\w.-]+\\s*=', 'gm')).forEach(add);
   const poetry = /^\[tool\.poetry\.(?:dev-|group\.\w+\.)?dependencies\]\s*$([\s\S]*?)(?=^\[|(?![\s\S]))/gm;
   for (const m of pyproject.matchAll(poetry))
     for (const d of m[1]!.matchAll(/^\s*([A-Za-z0-9][\w.-]*)\s*=/gm)) if (d[1] !== 'python') names.add(d[1]!);
   const setupPy = (await ws.readIfExists('setup.py')) ?? '';
-  quotedIn(setupPy, /(?:install_requires|tests_require)\s*=\s*\[([^\]]*)\]/g).forEach(add);
+  quotedIn(setupPy, listAfter('(?:install_requires|tests_require)\\s*=', 'g')).forEach(add);
   for (const m of setupPy.matchAll(/extras_require\s*=\s*\{([^}]*)\}/g))
-    quotedIn(m[1]!, /:\s*\[([^\]]*)\]/g).forEach(add);
+    quotedIn(m[1]!, listAfter(':', 'g')).forEach(add);
   const setupCfg = (await ws.readIfExists('setup.cfg')) ?? '';
   const cfgList = /^(?:install_requires|tests_require|\w+)\s*=\s*\n((?:[ \t]+\S.*\n?)+)/gm;
   for (const m of setupCfg.matchAll(cfgList)) m[1]!.split('\n').forEach(add);

@@ -163,6 +163,22 @@ describe('python-import fixer: declared packages and relative imports (real pyte
         'requests',
         'ruff',
       ]);
+      // An extra's brackets inside a quoted requirement do not end the list (the names after it were lost).
+      const extras = tempRepo({
+        'pyproject.toml':
+          '[project]\nname = "y"\ndependencies = [\n  "requests[socks]>=2",  # it\'s for the proxy\n  "click",\n]\n\n' +
+          '[project.optional-dependencies]\ntest = ["coverage[toml]", "hypothesis"]\n',
+        'setup.py': 'from setuptools import setup\nsetup(install_requires=["httpx[http2]", "rich"])\n',
+      });
+      expect(await declaredDistributions(await Workspace.open(extras.root))).toEqual([
+        'click',
+        'coverage',
+        'httpx',
+        'hypothesis',
+        'requests',
+        'rich',
+      ]);
+      extras.cleanup();
       const empty = tempRepo({ 'app.py': '' });
       expect(await declaredDistributions(await Workspace.open(empty.root))).toEqual([]);
       empty.cleanup();
