@@ -7,6 +7,7 @@ import { Session, StopRun, type RepairResult, type StopInfo } from './session.js
 import {
   missingPackage,
   missingPackageDetail,
+  ownModulePath,
   missingProgram,
   missingProgramDetail,
 } from './missing-program.js';
@@ -55,7 +56,11 @@ export async function runRepair(options: RepairOptions): Promise<RepairResult> {
       if (!options.model && absent) {
         throw new StopRun({
           reason: 'setup_needed',
-          detail: missingPackageDetail(absent, options.setupCommand),
+          detail: missingPackageDetail(
+            absent,
+            options.setupCommand,
+            (await ownModulePath(workspace, absent)) ?? undefined,
+          ),
         });
       }
       if (!options.model) {

@@ -2,6 +2,7 @@
  * A test run that could not start its runner: the shell's exit 127 or a "command not found" line. Repairing code
  * cannot help; the user has to install the program in the setup phase, so the run stops and says which program.
  */
+import type { Workspace } from '../tools/index.js';
 import type { TestRun } from './context.js';
 
 const NOT_FOUND: RegExp[] = [
@@ -45,8 +46,34 @@ export function missingPackage(run: Pick<TestRun, 'output'>): string | null {
   return node && !node[1]!.startsWith('.') ? node[1]! : null;
 }
 
-export function missingPackageDetail(module: string, setupCommand?: string): string {
+/**
+ * Where the repository itself holds a missing Python module (`src/pkg/`, `src/pkg.py`, `lib/pkg/`): then it is not a
+ * package to install from a registry but the project's own code, not on the path (a src layout never installed).
+ */
+export async function ownModulePath(
+  workspace: Pick<Workspace, 'exists'>,
+  module: string,
+): Promise<string | null> {
+  const top = module.split('.')[0]!;
+  if (!/^[A-Za-z_]\w*$/.test(top)) return null;
+  for (const dir of ['src', 'lib', 'python']) {
+    if (await workspace.exists(`${dir}/${top}/__init__.py`)) return `${dir}/${top}`;
+    if (await workspace.exists(`${dir}/${top}.py`)) return `${dir}/${top}.py`;
+  }
+  return null;
+}
+
+export function missingPackageDetail(module: string, setupCommand?: string, ownPath?: string): string {
   const ran = setupCommand ? `after setup \`${setupCommand}\`` : 'and no setup step ran';
+  if (ownPath) {
+    const root = ownPath.split('/')[0]!;
+    return (
+      `the tests import \`${module}\`, which is this repository's own code (\`${ownPath}\`), but it is not importable in ` +
+      `the sandbox ${ran}: nothing installed the project or put \`${root}/\` on the path. Set \`setup:\` in ` +
+      `.github/mimo.yml to install it (\`python3 -m pip install -e .\`, which needs its build backend offline), or ` +
+      `\`test:\` to run with \`PYTHONPATH=${root}\``
+    );
+  }
   return (
     `the tests import \`${module}\`, which is not installed in the sandbox ${ran} (no fixer can add a package). ` +
     'Set `setup:` in .github/mimo.yml to the command that installs it, and keep `network.setup` on if it comes ' +

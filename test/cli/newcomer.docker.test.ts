@@ -3,7 +3,7 @@
 // network in the setup phase, and the deterministic fixers repair the missing import. A repository whose runner
 // cannot start stops with `setup_needed` naming the program and the `setup:` field instead of a bare `no_progress`.
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fullCorpus } from '../helpers/corpus.js';
@@ -117,6 +117,21 @@ describe('first run on an unconfigured repository (Docker)', () => {
       expect(out.stop?.reason).toBe('setup_needed');
       expect(out.stop?.detail).toMatch(/the tests import `requests`, which is not installed .*`setup:`/);
       expect(result.status).toBe(1);
+    } finally {
+      rmSync(repo, { recursive: true, force: true });
+    }
+  }, 600_000);
+
+  it("stops with setup_needed naming the repository's own code when the configured setup does not install it", () => {
+    // A src layout and a `setup:` that installs nothing: `geometry` is the project's own package, not PyPI's.
+    const { repo, out } = fix('newcomer-py', (dir) => {
+      mkdirSync(join(dir, '.github'), { recursive: true });
+      writeFileSync(join(dir, '.github', 'mimo.yml'), 'setup: "true"\n');
+    });
+    try {
+      expect(out.stop?.reason).toBe('setup_needed');
+      expect(out.stop?.detail).toMatch(/`geometry`, which is this repository's own code \(`src\/geometry`\)/);
+      expect(out.stop?.detail).toContain('PYTHONPATH=src');
     } finally {
       rmSync(repo, { recursive: true, force: true });
     }

@@ -3,7 +3,10 @@ import {
   missingPackageDetail,
   missingProgram,
   missingProgramDetail,
+  ownModulePath,
 } from '../../src/repair/missing-program.js';
+import { Workspace } from '../../src/tools/index.js';
+import { tempRepo } from '../helpers/tmp.js';
 
 describe('missingProgram', () => {
   it.each([
@@ -53,5 +56,27 @@ describe('missingPackage', () => {
     expect(missingPackageDetail('requests', "python3 -m pip install -q -e '.[test]'")).toMatch(
       /`requests`, which is not installed in the sandbox after setup `python3 -m pip install.*Set `setup:`/,
     );
+  });
+
+  it("says when the missing module is the repository's own code, not a package to install", async () => {
+    const repo = tempRepo({
+      'pyproject.toml': '[project]\nname = "shapes"\n',
+      'src/shapes/__init__.py': 'from .area import area\n',
+      'src/shapes/area.py': 'def area(r):\n    return 3.14 * r * r\n',
+      'tools/gen.py': '',
+      'tests/test_area.py': 'from shapes import area\n',
+    });
+    try {
+      const ws = await Workspace.open(repo.root);
+      expect(await ownModulePath(ws, 'shapes.area')).toBe('src/shapes');
+      expect(await ownModulePath(ws, 'requests')).toBeNull();
+      expect(await ownModulePath(ws, 'gen')).toBeNull(); // a script folder is not a source root
+      const detail = missingPackageDetail('shapes', undefined, 'src/shapes');
+      expect(detail).toMatch(/`shapes`, which is this repository's own code \(`src\/shapes`\)/);
+      expect(detail).toContain('PYTHONPATH=src');
+      expect(detail).not.toMatch(/registry/);
+    } finally {
+      repo.cleanup();
+    }
   });
 });
