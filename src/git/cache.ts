@@ -42,6 +42,8 @@ interface Owner {
   pid: number;
 }
 
+const EVICT_EVERY_MS = 60_000;
+
 const me = (): Owner => ({ host: hostname(), pid: process.pid });
 
 function alive(owner: Owner): boolean {
@@ -72,6 +74,7 @@ function sizeOf(path: string): number {
 export class GitObjectCache {
   private readonly maxBytes: number;
   private readonly lockTimeoutMs: number;
+  private evictedAt = 0;
 
   constructor(private readonly options: GitObjectCacheOptions) {
     this.maxBytes = options.maxBytes ?? 2 * 1024 ** 3;
@@ -119,7 +122,9 @@ export class GitObjectCache {
       const now = new Date();
       utimesSync(mirror, now, now);
     });
-    this.evict();
+    // Eviction walks every mirror's files (synchronously): at most once a minute, not on every job. Between two
+    // walks the cache can only grow by the fetches of that minute's jobs.
+    if (Date.now() - this.evictedAt >= EVICT_EVERY_MS) this.evict();
     return {
       objectsDir: join(mirror, 'objects'),
       ...(commit ? { commit } : {}),
@@ -129,6 +134,7 @@ export class GitObjectCache {
 
   /** Removes least recently used mirrors without a live lease until the cache fits in maxBytes. */
   evict(): string[] {
+    this.evictedAt = Date.now();
     const mirrors = readdirSync(this.options.dir)
       .filter((name) => name.endsWith('.git'))
       .map((name) => {

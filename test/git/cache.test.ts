@@ -1,4 +1,5 @@
 // GitObjectCache against the git smart-HTTP double: real git, real HTTP, real bare repositories.
+import { jest } from '@jest/globals';
 import { randomBytes } from 'node:crypto';
 import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -113,5 +114,16 @@ describe('GitObjectCache', () => {
     expect(existsSync(held.objectsDir)).toBe(true);
     held.release();
     expect(cache.evict()).toEqual([cache.mirrorOf(big)]);
+  });
+
+  it('walks the cache for eviction on the first lease, then at most once a minute', async () => {
+    const cache = newCache();
+    const walks = jest.spyOn(cache, 'evict');
+    const url = `${server.url}/octo/big.git`;
+    const first = await cache.lease(url, { ref: 'main', token: TOKEN });
+    const second = await cache.lease(url, { ref: 'main', token: TOKEN });
+    expect(walks).toHaveBeenCalledTimes(1);
+    first.release();
+    second.release();
   });
 });
