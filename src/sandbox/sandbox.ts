@@ -14,7 +14,7 @@ import type { SandboxPolicy } from './policy.js';
 import { openEgress, type Egress } from './egress/index.js';
 import { runnerImageName } from './recipes.js';
 import type { ExecOptions, ExecResult, FileKind, NetworkDecision, Sandbox } from './types.js';
-import { ignoreGone } from './engine-errors.js';
+import { ignoreGone, isConflict, isNotFound, messageOf } from './engine-errors.js';
 import { containerRunning } from './engine.js';
 
 const MAX_READ_BYTES = 2 * 1024 * 1024;
@@ -115,7 +115,9 @@ export class DockerSandbox implements Sandbox {
           this.policy.runtime === 'runsc'
             ? "; under gVisor a command past the sandbox's memory or process limit ends the whole sandbox"
             : '';
-        throw new SandboxLostError(`its init ended: ${(error as Error).message}${why}`);
+        // The engine's 409 "container … is not running" only repeats what `running` said.
+        const said = isConflict(error) || isNotFound(error) ? '' : `: ${messageOf(error)}`;
+        throw new SandboxLostError(`its init ended${said}${why}`);
       }
       throw error;
     }
