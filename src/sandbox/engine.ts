@@ -101,6 +101,17 @@ export function containerRunning(container: Docker.Container): Promise<boolean> 
   );
 }
 
+/** Whether the engine has its default bridge network (not one started with `--bridge none`). */
+export async function hasDefaultBridge(docker: Docker): Promise<boolean> {
+  try {
+    const info = (await docker.getNetwork('bridge').inspect()) as { Driver?: string; Internal?: boolean };
+    return info.Driver === 'bridge' && info.Internal !== true;
+  } catch (error) {
+    if (isNotFound(error)) return false;
+    throw engineError(error);
+  }
+}
+
 export async function imageExists(docker: Docker, image: string): Promise<boolean> {
   try {
     await docker.getImage(image).inspect();

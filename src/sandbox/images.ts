@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { Readable } from 'node:stream';
 import { pack } from 'tar-stream';
-import { dockerClient, assertEngineReachable, imageExists } from './engine.js';
+import { dockerClient, assertEngineReachable, hasDefaultBridge, imageExists } from './engine.js';
 import { ImageBuildError } from './errors.js';
 import { readEnv } from '../config/index.js';
 import { BASE_RECIPE, baseImageName, runnerContext, runnerImageName } from './recipes.js';
@@ -121,7 +121,8 @@ async function buildBase(
   }
 }
 
-async function buildRunner(
+/** Builds `files` (a Dockerfile and what it copies) as the image `name`; exported for the engine tests. */
+export async function buildContext(
   docker: Docker,
   name: string,
   onLine: (l: string) => void,
@@ -134,11 +135,16 @@ async function buildRunner(
   context.finalize();
   const chunks: Buffer[] = [];
   for await (const chunk of context) chunks.push(chunk as Buffer);
+  // A build's RUN steps (apt-get, npm) get the default bridge's network; an engine started with `--bridge none`
+  // would give them none, so there they share the engine host's network. Only our own recipes run in a build.
+  const bridged = await hasDefaultBridge(docker);
+  if (!bridged) onLine("the engine has no default bridge: the build's steps use the engine host's network");
   const stream = await docker.buildImage(Readable.from([Buffer.concat(chunks)]), {
     t: name,
     rm: true,
     forcerm: true,
     labels: { 'dev.mimo.recipe': name },
+    ...(bridged ? {} : { networkmode: 'host' }),
   });
   await follow(docker, stream, onLine);
 }
@@ -156,13 +162,13 @@ export async function buildImages(
   const mirror = options.mirror ?? readEnv().debianMirror;
   const steps: [string, (name: string, onLine: (l: string) => void) => Promise<void>][] = [
     [baseImageName(), (name, onLine) => buildBase(docker, name, mirror, onLine)],
-    [runnerImageName(), (name, onLine) => buildRunner(docker, name, onLine)],
+    [runnerImageName(), (name, onLine) => buildContext(docker, name, onLine)],
   ];
   const family = options.family;
   if (family)
     steps.push([
       familyImageName(family),
-      (name, onLine) => buildRunner(docker, name, onLine, familyContext(family)),
+      (name, onLine) => buildContext(docker, name, onLine, familyContext(family)),
     ]);
   const results: BuiltImage[] = [];
   for (const [name, build] of steps) {

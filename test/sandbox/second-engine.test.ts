@@ -10,12 +10,14 @@ import { dirname, join } from 'node:path';
 import {
   baseImageName,
   EgressUnavailableError,
+  ImageBuildError,
   openDockerSandbox,
   runnerImageName,
   runSandboxed,
   sweepContainers,
   type SetupEvent,
 } from '../../src/sandbox/index.js';
+import { buildContext } from '../../src/sandbox/images.js';
 import { applyEdits } from '../../src/git/index.js';
 import { parseJsonlLog } from '../../src/repair/index.js';
 import { runMimo } from '../helpers/mimo-cli.js';
@@ -157,6 +159,28 @@ describeEngine('the sandbox on a second engine that shares no files with this ma
     );
     // nothing of the egress was made (no network left behind with a stale endpoint)
     expect((await engine.docker.listNetworks()).map((n) => n.Name).sort()).toEqual(['host', 'none']);
+  });
+
+  it("builds images with the engine host's network when the engine has no bridge, and with the bridge otherwise", async () => {
+    // /proc/net/unix lists the unix sockets of the network namespace a step runs in: the engine's own (dockerd's
+    // socket) in the engine host's namespace, none in a fresh one (`--bridge none` would give the step no network).
+    const files = {
+      Dockerfile: `FROM ${runnerImageName()}\nRUN [ "$(grep -c . /proc/net/unix)" -gt 1 ]\n`,
+    };
+    const tag = `mimo-test-bridgeless:${process.pid}`;
+    const lines: string[] = [];
+    await buildContext(engine.docker, tag, (line) => lines.push(line), files);
+    expect(lines.join('\n')).toContain(
+      "the engine has no default bridge: the build's steps use the engine host's network",
+    );
+    await engine.docker.getImage(tag).remove();
+    // The host's engine has its bridge: the same step runs in a namespace of its own, and fails.
+    const host = new Docker();
+    const bridged: string[] = [];
+    await expect(buildContext(host, tag, (line) => bridged.push(line), files)).rejects.toThrow(
+      ImageBuildError,
+    );
+    expect(bridged.join('\n')).not.toContain('no default bridge');
   });
 
   it('sweeps a sandbox container of a dead process on that engine', async () => {

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type Docker from 'dockerode';
 import { ownerLabels } from '../labels.js';
 import { PROXY_SCRIPT } from './proxy-script.js';
-import { engineError, isNotFound } from '../engine-errors.js';
+import { hasDefaultBridge } from '../engine.js';
 
 /** A label on the egress networks, so a sweep can find the ones a crashed process left behind. */
 export const LABEL_EGRESS = 'dev.mimo.egress';
@@ -59,16 +59,6 @@ export class EgressUnavailableError extends EgressStartError {
 }
 
 /** Whether the engine has its default bridge, the proxy's way out (looked up by name: never created here). */
-async function hasDefaultBridge(docker: Docker): Promise<boolean> {
-  try {
-    const info = (await docker.getNetwork('bridge').inspect()) as { Driver?: string; Internal?: boolean };
-    return info.Driver === 'bridge' && info.Internal !== true;
-  } catch (error) {
-    if (isNotFound(error)) return false;
-    throw engineError(error);
-  }
-}
-
 function parseDecisions(logs: string): EgressDecision[] {
   const decisions: EgressDecision[] = [];
   for (const line of logs.split('\n')) {
