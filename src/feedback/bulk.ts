@@ -17,7 +17,7 @@ const CHAIN_STOPS = '[{[\\ufeff]|\\d{4}-\\d\\d-\\d\\dT';
 
 /**
  * A global multiline pattern: group 1 matches a line the chain must see, `source` the lines a parser reads in
- * bulk (its own groups start at 2). `source` must not match across a line end (`[^\S\n]`, not `\s`) nor be empty.
+ * bulk (its own groups start at 2). `source` must not match across a line end (`[^\S\n]`, not `\s`).
  */
 export function linePattern(source: string): RegExp {
   return new RegExp(`^(?:(${CHAIN_STOPS})|${source})`, 'gm');
@@ -40,6 +40,8 @@ export function scan(
     const m = pattern.exec(text);
     if (m === null || m.index >= to) return to;
     if (m[1] !== undefined || m[0].length > MAX_LINE || !take(m)) return m.index;
+    // An empty line matched empty: step over its newline, or the next search would find it again.
+    if (m[0].length === 0) pattern.lastIndex++;
   }
 }
 
