@@ -3,8 +3,8 @@
  * a block whose details are not kept) skips them with one regex scan instead of taking them one by one.
  *
  * The stream offers a parser `bulk(text, from, to)` only on lines that the per-line chain would pass through
- * unchanged: no Actions framing seen, and no control character, tab or U+2028/U+2029 in the chunk (so `.` and
- * `^`/`$` of a multiline regex see the lines the stream splits). Lines that the chain itself must see (a JSON
+ * unchanged: no Actions framing seen, and no control character (tabs aside), U+2028/U+2029 or `gh run view` column
+ * stamp in the chunk (so `.` and `^`/`$` of a multiline regex see the lines the stream splits). Lines that the chain itself must see (a JSON
  * document's `{`/`[`, a byte-order mark, an Actions timestamp) are in every pattern, so they are never
  * skipped. A parser's pattern must match every line its current state does not ignore; where the line's
  * treatment depends on more than its first characters the match must run to the line's end, so that a line
@@ -52,12 +52,18 @@ export function nextStop(stop: RegExp, text: string, from: number, to: number): 
   return scan(stop, text, from, to, never);
 }
 
-/** Characters that keep a chunk off the bulk path: controls except `\n` (cleanLine's), tabs (the framer's `gh run
- * view` columns), U+FFFD and the line separators a regex's `.` and `^` treat as line ends. */
+/** Characters that keep a chunk off the bulk path: controls but `\n` and tab (cleanLine's), U+FFFD and the line
+ * separators that a regex's `.` and `^` treat as line ends. */
 // eslint-disable-next-line no-control-regex
-const BLOCKERS = /[\x00-\x09\x0b-\x1f\x7f\ufffd\u2028\u2029]/;
+const BLOCKERS = /[\x00-\x08\x0b-\x1f\x7f\ufffd\u2028\u2029]/;
+// A `gh run view --log` line (`job<TAB>step<TAB>2026-…`): a tab is harmless unless a timestamp follows one.
+const COLUMN_STAMP = /\t\d{4}-\d\d-\d\dT/;
 
-/** True when no line of `text` holds a tab, a control character or a line separator other than `\n`. */
+/**
+ * True when the per-line chain would pass every line of `text` through unchanged: no control character for
+ * cleanLine (tabs aside), no line separator other than `\n`, no `gh run view` stamp after a tab. On such a chunk
+ * the framer's tab-aware timestamp match is the plain one, so the stream tells it there are no tabs.
+ */
 export function bulkable(text: string): boolean {
-  return !BLOCKERS.test(text);
+  return !BLOCKERS.test(text) && (!text.includes('\t') || !COLUMN_STAMP.test(text));
 }

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import type { LineParser } from '../../src/feedback/builder.js';
 import { FeedbackStream, parseTestOutput, type TestReport } from '../../src/feedback/index.js';
 import { EslintParser } from '../../src/feedback/parsers/eslint.js';
+import { GoParser } from '../../src/feedback/parsers/go.js';
 import { MochaParser } from '../../src/feedback/parsers/mocha.js';
 import { NodeTestSpecParser } from '../../src/feedback/parsers/node-test.js';
 import { PytestParser } from '../../src/feedback/parsers/pytest.js';
@@ -39,6 +40,8 @@ const CASES: Array<[string, string, () => LineParser, string, number?]> = [
   ['ruff concise', 'python-lint/ruff-concise.log', () => new PythonLintParser(MAX), 'flake8'],
   ['pylint', 'python-lint/pylint.log', () => new PythonLintParser(MAX), 'flake8'],
   ['pytest', 'pytest/long.log', () => new PytestParser(MAX), 'pytest'],
+  // Go's panic traces hold tabs: a tab keeps a chunk off the bulk path only before a `gh run view` stamp.
+  ['go test -v', 'go/verbose.log', () => new GoParser(MAX), 'go'],
   ['mocha tap', 'mocha/tap.log', () => new TapParser(MAX), 'tap'],
   ['node:test tap', 'node-test/tap.log', () => new TapParser(MAX), 'tap'],
   ['mocha spec', 'mocha/spec.log', () => new MochaParser(MAX), 'mocha', 4],
@@ -96,7 +99,21 @@ describe('bulk path and the chain', () => {
     }
   });
 
-  it('keeps reading line by line a chunk that holds a control character or a tab', () => {
+  it('reads a `gh run view --log` line (job, step and stamp between tabs) through the framer', () => {
+    const unit = fixture('tsc/plain.log').replace(/\n?$/, '\n');
+    const one = parseTestOutput(unit).failed;
+    const columns = unit
+      .trimEnd()
+      .split('\n')
+      .map((l) => `build\tRun tsc\t2026-11-30T10:00:00.1234567Z ${l}\n`)
+      .join('');
+    // The framed step is its own section: the report is the section with most failures (7 copies before it).
+    const report = chunked(`${unit.repeat(7)}${columns}${unit.repeat(2)}`, 64 * 1024);
+    expect(report.failed).toBe(7 * one);
+    expect(chunked(`${unit.repeat(2)}${columns}${columns}${columns}`, 64 * 1024).failed).toBe(3 * one);
+  });
+
+  it('keeps reading line by line a chunk that holds a control character', () => {
     const unit = fixture('tsc/plain.log').replace(/\n?$/, '\n');
     const text = unit.repeat(6) + '\x1b[31msrc/red.ts(1,1): error TS1000: coloured\x1b[0m\n' + unit.repeat(6);
     const report = chunked(text, 64 * 1024);
