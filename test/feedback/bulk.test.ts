@@ -7,12 +7,15 @@ import type { LineParser } from '../../src/feedback/builder.js';
 import { FeedbackStream, parseTestOutput, type TestReport } from '../../src/feedback/index.js';
 import { EslintParser } from '../../src/feedback/parsers/eslint.js';
 import { GoParser } from '../../src/feedback/parsers/go.js';
+import { JestParser } from '../../src/feedback/parsers/jest.js';
 import { MochaParser } from '../../src/feedback/parsers/mocha.js';
 import { NodeTestSpecParser } from '../../src/feedback/parsers/node-test.js';
+import { PhpunitParser } from '../../src/feedback/parsers/phpunit.js';
 import { PytestParser } from '../../src/feedback/parsers/pytest.js';
 import { PythonLintParser } from '../../src/feedback/parsers/python-lint.js';
 import { TapParser } from '../../src/feedback/parsers/tap.js';
 import { TscParser } from '../../src/feedback/parsers/tsc.js';
+import { VitestParser } from '../../src/feedback/parsers/vitest.js';
 
 const root = new URL('../fixtures/feedback/', import.meta.url).pathname;
 const fixture = (name: string) => readFileSync(join(root, name), 'utf8');
@@ -42,6 +45,9 @@ const CASES: Array<[string, string, () => LineParser, string, number?]> = [
   ['pytest', 'pytest/long.log', () => new PytestParser(MAX), 'pytest'],
   // Go's panic traces hold tabs: a tab keeps a chunk off the bulk path only before a `gh run view` stamp.
   ['go test -v', 'go/verbose.log', () => new GoParser(MAX), 'go'],
+  ['jest', 'jest/default.log', () => new JestParser(MAX), 'jest'],
+  ['vitest', 'vitest/default.log', () => new VitestParser(MAX), 'vitest'],
+  ['phpunit', 'phpunit/default.log', () => new PhpunitParser(MAX), 'phpunit'],
   ['mocha tap', 'mocha/tap.log', () => new TapParser(MAX), 'tap'],
   ['node:test tap', 'node-test/tap.log', () => new TapParser(MAX), 'tap'],
   ['mocha spec', 'mocha/spec.log', () => new MochaParser(MAX), 'mocha', 4],
