@@ -8,13 +8,16 @@ import { FeedbackStream, parseTestOutput, type TestReport } from '../../src/feed
 import { EslintParser } from '../../src/feedback/parsers/eslint.js';
 import { GoParser } from '../../src/feedback/parsers/go.js';
 import { JestParser } from '../../src/feedback/parsers/jest.js';
+import { MinitestParser } from '../../src/feedback/parsers/minitest.js';
 import { MochaParser } from '../../src/feedback/parsers/mocha.js';
 import { NodeTestSpecParser } from '../../src/feedback/parsers/node-test.js';
 import { PhpunitParser } from '../../src/feedback/parsers/phpunit.js';
 import { PytestParser } from '../../src/feedback/parsers/pytest.js';
 import { PythonLintParser } from '../../src/feedback/parsers/python-lint.js';
+import { RspecParser } from '../../src/feedback/parsers/rspec.js';
 import { TapParser } from '../../src/feedback/parsers/tap.js';
 import { TscParser } from '../../src/feedback/parsers/tsc.js';
+import { UnittestParser } from '../../src/feedback/parsers/unittest.js';
 import { VitestParser } from '../../src/feedback/parsers/vitest.js';
 
 const root = new URL('../fixtures/feedback/', import.meta.url).pathname;
@@ -48,6 +51,9 @@ const CASES: Array<[string, string, () => LineParser, string, number?]> = [
   ['jest', 'jest/default.log', () => new JestParser(MAX), 'jest'],
   ['vitest', 'vitest/default.log', () => new VitestParser(MAX), 'vitest'],
   ['phpunit', 'phpunit/default.log', () => new PhpunitParser(MAX), 'phpunit'],
+  ['unittest', 'unittest/verbose.log', () => new UnittestParser(MAX), 'unittest'],
+  ['rspec', 'rspec/default.log', () => new RspecParser(MAX), 'rspec'],
+  ['minitest', 'minitest/rake.log', () => new MinitestParser(MAX), 'minitest'],
   ['mocha tap', 'mocha/tap.log', () => new TapParser(MAX), 'tap'],
   ['node:test tap', 'node-test/tap.log', () => new TapParser(MAX), 'tap'],
   ['mocha spec', 'mocha/spec.log', () => new MochaParser(MAX), 'mocha', 4],
