@@ -7,6 +7,11 @@ export const MAX_FAILURES = 5_000;
 /** A parser consumes cleaned lines one at a time, so a 50 MB log never has to be in memory at once. */
 export interface LineParser {
   push(line: string): void;
+  /**
+   * Optional bulk path (`bulk.ts`): takes the lines of `text` from `from` to `to` (whole lines) that its current
+   * state ignores or only counts, as `push` would, and returns the start of the first line it did not take.
+   */
+  bulk?(text: string, from: number, to: number): number;
   finish(): TestReport;
 }
 

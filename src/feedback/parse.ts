@@ -25,6 +25,7 @@ import { TscParser } from './parsers/tsc.js';
 import { UnittestParser } from './parsers/unittest.js';
 import { VitestParser } from './parsers/vitest.js';
 import { ActionsFramer } from './actions.js';
+import { bulkable } from './bulk.js';
 import { withDeclarations } from './declarations.js';
 import { JsonCollector, MAX_JSON_BYTES } from './json-collector.js';
 import { combine, Section } from './section.js';
@@ -141,9 +142,13 @@ export class FeedbackStream {
     let start = 0;
     const data = this.partial ? this.partial + text : text;
     // Scanned once per chunk, not per line: most logs hold no control character and no tab at all.
-    const controls = hasControl(data);
-    const tabs = data.includes('\t');
+    const clean = bulkable(data);
+    const controls = !clean && hasControl(data);
+    const tabs = !clean && data.includes('\t');
+    // Whole lines a parser may read in bulk (`bulk.ts`): only where the chain would pass them through unchanged.
+    const whole = clean ? data.lastIndexOf('\n') + 1 : 0;
     for (;;) {
+      if (start < whole && !this.framer.framed) start = this.section.bulk(data, start, whole);
       const nl = data.indexOf('\n', start);
       if (nl < 0) break;
       this.line(data.slice(start, nl), controls, tabs);

@@ -60,6 +60,13 @@ export class Section {
     }
   }
 
+  /** The parser's bulk path over whole lines [from, to) (`bulk.ts`); returns where per-line reading resumes. */
+  bulk(text: string, from: number, to: number): number {
+    const parser = this.parser;
+    if (parser === null || parser.bulk === undefined || this.json.inDocument) return from;
+    return parser.bulk(text, from, to);
+  }
+
   /** True when this section says something: a runner was recognised, or something failed. */
   get detected(): boolean {
     return this.parser !== null;

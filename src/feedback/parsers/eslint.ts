@@ -1,10 +1,14 @@
 /** ESLint's stylish (default) and unix formatters: every problem is a failure, its rule is the kind. */
 import { ReportBuilder, type LineParser } from '../builder.js';
+import { linePattern, scan } from '../bulk.js';
 import { frame } from '../paths.js';
 import type { TestReport } from '../types.js';
 
 const STYLISH = /^\s+(\d+):(\d+)\s+(error|warning)\s+(.*)$/;
 const UNIX = /^(.+?):(\d+):(\d+): (.*) \[(Error|Warning)(?:\/(.+))?\]$/;
+// Bulk counting once full, whole lines: group 2 a STYLISH problem, 3 any other indented line (a no-op unless it
+// ends with `]`: then UNIX decides, per line); lines at column 0 (a file name, a unix problem) are read per line.
+const BULK = linePattern('(\\S)|([^\\S\\n]+\\d+:\\d+[^\\S\\n]+(?:error|warning)[^\\S\\n]+.*)|([^\\S\\n].*)');
 
 export class EslintParser implements LineParser {
   private readonly builder: ReportBuilder;
@@ -33,6 +37,18 @@ export class EslintParser implements LineParser {
   private count(line: string): void {
     if (line.endsWith(']') ? UNIX.test(line) : this.file && STYLISH.test(line)) this.builder.countOnly();
     else if (/^\S/.test(line) && !/^[✖✔]|^\d+ problems?/.test(line)) this.file = line.trim();
+  }
+
+  bulk(text: string, from: number, to: number): number {
+    if (!this.builder.full) return from;
+    return scan(BULK, text, from, to, (m) => {
+      if (m[2] !== undefined || text.charCodeAt(m.index + m[0].length - 1) === 0x5d /* ] */) return false;
+      if (m[3] !== undefined) {
+        if (!this.file) return false;
+        this.builder.countOnly();
+      }
+      return true;
+    });
   }
 
   finish(): TestReport {

@@ -1,5 +1,6 @@
 /** `go test` (default and `-v`): `--- FAIL` with its log lines, panics with goroutine traces, build errors. */
 import { ReportBuilder, type LineParser } from '../builder.js';
+import { linePattern, nextStop } from '../bulk.js';
 import { withExpectedActual } from '../extract.js';
 import { frame } from '../paths.js';
 import { pushCapped } from '../text.js';
@@ -11,6 +12,8 @@ const LOG = /^\s+(\S+\.go):(\d+): (.*)$/;
 const PANIC = /^panic: (.*?)(?: \[recovered\])?$/;
 const BUILD = /^(\S+\.go):(\d+):(\d+): (.*)$/;
 const PACKAGE = /^(FAIL|ok)\s+(\S+)/;
+// A panic's trace once full (it is counted, not read): up to the package's end or `exit status`.
+const PANIC_STOPS = linePattern('(?:FAIL|ok)[^\\S\\n]+\\S|exit status \\d');
 const HOSTS_WITH_OWNER =
   /^(?:github\.com|gitlab\.com|bitbucket\.org|codeberg\.org|golang\.org|go\.googlesource\.com)$/;
 
@@ -140,6 +143,10 @@ export class GoTextParser implements LineParser {
     }
   }
 
+  bulk(text: string, from: number, to: number): number {
+    return this.panic && this.builder.full ? nextStop(PANIC_STOPS, text, from, to) : from;
+  }
+
   private endPackage(line: string): void {
     // A package that did not build, or had no test to run, passed none: that count is exact.
     if (!this.verbose && !/\[(build failed|setup failed|no tests to run)\]/.test(line))
@@ -178,7 +185,8 @@ export class GoTextParser implements LineParser {
     const open = this.open;
     this.open = null;
     if (!open) return;
-    this.held.push({ ...open, ...withExpectedActual({ ...open }) });
+    // Once full a held failure is only counted (flush reads its name, message and frames, which this keeps).
+    this.held.push(this.builder.full ? open : { ...open, ...withExpectedActual({ ...open }) });
   }
 
   /**
@@ -255,6 +263,11 @@ export class GoParser implements LineParser {
 
   constructor(private readonly maxFailures?: number) {
     this.text = new GoTextParser(maxFailures);
+  }
+
+  /** Text lines only: a `-json` event starts with `{`, which the bulk path never takes. */
+  bulk(text: string, from: number, to: number): number {
+    return this.text.bulk(text, from, to);
   }
 
   push(line: string): void {

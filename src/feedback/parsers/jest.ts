@@ -1,6 +1,7 @@
 /** Jest's default reporter (with or without `--verbose`), including suites that failed to run. */
 import { ReportBuilder, type LineParser } from '../builder.js';
 import { parseJsError } from '../extract.js';
+import { linePattern, nextStop } from '../bulk.js';
 import { pushCapped } from '../text.js';
 import type { TestReport } from '../types.js';
 import { addTestsSummary, normalizeJsKind } from './js-errors.js';
@@ -8,6 +9,8 @@ import { addTestsSummary, normalizeJsKind } from './js-errors.js';
 const FILE = /^\s*(PASS|FAIL)\s+(\S.*?)(?: \(\d.*\))?$/;
 const BLOCK = /^\s{2}● (.+)$/;
 const TESTS = /^Tests:\s+(.*)$/;
+// The marker lines of `push`: outside a block, and inside one once full (it is counted), only these are read.
+const STOPS = linePattern('[PFST]| .●|[^\\S\\n]+(?:PASS|FAIL)');
 
 export class JestParser implements LineParser {
   private readonly builder: ReportBuilder;
@@ -62,6 +65,10 @@ export class JestParser implements LineParser {
     if (this.block) {
       this.block.lines = pushCapped(this.block.lines, line);
     }
+  }
+
+  bulk(text: string, from: number, to: number): number {
+    return this.builder.full || !this.block ? nextStop(STOPS, text, from, to) : from;
   }
 
   finish(): TestReport {

@@ -27,6 +27,22 @@ export function isTestClass(cls: string): boolean {
 
 /** The repository path of a source file named by a frame: `src/{main|test}/{java|kotlin}/<package>/<File>`. */
 export function jvmSourcePath(cls: string, fileName: string): string | undefined {
+  return memo(SOURCE_PATHS, `${cls}\0${fileName}`, () => sourcePath(cls, fileName));
+}
+
+// A long log repeats the same few frames thousands of times: both lookups are pure, so they are cached (bounded).
+const SOURCE_PATHS = new Map<string, string | undefined>();
+const PROJECT_CLASSES = new Map<string, boolean>();
+
+function memo<T>(cache: Map<string, T>, key: string, compute: () => T): T {
+  if (cache.has(key)) return cache.get(key)!;
+  if (cache.size >= 10_000) cache.clear();
+  const value = compute();
+  cache.set(key, value);
+  return value;
+}
+
+function sourcePath(cls: string, fileName: string): string | undefined {
   const ext = /\.(\w+)$/.exec(fileName)?.[1];
   const lang = ext ? SOURCE_EXT[ext] : undefined;
   if (!lang) return undefined;
@@ -50,6 +66,10 @@ export function jvmFrame(line: string, ctx: JvmContext = {}): Frame | null {
 }
 
 function isProjectClass(cls: string, ctx: JvmContext): boolean {
+  return memo(PROJECT_CLASSES, `${ctx.testClass ?? ''}\0${cls}`, () => projectClass(cls, ctx));
+}
+
+function projectClass(cls: string, ctx: JvmContext): boolean {
   if (LIBRARY.test(cls)) return false;
   if (!ctx.testClass || !ctx.testClass.includes('.')) return true;
   const root = ctx.testClass.split('.').slice(0, 2).join('.');

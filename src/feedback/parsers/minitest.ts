@@ -5,6 +5,7 @@
  */
 import { ReportBuilder, type LineParser } from '../builder.js';
 import { frame } from '../paths.js';
+import { linePattern, nextStop } from '../bulk.js';
 import { pushCapped } from '../text.js';
 import type { Failure, TestReport } from '../types.js';
 import { parseRubyError } from './ruby.js';
@@ -12,6 +13,9 @@ import { parseRubyError } from './ruby.js';
 const ENTRY = /^\s{2}\d+\) (Failure|Error|Skipped):$/;
 const TITLE = /^(\S.*?)(?: \[(\S+?):(\d+)\])?:$/;
 const SUMMARY = /^(\d+) (?:runs|tests), (\d+) assertions, (\d+) failures, (\d+) errors, (\d+) skips$/;
+// Outside a block: an entry or the summary; inside a titled block once full (counted, not read): also its end.
+const IDLE_STOPS = linePattern('[^\\S\\n]{2}\\d|\\d');
+const FULL_STOPS = linePattern('[^\\S\\n]{2}\\d|\\d|Finished in |rake aborted!|Tasks: ');
 
 export class MinitestParser implements LineParser {
   private readonly builder: ReportBuilder;
@@ -50,6 +54,12 @@ export class MinitestParser implements LineParser {
     }
     if (/^(Finished in |rake aborted!|Tasks: )/.test(line)) return this.close();
     this.block.lines = pushCapped(this.block.lines, line);
+  }
+
+  bulk(text: string, from: number, to: number): number {
+    const block = this.block;
+    if (!block) return nextStop(IDLE_STOPS, text, from, to);
+    return this.builder.full && block.title !== null ? nextStop(FULL_STOPS, text, from, to) : from;
   }
 
   finish(): TestReport {

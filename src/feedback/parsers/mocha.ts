@@ -2,12 +2,15 @@
 import { ReportBuilder, type LineParser } from '../builder.js';
 import { parseJsError } from '../extract.js';
 import { pathInText } from '../paths.js';
+import { linePattern, nextStop } from '../bulk.js';
 import { pushCapped } from '../text.js';
 import type { TestReport } from '../types.js';
 import { normalizeJsKind } from './js-errors.js';
 
 const COUNT = /^\s+(\d+) (passing|pending|failing)\b/;
 const ENTRY = /^\s{2}(\d+)\) (.*)$/;
+// Outside a failure's block, and inside one once full (it is counted, not read), only these lines are read.
+const FULL_STOPS = linePattern('[^\\S\\n]+\\d|[^\\S\\n]*Exception during run: ');
 
 export class MochaParser implements LineParser {
   private readonly builder: ReportBuilder;
@@ -50,6 +53,10 @@ export class MochaParser implements LineParser {
     }
     if (this.block.crash && /^\}$/.test(line)) return this.close();
     this.block.lines = pushCapped(this.block.lines, line);
+  }
+
+  bulk(text: string, from: number, to: number): number {
+    return this.builder.full || !this.block ? nextStop(FULL_STOPS, text, from, to) : from;
   }
 
   finish(): TestReport {

@@ -1,6 +1,7 @@
 /** node:test's spec reporter (the tree, or its `failing tests` recap when present). */
 import { MAX_FAILURES, ReportBuilder, type LineParser } from '../builder.js';
 import { parseJsError, type ErrorInfo } from '../extract.js';
+import { linePattern, nextStop, scan } from '../bulk.js';
 import { pushCapped } from '../text.js';
 import type { TestReport } from '../types.js';
 import { normalizeJsKind } from './js-errors.js';
@@ -12,6 +13,19 @@ const CRASH_HEADER = /^(?:[A-Z]\w*)?Error(?: \[\w+\])?: /;
 const SUBTESTS = /^'?\d+ subtests? failed'?$/;
 
 const NO_CRASHES: ErrorInfo[] = [];
+
+// Outside an entry and a crash, the lines `push` reads: the recap, counts, `test at`, an entry, a crash header.
+const IDLE_STOPS = linePattern('[^\\S\\n]*✖|ℹ|test at |[A-Z]');
+// Inside an entry at indent k: group 2 a line of its body (blank, or deeper and no `✖ ` entry), 3 any other.
+const BODY = new Map<number, RegExp>();
+function bodyLines(indent: number): RegExp {
+  let re = BODY.get(indent);
+  if (!re) {
+    re = linePattern(`([^\\S\\n]*$|[^\\S\\n]{${indent + 1}}(?![^\\S\\n]*✖ .).*)|([^\\n]*)`);
+    BODY.set(indent, re);
+  }
+  return re;
+}
 
 interface Entry {
   name: string;
@@ -77,6 +91,17 @@ export class NodeTestSpecParser implements LineParser {
       this.close();
     }
     if (CRASH_HEADER.test(line)) this.crash = [line];
+  }
+
+  bulk(text: string, from: number, to: number): number {
+    if (this.crash) return from;
+    const entry = this.entry;
+    if (!entry) return nextStop(IDLE_STOPS, text, from, to);
+    return scan(bodyLines(entry.indent), text, from, to, (m) => {
+      if (m[2] === undefined) return false;
+      entry.lines = pushCapped(entry.lines, m[0]);
+      return true;
+    });
   }
 
   finish(): TestReport {

@@ -6,6 +6,7 @@
 import { ReportBuilder, type LineParser } from '../builder.js';
 import { withExpectedActual, type ErrorInfo } from '../extract.js';
 import { frame } from '../paths.js';
+import { linePattern, nextStop } from '../bulk.js';
 import { pushCapped } from '../text.js';
 import type { Frame, TestReport } from '../types.js';
 
@@ -18,6 +19,8 @@ const OK = /^OK \((\d+) tests?, \d+ assertions?\)$/;
 const DOX_CLASS = /^(\S.*?) \(([\w\\]+)\)$/;
 const DOX_FAIL = /^ ✘ (.+)$/;
 const DOX_BOX = /^ {3}[│┐├┴]( (.*))?$/;
+// Inside a numbered block once full (it is counted, not read): a section, summary, entry, block end or testdox ✘.
+const FULL_BLOCK_STOPS = linePattern('[TO\\d]|--|FAILURES!|ERRORS!| ✘');
 
 export class PhpunitParser implements LineParser {
   private readonly builder: ReportBuilder;
@@ -74,6 +77,11 @@ export class PhpunitParser implements LineParser {
       return;
     }
     if (this.block) this.block.lines = pushCapped(this.block.lines, line);
+  }
+
+  bulk(text: string, from: number, to: number): number {
+    const numbered = this.section === 'error' || this.section === 'failure';
+    return this.builder.full && this.block && numbered ? nextStop(FULL_BLOCK_STOPS, text, from, to) : from;
   }
 
   finish(): TestReport {

@@ -1,6 +1,7 @@
 /** pytest: long/auto/short/line/native/`-q` styles, `-l` locals, setup and collection errors, xfail/xpass. */
 import { MAX_FAILURES, ReportBuilder, type LineParser } from '../builder.js';
 import { parsePythonTraceback, pythonException, withExpectedActual, type ErrorInfo } from '../extract.js';
+import { linePattern, nextStop } from '../bulk.js';
 import { frame } from '../paths.js';
 import { dedent, pushCapped } from '../text.js';
 import type { Failure, Frame, Locals, TestReport } from '../types.js';
@@ -18,6 +19,8 @@ const CAPTURED = /^-+ Captured (?:stdout|stderr|log) (?:setup|call|teardown) -+$
 const SHORT_LOCAL = /^ {8}[A-Za-z_]\w* +=/;
 const PY_FILE = /^\s*File "(.+)", line (\d+)/;
 const MAX_BLOCK_LINES = 400;
+// Lines a full report still reads outside the summary: a section rule, a block header, a possible counts line.
+const FULL_STOPS = linePattern('[=_\\d]|[^\\S\\n]+\\d');
 
 interface Pending {
   name?: string;
@@ -144,6 +147,13 @@ export class PytestParser implements LineParser {
     } else if (/^\[XPASS\(strict\)\]/.test(line)) {
       this.pending.push({ section: this.section, failure: { test: '', ...parsePytestBlock([line]) } });
     }
+  }
+
+  /** Once full, a block's lines and the lines between sessions are skipped (a `--tb=line` entry is not). */
+  bulk(text: string, from: number, to: number): number {
+    if (!this.builder.full || this.section === 'summary') return from;
+    if (!this.block && (this.section === 'failures' || this.section === 'errors')) return from;
+    return nextStop(FULL_STOPS, text, from, to);
   }
 
   finish(): TestReport {

@@ -5,6 +5,7 @@
  * its rule code (pylint: its symbol) is the kind. The report names whichever linter printed it.
  */
 import { ReportBuilder, type LineParser } from '../builder.js';
+import { linePattern, scan } from '../bulk.js';
 import { frame } from '../paths.js';
 import type { TestReport } from '../types.js';
 
@@ -13,6 +14,16 @@ const FLAKE8 = /^(\S.*?\.pyi?):(\d+):(\d+): ([A-Z]+\d+) (\[\*\] )?(.*)$/;
 const RUFF_HEAD = /^([A-Z]+\d+|invalid-syntax|SyntaxError)(?::)? (\[\*\] )?(.*)$/;
 const FIXABLE = /^\S.*?\.pyi?:\d+:\d+: [A-Z]+\d+ \[\*\] /;
 const RUFF_ARROW = /^\s*--> (\S.*?\.pyi?):(\d+):(\d+)$/;
+// Bulk counting once full: group 2 a ruff heading or summary (read per line), 3 PYLINT, 4 FIXABLE, 5 FLAKE8, each
+// up to where its regex's rest matches any text; other lines are no-ops.
+const BULK = linePattern(
+  [
+    '((?:[A-Z]+\\d+|invalid-syntax|SyntaxError):? |Found \\d+ errors?\\.|\\[\\*\\] \\d+ fixable|All checks passed!$)',
+    '(\\S.*?\\.pyi?:\\d+:\\d+: [CRWEFI]\\d{4}: )',
+    '(\\S.*?\\.pyi?:\\d+:\\d+: [A-Z]+\\d+ \\[\\*\\] )',
+    '(\\S.*?\\.pyi?:\\d+:\\d+: [A-Z]+\\d+ )',
+  ].join('|'),
+);
 
 export class PythonLintParser implements LineParser {
   private readonly builder: ReportBuilder;
@@ -60,6 +71,20 @@ export class PythonLintParser implements LineParser {
     const head = RUFF_HEAD.exec(line);
     if (head) this.head = { code: head[1]!, message: head[3]! };
     if (/^Found \d+ errors?\.|^\[\*\] \d+ fixable|^All checks passed!$/.test(line)) this.flavour = 'ruff';
+  }
+
+  bulk(text: string, from: number, to: number): number {
+    if (!this.builder.full || this.head) return from;
+    return scan(BULK, text, from, to, (m) => {
+      if (m[2] !== undefined) return false;
+      if (m[3] !== undefined) this.flavour ??= 'pylint';
+      else {
+        if (m[4] !== undefined) this.flavour = 'ruff';
+        this.flavour ??= 'flake8';
+      }
+      this.builder.countOnly();
+      return true;
+    });
   }
 
   finish(): TestReport {

@@ -5,6 +5,7 @@
  */
 import { ReportBuilder, type LineParser } from '../builder.js';
 import { frame } from '../paths.js';
+import { linePattern, nextStop } from '../bulk.js';
 import { pushCapped } from '../text.js';
 import type { Failure, TestReport } from '../types.js';
 import { parseRubyError } from './ruby.js';
@@ -14,6 +15,8 @@ const SUMMARY =
   /^(\d+) examples?, (\d+) failures?(?:, (\d+) pending)?(?:, (\d+) errors? occurred outside of examples)?$/;
 const RERUN = /^rspec (\.\/\S+?):(\d+) # (.*)$/;
 const LOAD = /^An error occurred while loading (\S+?)\.?$/;
+// Headings and entries: outside a block, and inside one once full (counted, not read), only these are read.
+const STOPS = linePattern('Pending: |Failures:|An error|\\d|rspec |Finished in | [^\\S\\n]\\d');
 
 export class RspecParser implements LineParser {
   private readonly builder: ReportBuilder;
@@ -64,6 +67,10 @@ export class RspecParser implements LineParser {
     if (rerun) return (this.declaration(rerun[1]!.slice(2), Number(rerun[2]), rerun[3]!), true);
     if (/^Finished in [\d.]+ /.test(line)) return (this.enter('none'), true);
     return false;
+  }
+
+  bulk(text: string, from: number, to: number): number {
+    return this.builder.full || !this.block ? nextStop(STOPS, text, from, to) : from;
   }
 
   finish(): TestReport {

@@ -1,6 +1,7 @@
 /** TAP 13 as node:test writes it (`--test-reporter=tap`): `not ok` lines with their YAML diagnostics. */
 import { ReportBuilder, type LineParser } from '../builder.js';
 import { jsFrame, parseJsError, withExpectedActual, type ErrorInfo } from '../extract.js';
+import { linePattern, nextStop } from '../bulk.js';
 import { dedent, pushCapped } from '../text.js';
 import { pathInText } from '../paths.js';
 import type { Frame, TestReport } from '../types.js';
@@ -9,6 +10,17 @@ import { normalizeJsKind } from './js-errors.js';
 
 const RESULT = /^(\s*)(not ok|ok) \d+(?:\s+(?:- )?(.*?))?(?:\s*# (SKIP|TODO)\b.*)?$/i;
 const COUNT = /^# (tests|pass|fail|cancelled|skipped|todo) (\d+)$/;
+// Once full, the lines `push` still reads: a result (`[nNoO]`, the regex is /i) or comment anywhere; in YAML its
+// end; under a `not ok` at indent k a `---`, or a line at column <= k (`bodyStops`). Other lines are only kept
+// for a failure whose details are not kept.
+const IDLE_STOPS = linePattern('[^\\S\\n]*[#nNoO]');
+const YAML_STOPS = linePattern('[^\\S\\n]*\\.\\.\\.');
+const BODY_STOPS = new Map<number, RegExp>();
+function bodyStops(indent: number): RegExp {
+  let re = BODY_STOPS.get(indent);
+  if (!re) BODY_STOPS.set(indent, (re = linePattern(`[^\\S\\n]*[#nNoO-]|[^\\S\\n]{0,${indent}}\\S`)));
+  return re;
+}
 
 export class TapParser implements LineParser {
   private readonly builder: ReportBuilder;
@@ -73,6 +85,13 @@ export class TapParser implements LineParser {
         if (this.comments.length > 400) this.comments = this.comments.slice(-200);
       }
     }
+  }
+
+  bulk(text: string, from: number, to: number): number {
+    if (!this.builder.full) return from;
+    const p = this.pending;
+    const stops = !p ? IDLE_STOPS : this.inYaml ? YAML_STOPS : p.yaml ? null : bodyStops(p.indent);
+    return stops ? nextStop(stops, text, from, to) : from;
   }
 
   finish(): TestReport {

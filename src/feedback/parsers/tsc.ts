@@ -1,11 +1,16 @@
 /** The TypeScript compiler: every diagnostic is a failure (`--pretty false` and `--pretty` layouts). */
 import { ReportBuilder, type LineParser } from '../builder.js';
+import { linePattern, scan } from '../bulk.js';
 import { frame } from '../paths.js';
 import type { Failure, TestReport } from '../types.js';
 
 const PLAIN = /^(.+?)\((\d+),(\d+)\): (error|warning) (TS\d+): (.*)$/;
 const PRETTY = /^(.+?):(\d+):(\d+) - (error|warning) (TS\d+): (.*)$/;
 const GLOBAL = /^(error|warning) (TS\d+): (.*)$/;
+// The three headers up to their code (`(.*)$` matches any rest of a line), for counting in bulk.
+const COUNTED = linePattern(
+  '.+?\\(\\d+,\\d+\\): (?:error|warning) TS\\d+: |.+?:\\d+:\\d+ - (?:error|warning) TS\\d+: |(?:error|warning) TS\\d+: ',
+);
 
 export class TscParser implements LineParser {
   private readonly builder: ReportBuilder;
@@ -47,6 +52,15 @@ export class TscParser implements LineParser {
       return;
     }
     this.close();
+  }
+
+  /** Once the report is full every line but a diagnostic is ignored: diagnostics are counted in one scan. */
+  bulk(text: string, from: number, to: number): number {
+    if (!this.builder.full) return from;
+    return scan(COUNTED, text, from, to, () => {
+      this.builder.countOnly();
+      return true;
+    });
   }
 
   finish(): TestReport {

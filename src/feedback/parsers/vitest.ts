@@ -1,6 +1,7 @@
 /** Vitest's default and verbose reporters: `FAIL  file > suite > test` blocks and the `Tests` summary. */
 import { ReportBuilder, type LineParser } from '../builder.js';
 import { parseJsError } from '../extract.js';
+import { linePattern, nextStop } from '../bulk.js';
 import { pushCapped } from '../text.js';
 import type { TestReport } from '../types.js';
 import { addTestsSummary, normalizeJsKind } from './js-errors.js';
@@ -8,6 +9,8 @@ import { addTestsSummary, normalizeJsKind } from './js-errors.js';
 const BLOCK = /^\s*FAIL\s+(.+?)(?: \[ (.+) \])?$/;
 const TESTS = /^\s*Tests\s+(.*?)\s*\(\d+\)$/;
 const SEPARATOR = /^⎯{3,}/;
+// Outside a block, and inside one once full (it is counted, not read), only these lines are read.
+const STOPS = linePattern('[^\\S\\n]*(?:FAIL[^\\S\\n]|Test)|⎯');
 
 export class VitestParser implements LineParser {
   private readonly builder: ReportBuilder;
@@ -36,6 +39,10 @@ export class VitestParser implements LineParser {
     if (this.block) {
       this.block.lines = pushCapped(this.block.lines, line);
     }
+  }
+
+  bulk(text: string, from: number, to: number): number {
+    return this.builder.full || !this.block ? nextStop(STOPS, text, from, to) : from;
   }
 
   finish(): TestReport {

@@ -1,0 +1,69 @@
+/**
+ * Bulk reading of a chunk: a parser whose current state ignores most lines (a full report that only counts,
+ * a block whose details are not kept) skips them with one regex scan instead of taking them one by one.
+ *
+ * The stream offers a parser `bulk(text, from, to)` only on lines that the per-line chain would pass through
+ * unchanged: no Actions framing seen, and no control character (tabs aside), U+2028/U+2029 or `gh run view` column
+ * stamp in the chunk (so `.` and `^`/`$` of a multiline regex see the lines the stream splits). Lines that the chain itself must see (a JSON
+ * document's `{`/`[`, a byte-order mark, an Actions timestamp) are in every pattern, so they are never
+ * skipped. A parser's pattern must match every line its current state does not ignore; where the line's
+ * treatment depends on more than its first characters the match must run to the line's end, so that a line
+ * longer than MAX_LINE (cut before a parser sees it) is left to the per-line path.
+ */
+import { MAX_LINE } from './text.js';
+
+/** Lines that the chain (JSON collector, Actions framer) must see whatever the parser's state. */
+const CHAIN_STOPS = '[{[\\ufeff]|\\d{4}-\\d\\d-\\d\\dT';
+
+/**
+ * A global multiline pattern: group 1 matches a line the chain must see, `source` the lines a parser reads in
+ * bulk (its own groups start at 2). `source` must not match across a line end (`[^\S\n]`, not `\s`).
+ */
+export function linePattern(source: string): RegExp {
+  return new RegExp(`^(?:(${CHAIN_STOPS})|${source})`, 'gm');
+}
+
+/**
+ * Reads the lines of [from, to) that `pattern` (from `linePattern`) matches with `take`, skipping the lines between
+ * them; stops at a line the chain must see, at a line longer than MAX_LINE, or where `take` returns false. Returns
+ * the start of the line it stopped at, or `to`.
+ */
+export function scan(
+  pattern: RegExp,
+  text: string,
+  from: number,
+  to: number,
+  take: (m: RegExpExecArray) => boolean,
+): number {
+  pattern.lastIndex = from;
+  for (;;) {
+    const m = pattern.exec(text);
+    if (m === null || m.index >= to) return to;
+    if (m[1] !== undefined || m[0].length > MAX_LINE || !take(m)) return m.index;
+    // An empty line matched empty: step over its newline, or the next search would find it again.
+    if (m[0].length === 0) pattern.lastIndex++;
+  }
+}
+
+const never = () => false;
+
+/** Start of the first line in [from, to) that `stop` (from `linePattern`) matches, or `to`. */
+export function nextStop(stop: RegExp, text: string, from: number, to: number): number {
+  return scan(stop, text, from, to, never);
+}
+
+/** Characters that keep a chunk off the bulk path: controls but `\n` and tab (cleanLine's), U+FFFD and the line
+ * separators that a regex's `.` and `^` treat as line ends. */
+// eslint-disable-next-line no-control-regex
+const BLOCKERS = /[\x00-\x08\x0b-\x1f\x7f\ufffd\u2028\u2029]/;
+// A `gh run view --log` line (`job<TAB>step<TAB>2026-…`): a tab is harmless unless a timestamp follows one.
+const COLUMN_STAMP = /\t\d{4}-\d\d-\d\dT/;
+
+/**
+ * True when the per-line chain would pass every line of `text` through unchanged: no control character for
+ * cleanLine (tabs aside), no line separator other than `\n`, no `gh run view` stamp after a tab. On such a chunk
+ * the framer's tab-aware timestamp match is the plain one, so the stream tells it there are no tabs.
+ */
+export function bulkable(text: string): boolean {
+  return !BLOCKERS.test(text) && (!text.includes('\t') || !COLUMN_STAMP.test(text));
+}

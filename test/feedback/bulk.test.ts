@@ -1,0 +1,134 @@
+// The bulk path (src/feedback/bulk.ts): a parser whose report is full reads whole chunks with one regex scan. It
+// must give the same report as the same parser fed line by line, whatever the chunk boundaries (a line split
+// across two chunks, a state change inside a chunk), and must leave to the per-line chain the lines it needs.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { LineParser } from '../../src/feedback/builder.js';
+import { FeedbackStream, parseTestOutput, type TestReport } from '../../src/feedback/index.js';
+import { EslintParser } from '../../src/feedback/parsers/eslint.js';
+import { GoParser } from '../../src/feedback/parsers/go.js';
+import { JestParser } from '../../src/feedback/parsers/jest.js';
+import { MinitestParser } from '../../src/feedback/parsers/minitest.js';
+import { MochaParser } from '../../src/feedback/parsers/mocha.js';
+import { NodeTestSpecParser } from '../../src/feedback/parsers/node-test.js';
+import { PhpunitParser } from '../../src/feedback/parsers/phpunit.js';
+import { PytestParser } from '../../src/feedback/parsers/pytest.js';
+import { PythonLintParser } from '../../src/feedback/parsers/python-lint.js';
+import { RspecParser } from '../../src/feedback/parsers/rspec.js';
+import { TapParser } from '../../src/feedback/parsers/tap.js';
+import { TscParser } from '../../src/feedback/parsers/tsc.js';
+import { UnittestParser } from '../../src/feedback/parsers/unittest.js';
+import { VitestParser } from '../../src/feedback/parsers/vitest.js';
+
+const root = new URL('../fixtures/feedback/', import.meta.url).pathname;
+const fixture = (name: string) => readFileSync(join(root, name), 'utf8');
+const MAX = 3;
+
+function perLine(parser: LineParser, text: string): TestReport {
+  const lines = text.split('\n');
+  if (lines[lines.length - 1] === '') lines.pop();
+  for (const line of lines) parser.push(line);
+  return parser.finish();
+}
+
+function chunked(text: string, size: number, runner?: string): TestReport {
+  const stream = new FeedbackStream({ maxFailures: MAX, ...(runner ? { runner } : {}) });
+  for (let o = 0; o < text.length; o += size) stream.write(text.slice(o, o + size));
+  return stream.end();
+}
+
+// The fifth element: the least `failed` expected (mocha's spec reporter reports its last run's summary: 4).
+const CASES: Array<[string, string, () => LineParser, string, number?]> = [
+  ['tsc', 'tsc/plain.log', () => new TscParser(MAX), 'tsc'],
+  ['eslint stylish', 'eslint/stylish.log', () => new EslintParser(MAX), 'eslint'],
+  ['flake8', 'python-lint/flake8.log', () => new PythonLintParser(MAX), 'flake8'],
+  ['ruff full', 'python-lint/ruff-full-0.6.log', () => new PythonLintParser(MAX), 'flake8'],
+  ['ruff concise', 'python-lint/ruff-concise.log', () => new PythonLintParser(MAX), 'flake8'],
+  ['pylint', 'python-lint/pylint.log', () => new PythonLintParser(MAX), 'flake8'],
+  ['pytest', 'pytest/long.log', () => new PytestParser(MAX), 'pytest'],
+  // Go's panic traces hold tabs: a tab keeps a chunk off the bulk path only before a `gh run view` stamp.
+  ['go test -v', 'go/verbose.log', () => new GoParser(MAX), 'go'],
+  ['jest', 'jest/default.log', () => new JestParser(MAX), 'jest'],
+  ['vitest', 'vitest/default.log', () => new VitestParser(MAX), 'vitest'],
+  ['phpunit', 'phpunit/default.log', () => new PhpunitParser(MAX), 'phpunit'],
+  ['unittest', 'unittest/verbose.log', () => new UnittestParser(MAX), 'unittest'],
+  ['rspec', 'rspec/default.log', () => new RspecParser(MAX), 'rspec'],
+  ['minitest', 'minitest/rake.log', () => new MinitestParser(MAX), 'minitest'],
+  ['mocha tap', 'mocha/tap.log', () => new TapParser(MAX), 'tap'],
+  ['node:test tap', 'node-test/tap.log', () => new TapParser(MAX), 'tap'],
+  ['mocha spec', 'mocha/spec.log', () => new MochaParser(MAX), 'mocha', 4],
+  ['node:test spec', 'node-test/spec.log', () => new NodeTestSpecParser(MAX), 'node-test'],
+];
+
+describe.each(CASES)('bulk path of %s', (_name, file, make, runner, least = 4 * MAX + 1) => {
+  const unit = fixture(file).replace(/\n?$/, '\n');
+  // Repeated so that the report fills (MAX failures) within the first copies and the rest is read in bulk.
+  const text = unit.repeat(12);
+  const expected = perLine(make(), text);
+
+  it('counts every failure past the cap, as line-by-line reading does', () => {
+    expect(expected.failures.length).toBe(MAX);
+    expect(expected.failed).toBeGreaterThanOrEqual(least);
+    expect(chunked(text, text.length, runner)).toEqual(expected);
+  });
+
+  it.each([1, 7, 61, 1000, 64 * 1024])('gives the same report in chunks of %i characters', (size) => {
+    expect(chunked(text, size, runner)).toEqual(expected);
+  });
+
+  it('detects the runner from the text and reads the same', () => {
+    expect(chunked(text, 4096)).toEqual({ ...expected, runner: parseTestOutput(unit).runner });
+  });
+});
+
+describe('bulk path and the chain', () => {
+  it('leaves a JSON document inside a bulk-read chunk to the JSON collector', () => {
+    const tsc = fixture('tsc/plain.log').replace(/\n?$/, '\n').repeat(8);
+    const json = fixture('eslint/json.log').trim();
+    const mixed = `${tsc}${json}\n${tsc}`;
+    // A recognised JSON document is the section's report: had the bulk scan skipped it, tsc's counts would stand.
+    expect(chunked(mixed, 64 * 1024)).toEqual(parseTestOutput(json, { maxFailures: MAX }));
+  });
+
+  it('stops at an Actions timestamp: from there the framer strips stamps and reads steps', () => {
+    const unit = fixture('tsc/plain.log').replace(/\n?$/, '\n');
+    const stamp = '2026-11-30T10:00:00.1234567Z ';
+    const framed = (lines: string) =>
+      lines
+        .trimEnd()
+        .split('\n')
+        .map((l) => stamp + l + '\n')
+        .join('');
+    const one = parseTestOutput(unit).failed;
+    const text = `${unit.repeat(6)}${framed('##[group]Run npx tsc\nnpx tsc\n##[endgroup]')}${framed(unit)}${framed(
+      '##[error]Process completed with exit code 2.',
+    )}`;
+    // The failing step (the framed copy) is the report: one copy's diagnostics, not the seven copies.
+    for (const size of [64 * 1024, 333]) {
+      const report = chunked(text, size);
+      expect(report.failed).toBe(one);
+      expect(report.failures[0]!.test).toBe('src/main.ts:2:22');
+    }
+  });
+
+  it('reads a `gh run view --log` line (job, step and stamp between tabs) through the framer', () => {
+    const unit = fixture('tsc/plain.log').replace(/\n?$/, '\n');
+    const one = parseTestOutput(unit).failed;
+    const columns = unit
+      .trimEnd()
+      .split('\n')
+      .map((l) => `build\tRun tsc\t2026-11-30T10:00:00.1234567Z ${l}\n`)
+      .join('');
+    // The framed step is its own section: the report is the section with most failures (7 copies before it).
+    const report = chunked(`${unit.repeat(7)}${columns}${unit.repeat(2)}`, 64 * 1024);
+    expect(report.failed).toBe(7 * one);
+    expect(chunked(`${unit.repeat(2)}${columns}${columns}${columns}`, 64 * 1024).failed).toBe(3 * one);
+  });
+
+  it('keeps reading line by line a chunk that holds a control character', () => {
+    const unit = fixture('tsc/plain.log').replace(/\n?$/, '\n');
+    const text = unit.repeat(6) + '\x1b[31msrc/red.ts(1,1): error TS1000: coloured\x1b[0m\n' + unit.repeat(6);
+    const report = chunked(text, 64 * 1024);
+    expect(report.failed).toBe(perLine(new TscParser(MAX), unit.repeat(12)).failed + 1);
+  });
+});
