@@ -64,14 +64,10 @@ const CONCLUSION: Partial<Record<StopReason, CheckConclusion>> = {
 export function createJobHandler(deps: JobHandlerDeps): JobHandler<RepairRequest> {
   return async (job, signal) => {
     const request = job.payload;
-    const bindings = { job: job.id, delivery: request.deliveryId, repo: request.repo.fullName };
-    const log = deps.log.child ? deps.log.child(bindings) : deps.log;
-    const repo = { owner: request.repo.owner, repo: request.repo.name };
-    const number = request.pr?.number ?? request.issue?.number ?? 0;
     const { octokit, token } = await deps.auth(request.installationId);
     const mirror = deps.gitCache ? leaseEarly(deps.gitCache, request, token) : undefined;
     try {
-      await runJob(deps, job, signal, { octokit, token, log, repo, number, ...(mirror ? { mirror } : {}) });
+      await runJob(deps, job, signal, { octokit, token, ...(mirror ? { mirror } : {}) });
     } finally {
       mirror?.drop();
     }
@@ -82,17 +78,13 @@ async function runJob(
   deps: JobHandlerDeps,
   job: JobRecord<RepairRequest>,
   signal: AbortSignal,
-  ctx: {
-    octokit: Octokit;
-    token: string;
-    log: JobLog;
-    repo: { owner: string; repo: string };
-    number: number;
-    mirror?: EarlyLease;
-  },
+  { octokit, token, mirror }: { octokit: Octokit; token: string; mirror?: EarlyLease },
 ): Promise<void> {
   const request = job.payload;
-  const { octokit, token, log, repo, number } = ctx;
+  const bindings = { job: job.id, delivery: request.deliveryId, repo: request.repo.fullName };
+  const log = deps.log.child ? deps.log.child(bindings) : deps.log;
+  const repo = { owner: request.repo.owner, repo: request.repo.name };
+  const number = request.pr?.number ?? request.issue?.number ?? 0;
   let config;
   try {
     config = await loadRepoConfig(octokit, repo);
@@ -127,7 +119,7 @@ async function runJob(
     prepared = await prepareJob(octokit, token, request, {
       workRoot: deps.workRoot,
       config,
-      ...(ctx.mirror ? { mirror: ctx.mirror } : {}),
+      ...(mirror ? { mirror } : {}),
     });
     const executed = await executeRepair(prepared, {
       env: deps.env,

@@ -1,4 +1,4 @@
-// The one way this organ runs git on the host: the real binary through execFile, with the git dir outside the work
+// The one way this organ runs git on the host: the real binary spawned directly, with the git dir outside the work
 // tree, no system or global config, hooks and fsmonitor off, and credentials scoped to a single command.
 import { spawn } from 'node:child_process';
 import { GitError } from './errors.js';
@@ -107,14 +107,15 @@ export class GitRunner {
       let size = 0;
       let why = '';
       let settled = false;
-      let timer = setTimeout(() => stop(`no output for ${idleMs} ms, stopped`), idleMs);
       function stop(reason: string) {
         why ||= reason;
         child.kill('SIGKILL');
       }
+      const idle = () => setTimeout(() => stop(`no output for ${idleMs} ms, stopped`), idleMs);
+      let timer = idle();
       const take = (into: Buffer[]) => (chunk: Buffer) => {
         clearTimeout(timer);
-        timer = setTimeout(() => stop(`no output for ${idleMs} ms, stopped`), idleMs);
+        timer = idle();
         size += chunk.length;
         if (size > MAX_OUTPUT) return stop(`printed more than ${MAX_OUTPUT} bytes, stopped`);
         into.push(chunk);
@@ -130,8 +131,10 @@ export class GitRunner {
         const stdout = Buffer.concat(out).toString('utf8');
         const said = Buffer.concat(err).toString('utf8').trim() || stdout.trim();
         if (code === 0 && !why && !error) return resolve(stdout);
-        const reason = why || error?.message || (code === null ? 'killed' : `exit code ${code}`);
-        reject(new Error(why || error || !said ? `${reason}${said ? `. ${said}` : ''}` : said));
+        // Our own reason (idle, too much output, spawn error) comes first; otherwise git's words, else its exit.
+        const ours = why || error?.message;
+        if (ours) return reject(new Error(said ? `${ours}. ${said}` : ours));
+        reject(new Error(said || (code === null ? 'killed' : `exit code ${code}`)));
       };
       child.on('error', (error) => settle(null, error));
       child.on('close', (code) => settle(code));

@@ -97,12 +97,14 @@ export class GitWorkspace {
       // mirror fetched a moment ago when its objects are borrowed and hold it, else a fetch of the ref.
       const borrowed =
         options.reference && options.referenceCommit ? commitId(options.referenceCommit) : undefined;
+      let target: string;
       if (borrowed && (await hasCommit(git, borrowed))) {
         await git.run(['update-ref', 'refs/mimo/source', borrowed]);
+        target = borrowed;
       } else {
         await fetch(`+${ref}:refs/mimo/source`);
+        target = (await git.run(['rev-parse', '--verify', 'refs/mimo/source^{commit}'])).trim();
       }
-      let target = (await git.run(['rev-parse', '--verify', 'refs/mimo/source^{commit}'])).trim();
       if (sha && sha !== target) {
         if (!(await hasCommit(git, sha))) {
           await fetch(`+${sha}:refs/mimo/commit`).catch(() => undefined);

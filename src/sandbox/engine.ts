@@ -101,7 +101,10 @@ export function containerRunning(container: Docker.Container): Promise<boolean> 
   );
 }
 
-/** Whether the engine has its default bridge network (not one started with `--bridge none`). */
+/**
+ * Whether the engine has its default bridge network (not one started with `--bridge none`): the egress proxy's way
+ * out and an image build's network. Looked up by name, never created here.
+ */
 export async function hasDefaultBridge(docker: Docker): Promise<boolean> {
   try {
     const info = (await docker.getNetwork('bridge').inspect()) as { Driver?: string; Internal?: boolean };

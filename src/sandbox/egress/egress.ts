@@ -58,7 +58,6 @@ export class EgressUnavailableError extends EgressStartError {
   }
 }
 
-/** Whether the engine has its default bridge, the proxy's way out (looked up by name: never created here). */
 function parseDecisions(logs: string): EgressDecision[] {
   const decisions: EgressDecision[] = [];
   for (const line of logs.split('\n')) {
