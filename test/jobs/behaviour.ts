@@ -200,15 +200,17 @@ function coreBehaviour({ fresh, open, stateOf }: Harness): void {
       const canceller = remote ? open() : queue;
       const { id } = await queue.enqueue({ key: 'k', group: 'g', payload: { n: 1 } });
       let reason: unknown;
+      let entered = false;
       const worker = queue.process(
         async (_job, signal) => {
+          entered = true;
           await aborted(signal);
           reason = signal.reason;
           throw signal.reason;
         },
         { concurrency: 1 },
       );
-      await waitFor('the job to run', async () => (await stateOf(queue, id)) === 'running');
+      await waitFor('the handler to run', async () => entered && (await stateOf(queue, id)) === 'running');
       const rerun = await canceller.enqueue({ key: 'k', group: 'g', payload: { n: 2 } });
       expect(rerun).toEqual({ id, duplicate: true });
       expect(await canceller.cancel(id, '/mimo stop')).toBe(true);
@@ -283,15 +285,18 @@ function coreBehaviour({ fresh, open, stateOf }: Harness): void {
     const queue = fresh();
     const { id } = await queue.enqueue({ key: 'k', group: 'g', payload: { n: 1 } });
     let firstReason: unknown;
+    let entered = false;
     const first = queue.process(
       async (_job, signal) => {
+        entered = true;
         await aborted(signal);
         firstReason = signal.reason;
         throw signal.reason;
       },
       { concurrency: 1 },
     );
-    await waitFor('the job to run', async () => (await stateOf(queue, id)) === 'running');
+    // The record says running a moment before the handler is entered; a close in between requeues it unrun.
+    await waitFor('the handler to run', async () => entered && (await stateOf(queue, id)) === 'running');
     await first.close();
     expect(firstReason).toBeInstanceOf(WorkerShutdownError);
     expect(await queue.get(id)).toMatchObject({ state: 'queued', attempts: 0 });
