@@ -59,11 +59,17 @@ const BLOCKERS = /[\x00-\x08\x0b-\x1f\x7f\ufffd\u2028\u2029]/;
 // A `gh run view --log` line (`job<TAB>step<TAB>2026-…`): a tab is harmless unless a timestamp follows one.
 const COLUMN_STAMP = /\t\d{4}-\d\d-\d\dT/;
 
+/** True when `text` holds a character that keeps it off the bulk path (a control but tab and newline, U+FFFD, U+2028/9). */
+export function hasBlockers(text: string): boolean {
+  return BLOCKERS.test(text);
+}
+
 /**
  * True when the per-line chain would pass every line of `text` through unchanged: no control character for
  * cleanLine (tabs aside), no line separator other than `\n`, no `gh run view` stamp after a tab. On such a chunk
- * the framer's tab-aware timestamp match is the plain one, so the stream tells it there are no tabs.
+ * the framer's tab-aware timestamp match is the plain one, so the stream tells it there are no tabs. `blockers`
+ * is `hasBlockers(text)` when the caller knows it already (from the bytes).
  */
-export function bulkable(text: string): boolean {
-  return !BLOCKERS.test(text) && (!text.includes('\t') || !COLUMN_STAMP.test(text));
+export function bulkable(text: string, blockers = hasBlockers(text)): boolean {
+  return !blockers && (!text.includes('\t') || !COLUMN_STAMP.test(text));
 }

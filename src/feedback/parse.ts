@@ -25,7 +25,8 @@ import { TscParser } from './parsers/tsc.js';
 import { UnittestParser } from './parsers/unittest.js';
 import { VitestParser } from './parsers/vitest.js';
 import { ActionsFramer } from './actions.js';
-import { bulkable } from './bulk.js';
+import { bulkable, hasBlockers } from './bulk.js';
+import { ChunkDecoder } from './decode.js';
 import { withDeclarations } from './declarations.js';
 import { JsonCollector, MAX_JSON_BYTES } from './json-collector.js';
 import { combine, Section } from './section.js';
@@ -129,7 +130,9 @@ export class FeedbackStream {
   private readonly done: { report: TestReport; failed: boolean; detected: boolean }[] = [];
   private section: Section;
   private partial = '';
-  private readonly decoder = new TextDecoder('utf-8');
+  /** Whether `partial` holds a character that keeps text off the bulk path (`bulk.ts`). */
+  private partialBlockers = false;
+  private readonly decoder = new ChunkDecoder();
   private readonly runner?: RunnerName;
 
   constructor(private readonly options: ParseOptions = {}) {
@@ -138,12 +141,22 @@ export class FeedbackStream {
   }
 
   write(chunk: string | Uint8Array): void {
-    const text = typeof chunk === 'string' ? chunk : this.decoder.decode(chunk, { stream: true });
+    let text: string;
+    let textBlockers: boolean;
+    if (typeof chunk === 'string') {
+      text = chunk;
+      textBlockers = hasBlockers(text);
+    } else {
+      const decoded = this.decoder.decode(chunk);
+      text = decoded.text;
+      // The bytes were classified while decoding: plain ASCII needs no scan of the text (the usual case).
+      textBlockers = decoded.kind !== 'plain' && hasBlockers(text);
+    }
     let start = 0;
     const data = this.partial ? this.partial + text : text;
-    // Scanned once per chunk, not per line: most logs hold no control character and no tab at all.
-    const clean = bulkable(data);
-    const controls = !clean && hasControl(data);
+    const blockers = this.partialBlockers || textBlockers;
+    const clean = bulkable(data, blockers);
+    const controls = blockers && hasControl(data);
     const tabs = !clean && data.includes('\t');
     // Whole lines a parser may read in bulk (`bulk.ts`): only where the chain would pass them through unchanged.
     const whole = clean ? data.lastIndexOf('\n') + 1 : 0;
@@ -155,18 +168,20 @@ export class FeedbackStream {
       start = nl + 1;
     }
     this.partial = start === 0 ? data : data.slice(start);
+    this.partialBlockers = blockers && hasBlockers(this.partial);
     // A line longer than 1 MB is cut, unless it is a JSON document (kept whole up to its own cap).
     if (this.partial.length > 1024 * 1024) {
       const json = JsonCollector.startsDocument(this.partial.replace(STAMP_PREFIX, ''));
       if (!json || this.partial.length > MAX_JSON_BYTES) {
         this.line(this.partial);
         this.partial = '';
+        this.partialBlockers = false;
       }
     }
   }
 
   end(): TestReport {
-    const rest = this.partial + this.decoder.decode();
+    const rest = this.partial + this.decoder.end();
     if (rest) this.line(rest);
     this.partial = '';
     this.closeSection();
