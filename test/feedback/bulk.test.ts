@@ -81,6 +81,45 @@ describe.each(CASES)('bulk path of %s', (_name, file, make, runner, least = 4 * 
   });
 });
 
+/** `text` as one failing step of a downloaded Actions log: a stamp on every line, the step's header group and exit. */
+function actionsStep(text: string, command: string): string {
+  let n = 0;
+  const stamped = (line: string) =>
+    `2026-11-30T10:00:${String(n++ % 60).padStart(2, '0')}.1234567Z ${line}\n`;
+  const lines = text.replace(/\n$/, '').split('\n');
+  return [
+    '\ufeff' + stamped("Current runner version: '2.321.0'").trimStart(),
+    stamped('##[group]Run actions/checkout@v4'),
+    stamped('with:'),
+    stamped('##[endgroup]'),
+    stamped('Syncing repository: acme/shop'),
+    stamped(`##[group]Run ${command}`),
+    stamped(command),
+    stamped('shell: /usr/bin/bash -e {0}'),
+    stamped('##[endgroup]'),
+    ...lines.map(stamped),
+    stamped('##[error]Process completed with exit code 1.'),
+    stamped('Post job cleanup.'),
+  ].join('');
+}
+
+describe.each(CASES)('bulk path of %s inside an Actions step', (_name, file, make, runner) => {
+  const unit = fixture(file).replace(/\n?$/, '\n');
+  const text = unit.repeat(12);
+  const expected = perLine(make(), text);
+  const log = actionsStep(text, `run ${runner}`);
+
+  it.each([7, 61, 1000, 64 * 1024])(
+    'gives the report of the step read line by line, in chunks of %i bytes',
+    (size) => {
+      const bytes = Buffer.from(log);
+      const stream = new FeedbackStream({ maxFailures: MAX, runner });
+      for (let o = 0; o < bytes.length; o += size) stream.write(bytes.subarray(o, o + size));
+      expect(stream.end()).toEqual(expected);
+    },
+  );
+});
+
 describe('bulk path and the chain', () => {
   it('leaves a JSON document inside a bulk-read chunk to the JSON collector', () => {
     const tsc = fixture('tsc/plain.log').replace(/\n?$/, '\n').repeat(8);
