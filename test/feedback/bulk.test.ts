@@ -8,6 +8,7 @@ import { FeedbackStream, parseTestOutput, type TestReport } from '../../src/feed
 import { EslintParser } from '../../src/feedback/parsers/eslint.js';
 import { GoParser } from '../../src/feedback/parsers/go.js';
 import { JestParser } from '../../src/feedback/parsers/jest.js';
+import { JunitParser } from '../../src/feedback/parsers/junit.js';
 import { MinitestParser } from '../../src/feedback/parsers/minitest.js';
 import { MochaParser } from '../../src/feedback/parsers/mocha.js';
 import { NodeTestSpecParser } from '../../src/feedback/parsers/node-test.js';
@@ -16,9 +17,13 @@ import { PytestParser } from '../../src/feedback/parsers/pytest.js';
 import { PythonLintParser } from '../../src/feedback/parsers/python-lint.js';
 import { RspecParser } from '../../src/feedback/parsers/rspec.js';
 import { TapParser } from '../../src/feedback/parsers/tap.js';
+import { TrxParser } from '../../src/feedback/parsers/trx.js';
 import { TscParser } from '../../src/feedback/parsers/tsc.js';
 import { UnittestParser } from '../../src/feedback/parsers/unittest.js';
 import { VitestParser } from '../../src/feedback/parsers/vitest.js';
+import { chainStop, longLine } from '../../src/feedback/parsers/xml-scan.js';
+import { linePattern, nextStop } from '../../src/feedback/bulk.js';
+import { MAX_LINE } from '../../src/feedback/text.js';
 
 const root = new URL('../fixtures/feedback/', import.meta.url).pathname;
 const fixture = (name: string) => readFileSync(join(root, name), 'utf8');
@@ -58,6 +63,10 @@ const CASES: Array<[string, string, () => LineParser, string, number?]> = [
   ['node:test tap', 'node-test/tap.log', () => new TapParser(MAX), 'tap'],
   ['mocha spec', 'mocha/spec.log', () => new MochaParser(MAX), 'mocha', 4],
   ['node:test spec', 'node-test/spec.log', () => new NodeTestSpecParser(MAX), 'node-test'],
+  // XML reports: the element scan reads a chunk by position, a testcase or result may span chunks.
+  ['JUnit XML (pytest)', 'junit/pytest.xml', () => new JunitParser(MAX), 'junit'],
+  ['JUnit XML (Surefire)', 'junit/surefire.xml', () => new JunitParser(MAX), 'junit'],
+  ['TRX', 'dotnet/vs2012.trx', () => new TrxParser(MAX), 'trx', 4 * MAX],
 ];
 
 describe.each(CASES)('bulk path of %s', (_name, file, make, runner, least = 4 * MAX + 1) => {
@@ -118,6 +127,30 @@ describe.each(CASES)('bulk path of %s inside an Actions step', (_name, file, mak
       expect(stream.end()).toEqual(expected);
     },
   );
+});
+
+describe('the XML scan stops where the chain must see a line', () => {
+  const lines = [
+    '<a>',
+    '{"x": 1}',
+    '[gw0] PASSED',
+    '2026-11-30T10:00:00.1Z stamped',
+    '\ufeff<b>',
+    '12 not a stamp',
+    'x',
+  ];
+  it.each(lines.map((_l, i) => i))('agrees with nextStop on a chain stop at line %i', (i) => {
+    const text = `${['<c/>', '1999 plain', ...lines.slice(i)].join('\n')}\n`;
+    const to = text.length;
+    expect(chainStop(text, 0, to)).toBe(nextStop(linePattern('(?!)'), text, 0, to));
+  });
+
+  it('finds the first line longer than MAX_LINE', () => {
+    const long = 'y'.repeat(MAX_LINE + 1);
+    const text = `${'short\n'.repeat(5000)}${'z'.repeat(MAX_LINE)}\n${long}\n${long}\n`;
+    expect(longLine(text, 0, text.length)).toBe(text.indexOf(long));
+    expect(longLine(text, 0, text.indexOf(long))).toBe(text.indexOf(long));
+  });
 });
 
 describe('bulk path and the chain', () => {

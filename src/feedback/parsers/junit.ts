@@ -11,100 +11,67 @@ import { normalizeJsKind } from './js-errors.js';
 import { parseJvmError } from './jvm.js';
 import { phpError } from './phpunit.js';
 import { parsePytestBlock } from './pytest.js';
+import { ElementScanner } from './xml-scan.js';
 
-const MAX_BUFFER = 8 * 1024 * 1024;
 const SOURCE_PATH = /[/\\]|\.[cm]?[jt]sx?$|\.py$/;
+const START = /<(testsuite|testcase)\b/g;
+const FAIL = /<(failure|error)\b((?:[^>"']|"[^"]*"|'[^']*')*?)(?:\/>|>([\s\S]*?)<\/\1>)/;
 
 export class JunitParser implements LineParser {
   private readonly builder: ReportBuilder;
-  private buffer = '';
-  private suite: Record<string, string> = {};
-  private waiting = false;
-  private parts: string[] = [];
-  private partsBytes = 0;
+  /** The current `<testsuite>`'s attribute text, decoded only when a kept failure needs it. */
+  private suiteText = '';
+  private suiteAttrs: Record<string, string> | null = {};
+  private readonly scanner = new ElementScanner(
+    START,
+    ['testcase', 'testsuite'],
+    (name) => name === 'testcase',
+    (name, attrs, body) => {
+      if (name === 'testcase') this.testcase(attrs, body);
+      else {
+        this.suiteText = attrs;
+        this.suiteAttrs = null;
+      }
+    },
+  );
 
   constructor(maxFailures?: number) {
     this.builder = new ReportBuilder('junit', maxFailures);
   }
+
   push(line: string): void {
-    this.parts.push(line);
-    this.partsBytes += line.length + 1;
-    // Rescan only when the line can complete what is pending: a closing </testcase>, or a testcase or testsuite
-    // tag (`<property>`, `<system-out>` lines wait in `parts`; a tag split over lines completes at a later one).
-    if (
-      this.waiting
-        ? !line.includes('</testcase>')
-        : !line.includes('<testcase') && !line.includes('<testsuite')
-    ) {
-      if (this.partsBytes > MAX_BUFFER) this.join();
-      return;
-    }
-    this.join();
-    this.scan();
+    this.scanner.pushLine(line);
+  }
+
+  bulk(text: string, from: number, to: number): number {
+    return this.scanner.bulk(text, from, to);
   }
 
   finish(): TestReport {
-    this.join();
-    this.scan();
+    this.scanner.finish();
     return this.builder.report();
   }
 
-  /** Moves the lines gathered since the last scan into the buffer (one join instead of a concat per line). */
-  private join(): void {
-    if (!this.parts.length) return;
-    this.buffer += `${this.parts.join('\n')}\n`;
-    this.parts = [];
-    this.partsBytes = 0;
-    if (this.buffer.length > MAX_BUFFER) this.buffer = this.buffer.slice(-MAX_BUFFER / 2);
-  }
-
-  private scan(): void {
-    this.waiting = false;
-    // One pass over the buffer by position (no re-slicing per element); what is left is kept for the next line.
-    const buffer = this.buffer;
-    const tag = /<(testsuite|testcase)\b((?:[^>"']|"[^"]*"|'[^']*')*?)(\/?)>/g;
-    let pos = 0;
-    for (;;) {
-      tag.lastIndex = pos;
-      const m = tag.exec(buffer);
-      if (!m) {
-        const lt = buffer.lastIndexOf('<');
-        this.buffer = lt >= pos ? buffer.slice(lt) : '';
-        return;
-      }
-      let end = m.index + m[0].length;
-      if (m[1] === 'testsuite') {
-        this.suite = attributes(m[2]!);
-        pos = end;
-        continue;
-      }
-      let body = '';
-      if (!m[3]) {
-        const close = buffer.indexOf('</testcase>', end);
-        if (close < 0) {
-          this.buffer = buffer.slice(m.index);
-          this.waiting = true;
-          return;
-        }
-        body = buffer.slice(end, close);
-        end = close + '</testcase>'.length;
-      }
-      pos = end;
-      this.testcase(m[2]!, body);
-    }
+  private get suite(): Record<string, string> {
+    return (this.suiteAttrs ??= attributes(this.suiteText));
   }
 
   /** One `<testcase>`: its attributes are decoded only when it failed and its details are kept. */
   private testcase(attrText: string, body: string): void {
-    const fail = body
-      ? /<(failure|error)\b((?:[^>"']|"[^"]*"|'[^']*')*?)(?:\/>|>([\s\S]*?)<\/\1>)/.exec(body)
-      : null;
-    if (!fail) {
-      if (body && body.includes('<skipped')) this.builder.skip();
+    if (body === '') return this.builder.pass();
+    // Once the report is full a failure is only counted: no match array, no attributes.
+    if (this.builder.full) {
+      if (FAIL.test(body)) this.builder.countOnly();
+      else if (body.includes('<skipped')) this.builder.skip();
       else this.builder.pass();
       return;
     }
-    if (this.builder.full) return this.builder.countOnly();
+    const fail = FAIL.exec(body);
+    if (!fail) {
+      if (body.includes('<skipped')) this.builder.skip();
+      else this.builder.pass();
+      return;
+    }
     const attrs = attributes(attrText);
     const fa = attributes(fail[2]!);
     const text = decode(fail[3] ?? '');
@@ -173,11 +140,21 @@ function testName(classname: string, name: string): string {
   return `${classname}.${name}`;
 }
 
+const ATTRIBUTE = /([\w:.-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')/g;
+
 export function attributes(text: string): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const m of text.matchAll(/([\w:.-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')/g))
-    out[m[1]!] = decode(m[2] ?? m[3] ?? '');
+  for (const m of text.matchAll(ATTRIBUTE)) out[m[1]!] = decode(m[2] ?? m[3] ?? '');
   return out;
+}
+
+/** `attributes(text)[name]` without decoding the others (the last of repeated names wins, as there). */
+export function attribute(text: string, name: string): string | undefined {
+  let value: string | undefined;
+  ATTRIBUTE.lastIndex = 0;
+  for (let m = ATTRIBUTE.exec(text); m !== null; m = ATTRIBUTE.exec(text))
+    if (m[1] === name) value = m[2] ?? m[3] ?? '';
+  return value === undefined ? undefined : decode(value);
 }
 
 const ENTITIES: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };

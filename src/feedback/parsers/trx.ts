@@ -6,68 +6,53 @@
 import { ReportBuilder, type LineParser } from '../builder.js';
 import type { TestReport } from '../types.js';
 import { dotnetError } from './dotnet.js';
-import { attributes, decode } from './junit.js';
+import { attribute, attributes, decode } from './junit.js';
+import { ElementScanner } from './xml-scan.js';
 
-const MAX_BUFFER = 8 * 1024 * 1024;
+const START = /<(UnitTestResult|Counters)\b/g;
 
 export class TrxParser implements LineParser {
   private readonly builder: ReportBuilder;
-  private buffer = '';
   private counted = { passed: 0, skipped: 0 };
+  private readonly scanner = new ElementScanner(
+    START,
+    ['UnitTestResult', 'Counters'],
+    (name) => name === 'UnitTestResult',
+    (name, attrs, body) => (name === 'Counters' ? this.counters(attrs) : this.result(attrs, body)),
+  );
 
   constructor(maxFailures?: number) {
     this.builder = new ReportBuilder('trx', maxFailures);
   }
 
   push(line: string): void {
-    this.buffer += `${line}\n`;
-    if (this.buffer.length > MAX_BUFFER) this.buffer = this.buffer.slice(-MAX_BUFFER / 2);
-    if (line.includes('>')) this.scan();
+    this.scanner.pushLine(line);
+  }
+
+  bulk(text: string, from: number, to: number): number {
+    return this.scanner.bulk(text, from, to);
   }
 
   finish(): TestReport {
-    this.scan();
+    this.scanner.finish();
     if (!this.builder.hasSummary)
       this.builder.addSummary({ ...this.counted, failed: this.builder.failures.length });
     return this.builder.report();
   }
 
-  private scan(): void {
-    for (;;) {
-      const m = /<(UnitTestResult|Counters)\b((?:[^>"']|"[^"]*"|'[^']*')*?)(\/?)>/.exec(this.buffer);
-      if (!m) {
-        const lt = this.buffer.lastIndexOf('<');
-        this.buffer = lt >= 0 ? this.buffer.slice(lt) : '';
-        return;
-      }
-      const attrs = attributes(m[2]!);
-      let body = '';
-      let end = m.index + m[0].length;
-      if (m[1] === 'UnitTestResult' && !m[3]) {
-        const close = this.buffer.indexOf('</UnitTestResult>', end);
-        if (close < 0) {
-          this.buffer = this.buffer.slice(m.index);
-          return;
-        }
-        body = this.buffer.slice(end, close);
-        end = close + '</UnitTestResult>'.length;
-      }
-      this.buffer = this.buffer.slice(end);
-      if (m[1] === 'Counters') {
-        const n = (k: string) => Number(attrs[k] ?? 0) || 0;
-        this.builder.addSummary({
-          passed: n('passed'),
-          failed: n('failed') + n('error') + n('timeout') + n('aborted'),
-          skipped: n('notExecuted') + n('inconclusive'),
-        });
-        continue;
-      }
-      this.result(attrs, body);
-    }
+  private counters(text: string): void {
+    const attrs = attributes(text);
+    const n = (k: string) => Number(attrs[k] ?? 0) || 0;
+    this.builder.addSummary({
+      passed: n('passed'),
+      failed: n('failed') + n('error') + n('timeout') + n('aborted'),
+      skipped: n('notExecuted') + n('inconclusive'),
+    });
   }
 
-  private result(attrs: Record<string, string>, body: string): void {
-    const outcome = attrs.outcome ?? '';
+  private result(text: string, body: string): void {
+    // Only `outcome` is needed for a result that passed or is only counted.
+    const outcome = attribute(text, 'outcome') ?? '';
     if (outcome === 'Passed') return void this.counted.passed++;
     if (outcome !== 'Failed' && outcome !== 'Error' && outcome !== 'Timeout')
       return void this.counted.skipped++;
@@ -80,6 +65,6 @@ export class TrxParser implements LineParser {
       'Stack Trace:',
       ...stack.split('\n'),
     ]);
-    this.builder.add({ test: attrs.testName ?? '', ...info });
+    this.builder.add({ test: attribute(text, 'testName') ?? '', ...info });
   }
 }
