@@ -61,3 +61,14 @@ export function walkLines(text: string, from: number, to: number, wanted: FirstC
   }
   return to;
 }
+
+const WIDE_SPACE = /\s/;
+
+/** True when `text[i]` is whitespace other than a line end (the `[^\S\n]` of a pattern; `\r` never reaches a walk). */
+export function isBlank(text: string, i: number): boolean {
+  const c = text.charCodeAt(i);
+  return c === 0x20 || c === 0x09 || (c > 0x7f && WIDE_SPACE.test(text[i]!));
+}
+
+/** A `take` that stops at every wanted line: the walk only skips the lines between them. */
+export const stopAtWanted: Take = () => STOP;
