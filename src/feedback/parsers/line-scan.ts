@@ -27,6 +27,8 @@ export function firstChars(chars: string, wide = false): FirstChars {
 
 /** ASCII digits, for `firstChars`. */
 export const DIGITS = '0123456789';
+/** The printable ASCII characters but the space (a line starting with a non-blank), for `firstChars`. */
+export const PRINTABLE = String.fromCharCode(...Array.from({ length: 0x7f - 0x21 }, (_, i) => 0x21 + i));
 
 const STAMP = /\d{4}-\d\d-\d\dT/y;
 
