@@ -204,3 +204,29 @@ describe('bulk path and the chain', () => {
     expect(report.failed).toBe(perLine(new TscParser(MAX), unit.repeat(12)).failed + 1);
   });
 });
+
+describe('bulk path by first character (line-scan.ts)', () => {
+  it('tells a linter finding as per-line reading does when a line holds several `.py` positions', () => {
+    const flake8 = fixture('python-lint/flake8.log').replace(/\n?$/, '\n');
+    // Once full, a later `.py:N:N: CODE [*] ` makes the flavour ruff per line; one that is no finding is not counted.
+    const odd = [
+      'calc/a.py:1:1: F401 see calc/b.py:2:3: F841 [*] fixable later',
+      'notes.pyx and calc/c.py:3:4: E501 line too long',
+      '\u00a0calc/d.py:1:1: F401 indented by a no-break space',
+      'calc/e.py:9: not a finding',
+    ].join('\n');
+    const text = `${flake8.repeat(6)}${odd}\n${flake8.repeat(2)}`;
+    const expected = perLine(new PythonLintParser(MAX), text);
+    expect(expected.runner).toBe('ruff');
+    for (const size of [64 * 1024, 61]) expect(chunked(text, size, 'flake8')).toEqual(expected);
+  });
+
+  it('reads indented and non-ASCII lines of a full pytest report as per-line reading does', () => {
+    const unit = fixture('pytest/long.log').replace(/\n?$/, '\n');
+    // Counts lines indented by a tab and by a no-break space, and a `_` line that is no block header.
+    const odd = '\t1 failed in 0.01s\n\u00a02 failed, 1 passed in 0.02s\n_ not a header\n';
+    const text = `${unit.repeat(6)}${odd}${unit.repeat(3)}`;
+    const expected = perLine(new PytestParser(MAX), text);
+    for (const size of [64 * 1024, 61, 7]) expect(chunked(text, size, 'pytest')).toEqual(expected);
+  });
+});

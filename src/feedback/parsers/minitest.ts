@@ -5,7 +5,7 @@
  */
 import { ReportBuilder, type LineParser } from '../builder.js';
 import { frame } from '../paths.js';
-import { linePattern, nextStop } from '../bulk.js';
+import { DIGITS, firstChars, isBlank, NEXT, STOP, walkLines } from './line-scan.js';
 import { pushCapped } from '../text.js';
 import type { Failure, TestReport } from '../types.js';
 import { parseRubyError } from './ruby.js';
@@ -14,8 +14,9 @@ const ENTRY = /^\s{2}\d+\) (Failure|Error|Skipped):$/;
 const TITLE = /^(\S.*?)(?: \[(\S+?):(\d+)\])?:$/;
 const SUMMARY = /^(\d+) (?:runs|tests), (\d+) assertions, (\d+) failures, (\d+) errors, (\d+) skips$/;
 // Outside a block: an entry or the summary; inside a titled block once full (counted, not read): also its end.
-const IDLE_STOPS = linePattern('[^\\S\\n]{2}\\d|\\d');
-const FULL_STOPS = linePattern('[^\\S\\n]{2}\\d|\\d|Finished in |rake aborted!|Tasks: ');
+// By first character (an entry is `[^\\S\\n]{2}\\d`; the block ends are `Finished in `, `rake aborted!`, `Tasks: `).
+const IDLE_STOPS = firstChars(' \\t' + DIGITS, true);
+const FULL_STOPS = firstChars(' \\tFrT' + DIGITS, true);
 
 export class MinitestParser implements LineParser {
   private readonly builder: ReportBuilder;
@@ -58,8 +59,12 @@ export class MinitestParser implements LineParser {
 
   bulk(text: string, from: number, to: number): number {
     const block = this.block;
-    if (!block) return nextStop(IDLE_STOPS, text, from, to);
-    return this.builder.full && block.title !== null ? nextStop(FULL_STOPS, text, from, to) : from;
+    if (block && !(this.builder.full && block.title !== null)) return from;
+    return walkLines(text, from, to, block ? FULL_STOPS : IDLE_STOPS, (start, _end, c) => {
+      if (c >= 0x30 && c <= 0x39) return STOP;
+      if (c === 0x20 || c === 0x09 || (c > 0x7f && isBlank(text, start))) return entryAt(text, start);
+      return c > 0x7f ? NEXT : STOP; // F, r, T: a possible block end
+    });
   }
 
   finish(): TestReport {
@@ -82,4 +87,11 @@ export class MinitestParser implements LineParser {
     }
     this.builder.add(failure);
   }
+}
+
+/** STOP at an indented line that may be an entry (`[^\S\n]{2}\d`), NEXT at other indented lines. */
+function entryAt(text: string, start: number): number {
+  if (!isBlank(text, start + 1)) return NEXT;
+  const c = text.charCodeAt(start + 2);
+  return c >= 0x30 && c <= 0x39 ? STOP : NEXT;
 }

@@ -6,7 +6,7 @@
 import { ReportBuilder, type LineParser } from '../builder.js';
 import { withExpectedActual, type ErrorInfo } from '../extract.js';
 import { frame } from '../paths.js';
-import { linePattern, nextStop } from '../bulk.js';
+import { DIGITS, firstChars, NEXT, STOP, walkLines } from './line-scan.js';
 import { pushCapped } from '../text.js';
 import type { Frame, TestReport } from '../types.js';
 
@@ -20,7 +20,8 @@ const DOX_CLASS = /^(\S.*?) \(([\w\\]+)\)$/;
 const DOX_FAIL = /^ ✘ (.+)$/;
 const DOX_BOX = /^ {3}[│┐├┴]( (.*))?$/;
 // Inside a numbered block once full (it is counted, not read): a section, summary, entry, block end or testdox ✘.
-const FULL_BLOCK_STOPS = linePattern('[TO\\d]|--|FAILURES!|ERRORS!| ✘');
+// By first character; a line starting with a space stops only when `✘` follows.
+const FULL_BLOCK_STOPS = firstChars('TO-FE ' + DIGITS);
 
 export class PhpunitParser implements LineParser {
   private readonly builder: ReportBuilder;
@@ -81,7 +82,10 @@ export class PhpunitParser implements LineParser {
 
   bulk(text: string, from: number, to: number): number {
     const numbered = this.section === 'error' || this.section === 'failure';
-    return this.builder.full && this.block && numbered ? nextStop(FULL_BLOCK_STOPS, text, from, to) : from;
+    if (!(this.builder.full && this.block && numbered)) return from;
+    return walkLines(text, from, to, FULL_BLOCK_STOPS, (start, _end, c) =>
+      c !== 0x20 || text.charCodeAt(start + 1) === 0x2718 ? STOP : NEXT,
+    );
   }
 
   finish(): TestReport {

@@ -1,9 +1,9 @@
 /** pytest: long/auto/short/line/native/`-q` styles, `-l` locals, setup and collection errors, xfail/xpass. */
 import { MAX_FAILURES, ReportBuilder, type LineParser } from '../builder.js';
 import { parsePythonTraceback, pythonException, withExpectedActual, type ErrorInfo } from '../extract.js';
-import { linePattern, nextStop } from '../bulk.js';
 import { frame } from '../paths.js';
 import { dedent, pushCapped } from '../text.js';
+import { DIGITS, firstChars, LAST, NEXT, walkLines } from './line-scan.js';
 import type { Failure, Frame, Locals, TestReport } from '../types.js';
 
 const SECTION = /^=+ (.+?) =+$/;
@@ -19,8 +19,14 @@ const CAPTURED = /^-+ Captured (?:stdout|stderr|log) (?:setup|call|teardown) -+$
 const SHORT_LOCAL = /^ {8}[A-Za-z_]\w* +=/;
 const PY_FILE = /^\s*File "(.+)", line (\d+)/;
 const MAX_BLOCK_LINES = 400;
-// Lines a full report still reads outside the summary: a section rule, a block header, a possible counts line.
-const FULL_STOPS = linePattern('[=_\\d]|[^\\S\\n]+\\d');
+// What a full report still reads (`bulk`): section rules, possible counts lines (`=*\s*\d`), block headers,
+// summary entries; any other line is a no-op once full.
+const FULL_FIRST = firstChars('=_ \tFEXPS' + DIGITS, true);
+const SPACE = /\s/;
+// Once full, a block's details are not kept and summary entries are only counted: shared placeholders.
+const FULL_BLOCK = { name: '', lines: [] as string[] };
+const COUNTED: Pending = { section: 'failures', failure: { test: '', kind: '', message: '', frames: [] } };
+const COUNTED_ENTRIES: Record<string, SummaryEntry> = {};
 
 interface Pending {
   name?: string;
@@ -131,11 +137,11 @@ export class PytestParser implements LineParser {
     const block = first === 0x5f /* _ */ ? BLOCK.exec(line) : null;
     if (block) {
       this.closeBlock();
-      this.block = { name: block[1]!, lines: [] };
+      this.block = this.builder.full ? FULL_BLOCK : { name: block[1]!, lines: [] };
       return;
     }
     if (this.block) {
-      this.block.lines = pushCapped(this.block.lines, line, MAX_BLOCK_LINES);
+      if (this.block !== FULL_BLOCK) this.block.lines = pushCapped(this.block.lines, line, MAX_BLOCK_LINES);
       return;
     }
     // --tb=line: one `path:line: message` per failure, no block header.
@@ -149,11 +155,38 @@ export class PytestParser implements LineParser {
     }
   }
 
-  /** Once full, a block's lines and the lines between sessions are skipped (a `--tb=line` entry is not). */
+  /**
+   * Once full, one walk over the chunk: the lines that can still change the state (FULL_FIRST) go to `push`, the
+   * others are skipped; per-line reading resumes where a `--tb=line` entry may follow (under FAILURES/ERRORS
+   * outside a block).
+   */
   bulk(text: string, from: number, to: number): number {
-    if (!this.builder.full || this.section === 'summary') return from;
-    if (!this.block && (this.section === 'failures' || this.section === 'errors')) return from;
-    return nextStop(FULL_STOPS, text, from, to);
+    if (!this.builder.full || this.lineEntries()) return from;
+    return walkLines(text, from, to, FULL_FIRST, (start, end, c) => {
+      if (!this.wantedWhenFull(text, start, end, c)) return NEXT;
+      this.push(text.slice(start, end));
+      return this.lineEntries() ? LAST : NEXT;
+    });
+  }
+
+  /** Under FAILURES/ERRORS outside a block, any line may be a `--tb=line` entry. */
+  private lineEntries(): boolean {
+    return !this.block && (this.section === 'failures' || this.section === 'errors');
+  }
+
+  /** False for a line that `push` ignores in the current state of a full report (told by its first characters). */
+  private wantedWhenFull(text: string, start: number, end: number, c: number): boolean {
+    if (c === 0x3d /* = */ || (c >= 0x30 && c <= 0x39)) return true;
+    if (c === 0x5f /* _ */) return this.section === 'failures' || this.section === 'errors';
+    if (c === 0x20 || c === 0x09 || (c > 0x7f && SPACE.test(text[start]!))) {
+      // Indented: only a counts line (`\s*\d`) is read.
+      let i = start + 1;
+      let d = text.charCodeAt(i);
+      while (i < end && (d === 0x20 || d === 0x09 || (d > 0x7f && SPACE.test(text[i]!))))
+        d = text.charCodeAt(++i);
+      return d >= 0x30 && d <= 0x39;
+    }
+    return c <= 0x7f && this.section === 'summary';
   }
 
   finish(): TestReport {
@@ -164,10 +197,12 @@ export class PytestParser implements LineParser {
 
   private summaryLine(line: string): void {
     const m = SUMMARY.exec(line);
-    if (m) {
+    if (m && this.builder.full) {
+      this.summary.push(countedEntry(m[1]!));
+    } else if (m) {
       this.summary.push({ status: m[1]!, nodeid: m[2]!, message: m[3] ?? '' });
     } else if (/^\s/.test(line) && this.summary.length) {
-      this.summary[this.summary.length - 1]!.message += `\n${line}`;
+      if (!this.builder.full) this.summary[this.summary.length - 1]!.message += `\n${line}`;
     } else {
       const counts = COUNTS.exec(line);
       if (counts) this.endSession(counts[1]!);
@@ -178,12 +213,14 @@ export class PytestParser implements LineParser {
     if (!this.block) return;
     const { name, lines } = this.block;
     this.block = null;
+    // Past the report's capacity a block is only counted (`flush`): no details, no name.
+    if (this.builder.full) {
+      this.pending.push(COUNTED);
+      return;
+    }
     const header = /^ERROR (?:at (?:setup|teardown) of|collecting) (.+)$/.exec(name);
-    // Past the report's capacity a block is only counted: no need to parse its details.
     const info =
-      this.builder.full || this.pending.length >= MAX_FAILURES
-        ? { kind: '', message: '', frames: [] }
-        : parsePytestBlock(lines);
+      this.pending.length >= MAX_FAILURES ? { kind: '', message: '', frames: [] } : parsePytestBlock(lines);
     const failure: Failure = { test: header ? header[1]! : name, ...info };
     if (/^ERROR collecting /.test(name) && !failure.frames.some((f) => f.inProject))
       failure.file = header![1];
@@ -247,6 +284,11 @@ export class PytestParser implements LineParser {
     this.pending = [];
     this.summary = [];
   }
+}
+
+/** The placeholder of a summary entry of a full report (its status alone is read). */
+function countedEntry(status: string): SummaryEntry {
+  return (COUNTED_ENTRIES[status] ??= { status, nodeid: '', message: '' });
 }
 
 /** Long style prints a test's arguments on one line (`text = '2 50', cents = 250`); `-l` prints one per line. */

@@ -5,7 +5,7 @@
  * its rule code (pylint: its symbol) is the kind. The report names whichever linter printed it.
  */
 import { ReportBuilder, type LineParser } from '../builder.js';
-import { linePattern, scan } from '../bulk.js';
+import { firstChars, NEXT, PRINTABLE, STOP, walkLines } from './line-scan.js';
 import { frame } from '../paths.js';
 import type { TestReport } from '../types.js';
 
@@ -14,16 +14,14 @@ const FLAKE8 = /^(\S.*?\.pyi?):(\d+):(\d+): ([A-Z]+\d+) (\[\*\] )?(.*)$/;
 const RUFF_HEAD = /^([A-Z]+\d+|invalid-syntax|SyntaxError)(?::)? (\[\*\] )?(.*)$/;
 const FIXABLE = /^\S.*?\.pyi?:\d+:\d+: [A-Z]+\d+ \[\*\] /;
 const RUFF_ARROW = /^\s*--> (\S.*?\.pyi?):(\d+):(\d+)$/;
-// Bulk counting once full: group 2 a ruff heading or summary (read per line), 3 PYLINT, 4 FIXABLE, 5 FLAKE8, each
-// up to where its regex's rest matches any text; other lines are no-ops.
-const BULK = linePattern(
-  [
-    '((?:[A-Z]+\\d+|invalid-syntax|SyntaxError):? |Found \\d+ errors?\\.|\\[\\*\\] \\d+ fixable|All checks passed!$)',
-    '(\\S.*?\\.pyi?:\\d+:\\d+: [CRWEFI]\\d{4}: )',
-    '(\\S.*?\\.pyi?:\\d+:\\d+: [A-Z]+\\d+ \\[\\*\\] )',
-    '(\\S.*?\\.pyi?:\\d+:\\d+: [A-Z]+\\d+ )',
-  ].join('|'),
-);
+// Bulk counting once full, at the start of each line that starts with a non-blank: a ruff heading or summary is
+// read per line; a finding (PYLINT, FIXABLE, FLAKE8 up to where their rest matches any text) is counted, its kind
+// told at each `.py` of the line (group 1 PYLINT's code, 2 a flake8 code, 3 ruff's `[*] `).
+const HEAD_OR_SUMMARY =
+  /(?:[A-Z]+\d+|invalid-syntax|SyntaxError):? |Found \d+ errors?\.|\[\*\] \d+ fixable|All checks passed!$/y;
+const FINDING_AT = /\.pyi?:\d+:\d+: (?:([CRWEFI]\d{4}): |([A-Z]+\d+) (\[\*\] )?)/y;
+const WIDE_BLANK = /\s/;
+const NON_BLANK = firstChars(PRINTABLE, true);
 
 export class PythonLintParser implements LineParser {
   private readonly builder: ReportBuilder;
@@ -75,15 +73,29 @@ export class PythonLintParser implements LineParser {
 
   bulk(text: string, from: number, to: number): number {
     if (!this.builder.full || this.head) return from;
-    return scan(BULK, text, from, to, (m) => {
-      if (m[2] !== undefined) return false;
-      if (m[3] !== undefined) this.flavour ??= 'pylint';
+    return walkLines(text, from, to, NON_BLANK, (start, end, c) => {
+      if (c > 0x7f && WIDE_BLANK.test(text[start]!)) return NEXT;
+      HEAD_OR_SUMMARY.lastIndex = start;
+      if (HEAD_OR_SUMMARY.test(text)) return STOP;
+      // As PYLINT, then FIXABLE, then FLAKE8 over the whole line: the best kind found at any `.py`.
+      let best = 0;
+      for (
+        let k = text.indexOf('.py', start + 1);
+        k !== -1 && k < end && best < 3;
+        k = text.indexOf('.py', k + 1)
+      ) {
+        FINDING_AT.lastIndex = k;
+        const m = FINDING_AT.exec(text);
+        if (m !== null) best = Math.max(best, m[1] !== undefined ? 3 : m[3] !== undefined ? 2 : 1);
+      }
+      if (best === 0) return NEXT;
+      if (best === 3) this.flavour ??= 'pylint';
       else {
-        if (m[4] !== undefined) this.flavour = 'ruff';
+        if (best === 2) this.flavour = 'ruff';
         this.flavour ??= 'flake8';
       }
       this.builder.countOnly();
-      return true;
+      return NEXT;
     });
   }
 

@@ -5,7 +5,7 @@
  */
 import { ReportBuilder, type LineParser } from '../builder.js';
 import { frame } from '../paths.js';
-import { linePattern, nextStop } from '../bulk.js';
+import { DIGITS, firstChars, isBlank, NEXT, STOP, walkLines } from './line-scan.js';
 import { pushCapped } from '../text.js';
 import type { Failure, TestReport } from '../types.js';
 import { parseRubyError } from './ruby.js';
@@ -16,7 +16,8 @@ const SUMMARY =
 const RERUN = /^rspec (\.\/\S+?):(\d+) # (.*)$/;
 const LOAD = /^An error occurred while loading (\S+?)\.?$/;
 // Headings and entries: outside a block, and inside one once full (counted, not read), only these are read.
-const STOPS = linePattern('Pending: |Failures:|An error|\\d|rspec |Finished in | [^\\S\\n]\\d');
+// By first character: `Pending: `, `Failures:`, `An error`, a digit, `rspec `, `Finished in `, ` [^\\S\\n]\\d` (an entry).
+const STOPS = firstChars('PFAr ' + DIGITS);
 
 export class RspecParser implements LineParser {
   private readonly builder: ReportBuilder;
@@ -70,7 +71,10 @@ export class RspecParser implements LineParser {
   }
 
   bulk(text: string, from: number, to: number): number {
-    return this.builder.full || !this.block ? nextStop(STOPS, text, from, to) : from;
+    if (!this.builder.full && this.block) return from;
+    return walkLines(text, from, to, STOPS, (start, _end, c) =>
+      c !== 0x20 || (isBlank(text, start + 1) && isDigit(text.charCodeAt(start + 2))) ? STOP : NEXT,
+    );
   }
 
   finish(): TestReport {
@@ -111,4 +115,8 @@ export class RspecParser implements LineParser {
     const { test, kind, ...rest } = this.builder.failures[i]!;
     this.builder.failures[i] = { test, file, line, kind, ...rest, frames: [frame(file, line)] };
   }
+}
+
+function isDigit(c: number): boolean {
+  return c >= 0x30 && c <= 0x39;
 }

@@ -1,16 +1,17 @@
 /** The TypeScript compiler: every diagnostic is a failure (`--pretty false` and `--pretty` layouts). */
 import { ReportBuilder, type LineParser } from '../builder.js';
-import { linePattern, scan } from '../bulk.js';
+import { firstChars, NEXT, PRINTABLE, walkLines } from './line-scan.js';
 import { frame } from '../paths.js';
 import type { Failure, TestReport } from '../types.js';
 
 const PLAIN = /^(.+?)\((\d+),(\d+)\): (error|warning) (TS\d+): (.*)$/;
 const PRETTY = /^(.+?):(\d+):(\d+) - (error|warning) (TS\d+): (.*)$/;
 const GLOBAL = /^(error|warning) (TS\d+): (.*)$/;
-// The three headers up to their code (`(.*)$` matches any rest of a line), for counting in bulk.
-const COUNTED = linePattern(
-  '.+?\\(\\d+,\\d+\\): (?:error|warning) TS\\d+: |.+?:\\d+:\\d+ - (?:error|warning) TS\\d+: |(?:error|warning) TS\\d+: ',
-);
+// The three headers up to their code (`(.*)$` matches any rest of a line), for counting in bulk at a line's start.
+const COUNTED =
+  /.+?\(\d+,\d+\): (?:error|warning) TS\d+: |.+?:\d+:\d+ - (?:error|warning) TS\d+: |(?:error|warning) TS\d+: /y;
+// `.+?` may start with a blank: every line is tried.
+const ANY = firstChars(' \t' + PRINTABLE, true);
 
 export class TscParser implements LineParser {
   private readonly builder: ReportBuilder;
@@ -57,9 +58,10 @@ export class TscParser implements LineParser {
   /** Once the report is full every line but a diagnostic is ignored: diagnostics are counted in one scan. */
   bulk(text: string, from: number, to: number): number {
     if (!this.builder.full) return from;
-    return scan(COUNTED, text, from, to, () => {
-      this.builder.countOnly();
-      return true;
+    return walkLines(text, from, to, ANY, (start) => {
+      COUNTED.lastIndex = start;
+      if (COUNTED.test(text)) this.builder.countOnly();
+      return NEXT;
     });
   }
 

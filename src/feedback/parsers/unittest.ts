@@ -1,7 +1,7 @@
 /** Python's unittest text runner (default and `-v`), including loader import errors. */
 import { ReportBuilder, type LineParser } from '../builder.js';
 import { parsePythonTraceback } from '../extract.js';
-import { linePattern, nextStop } from '../bulk.js';
+import { firstChars, stopAtWanted, walkLines } from './line-scan.js';
 import { pushCapped } from '../text.js';
 import type { TestReport } from '../types.js';
 
@@ -10,7 +10,7 @@ const HEADER = /^(FAIL|ERROR|UNEXPECTED SUCCESS): (\S+) \((.+)\)$/;
 const RAN = /^Ran (\d+) tests? in /;
 const RESULT = /^(FAILED|OK)(?: \((.*)\))?$/;
 // The markers' first characters: outside a block, and inside one once full (counted, not read), only these.
-const STOPS = linePattern('[=\\-FEUOR]');
+const STOPS = firstChars('=-FEUOR');
 
 export class UnittestParser implements LineParser {
   private readonly builder: ReportBuilder;
@@ -70,7 +70,7 @@ export class UnittestParser implements LineParser {
     // A block's first line is pushed per line: a `---` rule right under its header is told by an empty block.
     const block = this.block;
     if (block && !(this.builder.full && block.lines.length)) return from;
-    return nextStop(STOPS, text, from, to);
+    return walkLines(text, from, to, STOPS, stopAtWanted);
   }
 
   finish(): TestReport {
