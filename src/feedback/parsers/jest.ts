@@ -1,11 +1,11 @@
 /** Jest's default reporter (with or without `--verbose`), including suites that failed to run. */
 import { ReportBuilder, type LineParser } from '../builder.js';
 import { parseJsError } from '../extract.js';
-import { MAX_LINE, pushCapped } from '../text.js';
+import { pushCapped } from '../text.js';
 import type { TestReport } from '../types.js';
-import { linePattern, scan } from '../bulk.js';
+import { linePattern } from '../bulk.js';
 import { addTestsSummary, normalizeJsKind } from './js-errors.js';
-import { eachLine, indentEnd, otherSpace } from './line-loop.js';
+import { eachLine, indentEnd, otherSpace, pushMatches } from './line-loop.js';
 
 const FILE = /^\s*(PASS|FAIL)\s+(\S.*?)(?: \(\d.*\))?$/;
 const BLOCK = /^\s{2}● (.+)$/;
@@ -71,7 +71,7 @@ export class JestParser implements LineParser {
   /** Every line: a marker (the same first-character look as `push`) is pushed; another one is sliced only when a
    * block whose details are kept takes it. */
   bulk(text: string, from: number, to: number): number {
-    if (this.builder.full) return scan(STOPS, text, from, to, (m) => this.pushAt(text, m.index));
+    if (this.builder.full) return pushMatches(STOPS, text, from, to, (line) => this.push(line));
     return eachLine(text, from, to, (start, end) => {
       const c = text.charCodeAt(start);
       if (c === 0x50 || c === 0x46 || c === 0x53 || c === 0x54) {
@@ -97,15 +97,6 @@ export class JestParser implements LineParser {
         this.block.lines = pushCapped(this.block.lines, text.slice(start, end));
       return true;
     });
-  }
-
-  /** Pushes the line starting at `start`, unless it is longer than the chain passes whole. */
-  private pushAt(text: string, start: number): boolean {
-    const end = text.indexOf('\n', start);
-    if (end - start > MAX_LINE) return false;
-    this.push(text.slice(start, end));
-    STOPS.lastIndex = end;
-    return true;
   }
 
   finish(): TestReport {
