@@ -70,6 +70,21 @@ const CODE_FRAME = /^\s*(?:>\s*)?\d+\s*\||^\s*\|\s*\^?|^\s*\d+\|/;
 
 /** One JS stack frame (`at fn (file:1:2)`, `at file:1:2`, vitest's `❯ file:1:2`), or null. */
 export function jsFrame(line: string): Frame | null {
+  // Stacks repeat the same frames (runtime internals, the same helper) across failures: each distinct line is
+  // resolved once (bounded), and each caller gets its own copy.
+  let f = FRAMES.get(line);
+  if (f === undefined) {
+    f = resolveJsFrame(line);
+    if (FRAMES.size >= MAX_FRAMES) FRAMES.clear();
+    FRAMES.set(line, f);
+  }
+  return f && { ...f };
+}
+
+const FRAMES = new Map<string, Frame | null>();
+const MAX_FRAMES = 4096;
+
+function resolveJsFrame(line: string): Frame | null {
   const m = JS_AT.exec(line);
   if (m) {
     const file = (m[2] ?? m[5])!.replace(/^file:\/\//, '');
@@ -80,9 +95,42 @@ export function jsFrame(line: string): Frame | null {
   return v ? frame(v[2]!, Number(v[3]), v[1]) : null;
 }
 
-export function isJsStackLine(line: string): boolean {
-  return /^\s*at \S/.test(line) || VITEST_AT.test(line);
+/** Index of the first character of `line` that is no space or tab, or -1 when a wider whitespace comes first (the
+ * callers then run their regexes: `\s` is more than space and tab). */
+function lead(line: string): number {
+  let i = 0;
+  let c = line.charCodeAt(0);
+  while (c === 0x20 || c === 0x09) c = line.charCodeAt(++i);
+  return (c >= 0x0a && c <= 0x0d) || (c >= 0x80 && /\s/.test(line[i]!)) ? -1 : i;
 }
+
+export function isJsStackLine(line: string): boolean {
+  const i = lead(line);
+  const c = i < 0 ? -1 : line.charCodeAt(i);
+  if (c === 0x61 /* a */ || i < 0) {
+    if (/^\s*at \S/.test(line)) return true;
+    if (i >= 0) return false;
+  }
+  return (c === 0x276f /* ❯ */ || i < 0) && VITEST_AT.test(line);
+}
+
+/** `JS_HEADER.test`, after a look at the first character (a header starts with a capital). */
+function isHeader(line: string): boolean {
+  const i = lead(line);
+  if (i < 0) return JS_HEADER.test(line);
+  const c = line.charCodeAt(i);
+  return c >= 0x41 && c <= 0x5a && JS_HEADER.test(line);
+}
+
+/** `CODE_FRAME.test`, after a look at the first character (`>`, `|` or a digit). */
+function isCodeFrame(line: string): boolean {
+  const i = lead(line);
+  if (i < 0) return CODE_FRAME.test(line);
+  const c = line.charCodeAt(i);
+  return (c === 0x3e || c === 0x7c || (c >= 0x30 && c <= 0x39)) && CODE_FRAME.test(line);
+}
+
+const DUMPED = /^\s+(actual|expected): (.+?),?$/;
 
 /**
  * A JS error block: header (`TypeError: …`), message lines, stack frames. Lines of code frames and the
@@ -90,8 +138,8 @@ export function isJsStackLine(line: string): boolean {
  */
 export function parseJsError(all: string[]): ErrorInfo {
   // What a crash prints before the error itself (`file:line`, the code line, a caret) is not its message.
-  const first = all.findIndex((l) => JS_HEADER.test(l) || isJsStackLine(l));
-  const lines = first > 0 && JS_HEADER.test(all[first]!) ? all.slice(first) : all;
+  const first = all.findIndex((l) => isHeader(l) || isJsStackLine(l));
+  const lines = first > 0 && isHeader(all[first]!) ? all.slice(first) : all;
   const frames: Frame[] = [];
   const message: string[] = [];
   let kind = '';
@@ -106,13 +154,16 @@ export function parseJsError(all: string[]): ErrorInfo {
       if (line.trimEnd().endsWith('{')) dumped = {};
       continue;
     }
-    const prop = /^\s+(actual|expected): (.+?),?$/.exec(line);
-    if (!inMessage && prop) dumped[prop[1]!] = prop[2]!;
-    if (!inMessage || CODE_FRAME.test(line)) {
-      if (CODE_FRAME.test(line)) inMessage = false;
+    if (!inMessage) {
+      const prop = line.includes('l: ') || line.includes('d: ') ? DUMPED.exec(line) : null;
+      if (prop) dumped[prop[1]!] = prop[2]!;
       continue;
     }
-    const header = kind || message.length ? null : JS_HEADER.exec(line);
+    if (isCodeFrame(line)) {
+      inMessage = false;
+      continue;
+    }
+    const header = kind || message.length || !isHeader(line) ? null : JS_HEADER.exec(line);
     if (header) {
       kind = header[1]!;
       headline = header[2] ?? '';

@@ -1,15 +1,16 @@
 /** Jest's default reporter (with or without `--verbose`), including suites that failed to run. */
 import { ReportBuilder, type LineParser } from '../builder.js';
 import { parseJsError } from '../extract.js';
-import { linePattern, nextStop } from '../bulk.js';
 import { pushCapped } from '../text.js';
 import type { TestReport } from '../types.js';
+import { linePattern } from '../bulk.js';
 import { addTestsSummary, normalizeJsKind } from './js-errors.js';
+import { eachLine, indentEnd, otherSpace, pushMatches } from './line-loop.js';
 
 const FILE = /^\s*(PASS|FAIL)\s+(\S.*?)(?: \(\d.*\))?$/;
 const BLOCK = /^\s{2}● (.+)$/;
 const TESTS = /^Tests:\s+(.*)$/;
-// The marker lines of `push`: outside a block, and inside one once full (it is counted), only these are read.
+// The marker lines of `push`: once full (blocks are only counted), only these are read.
 const STOPS = linePattern('[PFST]| .●|[^\\S\\n]+(?:PASS|FAIL)');
 
 export class JestParser implements LineParser {
@@ -67,8 +68,35 @@ export class JestParser implements LineParser {
     }
   }
 
+  /** Every line: a marker (the same first-character look as `push`) is pushed; another one is sliced only when a
+   * block whose details are kept takes it. */
   bulk(text: string, from: number, to: number): number {
-    return this.builder.full || !this.block ? nextStop(STOPS, text, from, to) : from;
+    if (this.builder.full) return pushMatches(STOPS, text, from, to, (line) => this.push(line));
+    return eachLine(text, from, to, (start, end) => {
+      const c = text.charCodeAt(start);
+      if (c === 0x50 || c === 0x46 || c === 0x53 || c === 0x54) {
+        this.push(text.slice(start, end));
+        return true;
+      }
+      if (c === 0x20 || c === 0x09) {
+        const i = indentEnd(text, start, end);
+        if (
+          (c === 0x20 && text.charCodeAt(start + 2) === 0x25cf) ||
+          otherSpace(text, i) ||
+          text.startsWith('PASS', i) ||
+          text.startsWith('FAIL', i)
+        ) {
+          this.push(text.slice(start, end));
+          return true;
+        }
+      } else if ((c <= 0x20 && start < end) || otherSpace(text, start)) {
+        this.push(text.slice(start, end));
+        return true;
+      }
+      if (this.block && !this.builder.full)
+        this.block.lines = pushCapped(this.block.lines, text.slice(start, end));
+      return true;
+    });
   }
 
   finish(): TestReport {

@@ -14,11 +14,21 @@ export function normalizeJsKind(info: ErrorInfo): ErrorInfo {
 
 /** Adds a Jest/Vitest test summary (`4 failed, 1 skipped, 1 passed`); suites that failed to run count as failed. */
 export function addTestsSummary(builder: ReportBuilder, text: string, suiteErrors: number): void {
-  const c: Record<string, number> = {};
-  for (const m of text.matchAll(/(\d+) (\w+)/g)) c[m[2]!] = Number(m[1]);
-  builder.addSummary({
-    passed: c.passed ?? 0,
-    failed: (c.failed ?? 0) + suiteErrors,
-    skipped: (c.skipped ?? 0) + (c.todo ?? 0),
-  });
+  let passed = 0;
+  let failed = 0;
+  let skipped = 0;
+  let todo = 0;
+  COUNT_WORD.lastIndex = 0;
+  for (let m = COUNT_WORD.exec(text); m !== null; m = COUNT_WORD.exec(text)) {
+    const n = Number(m[1]);
+    const word = m[2];
+    // The last figure of a word wins, as a map of word to figure would keep it.
+    if (word === 'passed') passed = n;
+    else if (word === 'failed') failed = n;
+    else if (word === 'skipped') skipped = n;
+    else if (word === 'todo') todo = n;
+  }
+  builder.addSummary({ passed, failed: failed + suiteErrors, skipped: skipped + todo });
 }
+
+const COUNT_WORD = /(\d+) (\w+)/g;

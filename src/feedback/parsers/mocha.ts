@@ -2,14 +2,15 @@
 import { ReportBuilder, type LineParser } from '../builder.js';
 import { parseJsError } from '../extract.js';
 import { pathInText } from '../paths.js';
-import { linePattern, nextStop } from '../bulk.js';
+import { linePattern } from '../bulk.js';
 import { pushCapped } from '../text.js';
 import type { TestReport } from '../types.js';
 import { normalizeJsKind } from './js-errors.js';
+import { eachLine, indentEnd, otherSpace, pushMatches } from './line-loop.js';
 
 const COUNT = /^\s+(\d+) (passing|pending|failing)\b/;
 const ENTRY = /^\s{2}(\d+)\) (.*)$/;
-// Outside a failure's block, and inside one once full (it is counted, not read), only these lines are read.
+// Once full (blocks are counted, not read), only these lines are read.
 const FULL_STOPS = linePattern('[^\\S\\n]+\\d|[^\\S\\n]*Exception during run: ');
 
 export class MochaParser implements LineParser {
@@ -55,8 +56,24 @@ export class MochaParser implements LineParser {
     this.block.lines = pushCapped(this.block.lines, line);
   }
 
+  /** Every line: one that may be a count, an entry or a crash (first characters), a block's title or a crash's
+   * closing `}` is pushed; another one is sliced only into a block. */
   bulk(text: string, from: number, to: number): number {
-    return this.builder.full || !this.block ? nextStop(FULL_STOPS, text, from, to) : from;
+    if (this.builder.full) return pushMatches(FULL_STOPS, text, from, to, (line) => this.push(line));
+    return eachLine(text, from, to, (start, end) => {
+      const i = indentEnd(text, start, end);
+      const c = text.charCodeAt(i);
+      const block = this.block;
+      if (
+        (i < end && ((c >= 0x30 && c <= 0x39) || c === 0x45 /* E */ || otherSpace(text, i))) ||
+        (block !== null && (!block.titleDone || (block.crash && end - start === 1)))
+      ) {
+        this.push(text.slice(start, end));
+        return true;
+      }
+      if (block) block.lines = pushCapped(block.lines, text.slice(start, end));
+      return true;
+    });
   }
 
   finish(): TestReport {

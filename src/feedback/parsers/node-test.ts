@@ -1,10 +1,10 @@
 /** node:test's spec reporter (the tree, or its `failing tests` recap when present). */
 import { MAX_FAILURES, ReportBuilder, type LineParser } from '../builder.js';
 import { parseJsError, type ErrorInfo } from '../extract.js';
-import { linePattern, nextStop, scan } from '../bulk.js';
 import { pushCapped } from '../text.js';
 import type { TestReport } from '../types.js';
 import { normalizeJsKind } from './js-errors.js';
+import { eachLine, indentEnd, otherSpace } from './line-loop.js';
 
 const ENTRY = /^(\s*)✖ (.+?)(?: \([\d.]+m?s\))?(?: # .*)?$/;
 const COUNT = /^ℹ (tests|pass|fail|cancelled|skipped|todo) (\d+)$/;
@@ -12,20 +12,7 @@ const AT = /^test at (.+):(\d+):\d+$/;
 const CRASH_HEADER = /^(?:[A-Z]\w*)?Error(?: \[\w+\])?: /;
 const SUBTESTS = /^'?\d+ subtests? failed'?$/;
 
-const NO_CRASHES: ErrorInfo[] = [];
-
-// Outside an entry and a crash, the lines `push` reads: the recap, counts, `test at`, an entry, a crash header.
-const IDLE_STOPS = linePattern('[^\\S\\n]*✖|ℹ|test at |[A-Z]');
-// Inside an entry at indent k: group 2 a line of its body (blank, or deeper and no `✖ ` entry), 3 any other.
-const BODY = new Map<number, RegExp>();
-function bodyLines(indent: number): RegExp {
-  let re = BODY.get(indent);
-  if (!re) {
-    re = linePattern(`([^\\S\\n]*$|[^\\S\\n]{${indent + 1}}(?![^\\S\\n]*✖ .).*)|([^\\n]*)`);
-    BODY.set(indent, re);
-  }
-  return re;
-}
+const NO_CRASHES: Crash[] = [];
 
 interface Entry {
   name: string;
@@ -37,10 +24,10 @@ interface Entry {
 export class NodeTestSpecParser implements LineParser {
   private readonly builder: ReportBuilder;
   /** Failing entries, parsed only at the end: the recap (`✖ failing tests:`) replaces the tree's entries. */
-  private failures: { entry: Entry; crashes: ErrorInfo[] }[] = [];
+  private failures: { entry: Entry; crashes: Crash[] }[] = [];
   private entry: Entry | null = null;
   private at: Entry['at'];
-  private crashes: ErrorInfo[] = [];
+  private crashes: Crash[] = [];
   private crash: string[] | null = null;
   private counts: Record<string, number> = {};
 
@@ -50,7 +37,7 @@ export class NodeTestSpecParser implements LineParser {
   push(line: string): void {
     if (this.crash) {
       if (/^Node\.js v\d/.test(line) || /^[✖✔▶ℹ﹣]/.test(line)) {
-        this.crashes.push(parseJsError(this.crash));
+        this.crashes.push(new Crash(this.crash));
         if (this.crashes.length > 50) this.crashes.shift(); // only recent crashes can match a later failure
         this.crash = null;
       } else {
@@ -93,19 +80,49 @@ export class NodeTestSpecParser implements LineParser {
     if (CRASH_HEADER.test(line)) this.crash = [line];
   }
 
+  /**
+   * Every line, as `push` reads it: a line that may end a crash, or be the recap, a count, `test at`, an entry or
+   * a crash header (first characters) is pushed; a crash's or an entry's line is sliced into it; any other line
+   * only closes the entry it is not under.
+   */
   bulk(text: string, from: number, to: number): number {
-    if (this.crash) return from;
-    const entry = this.entry;
-    if (!entry) return nextStop(IDLE_STOPS, text, from, to);
-    return scan(bodyLines(entry.indent), text, from, to, (m) => {
-      if (m[2] === undefined) return false;
-      entry.lines = pushCapped(entry.lines, m[0]);
+    return eachLine(text, from, to, (start, end) => {
+      const c0 = text.charCodeAt(start);
+      if (this.crash) {
+        if (
+          c0 === 0x4e /* N */ ||
+          c0 === 0x2716 ||
+          c0 === 0x2714 ||
+          c0 === 0x25b6 ||
+          c0 === 0x2139 ||
+          c0 === 0xfe63
+        )
+          this.push(text.slice(start, end));
+        else this.crash = pushCapped(this.crash, text.slice(start, end));
+        return true;
+      }
+      const i = indentEnd(text, start, end);
+      const c = text.charCodeAt(i);
+      if (
+        (i < end && (c === 0x2716 /* ✖ */ || otherSpace(text, i))) ||
+        c0 === 0x2139 /* ℹ */ ||
+        c0 === 0x74 /* t */ ||
+        (c0 >= 0x41 && c0 <= 0x5a)
+      ) {
+        this.push(text.slice(start, end));
+        return true;
+      }
+      const entry = this.entry;
+      if (entry === null) return true;
+      if (i === end || i - start > entry.indent)
+        entry.lines = pushCapped(entry.lines, text.slice(start, end));
+      else this.close();
       return true;
     });
   }
 
   finish(): TestReport {
-    if (this.crash) this.crashes.push(parseJsError(this.crash));
+    if (this.crash) this.crashes.push(new Crash(this.crash));
     this.crash = null;
     this.close();
     for (const { entry, crashes } of this.failures) {
@@ -128,12 +145,24 @@ export class NodeTestSpecParser implements LineParser {
   }
 }
 
+/** A crash's printed lines, parsed only when a file's `test failed` looks for its crash (most never are). */
+export class Crash {
+  private info?: ErrorInfo;
+  constructor(private readonly lines: string[]) {}
+  get error(): ErrorInfo {
+    return (this.info ??= parseJsError(this.lines));
+  }
+}
+
 /** A failure's error; a file-level `test failed` takes the crash printed for that file (e.g. a missing module). */
-export function entryInfo(lines: string[], name: string, crashes: ErrorInfo[]): ErrorInfo {
+export function entryInfo(lines: string[], name: string, crashes: Crash[]): ErrorInfo {
   const info = normalizeJsKind(parseJsError(lines));
   if (info.message === 'test failed' && name.includes('/')) {
-    const crash = crashes.find((c) => c.frames.some((f) => f.file === name) || c.message.includes(name));
-    if (crash) return normalizeJsKind({ ...crash });
+    const crash = crashes.find((c) => {
+      const e = c.error;
+      return e.frames.some((f) => f.file === name) || e.message.includes(name);
+    });
+    if (crash) return normalizeJsKind({ ...crash.error });
   }
   return info;
 }

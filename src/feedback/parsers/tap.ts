@@ -1,27 +1,15 @@
 /** TAP 13 as node:test writes it (`--test-reporter=tap`): `not ok` lines with their YAML diagnostics. */
 import { ReportBuilder, type LineParser } from '../builder.js';
 import { jsFrame, parseJsError, withExpectedActual, type ErrorInfo } from '../extract.js';
-import { linePattern, nextStop } from '../bulk.js';
 import { dedent, pushCapped } from '../text.js';
 import { pathInText } from '../paths.js';
 import type { Frame, TestReport } from '../types.js';
-import { addNodeTestSummary, entryInfo } from './node-test.js';
+import { addNodeTestSummary, Crash, entryInfo } from './node-test.js';
 import { normalizeJsKind } from './js-errors.js';
+import { eachLine, indentEnd, otherSpace } from './line-loop.js';
 
 const RESULT = /^(\s*)(not ok|ok) \d+(?:\s+(?:- )?(.*?))?(?:\s*# (SKIP|TODO)\b.*)?$/i;
 const COUNT = /^# (tests|pass|fail|cancelled|skipped|todo) (\d+)$/;
-// Once full, the lines `push` still reads: a result (`[nNoO]`, the regex is /i) or comment anywhere; in YAML its
-// end; under a `not ok` at indent k a `---`, or a line at column <= k (`bodyStops`). Other lines are only kept
-// for a failure whose details are not kept.
-const IDLE_STOPS = linePattern('[^\\S\\n]*[#nNoO]');
-const YAML_STOPS = linePattern('[^\\S\\n]*\\.\\.\\.');
-const BODY_STOPS = new Map<number, RegExp>();
-function bodyStops(indent: number): RegExp {
-  let re = BODY_STOPS.get(indent);
-  if (!re) BODY_STOPS.set(indent, (re = linePattern(`[^\\S\\n]*[#nNoO-]|[^\\S\\n]{0,${indent}}\\S`)));
-  return re;
-}
-
 export class TapParser implements LineParser {
   private readonly builder: ReportBuilder;
   private pending: { name: string; yaml: string[] | null; indent: number; body: string[] } | null = null;
@@ -29,7 +17,7 @@ export class TapParser implements LineParser {
   private nodeTest = false;
   private inYaml = false;
   private comments: string[] = [];
-  private crashes: ErrorInfo[] = [];
+  private crashes: Crash[] = [];
   private counts: Record<string, number> = {};
 
   constructor(maxFailures?: number) {
@@ -77,7 +65,7 @@ export class TapParser implements LineParser {
     if (comment && /^Subtest: /.test(comment[1]!)) this.nodeTest = true;
     if (comment && !/^Subtest: /.test(comment[1]!)) {
       if (/^Node\.js v\d/.test(comment[1]!)) {
-        this.crashes.push(parseJsError(this.comments));
+        this.crashes.push(new Crash(this.comments));
         if (this.crashes.length > 50) this.crashes.shift(); // only recent crashes can match a later failure
         this.comments = [];
       } else {
@@ -87,11 +75,37 @@ export class TapParser implements LineParser {
     }
   }
 
+  /**
+   * Every line, as `push` reads it: a line that may be a result, comment, `---` or `...` is pushed; a YAML or body
+   * line is sliced only while the failure's details are kept; any other line only closes a pending failure.
+   */
   bulk(text: string, from: number, to: number): number {
-    if (!this.builder.full) return from;
-    const p = this.pending;
-    const stops = !p ? IDLE_STOPS : this.inYaml ? YAML_STOPS : p.yaml ? null : bodyStops(p.indent);
-    return stops ? nextStop(stops, text, from, to) : from;
+    return eachLine(text, from, to, (start, end) => {
+      const i = indentEnd(text, start, end);
+      if (i < end && otherSpace(text, i)) {
+        this.push(text.slice(start, end));
+        return true;
+      }
+      const c = i < end ? text.charCodeAt(i) : -1;
+      const p = this.pending;
+      if (this.inYaml && p) {
+        if (c === 0x2e /* . */) this.push(text.slice(start, end));
+        else if (!this.builder.full) p.yaml = pushCapped(p.yaml!, text.slice(start, end));
+        return true;
+      }
+      // `#`, `-`, and n/N/o/O (`not ok`, `ok`: the result pattern is /i).
+      if (c === 0x23 || c === 0x2d || c === 0x6e || c === 0x4e || c === 0x6f || c === 0x4f) {
+        this.push(text.slice(start, end));
+        return true;
+      }
+      if (!p) return true;
+      if (i === end || i - start > p.indent) {
+        if (!this.builder.full) p.body = pushCapped(p.body, text.slice(start, end));
+        return true;
+      }
+      this.close();
+      return true;
+    });
   }
 
   finish(): TestReport {

@@ -1,15 +1,16 @@
 /** Vitest's default and verbose reporters: `FAIL  file > suite > test` blocks and the `Tests` summary. */
 import { ReportBuilder, type LineParser } from '../builder.js';
 import { parseJsError } from '../extract.js';
-import { linePattern, nextStop } from '../bulk.js';
+import { linePattern } from '../bulk.js';
 import { pushCapped } from '../text.js';
 import type { TestReport } from '../types.js';
 import { addTestsSummary, normalizeJsKind } from './js-errors.js';
+import { eachLine, indentEnd, otherSpace, pushMatches } from './line-loop.js';
 
 const BLOCK = /^\s*FAIL\s+(.+?)(?: \[ (.+) \])?$/;
 const TESTS = /^\s*Tests\s+(.*?)\s*\(\d+\)$/;
 const SEPARATOR = /^⎯{3,}/;
-// Outside a block, and inside one once full (it is counted, not read), only these lines are read.
+// Once full (blocks are counted, not read), only these lines are read.
 const STOPS = linePattern('[^\\S\\n]*(?:FAIL[^\\S\\n]|Test)|⎯');
 
 export class VitestParser implements LineParser {
@@ -41,8 +42,23 @@ export class VitestParser implements LineParser {
     }
   }
 
+  /** Every line: one that may be a marker (`FAIL`, `Test…`, `⎯`) is pushed, another one is sliced only when a block
+   * whose details are kept takes it. */
   bulk(text: string, from: number, to: number): number {
-    return this.builder.full || !this.block ? nextStop(STOPS, text, from, to) : from;
+    if (this.builder.full) return pushMatches(STOPS, text, from, to, (line) => this.push(line));
+    return eachLine(text, from, to, (start, end) => {
+      const i = indentEnd(text, start, end);
+      const c = text.charCodeAt(i);
+      if (
+        (i < end && (c === 0x46 /* F */ || c === 0x54 /* T */ || otherSpace(text, i))) ||
+        text.charCodeAt(start) === 0x23af /* ⎯ */
+      ) {
+        this.push(text.slice(start, end));
+        return true;
+      }
+      if (this.block) this.block.lines = pushCapped(this.block.lines, text.slice(start, end));
+      return true;
+    });
   }
 
   finish(): TestReport {
