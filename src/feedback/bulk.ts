@@ -47,6 +47,31 @@ export function scan(
 
 const never = () => false;
 
+const STAMP_AT = /\d{4}-\d\d-\d\dT/y;
+
+/** True when the line starting at `start` is one the chain must see itself (CHAIN_STOPS, without a regex per line). */
+export function isChainStop(text: string, start: number): boolean {
+  const c = text.charCodeAt(start);
+  if (c === 0x7b /* { */ || c === 0x5b /* [ */ || c === 0xfeff) return true;
+  if (c < 0x30 || c > 0x39) return false;
+  STAMP_AT.lastIndex = start;
+  return STAMP_AT.test(text);
+}
+
+/**
+ * Start of the first line in [from, to) that the chain must see, or `to`: `nextStop` with no parser lines, as a
+ * plain loop over line starts (several times faster than the multiline regex).
+ */
+export function chainStopIn(text: string, from: number, to: number): number {
+  for (let s = from; s < to;) {
+    if (isChainStop(text, s)) return s;
+    const nl = text.indexOf('\n', s);
+    if (nl < 0) return to;
+    s = nl + 1;
+  }
+  return to;
+}
+
 /** Start of the first line in [from, to) that `stop` (from `linePattern`) matches, or `to`. */
 export function nextStop(stop: RegExp, text: string, from: number, to: number): number {
   return scan(stop, text, from, to, never);

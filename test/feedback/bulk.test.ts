@@ -21,8 +21,8 @@ import { TrxParser } from '../../src/feedback/parsers/trx.js';
 import { TscParser } from '../../src/feedback/parsers/tsc.js';
 import { UnittestParser } from '../../src/feedback/parsers/unittest.js';
 import { VitestParser } from '../../src/feedback/parsers/vitest.js';
-import { chainStop, longLine } from '../../src/feedback/parsers/xml-scan.js';
-import { linePattern, nextStop } from '../../src/feedback/bulk.js';
+import { longLine } from '../../src/feedback/parsers/xml-scan.js';
+import { chainStopIn, linePattern, nextStop } from '../../src/feedback/bulk.js';
 import { MAX_LINE } from '../../src/feedback/text.js';
 
 const root = new URL('../fixtures/feedback/', import.meta.url).pathname;
@@ -142,7 +142,7 @@ describe('the XML scan stops where the chain must see a line', () => {
   it.each(lines.map((_l, i) => i))('agrees with nextStop on a chain stop at line %i', (i) => {
     const text = `${['<c/>', '1999 plain', ...lines.slice(i)].join('\n')}\n`;
     const to = text.length;
-    expect(chainStop(text, 0, to)).toBe(nextStop(linePattern('(?!)'), text, 0, to));
+    expect(chainStopIn(text, 0, to)).toBe(nextStop(linePattern('(?!)'), text, 0, to));
   });
 
   it('finds the first line longer than MAX_LINE', () => {

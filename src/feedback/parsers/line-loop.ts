@@ -3,19 +3,8 @@
  * parsers look at a line's first characters in the chunk and slice only the lines they keep or must parse, so a
  * line they ignore costs an `indexOf` and a few character reads instead of the per-line chain.
  */
-import { scan } from '../bulk.js';
+import { isChainStop, scan } from '../bulk.js';
 import { MAX_LINE } from '../text.js';
-
-const STAMP = /\d{4}-\d\d-\d\dT/y;
-
-/** True when the line starting at `start` is one the chain must see itself (`bulk.ts`'s CHAIN_STOPS). */
-function chainStop(text: string, start: number): boolean {
-  const c = text.charCodeAt(start);
-  if (c === 0x7b /* { */ || c === 0x5b /* [ */ || c === 0xfeff) return true;
-  if (c < 0x30 || c > 0x39) return false;
-  STAMP.lastIndex = start;
-  return STAMP.test(text);
-}
 
 /**
  * Offers the whole lines of [from, to) to `take(start, end)` (`end` is the line's `\n`), as the per-line chain
@@ -31,7 +20,7 @@ export function eachLine(
   let start = from;
   while (start < to) {
     const end = text.indexOf('\n', start);
-    if (end < 0 || end >= to || end - start > MAX_LINE || chainStop(text, start) || !take(start, end))
+    if (end < 0 || end >= to || end - start > MAX_LINE || isChainStop(text, start) || !take(start, end))
       return start;
     start = end + 1;
   }

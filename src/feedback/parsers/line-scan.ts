@@ -5,6 +5,7 @@
  * document's `{`/`[`, a byte-order mark, an Actions timestamp) and wanted lines longer than MAX_LINE stop the
  * walk, as `scan` does.
  */
+import { isChainStop } from '../bulk.js';
 import { MAX_LINE } from '../text.js';
 
 /** `take`'s answers: stop before the line (per-line reading takes it), go on, or stop after it (it was read). */
@@ -30,8 +31,6 @@ export const DIGITS = '0123456789';
 /** The printable ASCII characters but the space (a line starting with a non-blank), for `firstChars`. */
 export const PRINTABLE = String.fromCharCode(...Array.from({ length: 0x7f - 0x21 }, (_, i) => 0x21 + i));
 
-const STAMP = /\d{4}-\d\d-\d\dT/y;
-
 /**
  * Walks the whole lines of [from, to); `take(start, end, first)` gets each wanted line (`end` is its `\n`).
  * Returns the start of the line it stopped at, or `to`.
@@ -44,11 +43,7 @@ export function walkLines(text: string, from: number, to: number, wanted: FirstC
     if (
       c < 128 ? ascii[c] === 1 || c === 0x7b || c === 0x5b || (c >= 0x30 && c <= 0x39) : wide || c === 0xfeff
     ) {
-      if (c === 0x7b || c === 0x5b || c === 0xfeff) return i;
-      if (c <= 0x39 && c >= 0x30 && text.charCodeAt(i + 4) === 0x2d) {
-        STAMP.lastIndex = i;
-        if (STAMP.test(text)) return i;
-      }
+      if (isChainStop(text, i)) return i;
       const end = text.indexOf('\n', i);
       if (c < 128 ? ascii[c] === 1 : wide) {
         if (end - i > MAX_LINE) return i;

@@ -4,12 +4,11 @@
  * tag or its body not complete yet) is held until the line that completes it. Fed whole lines, one by one
  * (`pushLine`) or as a range of a chunk (`bulk`, where the stream allows it: `bulk.ts`).
  */
+import { chainStopIn } from '../bulk.js';
 import { MAX_LINE } from '../text.js';
 
 /** A pending element larger than this is given up: the scan goes on from the second half of it. */
 const MAX_BUFFER = 8 * 1024 * 1024;
-
-const STAMP = /\d{4}-\d\d-\d\dT/y;
 
 /** `attrs` is the start tag's text after its name (without `/>` or `>`); `body` is '' for a self-closing tag. */
 export type OnElement = (name: string, attrs: string, body: string) => void;
@@ -49,7 +48,7 @@ export class ElementScanner {
 
   /** The lines of [from, to) of a chunk (whole lines), up to the first line the chain must see itself. */
   bulk(text: string, from: number, to: number): number {
-    const stop = longLine(text, from, chainStop(text, from, to));
+    const stop = longLine(text, from, chainStopIn(text, from, to));
     if (stop === from) return from;
     const piece = text.slice(from, stop);
     if (this.state === 0) this.run(piece);
@@ -139,27 +138,6 @@ function tagEnd(text: string, from: number): number {
     }
   }
   return -1;
-}
-
-/**
- * Start of the first line in [from, to) that the chain must see (bulk.ts's CHAIN_STOPS: a JSON document's `{`
- * or `[`, a byte-order mark, an Actions timestamp), or `to`. A test checks it against `nextStop`: a plain loop
- * over line starts is several times faster than a multiline regex.
- */
-export function chainStop(text: string, from: number, to: number): number {
-  let s = from;
-  while (s < to) {
-    const c = text.charCodeAt(s);
-    if (c === 0x7b || c === 0x5b || c === 0xfeff) return s;
-    if (c >= 0x30 && c <= 0x39) {
-      STAMP.lastIndex = s;
-      if (STAMP.test(text)) return s;
-    }
-    const nl = text.indexOf('\n', s);
-    if (nl < 0) return to;
-    s = nl + 1;
-  }
-  return to;
 }
 
 /** Start of the first line in [from, to) (whole lines) longer than MAX_LINE, or `to`: a few probes per 16 KiB. */
