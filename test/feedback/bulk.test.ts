@@ -48,6 +48,8 @@ const CASES: Array<[string, string, () => LineParser, string, number?]> = [
   ['pytest', 'pytest/long.log', () => new PytestParser(MAX), 'pytest'],
   // Go's panic traces hold tabs: a tab keeps a chunk off the bulk path only before a `gh run view` stamp.
   ['go test -v', 'go/verbose.log', () => new GoParser(MAX), 'go'],
+  // `-json` event lines are read in place by the bulk path, in every state.
+  ['go test -json', 'go/subtests-json.log', () => new GoParser(MAX), 'go'],
   ['jest', 'jest/default.log', () => new JestParser(MAX), 'jest'],
   ['vitest', 'vitest/default.log', () => new VitestParser(MAX), 'vitest'],
   ['phpunit', 'phpunit/default.log', () => new PhpunitParser(MAX), 'phpunit'],
