@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LineParser } from '../../src/feedback/builder.js';
 import { FeedbackStream, parseTestOutput, type TestReport } from '../../src/feedback/index.js';
+import { CargoParser } from '../../src/feedback/parsers/cargo.js';
 import { EslintParser } from '../../src/feedback/parsers/eslint.js';
 import { GoParser } from '../../src/feedback/parsers/go.js';
 import { JestParser } from '../../src/feedback/parsers/jest.js';
@@ -53,6 +54,11 @@ const CASES: Array<[string, string, () => LineParser, string, number?]> = [
   ['pytest', 'pytest/long.log', () => new PytestParser(MAX), 'pytest'],
   // Go's panic traces hold tabs: a tab keeps a chunk off the bulk path only before a `gh run view` stamp.
   ['go test -v', 'go/verbose.log', () => new GoParser(MAX), 'go'],
+  // `-json` event lines are read in place by the bulk path, in every state.
+  ['go test -json', 'go/subtests-json.log', () => new GoParser(MAX), 'go'],
+  // A panic's block once full is skipped to its end (one failure a copy); libtest json events are read in place.
+  ['cargo test', 'cargo/backtrace.log', () => new CargoParser(MAX), 'cargo', 12],
+  ['libtest json', 'cargo/libtest-json.log', () => new CargoParser(MAX), 'cargo'],
   ['jest', 'jest/default.log', () => new JestParser(MAX), 'jest'],
   ['vitest', 'vitest/default.log', () => new VitestParser(MAX), 'vitest'],
   ['phpunit', 'phpunit/default.log', () => new PhpunitParser(MAX), 'phpunit'],
@@ -202,6 +208,20 @@ describe('bulk path and the chain', () => {
     const text = unit.repeat(6) + '\x1b[31msrc/red.ts(1,1): error TS1000: coloured\x1b[0m\n' + unit.repeat(6);
     const report = chunked(text, 64 * 1024);
     expect(report.failed).toBe(perLine(new TscParser(MAX), unit.repeat(12)).failed + 1);
+  });
+
+  it('ends a skipped cargo block at the next block, at `test result:` and at a nextest line', () => {
+    const block = (n: number) =>
+      `---- tests::t${n} stdout ----\nthread 'tests::t${n}' panicked at src/lib.rs:${n}:5:\nboom\n`;
+    const blocks = Array.from({ length: 12 }, (_, i) => block(i + 1)).join('');
+    for (const text of [
+      `${blocks}test result: FAILED. 3 passed; 12 failed; 0 ignored\n`,
+      `${blocks}${blocks}`,
+      `${blocks}        FAIL [   0.014s] shop tests::t1\n`,
+    ]) {
+      const expected = perLine(new CargoParser(MAX), text);
+      for (const size of [64 * 1024, 61]) expect(chunked(text, size, 'cargo')).toEqual(expected);
+    }
   });
 });
 

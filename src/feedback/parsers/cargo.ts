@@ -2,7 +2,8 @@
 import { ReportBuilder, type LineParser } from '../builder.js';
 import { withExpectedActual } from '../extract.js';
 import { frame } from '../paths.js';
-import { pushCapped } from '../text.js';
+import { linePattern, nextStop } from '../bulk.js';
+import { MAX_LINE, pushCapped } from '../text.js';
 import type { Failure, Frame, TestReport } from '../types.js';
 import { NextestCollector } from './nextest.js';
 
@@ -14,6 +15,11 @@ const RESULT = /^test result: \w+\. (\d+) passed; (\d+) failed; (\d+) ignored/;
 const TEST_LINE = /^test (\S+) \.\.\. (ok|FAILED|ignored)/;
 const DIAGNOSTIC = /^(error|warning)(?:\[(E\d+)\])?: (.*)$/;
 const ARROW = /^\s*--> (.+?):(\d+):(\d+)$/;
+// Inside a failure's block once full (counted, not read): the lines that end it (a block, `failures:`, `test
+// result:`) or that nextest's collector reads (`--- STDOUT:`, status and summary lines).
+const BLOCK_STOPS = linePattern(
+  '-{3}|test result: |failures:$|[^\\S\\n]*(?:PASS|FAIL|SKIP|FLAKY|TIMEOUT|SIG|ABORT|LEAK|TRY|SLOW|Summary)',
+);
 
 export class CargoParser implements LineParser {
   private readonly builder: ReportBuilder;
@@ -45,7 +51,8 @@ export class CargoParser implements LineParser {
     }
     if (/^failures:$/.test(line)) return this.close();
     if (this.block) {
-      this.block.lines = pushCapped(this.block.lines, line);
+      // Once full a block is only counted when it closes: its lines are not kept.
+      if (!this.builder.full) this.block.lines = pushCapped(this.block.lines, line);
       return;
     }
     const test = TEST_LINE.exec(line);
@@ -70,6 +77,28 @@ export class CargoParser implements LineParser {
       });
       this.diagnostic = null;
     }
+  }
+
+  /**
+   * libtest json event lines (`{ "type": …`, which the JSON collector and the Actions framer pass through
+   * unchanged) are taken here without the per-line chain; a failure's block once full is skipped to its end.
+   */
+  bulk(text: string, from: number, to: number): number {
+    while (from < to) {
+      if (text.startsWith('{ "type": ', from) || text.startsWith('{"type":', from)) {
+        const nl = text.indexOf('\n', from);
+        // A longer line is cut by the chain before a parser sees it: left to the per-line path.
+        if (nl - from > MAX_LINE) return from;
+        this.push(text.slice(from, nl));
+        from = nl + 1;
+        continue;
+      }
+      if (!this.block || !this.builder.full || this.nextest.seen) return from;
+      const next = nextStop(BLOCK_STOPS, text, from, to);
+      if (next === from) return from;
+      from = next;
+    }
+    return from;
   }
 
   /** libtest's `--format json` events, replayed as the text lines they stand for. */

@@ -3,7 +3,7 @@ import { ReportBuilder, type LineParser } from '../builder.js';
 import { linePattern, nextStop } from '../bulk.js';
 import { withExpectedActual } from '../extract.js';
 import { frame } from '../paths.js';
-import { pushCapped } from '../text.js';
+import { MAX_LINE, pushCapped } from '../text.js';
 import type { Failure, Frame, TestReport } from '../types.js';
 
 const RUN = /^=== (?:RUN|CONT|PAUSE)\s+(\S+)/;
@@ -253,6 +253,19 @@ function goroutine(lines: string[]): { frames: Frame[]; test?: string } {
 }
 
 /**
+ * An output event in test2json's layout (fields in its order: Time, Action, Package, Test, Output), whose values
+ * need no decoding but the Output's common escapes: such a line is read by this one match, without JSON.parse.
+ * Groups: the package, the Output string's body.
+ */
+const OUTPUT_EVENT =
+  // eslint-disable-next-line no-control-regex
+  /\{"Time":"[^"\\\x00-\x1f]*","Action":"output","Package":"([^"\\\x00-\x1f]*)"(?:,"Test":"[^"\\\x00-\x1f]*")?,"Output":"((?:[^"\\\x00-\x1f]|\\["\\/nrt])*)"\}/y;
+const ESCAPE = /\\(.)/g;
+const ESCAPED: Record<string, string> = { n: '\n', r: '\r', t: '\t' };
+const unescape = (_: string, c: string) => ESCAPED[c] ?? c;
+const EVENT = '{"Time":"';
+
+/**
  * `go test` in either form: text, or `-json` events (`{"Time":…,"Action":"output","Package":…,"Output":…}`),
  * whose output lines are the text form's, parsed per package so interleaved packages stay apart.
  */
@@ -265,13 +278,45 @@ export class GoParser implements LineParser {
     this.text = new GoTextParser(maxFailures);
   }
 
-  /** Text lines only: a `-json` event starts with `{`, which the bulk path never takes. */
+  /**
+   * Event lines (`{"Time":…`, which the JSON collector and the Actions framer pass through unchanged) are read in
+   * place, without the per-line chain; text lines go to the text parser's bulk path.
+   */
   bulk(text: string, from: number, to: number): number {
-    return this.text.bulk(text, from, to);
+    while (from < to) {
+      if (text.startsWith(EVENT, from)) {
+        const nl = text.indexOf('\n', from);
+        // A longer line is cut by the chain before a parser sees it: left to the per-line path.
+        if (nl - from > MAX_LINE) return from;
+        this.event(text, from, nl);
+        from = nl + 1;
+        continue;
+      }
+      const next = this.text.bulk(text, from, to);
+      if (next === from) return from;
+      from = next;
+    }
+    return from;
   }
 
   push(line: string): void {
     if (!line.startsWith('{"')) return this.text.push(line);
+    this.event(line, 0, line.length);
+  }
+
+  /** The event on `text` [start, end): an output event in test2json's layout is read by one match. */
+  private event(text: string, start: number, end: number): void {
+    OUTPUT_EVENT.lastIndex = start;
+    const m = OUTPUT_EVENT.exec(text);
+    if (m !== null && OUTPUT_EVENT.lastIndex === end) {
+      const body = m[2]!;
+      const escape = body.indexOf('\\');
+      // The usual body: one line and its `\n`.
+      if (escape === body.length - 2 && body.charCodeAt(escape + 1) === 0x6e)
+        return this.output(m[1]!, body.slice(0, escape), true);
+      return this.output(m[1]!, escape < 0 ? body : body.replace(ESCAPE, unescape), false);
+    }
+    const line = start === 0 && end === text.length ? text : text.slice(start, end);
     // Only output events carry text: a run/pass/fail event alone is not parsed at all.
     if (!line.includes('"Output"')) return;
     let event: { Action?: string; Package?: string; ImportPath?: string; Output?: string };
@@ -282,14 +327,20 @@ export class GoParser implements LineParser {
     }
     const pkg = event.Package ?? event.ImportPath ?? '';
     if (typeof event.Output !== 'string') return;
+    this.output(pkg, event.Output);
+  }
+
+  /** `line`: `output` is one line without its newline (the usual event), which ends any partial line. */
+  private output(pkg: string, output: string, line = false): void {
     let parser = this.packages.get(pkg);
     if (!parser) this.packages.set(pkg, (parser = new GoTextParser(this.maxFailures, pkg || undefined)));
-    const text = (this.partial.get(pkg) ?? '') + event.Output;
-    const lines = text.split('\n');
+    const partial = this.partial.get(pkg);
+    if (line && !partial) return parser.push(output);
+    if (line) output += '\n';
+    const lines = ((partial ?? '') + output).split('\n');
     this.partial.set(pkg, lines.pop()!);
     for (const l of lines) parser.push(l);
   }
-
   finish(): TestReport {
     const report = this.text.finish();
     for (const [pkg, parser] of this.packages) {
