@@ -1,5 +1,6 @@
 import { innermost } from './paths.js';
-import type { Failure, TestReport } from './types.js';
+import { detach } from './text.js';
+import type { Failure, Frame, Locals, TestReport } from './types.js';
 
 /** Failures kept per report; beyond it failures are still counted in `failed` but not stored. */
 export const MAX_FAILURES = 5_000;
@@ -84,17 +85,32 @@ export class ReportBuilder {
   }
 }
 
-/** Copies a failure with its location resolved and keys in the order of the CLI contract. */
+/**
+ * Copies a failure with its location resolved and keys in the order of the CLI contract. Its strings are
+ * detached from the text they were read from (`detach`), so a kept failure holds only its own characters.
+ */
 function ordered(failure: Failure): Failure {
   const loc = innermost(failure.frames) ?? { file: failure.file, line: failure.line };
-  const out: Failure = { test: failure.test } as Failure;
-  if (loc.file) out.file = loc.file;
+  const out: Failure = { test: detach(failure.test) } as Failure;
+  if (loc.file) out.file = detach(loc.file);
   if (loc.file && loc.line !== undefined) out.line = loc.line;
-  out.kind = failure.kind || 'Error';
-  out.message = failure.message.trim();
-  if (failure.expected !== undefined) out.expected = failure.expected;
-  if (failure.actual !== undefined) out.actual = failure.actual;
-  out.frames = failure.frames;
-  if (failure.locals && Object.keys(failure.locals).length) out.locals = failure.locals;
+  out.kind = detach(failure.kind || 'Error');
+  out.message = detach(failure.message.trim());
+  if (failure.expected !== undefined) out.expected = detach(failure.expected);
+  if (failure.actual !== undefined) out.actual = detach(failure.actual);
+  out.frames = failure.frames.map(detachFrame);
+  if (failure.locals && Object.keys(failure.locals).length) out.locals = detachLocals(failure.locals);
+  return out;
+}
+
+function detachFrame(frame: Frame): Frame {
+  const out = { ...frame, file: detach(frame.file) };
+  if (frame.function !== undefined) out.function = detach(frame.function);
+  return out;
+}
+
+function detachLocals(locals: Locals): Locals {
+  const out: Locals = {};
+  for (const [name, value] of Object.entries(locals)) out[detach(name)] = detach(value);
   return out;
 }

@@ -40,6 +40,16 @@ export function cleanLine(raw: string): string | null {
   return line.replace(CONTROL, '');
 }
 
+/**
+ * A copy of `text` that holds its own characters. A string sliced out of a line shares the chunk it was read
+ * from (V8 keeps such a slice as a view), so a failure kept for the report would keep that whole 64 KiB chunk
+ * alive: 5,000 failures spread over a 100 MB log would keep all of it.
+ */
+export function detach(text: string): string {
+  // V8 copies slices shorter than 13 characters anyway; the concatenation is flattened into a new string.
+  return text.length < 13 ? text : (' ' + text).slice(1);
+}
+
 /** Removes the indentation common to all non-blank lines, and blank lines at both ends. */
 export function dedent(lines: string[]): string[] {
   let min = Infinity;

@@ -2,6 +2,8 @@
 // print it) streams through FeedbackStream in 64 KiB chunks without the log ever being in memory.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { FeedbackStream } from '../../src/feedback/index.js';
 
 const root = new URL('../fixtures/feedback/', import.meta.url).pathname;
@@ -39,4 +41,29 @@ it('streams a 100 MB Actions log in bounded memory, counting every failure', () 
   expect(report.failures[0]).toMatchObject({ file: 'src/main/java/com/acme/Inventory.java', line: 31 });
   // Well below the log's size: the failures kept (5,000 with frames) and the parser's blocks, not the text.
   expect(peak).toBeLessThan(96 * MB);
+}, 600_000);
+
+// A kept failure's strings were sliced out of the chunk they were read from: unless copied, each one keeps its
+// whole 64 KiB chunk alive, and failures spread over a long log would keep the log itself in memory.
+it('keeps only the failures, not the log, when the failures are spread over a long log', () => {
+  setFlagsFromString('--expose-gc');
+  const gc = runInNewContext('gc') as () => void;
+  const unit = readFileSync(join(root, 'maven/surefire.log'), 'utf8');
+  // The build lines of a module (as a multi-module build prints them for modules without tests) between runs.
+  const build = unit.split('\n').slice(1, 21).join('\n') + '\n';
+  const piece = unit + build.repeat(30);
+  gc();
+  const before = process.memoryUsage().heapUsed;
+  const stream = new FeedbackStream();
+  let units = 0;
+  for (let written = 0; written < 48 * MB; written += piece.length, units++) {
+    for (let o = 0; o < piece.length; o += 64 * 1024) stream.write(Buffer.from(piece.slice(o, o + 64 * 1024)));
+  }
+  const report = stream.end();
+  gc();
+  const held = process.memoryUsage().heapUsed - before;
+  expect(report.failures.length).toBe(2 * units);
+  expect(report.failures[2 * units - 1]).toMatchObject({ file: 'src/test/java/com/acme/InventoryTest.java' });
+  // ~3,000 failures with their frames: a few MB. Were the chunks kept, it would be about the log's 48 MB.
+  expect(held).toBeLessThan(16 * MB);
 }, 600_000);
