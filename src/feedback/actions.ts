@@ -12,8 +12,6 @@ const FAILED: Framed = { type: 'failed' };
 const DROP: Framed = { type: 'drop' };
 
 const STAMP = /^(?:([^\t]+)\t([^\t]*)\t)?\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z ?/;
-// The same without the `gh run view --log` columns: on a line without a tab the optional group would scan it all.
-const STAMP_PLAIN = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z ?/;
 const COMMAND = /^##\[(group|endgroup|error|warning|notice|debug|command|section)\](.*)$/;
 const EXIT = /^Process completed with exit code [1-9]\d*\.?$/;
 
@@ -29,8 +27,8 @@ export class ActionsFramer {
     let text = raw.charCodeAt(0) === 0xfeff ? raw.slice(1) : raw;
     let boundary: string | null = null;
     const tab = tabs && text.includes('\t');
-    if (text.length >= 20 && (text.charCodeAt(4) === 0x2d /* - */ || tab)) {
-      const m = (tab ? STAMP : STAMP_PLAIN).exec(text);
+    if (text.length >= 20 && tab) {
+      const m = STAMP.exec(text);
       if (m) {
         this.framed = true;
         text = text.slice(m[0].length);
@@ -41,6 +39,12 @@ export class ActionsFramer {
           this.inHeader = false;
           boundary = `${m[1]} / ${m[2]}`;
         }
+      }
+    } else if (text.length >= 20 && text.charCodeAt(4) === 0x2d /* - */) {
+      const stamp = plainStampLength(text);
+      if (stamp > 0) {
+        this.framed = true;
+        text = text.slice(stamp);
       }
     }
     if (boundary !== null && !text.startsWith('##[group]Run ')) return this.stepThen(boundary, text);
@@ -85,4 +89,28 @@ export class ActionsFramer {
     this.pendingAfterStep = null;
     return p;
   }
+}
+
+const isDigit = (c: number) => c >= 0x30 && c <= 0x39;
+// The positions of `YYYY-MM-DDTHH:MM:SS` that hold a separator, and the separator.
+const SEPARATORS: Record<number, number> = { 4: 0x2d, 7: 0x2d, 10: 0x54, 13: 0x3a, 16: 0x3a };
+
+/**
+ * The length of STAMP without the `gh run view --log` columns (a line without a tab) at the line's start, or 0:
+ * by position instead of a regex, as every line of a downloaded log starts with one.
+ */
+function plainStampLength(text: string): number {
+  for (let i = 0; i < 19; i++) {
+    const sep = SEPARATORS[i];
+    const c = text.charCodeAt(i);
+    if (sep === undefined ? !isDigit(c) : c !== sep) return 0;
+  }
+  let end = 19;
+  if (text.charCodeAt(end) === 0x2e /* . */ && isDigit(text.charCodeAt(end + 1))) {
+    end += 2;
+    while (isDigit(text.charCodeAt(end))) end++;
+  }
+  if (text.charCodeAt(end) !== 0x5a /* Z */) return 0;
+  end++;
+  return text.charCodeAt(end) === 0x20 ? end + 1 : end;
 }
