@@ -11,7 +11,6 @@ export type Framed = string | { type: 'step'; name: string } | { type: 'failed' 
 const FAILED: Framed = { type: 'failed' };
 const DROP: Framed = { type: 'drop' };
 
-const STAMP = /^(?:([^\t]+)\t([^\t]*)\t)?\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z ?/;
 const COMMAND = /^##\[(group|endgroup|error|warning|notice|debug|command|section)\](.*)$/;
 const EXIT = /^Process completed with exit code [1-9]\d*\.?$/;
 
@@ -26,22 +25,26 @@ export class ActionsFramer {
   frame(raw: string, tabs = true): Framed {
     let text = raw.charCodeAt(0) === 0xfeff ? raw.slice(1) : raw;
     let boundary: string | null = null;
-    const tab = tabs && text.includes('\t');
-    if (text.length >= 20 && tab) {
-      const m = STAMP.exec(text);
-      if (m) {
-        this.framed = true;
-        text = text.slice(m[0].length);
-        if (m[1] !== undefined && (m[1] !== this.job || m[2] !== this.step)) {
-          // `gh run view --log`: every line names its job (matrix entries differ) and step.
-          this.job = m[1];
-          this.step = m[2]!;
-          this.inHeader = false;
-          boundary = `${m[1]} / ${m[2]}`;
+    if (text.length >= 20) {
+      // A downloaded log's line starts with its stamp; only a line without one may be `gh run view --log`'s.
+      let stamp = text.charCodeAt(4) === 0x2d /* - */ ? stampLength(text, 0) : 0;
+      if (stamp === 0 && tabs) {
+        const tab1 = text.indexOf('\t');
+        const tab2 = tab1 > 0 ? text.indexOf('\t', tab1 + 1) : -1;
+        const columns = tab2 > 0 ? stampLength(text, tab2 + 1) : 0;
+        if (columns > 0) {
+          stamp = tab2 + 1 + columns;
+          const job = text.slice(0, tab1);
+          const step = text.slice(tab1 + 1, tab2);
+          if (job !== this.job || step !== this.step) {
+            // `gh run view --log`: every line names its job (matrix entries differ) and step.
+            this.job = job;
+            this.step = step;
+            this.inHeader = false;
+            boundary = `${job} / ${step}`;
+          }
         }
       }
-    } else if (text.length >= 20 && text.charCodeAt(4) === 0x2d /* - */) {
-      const stamp = plainStampLength(text);
       if (stamp > 0) {
         this.framed = true;
         text = text.slice(stamp);
@@ -92,25 +95,25 @@ export class ActionsFramer {
 }
 
 const isDigit = (c: number) => c >= 0x30 && c <= 0x39;
-// The positions of `YYYY-MM-DDTHH:MM:SS` that hold a separator, and the separator.
-const SEPARATORS: Record<number, number> = { 4: 0x2d, 7: 0x2d, 10: 0x54, 13: 0x3a, 16: 0x3a };
+const digits = (text: string, at: number, n: number) => {
+  for (let i = at; i < at + n; i++) if (!isDigit(text.charCodeAt(i))) return false;
+  return true;
+};
 
 /**
- * The length of STAMP without the `gh run view --log` columns (a line without a tab) at the line's start, or 0:
- * by position instead of a regex, as every line of a downloaded log starts with one.
+ * The length of an Actions stamp (`2026-11-30T10:00:00.1234567Z `, the fraction optional, the space too) at
+ * `at`, or 0: read by position, as every line of a downloaded log starts with one.
  */
-function plainStampLength(text: string): number {
-  for (let i = 0; i < 19; i++) {
-    const sep = SEPARATORS[i];
-    const c = text.charCodeAt(i);
-    if (sep === undefined ? !isDigit(c) : c !== sep) return 0;
-  }
+function stampLength(text: string, at: number): number {
+  const c = (i: number) => text.charCodeAt(at + i);
+  if (!(digits(text, at, 4) && c(4) === 0x2d && digits(text, at + 5, 2) && c(7) === 0x2d)) return 0;
+  if (!(digits(text, at + 8, 2) && c(10) === 0x54 /* T */ && digits(text, at + 11, 2) && c(13) === 0x3a)) return 0;
+  if (!(digits(text, at + 14, 2) && c(16) === 0x3a && digits(text, at + 17, 2))) return 0;
   let end = 19;
-  if (text.charCodeAt(end) === 0x2e /* . */ && isDigit(text.charCodeAt(end + 1))) {
+  if (c(end) === 0x2e /* . */ && isDigit(c(end + 1))) {
     end += 2;
-    while (isDigit(text.charCodeAt(end))) end++;
+    while (isDigit(c(end))) end++;
   }
-  if (text.charCodeAt(end) !== 0x5a /* Z */) return 0;
-  end++;
-  return text.charCodeAt(end) === 0x20 ? end + 1 : end;
+  if (c(end) !== 0x5a /* Z */) return 0;
+  return c(end + 1) === 0x20 ? end + 2 : end + 1;
 }

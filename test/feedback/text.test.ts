@@ -74,3 +74,21 @@ it('removes a downloaded log line stamp by position exactly as the regex does', 
     expect(framer.framed).toBe(m !== null);
   }
 });
+
+it('reads `gh run view --log` columns, and a downloaded line that holds tabs by its own stamp', () => {
+  const framer = new ActionsFramer();
+  expect(framer.frame('test\tRun mvn -B test\t2026-11-30T10:00:00.1234567Z [INFO] Scanning', true)).toEqual({
+    type: 'step',
+    name: 'test / Run mvn -B test',
+  });
+  expect(framer.takePending()).toBe('[INFO] Scanning');
+  expect(framer.frame('test\tRun mvn -B test\t2026-11-30T10:00:00.2Z \tat com.acme.A.b(A.java:3)', true)).toBe(
+    '\tat com.acme.A.b(A.java:3)',
+  );
+  // A stamped line whose text is tab-separated values with a stamp in them is the step's output, not a new step.
+  const downloaded = new ActionsFramer();
+  expect(downloaded.frame('2026-11-30T10:00:00.1Z id\tname\t2026-11-30T10:00:01Z created', true)).toBe(
+    'id\tname\t2026-11-30T10:00:01Z created',
+  );
+  expect(downloaded.frame('no stamp\there\t2026-11', true)).toBe('no stamp\there\t2026-11');
+});
