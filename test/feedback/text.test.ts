@@ -1,6 +1,7 @@
 // Line hygiene and Actions stamps by position must agree with the regexes they replace (the general path), on
 // the lines a CI log really holds and on the odd ones around them.
 import { ActionsFramer } from '../../src/feedback/actions.js';
+import { bulkable } from '../../src/feedback/bulk.js';
 import { cleanLine } from '../../src/feedback/text.js';
 
 // The general path of cleanLine, as it was written with regexes only.
@@ -91,4 +92,20 @@ it('reads `gh run view --log` columns, and a downloaded line that holds tabs by 
     'id\tname\t2026-11-30T10:00:01Z created',
   );
   expect(downloaded.frame('no stamp\there\t2026-11', true)).toBe('no stamp\there\t2026-11');
+});
+
+it('keeps a chunk off the bulk path only for a tab followed by a timestamp (a `gh run view --log` line)', () => {
+  const COLUMN = /\t\d{4}-\d\d-\d\dT/;
+  const texts = [
+    'test\tRun mvn\t2026-11-30T10:00:00.1Z [INFO] x\n',
+    'FAIL\texample.com/shop/cart\t0.005s\n\t/usr/lib/go-1.19/src/testing/testing.go:1446 +0x10b\n',
+    '\tat com.acme.A.b(A.java:3)\n',
+    'x\t2026-11-30 10:00\n',
+    'x\t2026-11-30',
+    'x\t2026-11-30T',
+    '\t\t2026-1-30T\n',
+    'no tab at all\n',
+  ];
+  for (const text of texts) expect([text, bulkable(text, false)]).toEqual([text, !COLUMN.test(text)]);
+  expect(bulkable('plain\n', true)).toBe(false);
 });
