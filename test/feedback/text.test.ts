@@ -1,7 +1,8 @@
-// Line hygiene and Actions stamps by position must agree with the regexes they replace (the general path), on
-// the lines a CI log really holds and on the odd ones around them.
+// Line hygiene, Actions stamps and line walks by position must agree with the regexes they replace (the general
+// path), on the lines a CI log really holds and on the odd ones around them.
 import { ActionsFramer } from '../../src/feedback/actions.js';
 import { bulkable } from '../../src/feedback/bulk.js';
+import { firstChars, NEXT, walkLines } from '../../src/feedback/parsers/line-scan.js';
 import { cleanLine } from '../../src/feedback/text.js';
 
 // The general path of cleanLine, as it was written with regexes only.
@@ -108,4 +109,16 @@ it('keeps a chunk off the bulk path only for a tab followed by a timestamp (a `g
   ];
   for (const text of texts) expect([text, bulkable(text, false)]).toEqual([text, !COLUMN.test(text)]);
   expect(bulkable('plain\n', true)).toBe(false);
+});
+
+it('walks a text whose last line has no line end to its end, not around again', () => {
+  const wanted = firstChars('a');
+  const walk = (text: string) => {
+    const seen: string[] = [];
+    const end = walkLines(text, 0, text.length, wanted, (s, e) => (seen.push(text.slice(s, e)), NEXT));
+    return { end, seen };
+  };
+  // The unterminated last line is no whole line: it is left to the per-line path, wanted or not.
+  expect(walk('xyz\nabc\nqrs')).toEqual({ end: 11, seen: ['abc'] });
+  expect(walk('abc\nxyz\nabc')).toEqual({ end: 11, seen: ['abc'] });
 });

@@ -45,6 +45,8 @@ export function walkLines(text: string, from: number, to: number, wanted: FirstC
     ) {
       if (isChainStop(text, i)) return i;
       const end = text.indexOf('\n', i);
+      // `to` ends a whole line by contract; without this a text whose last line has no `\n` would wrap around.
+      if (end < 0) return to;
       if (c < 128 ? ascii[c] === 1 : wide) {
         if (end - i > MAX_LINE) return i;
         const r = take(i, end, c);
@@ -53,7 +55,9 @@ export function walkLines(text: string, from: number, to: number, wanted: FirstC
       }
       i = end + 1;
     } else {
-      i = text.indexOf('\n', i) + 1;
+      const end = text.indexOf('\n', i);
+      if (end < 0) return to;
+      i = end + 1;
     }
   }
   return to;
