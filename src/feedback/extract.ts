@@ -1,6 +1,6 @@
 /** Extractors shared by several parsers: Python tracebacks, JS error blocks, expected vs actual. */
 import { frame } from './paths.js';
-import { dedent } from './text.js';
+import { dedent, detach } from './text.js';
 import type { Frame } from './types.js';
 
 export interface ErrorInfo {
@@ -76,7 +76,12 @@ export function jsFrame(line: string): Frame | null {
   if (f === undefined) {
     f = resolveJsFrame(line);
     if (FRAMES.size >= MAX_FRAMES) FRAMES.clear();
-    FRAMES.set(line, f);
+    // Copies, or each entry would keep alive the chunk its line was sliced from (`detach`).
+    if (f) {
+      f = { ...f, file: detach(f.file) };
+      if (f.function !== undefined) f.function = detach(f.function);
+    }
+    FRAMES.set(detach(line), f);
   }
   return f && { ...f };
 }

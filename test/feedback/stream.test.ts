@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
+import { jsFrame } from '../../src/feedback/extract.js';
 import { FeedbackStream } from '../../src/feedback/index.js';
 
 const root = new URL('../fixtures/feedback/', import.meta.url).pathname;
@@ -67,3 +68,21 @@ it('keeps only the failures, not the log, when the failures are spread over a lo
   // ~3,000 failures with their frames: a few MB. Were the chunks kept, it would be about the log's 48 MB.
   expect(held).toBeLessThan(16 * MB);
 }, 600_000);
+
+// jsFrame's memo outlives a stream: a key or frame sliced out of a chunk would keep that chunk alive after it.
+it('remembers JS stack lines without keeping the chunks they were read from', () => {
+  setFlagsFromString('--expose-gc');
+  const gc = runInNewContext('gc') as () => void;
+  gc();
+  const before = process.memoryUsage().heapUsed;
+  const pad = 'x'.repeat(64 * 1024);
+  for (let i = 0; i < 1000; i++) {
+    const chunk = `${pad}${i}\n    at total${i} (/app/src/cart${i}.js:${i + 1}:7)\n${pad}`;
+    const start = chunk.indexOf('\n') + 1;
+    const frame = jsFrame(chunk.slice(start, chunk.indexOf('\n', start)));
+    expect(frame).toMatchObject({ file: `/app/src/cart${i}.js`, line: i + 1, function: `total${i}` });
+  }
+  gc();
+  // 1,000 chunks of 128 KiB: kept, they would be 125 MB.
+  expect(process.memoryUsage().heapUsed - before).toBeLessThan(16 * MB);
+});
