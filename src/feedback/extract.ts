@@ -52,14 +52,28 @@ export function parsePythonTraceback(lines: string[]): ErrorInfo | null {
 
 /** Splits `KeyError: 'age'` (plus continuation lines) into kind and message. */
 export function pythonException(first: string, rest: string[] = []): { kind: string; message: string } {
-  const m = PY_EXC.exec(first.trim());
-  const kept = rest.map((l) => l.trimEnd());
-  while (kept.length && !kept[kept.length - 1]) kept.pop();
-  const tail = kept.join('\n');
-  if (m && (m[2] !== undefined || /(Error|Exception|Exit|Interrupt|Failed|Warning|Iteration)$/.test(m[1]!))) {
-    return { kind: m[1]!, message: [m[2] ?? '', tail].filter(Boolean).join('\n') };
-  }
-  return { kind: 'Error', message: [first.trim(), tail].filter(Boolean).join('\n') };
+  const head = first.trim();
+  const m = PY_EXC.exec(head);
+  let last = rest.length;
+  while (last > 0 && !rest[last - 1]!.trimEnd()) last--;
+  let tail = '';
+  for (let i = 0; i < last; i++) tail += (i ? '\n' : '') + rest[i]!.trimEnd();
+  if (m && (m[2] !== undefined || PY_KIND_SUFFIX.test(m[1]!)))
+    return { kind: m[1]!, message: joinNonEmpty(m[2] ?? '', tail) };
+  return { kind: 'Error', message: joinNonEmpty(head, tail) };
+}
+
+/** True when `pythonException(line)` names a kind other than `Error` (without building its message). */
+export function isPythonExceptionLine(line: string): boolean {
+  const m = PY_EXC.exec(line.trim());
+  return m !== null && m[1] !== 'Error' && (m[2] !== undefined || PY_KIND_SUFFIX.test(m[1]!));
+}
+
+const PY_KIND_SUFFIX = /(Error|Exception|Exit|Interrupt|Failed|Warning|Iteration)$/;
+
+/** `[a, b].filter(Boolean).join('\n')`. */
+function joinNonEmpty(a: string, b: string): string {
+  return a && b ? `${a}\n${b}` : a || b;
 }
 
 const JS_AT =
@@ -195,26 +209,31 @@ const ACTUAL_EXPECTED: [string, RegExp][] = [
 
 /** Fills `expected`/`actual` from the conventional comparison texts of the common assertion styles. */
 export function withExpectedActual(info: ErrorInfo): ErrorInfo {
-  const lines = info.message.split('\n');
   // Most messages hold none of the markers: one scan of the text instead of four regexes per line.
   const text = info.message;
-  const markers = text.includes('Expected:') || text.includes('left: ');
-  const expected = markers ? lines.find((l) => /^\s*Expected:\s/.test(l)) : undefined;
-  const received = expected ? lines.find((l) => /^\s*Received:\s/.test(l)) : undefined;
-  if (expected && received) {
-    info.expected = expected.replace(/^\s*Expected:\s+/, '');
-    info.actual = received.replace(/^\s*Received:\s+/, '');
-    return info;
+  if (text.includes('Expected:') || text.includes('left: ')) {
+    const lines = text.split('\n');
+    const expected = lines.find((l) => /^\s*Expected:\s/.test(l));
+    const received = expected ? lines.find((l) => /^\s*Received:\s/.test(l)) : undefined;
+    if (expected && received) {
+      info.expected = expected.replace(/^\s*Expected:\s+/, '');
+      info.actual = received.replace(/^\s*Received:\s+/, '');
+      return info;
+    }
+    const left = lines.find((l) => /^\s*left: /.test(l));
+    const right = left ? lines.find((l) => /^\s*right: /.test(l)) : undefined;
+    if (left && right) {
+      info.actual = left.replace(/^\s*left: /, '');
+      info.expected = right.replace(/^\s*right: /, '');
+      return info;
+    }
   }
-  const left = markers ? lines.find((l) => /^\s*left: /.test(l)) : undefined;
-  const right = left ? lines.find((l) => /^\s*right: /.test(l)) : undefined;
-  if (left && right) {
-    info.actual = left.replace(/^\s*left: /, '');
-    info.expected = right.replace(/^\s*right: /, '');
-    return info;
-  }
-  for (const line of lines.slice(0, 3)) {
-    const trimmed = line.trim();
+  // The first three lines, without splitting the whole message.
+  for (let start = 0, n = 0; n < 3 && start <= text.length; n++) {
+    let end = text.indexOf('\n', start);
+    if (end < 0) end = text.length;
+    const trimmed = text.slice(start, end).trim();
+    start = end + 1;
     for (const [literal, re] of ACTUAL_EXPECTED) {
       if (!trimmed.includes(literal)) continue;
       const m = re.exec(trimmed);
