@@ -21,7 +21,8 @@ export function parsePythonTraceback(lines: string[]): ErrorInfo | null {
   let start = -1;
   let base = '';
   for (let i = lines.length - 1; i >= 0; i--) {
-    const m = PY_TRACEBACK.exec(lines[i]!);
+    const line = lines[i]!;
+    const m = firstWordMay(line, 0x54 /* T */) ? PY_TRACEBACK.exec(line) : null;
     if (m) {
       start = i;
       base = m[1]!;
@@ -34,20 +35,50 @@ export function parsePythonTraceback(lines: string[]): ErrorInfo | null {
   let excLine = -1;
   for (; i < lines.length; i++) {
     const line = lines[i]!;
-    const file = PY_FILE.exec(line);
+    const file = firstWordMay(line, 0x46 /* F */) ? PY_FILE.exec(line) : null;
     if (file) {
       frames.unshift(frame(file[1]!, Number(file[2]), file[3]));
       continue;
     }
-    if (line.trim() && line.startsWith(base) && !/\s/.test(line[base.length] ?? ' ')) {
+    // A line at the traceback's indent that starts with no blank (so it is not blank either).
+    if (base.length < line.length && line.startsWith(base) && !isWhiteSpace(line, base.length)) {
       excLine = i;
       break;
     }
   }
   if (excLine < 0) return { kind: 'Error', message: '', frames };
-  const rest: string[] = [];
-  for (let j = excLine + 1; j < lines.length && !PY_CHAIN.test(lines[j]!.trim()); j++) rest.push(lines[j]!);
-  return withExpectedActual({ ...pythonException(lines[excLine]!.slice(base.length), rest), frames });
+  let end = excLine + 1;
+  while (end < lines.length && !isChainLine(lines[end]!)) end++;
+  const { kind, message } = pythonException(
+    lines[excLine]!.slice(base.length),
+    lines.slice(excLine + 1, end),
+  );
+  return withExpectedActual({ kind, message, frames });
+}
+
+const WHITE_SPACE = /\s/;
+
+/** `/\s/.test(line[i])` for an index inside the line. */
+function isWhiteSpace(line: string, i: number): boolean {
+  const c = line.charCodeAt(i);
+  if (c === 0x20 || c === 0x09) return true;
+  return (c < 0x20 || c > 0x7f) && WHITE_SPACE.test(line[i]!);
+}
+
+/**
+ * False when the line's first character after spaces and tabs is printable ASCII other than `first`: then no
+ * `^\s*X` pattern whose X starts with `first` can match it (an empty line, a wide blank or a control: maybe).
+ */
+function firstWordMay(line: string, first: number): boolean {
+  let i = 0;
+  let c = line.charCodeAt(0);
+  while (c === 0x20 || c === 0x09) c = line.charCodeAt(++i);
+  return c === first || !(c > 0x20 && c < 0x7f);
+}
+
+/** `PY_CHAIN.test(line.trim())`: the line that starts the next exception of a chain. */
+function isChainLine(line: string): boolean {
+  return (firstWordMay(line, 0x44 /* D */) || firstWordMay(line, 0x54 /* T */)) && PY_CHAIN.test(line.trim());
 }
 
 /** Splits `KeyError: 'age'` (plus continuation lines) into kind and message. */
