@@ -21,7 +21,8 @@ export function parsePythonTraceback(lines: string[]): ErrorInfo | null {
   let start = -1;
   let base = '';
   for (let i = lines.length - 1; i >= 0; i--) {
-    const m = PY_TRACEBACK.exec(lines[i]!);
+    const line = lines[i]!;
+    const m = firstWordMay(line, 0x54 /* T */) ? PY_TRACEBACK.exec(line) : null;
     if (m) {
       start = i;
       base = m[1]!;
@@ -34,32 +35,76 @@ export function parsePythonTraceback(lines: string[]): ErrorInfo | null {
   let excLine = -1;
   for (; i < lines.length; i++) {
     const line = lines[i]!;
-    const file = PY_FILE.exec(line);
+    const file = firstWordMay(line, 0x46 /* F */) ? PY_FILE.exec(line) : null;
     if (file) {
       frames.unshift(frame(file[1]!, Number(file[2]), file[3]));
       continue;
     }
-    if (line.trim() && line.startsWith(base) && !/\s/.test(line[base.length] ?? ' ')) {
+    // A line at the traceback's indent that starts with no blank (so it is not blank either).
+    if (base.length < line.length && line.startsWith(base) && !isWhiteSpace(line, base.length)) {
       excLine = i;
       break;
     }
   }
   if (excLine < 0) return { kind: 'Error', message: '', frames };
-  const rest: string[] = [];
-  for (let j = excLine + 1; j < lines.length && !PY_CHAIN.test(lines[j]!.trim()); j++) rest.push(lines[j]!);
-  return withExpectedActual({ ...pythonException(lines[excLine]!.slice(base.length), rest), frames });
+  let end = excLine + 1;
+  while (end < lines.length && !isChainLine(lines[end]!)) end++;
+  const { kind, message } = pythonException(
+    lines[excLine]!.slice(base.length),
+    lines.slice(excLine + 1, end),
+  );
+  return withExpectedActual({ kind, message, frames });
+}
+
+const WHITE_SPACE = /\s/;
+
+/** `/\s/.test(line[i])` for an index inside the line. */
+function isWhiteSpace(line: string, i: number): boolean {
+  const c = line.charCodeAt(i);
+  if (c === 0x20 || c === 0x09) return true;
+  return (c < 0x20 || c > 0x7f) && WHITE_SPACE.test(line[i]!);
+}
+
+/**
+ * False when the line's first character after spaces and tabs is printable ASCII other than `first`: then no
+ * `^\s*X` pattern whose X starts with `first` can match it (an empty line, a wide blank or a control: maybe).
+ */
+function firstWordMay(line: string, first: number): boolean {
+  let i = 0;
+  let c = line.charCodeAt(0);
+  while (c === 0x20 || c === 0x09) c = line.charCodeAt(++i);
+  return c === first || !(c > 0x20 && c < 0x7f);
+}
+
+/** `PY_CHAIN.test(line.trim())`: the line that starts the next exception of a chain. */
+function isChainLine(line: string): boolean {
+  return (firstWordMay(line, 0x44 /* D */) || firstWordMay(line, 0x54 /* T */)) && PY_CHAIN.test(line.trim());
 }
 
 /** Splits `KeyError: 'age'` (plus continuation lines) into kind and message. */
 export function pythonException(first: string, rest: string[] = []): { kind: string; message: string } {
-  const m = PY_EXC.exec(first.trim());
-  const kept = rest.map((l) => l.trimEnd());
-  while (kept.length && !kept[kept.length - 1]) kept.pop();
-  const tail = kept.join('\n');
-  if (m && (m[2] !== undefined || /(Error|Exception|Exit|Interrupt|Failed|Warning|Iteration)$/.test(m[1]!))) {
-    return { kind: m[1]!, message: [m[2] ?? '', tail].filter(Boolean).join('\n') };
-  }
-  return { kind: 'Error', message: [first.trim(), tail].filter(Boolean).join('\n') };
+  const head = first.trim();
+  const m = PY_EXC.exec(head);
+  let last = rest.length;
+  while (last > 0 && !rest[last - 1]!.trimEnd()) last--;
+  let tail = '';
+  for (let i = 0; i < last; i++) tail += (i ? '\n' : '') + rest[i]!.trimEnd();
+  if (m && (m[2] !== undefined || PY_KIND_SUFFIX.test(m[1]!)))
+    return { kind: m[1]!, message: joinNonEmpty(m[2] ?? '', tail) };
+  return { kind: 'Error', message: joinNonEmpty(head, tail) };
+}
+
+/** True when `pythonException(line)` names a kind other than `Error` (without building its message). */
+export function isPythonExceptionLine(line: string): boolean {
+  const m = PY_EXC.exec(line.trim());
+  return m !== null && m[1] !== 'Error' && (m[2] !== undefined || PY_KIND_SUFFIX.test(m[1]!));
+}
+
+const PY_KIND_SUFFIX = /(Error|Exception|Exit|Interrupt|Failed|Warning|Iteration)$/;
+
+/** `[a, b].filter(Boolean).join('\n')`. */
+function joinNonEmpty(a: string, b: string): string {
+  return a && b ? `${a}\n${b}` : a || b;
 }
 
 const JS_AT =
@@ -200,26 +245,31 @@ const ACTUAL_EXPECTED: [string, RegExp][] = [
 
 /** Fills `expected`/`actual` from the conventional comparison texts of the common assertion styles. */
 export function withExpectedActual(info: ErrorInfo): ErrorInfo {
-  const lines = info.message.split('\n');
   // Most messages hold none of the markers: one scan of the text instead of four regexes per line.
   const text = info.message;
-  const markers = text.includes('Expected:') || text.includes('left: ');
-  const expected = markers ? lines.find((l) => /^\s*Expected:\s/.test(l)) : undefined;
-  const received = expected ? lines.find((l) => /^\s*Received:\s/.test(l)) : undefined;
-  if (expected && received) {
-    info.expected = expected.replace(/^\s*Expected:\s+/, '');
-    info.actual = received.replace(/^\s*Received:\s+/, '');
-    return info;
+  if (text.includes('Expected:') || text.includes('left: ')) {
+    const lines = text.split('\n');
+    const expected = lines.find((l) => /^\s*Expected:\s/.test(l));
+    const received = expected ? lines.find((l) => /^\s*Received:\s/.test(l)) : undefined;
+    if (expected && received) {
+      info.expected = expected.replace(/^\s*Expected:\s+/, '');
+      info.actual = received.replace(/^\s*Received:\s+/, '');
+      return info;
+    }
+    const left = lines.find((l) => /^\s*left: /.test(l));
+    const right = left ? lines.find((l) => /^\s*right: /.test(l)) : undefined;
+    if (left && right) {
+      info.actual = left.replace(/^\s*left: /, '');
+      info.expected = right.replace(/^\s*right: /, '');
+      return info;
+    }
   }
-  const left = markers ? lines.find((l) => /^\s*left: /.test(l)) : undefined;
-  const right = left ? lines.find((l) => /^\s*right: /.test(l)) : undefined;
-  if (left && right) {
-    info.actual = left.replace(/^\s*left: /, '');
-    info.expected = right.replace(/^\s*right: /, '');
-    return info;
-  }
-  for (const line of lines.slice(0, 3)) {
-    const trimmed = line.trim();
+  // The first three lines, without splitting the whole message.
+  for (let start = 0, n = 0; n < 3 && start <= text.length; n++) {
+    let end = text.indexOf('\n', start);
+    if (end < 0) end = text.length;
+    const trimmed = text.slice(start, end).trim();
+    start = end + 1;
     for (const [literal, re] of ACTUAL_EXPECTED) {
       if (!trimmed.includes(literal)) continue;
       const m = re.exec(trimmed);

@@ -5,6 +5,7 @@
  */
 import { ReportBuilder, type LineParser } from '../builder.js';
 import { frame } from '../paths.js';
+import { eachLine } from './line-loop.js';
 import { DIGITS, firstChars, isBlank, NEXT, STOP, walkLines } from './line-scan.js';
 import { pushCapped } from '../text.js';
 import type { Failure, TestReport } from '../types.js';
@@ -57,8 +58,23 @@ export class MinitestParser implements LineParser {
     this.block.lines = pushCapped(this.block.lines, line);
   }
 
+  /**
+   * Inside a titled block until full, the lines that are no entry, summary or block end (by first character) go
+   * to it directly, the others to `push`; else only those lines are read, the others skipped.
+   */
   bulk(text: string, from: number, to: number): number {
     const block = this.block;
+    if (block && block.title !== null && !this.builder.full)
+      return eachLine(text, from, to, (start, end) => {
+        const open = this.block;
+        if (this.builder.full || !open || open.title === null) return false;
+        const c = text.charCodeAt(start);
+        const line = text.slice(start, end);
+        if (c === 0x20 ? entryAt(text, start) === STOP : c < 0x80 && FULL_STOPS.ascii[c] === 1)
+          this.push(line);
+        else open.lines = pushCapped(open.lines, line);
+        return true;
+      });
     if (block && !(this.builder.full && block.title !== null)) return from;
     return walkLines(text, from, to, block ? FULL_STOPS : IDLE_STOPS, (start, _end, c) => {
       if (c >= 0x30 && c <= 0x39) return STOP;

@@ -6,7 +6,7 @@
 import { ReportBuilder, type LineParser } from '../builder.js';
 import { withExpectedActual, type ErrorInfo } from '../extract.js';
 import { frame } from '../paths.js';
-import { DIGITS, firstChars, NEXT, STOP, walkLines } from './line-scan.js';
+import { eachLine } from './line-loop.js';
 import { pushCapped } from '../text.js';
 import type { Frame, TestReport } from '../types.js';
 
@@ -18,11 +18,9 @@ const SUMMARY = /^Tests: (\d+), Assertions: \d+(.*?)\.?$/;
 const OK = /^OK \((\d+) tests?, \d+ assertions?\)$/;
 const DOX_CLASS = /^(\S.*?) \(([\w\\]+)\)$/;
 const DOX_FAIL = /^ ✘ (.+)$/;
+// First characters of `--`, `FAILURES!`, `ERRORS!`.
+const END_FIRST = [0x2d, 0x46, 0x45];
 const DOX_BOX = /^ {3}[│┐├┴]( (.*))?$/;
-// Inside a numbered block once full (it is counted, not read): a section, summary, entry, block end or testdox ✘.
-// By first character; a line starting with a space stops only when `✘` follows.
-const FULL_BLOCK_STOPS = firstChars('TO-FE ' + DIGITS);
-
 export class PhpunitParser implements LineParser {
   private readonly builder: ReportBuilder;
   private section = '';
@@ -44,23 +42,21 @@ export class PhpunitParser implements LineParser {
     const summary = c === 0x54 ? SUMMARY.exec(line) : null;
     if (summary) {
       this.close();
-      const counts: Record<string, number> = {};
-      for (const m of summary[2]!.matchAll(/(\w+): (\d+)/g)) counts[m[1]!.toLowerCase()] = Number(m[2]);
-      const failed = (counts.errors ?? 0) + (counts.failures ?? 0);
-      const skipped = (counts.skipped ?? 0) + (counts.incomplete ?? 0);
+      const { failed, skipped } = summaryCounts(summary[2]!);
       this.builder.addSummary({ passed: Number(summary[1]) - failed - skipped, failed, skipped });
       return;
     }
     const ok = c === 0x4f /* O */ ? OK.exec(line) : null;
     if (ok) return this.builder.addSummary({ passed: Number(ok[1]) });
     if (this.section === 'error' || this.section === 'failure') {
-      const entry = ENTRY.exec(line);
+      const entry = c >= 0x30 && c <= 0x39 ? ENTRY.exec(line) : null;
       if (entry) {
         this.close();
         this.block = { test: entry[2]!, lines: [] };
         return;
       }
-      if (/^(--|FAILURES!|ERRORS!)$/.test(line)) return this.close();
+      if ((c === 0x2d || c === 0x46 || c === 0x45) && /^(--|FAILURES!|ERRORS!)$/.test(line))
+        return this.close();
     }
     const cls = line.endsWith(')') ? DOX_CLASS.exec(line) : null;
     if (cls && !this.block) this.doxClass = cls[2]!;
@@ -80,12 +76,34 @@ export class PhpunitParser implements LineParser {
     if (this.block) this.block.lines = pushCapped(this.block.lines, line);
   }
 
+  /**
+   * Every line of the chunk is read here: a line that `push` would only add to the open block goes there
+   * directly (not even sliced once full: a full report's block is counted, not read), a line it ignores is
+   * skipped, the others go to `push`.
+   */
   bulk(text: string, from: number, to: number): number {
-    const numbered = this.section === 'error' || this.section === 'failure';
-    if (!(this.builder.full && this.block && numbered)) return from;
-    return walkLines(text, from, to, FULL_BLOCK_STOPS, (start, _end, c) =>
-      c !== 0x20 || text.charCodeAt(start + 1) === 0x2718 ? STOP : NEXT,
-    );
+    return eachLine(text, from, to, (start, end) => {
+      if (this.needsPush(text, start, end)) this.push(text.slice(start, end));
+      else if (this.block && !this.builder.full)
+        this.block.lines = pushCapped(this.block.lines, text.slice(start, end));
+      return true;
+    });
+  }
+
+  /** False for a line that `push` ignores or only adds to the open block (told by its first and last characters). */
+  private needsPush(text: string, start: number, end: number): boolean {
+    const c = text.charCodeAt(start);
+    if (c === 0x54 /* T */ || c === 0x4f /* O */) return true;
+    // A numbered block's entry (`1) …`) or end (`--`, `FAILURES!`, `ERRORS!`).
+    if (
+      (this.section === 'error' || this.section === 'failure') &&
+      ((c >= 0x30 && c <= 0x39) || END_FIRST.includes(c))
+    )
+      return true;
+    if (c === 0x20 && text.charCodeAt(start + 1) === 0x2718 /* ✘ */) return true;
+    if (this.block) return this.section === 'testdox';
+    // A testdox class line (`Cart (Acme\Tests\Cart)`).
+    return text.charCodeAt(end - 1) === 0x29;
   }
 
   finish(): TestReport {
@@ -100,6 +118,35 @@ export class PhpunitParser implements LineParser {
     if (this.builder.full) return this.builder.countOnly();
     this.builder.add({ test: block.test, ...phpError(block.lines, this.section) });
   }
+}
+
+const COUNT = /(\w+): (\d+)/g;
+
+/** `Errors: 1, Failures: 3, Skipped: 1` (any case; the last of a word wins): failed and skipped tests. */
+function summaryCounts(text: string): { failed: number; skipped: number } {
+  let errors = 0;
+  let failures = 0;
+  let skipped = 0;
+  let incomplete = 0;
+  COUNT.lastIndex = 0;
+  for (let m = COUNT.exec(text); m !== null; m = COUNT.exec(text)) {
+    const n = Number(m[2]);
+    switch (m[1]!.toLowerCase()) {
+      case 'errors':
+        errors = n;
+        break;
+      case 'failures':
+        failures = n;
+        break;
+      case 'skipped':
+        skipped = n;
+        break;
+      case 'incomplete':
+        incomplete = n;
+        break;
+    }
+  }
+  return { failed: errors + failures, skipped: skipped + incomplete };
 }
 
 export function phpError(lines: string[], section: string): ErrorInfo {

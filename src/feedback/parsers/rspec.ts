@@ -5,6 +5,7 @@
  */
 import { ReportBuilder, type LineParser } from '../builder.js';
 import { frame } from '../paths.js';
+import { eachLine } from './line-loop.js';
 import { DIGITS, firstChars, isBlank, NEXT, STOP, walkLines } from './line-scan.js';
 import { pushCapped } from '../text.js';
 import type { Failure, TestReport } from '../types.js';
@@ -55,7 +56,8 @@ export class RspecParser implements LineParser {
       this.block = { title: load[1]!, lines: [] };
       return true;
     }
-    const summary = SUMMARY.exec(line);
+    const c = line.charCodeAt(0);
+    const summary = isDigit(c) ? SUMMARY.exec(line) : null;
     if (summary) {
       this.enter('none');
       const [, examples, failures, pending, outside] = summary;
@@ -66,12 +68,27 @@ export class RspecParser implements LineParser {
     }
     const rerun = line.startsWith('rspec ') ? RERUN.exec(line) : null;
     if (rerun) return (this.declaration(rerun[1]!.slice(2), Number(rerun[2]), rerun[3]!), true);
-    if (/^Finished in [\d.]+ /.test(line)) return (this.enter('none'), true);
+    if (c === 0x46 /* F */ && /^Finished in [\d.]+ /.test(line)) return (this.enter('none'), true);
     return false;
   }
 
+  /**
+   * Until full, a block's indented lines that are no entry go to it directly, the others to `push`; else (or
+   * outside a block) only headings and entries are read, the other lines skipped.
+   */
   bulk(text: string, from: number, to: number): number {
-    if (!this.builder.full && this.block) return from;
+    if (!this.builder.full && this.block)
+      return eachLine(text, from, to, (start, end) => {
+        const block = this.block;
+        if (this.builder.full || !block) return false;
+        const line = text.slice(start, end);
+        const body =
+          text.charCodeAt(start) === 0x20 &&
+          !(this.section === 'failures' && isBlank(text, start + 1) && isDigit(text.charCodeAt(start + 2)));
+        if (body) block.lines = pushCapped(block.lines, line);
+        else this.push(line);
+        return true;
+      });
     return walkLines(text, from, to, STOPS, (start, _end, c) =>
       c !== 0x20 || (isBlank(text, start + 1) && isDigit(text.charCodeAt(start + 2))) ? STOP : NEXT,
     );

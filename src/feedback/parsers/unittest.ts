@@ -1,7 +1,8 @@
 /** Python's unittest text runner (default and `-v`), including loader import errors. */
 import { ReportBuilder, type LineParser } from '../builder.js';
 import { parsePythonTraceback } from '../extract.js';
-import { firstChars, stopAtWanted, walkLines } from './line-scan.js';
+import { eachLine } from './line-loop.js';
+import { firstChars } from './line-scan.js';
 import { pushCapped } from '../text.js';
 import type { TestReport } from '../types.js';
 
@@ -53,10 +54,7 @@ export class UnittestParser implements LineParser {
     }
     const result = RESULT.exec(line);
     if (result && !this.block) {
-      const c: Record<string, number> = {};
-      for (const m of (result[2] ?? '').matchAll(/(\w+)=(\d+)/g)) c[m[1]!] = Number(m[2]);
-      const failed = (c.failures ?? 0) + (c.errors ?? 0) + (c.unexpected_successes ?? 0);
-      const skipped = (c.skipped ?? 0) + (c.expected_failures ?? 0);
+      const { failed, skipped } = resultCounts(result[2] ?? '');
       this.builder.addSummary({ passed: Math.max(0, this.ran - failed - skipped), failed, skipped });
       this.ran = 0;
       return;
@@ -66,11 +64,19 @@ export class UnittestParser implements LineParser {
     }
   }
 
+  /**
+   * Every line of the chunk is read here: a line that can be no marker (told by its first character) goes to the
+   * open block directly, or nowhere; once full a block keeps only its first line (its emptiness tells the `---`
+   * rule under a header: the block is counted, not read). Markers go to `push`.
+   */
   bulk(text: string, from: number, to: number): number {
-    // A block's first line is pushed per line: a `---` rule right under its header is told by an empty block.
-    const block = this.block;
-    if (block && !(this.builder.full && block.lines.length)) return from;
-    return walkLines(text, from, to, STOPS, stopAtWanted);
+    return eachLine(text, from, to, (start, end) => {
+      const block = this.block;
+      if (STOPS.ascii[text.charCodeAt(start)] === 1) this.push(text.slice(start, end));
+      else if (block && (!this.builder.full || !block.lines.length))
+        block.lines = pushCapped(block.lines, text.slice(start, end));
+      return true;
+    });
   }
 
   finish(): TestReport {
@@ -90,6 +96,39 @@ export class UnittestParser implements LineParser {
     };
     this.builder.add({ test, ...info });
   }
+}
+
+const COUNT = /(\w+)=(\d+)/g;
+
+/** `failures=2, errors=1, skipped=1` (the last of a word wins): failed and skipped tests. */
+function resultCounts(text: string): { failed: number; skipped: number } {
+  let failures = 0;
+  let errors = 0;
+  let unexpected = 0;
+  let skipped = 0;
+  let expected = 0;
+  COUNT.lastIndex = 0;
+  for (let m = COUNT.exec(text); m !== null; m = COUNT.exec(text)) {
+    const n = Number(m[2]);
+    switch (m[1]) {
+      case 'failures':
+        failures = n;
+        break;
+      case 'errors':
+        errors = n;
+        break;
+      case 'unexpected_successes':
+        unexpected = n;
+        break;
+      case 'skipped':
+        skipped = n;
+        break;
+      case 'expected_failures':
+        expected = n;
+        break;
+    }
+  }
+  return { failed: failures + errors + unexpected, skipped: skipped + expected };
 }
 
 /** `test_x (pkg.mod.Class.test_x)` (3.11+) or `test_x (pkg.mod.Class)` → `pkg.mod.Class.test_x`. */
