@@ -93,6 +93,44 @@ export class DotnetParser implements LineParser {
   }
 }
 
+/** What a stack line says: the method, and the file and line when it names them. */
+interface AtLine {
+  fn: string;
+  file: string | undefined;
+  line: number;
+  inProject: boolean;
+}
+
+// Frames of the runtime and the test frameworks recur in every failure: each distinct line is parsed once.
+const AT_LINES = new Map<string, AtLine | null>();
+const MAX_CACHED_LINE = 1024;
+
+function atLine(line: string): AtLine | null {
+  const cached = AT_LINES.get(line);
+  if (cached !== undefined) return cached;
+  const parsed = parseAtLine(line);
+  if (line.length <= MAX_CACHED_LINE) {
+    if (AT_LINES.size >= 10_000) AT_LINES.clear();
+    AT_LINES.set(line, parsed);
+  }
+  return parsed;
+}
+
+function parseAtLine(line: string): AtLine | null {
+  const at = AT.exec(line);
+  if (!at) return null;
+  // NJasmine and others prefix the method with `File.cs:11  `.
+  const fn = at[1]!.replace(/^\S+\.cs:\d+\s+/, '').replace(/\(.*$/, '');
+  return { fn, file: at[2] || undefined, line: Number(at[3]), inProject: !LIBRARY.test(fn) };
+}
+
+/** A fresh frame (a report's frames are its own: parsers rewrite their paths). */
+function atFrame(at: AtLine): Frame {
+  const f: Frame = { file: at.file!, line: at.line, inProject: at.inProject };
+  if (at.fn) f.function = at.fn;
+  return f;
+}
+
 /** `Error Message:` then `Stack Trace:` sections (also a TRX `<Message>` + `<StackTrace>` joined that way). */
 export function dotnetError(lines: string[]): ErrorInfo {
   const message: string[] = [];
@@ -107,12 +145,10 @@ export function dotnetError(lines: string[]): ErrorInfo {
       section = 'stack';
       continue;
     }
-    const at = /^\s*at /.test(line) ? AT.exec(line) : null;
+    const at = /^\s*at /.test(line) ? atLine(line) : null;
     if (at) {
       section = 'stack';
-      // NJasmine and others prefix the method with `File.cs:11  `.
-      const fn = at[1]!.replace(/^\S+\.cs:\d+\s+/, '').replace(/\(.*$/, '');
-      if (at[2]) frames.push({ ...frame(at[2], Number(at[3]), fn), inProject: !LIBRARY.test(fn) });
+      if (at.file !== undefined) frames.push(atFrame(at));
       continue;
     }
     if (section === 'message') message.push(line);
