@@ -38,6 +38,11 @@ export class JavacCollector {
 
   constructor(private readonly builder: ReportBuilder) {}
 
+  /** True while an error's header was read and its detail lines may follow. */
+  get pending(): boolean {
+    return this.open !== null;
+  }
+
   /** True when the line belonged to a compiler error. */
   push(line: string): boolean {
     const err = jvmCompileError(line);
