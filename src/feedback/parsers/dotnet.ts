@@ -9,6 +9,8 @@ import { withExpectedActual, type ErrorInfo } from '../extract.js';
 import { frame } from '../paths.js';
 import { pushCapped } from '../text.js';
 import type { Frame, TestReport } from '../types.js';
+import { Needle } from './jvm-lines.js';
+import { eachLine } from './line-loop.js';
 
 const ENTRY = /^\s*(?:Failed|X) (\S.*?) \[[^\]]*\]$/;
 const OTHER_ENTRY = /^\s*(?:Passed|Skipped|√|!) \S.* \[[^\]]*\]$/;
@@ -74,6 +76,36 @@ export class DotnetParser implements LineParser {
         return this.close();
       this.block.lines = pushCapped(this.block.lines, line);
     }
+  }
+
+  private readonly bang = new Needle('!');
+  private readonly csError = new Needle('): error ');
+  private readonly testRun = new Needle('Test Run ');
+
+  /**
+   * A line that cannot be an entry, a summary, a compiler error or a `Test Run` line (no `]` or `:` at its end,
+   * none of their literals) is skipped, or joins the open block; the others go to `push`.
+   */
+  bulk(text: string, from: number, to: number): number {
+    this.bang.reset();
+    this.csError.reset();
+    this.testRun.reset();
+    return eachLine(text, from, to, (start, end) => {
+      const last = end > start ? text.charCodeAt(end - 1) : 0;
+      if (
+        this.oldTotals !== null ||
+        last === 0x5d /* ] */ ||
+        last === 0x3a /* : */ ||
+        this.bang.in(text, start, end) ||
+        this.csError.in(text, start, end) ||
+        this.testRun.in(text, start, end)
+      )
+        this.push(text.slice(start, end));
+      // A counted failure's lines are never read.
+      else if (this.block && !this.builder.full)
+        this.block.lines = pushCapped(this.block.lines, text.slice(start, end));
+      return true;
+    });
   }
 
   finish(): TestReport {
