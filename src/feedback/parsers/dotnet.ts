@@ -9,6 +9,8 @@ import { withExpectedActual, type ErrorInfo } from '../extract.js';
 import { frame } from '../paths.js';
 import { pushCapped } from '../text.js';
 import type { Frame, TestReport } from '../types.js';
+import { Needle } from './jvm-lines.js';
+import { eachLine } from './line-loop.js';
 
 const ENTRY = /^\s*(?:Failed|X) (\S.*?) \[[^\]]*\]$/;
 const OTHER_ENTRY = /^\s*(?:Passed|Skipped|√|!) \S.* \[[^\]]*\]$/;
@@ -76,6 +78,36 @@ export class DotnetParser implements LineParser {
     }
   }
 
+  private readonly bang = new Needle('!');
+  private readonly csError = new Needle('): error ');
+  private readonly testRun = new Needle('Test Run ');
+
+  /**
+   * A line that cannot be an entry, a summary, a compiler error or a `Test Run` line (no `]` or `:` at its end,
+   * none of their literals) is skipped, or joins the open block; the others go to `push`.
+   */
+  bulk(text: string, from: number, to: number): number {
+    this.bang.reset();
+    this.csError.reset();
+    this.testRun.reset();
+    return eachLine(text, from, to, (start, end) => {
+      const last = end > start ? text.charCodeAt(end - 1) : 0;
+      if (
+        this.oldTotals !== null ||
+        last === 0x5d /* ] */ ||
+        last === 0x3a /* : */ ||
+        this.bang.in(text, start, end) ||
+        this.csError.in(text, start, end) ||
+        this.testRun.in(text, start, end)
+      )
+        this.push(text.slice(start, end));
+      // A counted failure's lines are never read.
+      else if (this.block && !this.builder.full)
+        this.block.lines = pushCapped(this.block.lines, text.slice(start, end));
+      return true;
+    });
+  }
+
   finish(): TestReport {
     this.close();
     const t = this.oldTotals;
@@ -93,6 +125,44 @@ export class DotnetParser implements LineParser {
   }
 }
 
+/** What a stack line says: the method, and the file and line when it names them. */
+interface AtLine {
+  fn: string;
+  file: string | undefined;
+  line: number;
+  inProject: boolean;
+}
+
+// Frames of the runtime and the test frameworks recur in every failure: each distinct line is parsed once.
+const AT_LINES = new Map<string, AtLine | null>();
+const MAX_CACHED_LINE = 1024;
+
+function atLine(line: string): AtLine | null {
+  const cached = AT_LINES.get(line);
+  if (cached !== undefined) return cached;
+  const parsed = parseAtLine(line);
+  if (line.length <= MAX_CACHED_LINE) {
+    if (AT_LINES.size >= 10_000) AT_LINES.clear();
+    AT_LINES.set(line, parsed);
+  }
+  return parsed;
+}
+
+function parseAtLine(line: string): AtLine | null {
+  const at = AT.exec(line);
+  if (!at) return null;
+  // NJasmine and others prefix the method with `File.cs:11  `.
+  const fn = at[1]!.replace(/^\S+\.cs:\d+\s+/, '').replace(/\(.*$/, '');
+  return { fn, file: at[2] || undefined, line: Number(at[3]), inProject: !LIBRARY.test(fn) };
+}
+
+/** A fresh frame (a report's frames are its own: parsers rewrite their paths). */
+function atFrame(at: AtLine): Frame {
+  const f: Frame = { file: at.file!, line: at.line, inProject: at.inProject };
+  if (at.fn) f.function = at.fn;
+  return f;
+}
+
 /** `Error Message:` then `Stack Trace:` sections (also a TRX `<Message>` + `<StackTrace>` joined that way). */
 export function dotnetError(lines: string[]): ErrorInfo {
   const message: string[] = [];
@@ -107,12 +177,10 @@ export function dotnetError(lines: string[]): ErrorInfo {
       section = 'stack';
       continue;
     }
-    const at = /^\s*at /.test(line) ? AT.exec(line) : null;
+    const at = /^\s*at /.test(line) ? atLine(line) : null;
     if (at) {
       section = 'stack';
-      // NJasmine and others prefix the method with `File.cs:11  `.
-      const fn = at[1]!.replace(/^\S+\.cs:\d+\s+/, '').replace(/\(.*$/, '');
-      if (at[2]) frames.push({ ...frame(at[2], Number(at[3]), fn), inProject: !LIBRARY.test(fn) });
+      if (at.file !== undefined) frames.push(atFrame(at));
       continue;
     }
     if (section === 'message') message.push(line);

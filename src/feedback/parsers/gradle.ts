@@ -9,6 +9,8 @@ import { pushCapped } from '../text.js';
 import type { Failure, TestReport } from '../types.js';
 import { JavacCollector } from './javac.js';
 import { jvmExpectedActual, jvmSourcePath, parseJvmError, shortKind } from './jvm.js';
+import { blankLine, indentedText, Needle } from './jvm-lines.js';
+import { eachLine } from './line-loop.js';
 
 const EVENT = /^(\S.*?) > (.+?) (FAILED|PASSED|SKIPPED)$/;
 const SUMMARY = /^(\d+) tests? completed(?:, (\d+) failed)?(?:, (\d+) skipped)?$/;
@@ -67,6 +69,54 @@ export class GradleParser implements LineParser {
       return;
     }
     this.javac.push(line);
+  }
+
+  /**
+   * Skips the lines `push` ignores (no test event, task, summary or compiler error outside a block) and a
+   * counted failure's block; hands the lines it reads to `push` itself, the rest of a block to the block.
+   */
+  bulk(text: string, from: number, to: number): number {
+    for (const needle of this.needles) needle.reset();
+    return eachLine(text, from, to, (start, end) => this.bulkLine(text, start, end));
+  }
+
+  private readonly arrow = new Needle(' > ');
+  private readonly java = new Needle('.java:');
+  private readonly kotlin = new Needle('.kt');
+  private readonly needles = [this.arrow, this.java, this.kotlin];
+
+  private bulkLine(text: string, start: number, end: number): boolean {
+    const block = this.block;
+    if (block) {
+      const indented = indentedText(text, start, end);
+      if (indented === null) return false;
+      let continues = indented;
+      if (!continues && block.lines.length === 0) {
+        const blank = blankLine(text, start, end);
+        if (blank === null) return false;
+        continues = blank;
+      }
+      if (continues) {
+        // A counted failure's lines are not read: only whether its block is still empty matters.
+        if (!this.builder.full || block.lines.length === 0)
+          block.lines = pushCapped(block.lines, text.slice(start, end));
+        return true;
+      }
+      this.close();
+    }
+    if (this.javac.pending) return false;
+    const first = text.charCodeAt(start);
+    if (
+      first === 0x3a /* : */ ||
+      first === 0x3e /* > */ ||
+      (first >= 0x30 && first <= 0x39) ||
+      (end - start >= 3 &&
+        (this.arrow.in(text, start, end) ||
+          this.java.in(text, start, end) ||
+          this.kotlin.in(text, start, end)))
+    )
+      this.push(text.slice(start, end));
+    return true;
   }
 
   finish(): TestReport {

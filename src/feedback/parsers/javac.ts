@@ -5,6 +5,8 @@
 import { ReportBuilder, type LineParser } from '../builder.js';
 import { frame } from '../paths.js';
 import type { TestReport } from '../types.js';
+import { Needle } from './jvm-lines.js';
+import { eachLine } from './line-loop.js';
 
 const JAVAC = /^(?::[\w:-]+)?(\S.*?\.java):(\d+): error: (.*)$/;
 const KOTLINC = /^(?::[\w:-]+)?(?:e: )?(?:file:\/\/)?(\S.*?\.kts?):(\d+):(\d+):? (?:error: )?(.*)$/;
@@ -37,6 +39,11 @@ export class JavacCollector {
   langs = new Set<string>();
 
   constructor(private readonly builder: ReportBuilder) {}
+
+  /** True while an error's header was read and its detail lines may follow. */
+  get pending(): boolean {
+    return this.open !== null;
+  }
 
   /** True when the line belonged to a compiler error. */
   push(line: string): boolean {
@@ -91,6 +98,20 @@ export class JavacParser implements LineParser {
 
   push(line: string): void {
     this.collector.push(line);
+  }
+
+  private readonly java = new Needle('.java:');
+  private readonly kotlin = new Needle('.kt');
+
+  /** Outside an error only a line naming a `.java:` or `.kt` file is read; the others are skipped by position. */
+  bulk(text: string, from: number, to: number): number {
+    this.java.reset();
+    this.kotlin.reset();
+    return eachLine(text, from, to, (start, end) => {
+      if (this.collector.pending || this.java.in(text, start, end) || this.kotlin.in(text, start, end))
+        this.collector.push(text.slice(start, end));
+      return true;
+    });
   }
 
   finish(): TestReport {

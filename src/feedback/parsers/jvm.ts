@@ -30,9 +30,8 @@ export function jvmSourcePath(cls: string, fileName: string): string | undefined
   return memo(SOURCE_PATHS, `${cls}\0${fileName}`, () => sourcePath(cls, fileName));
 }
 
-// A long log repeats the same few frames thousands of times: both lookups are pure, so they are cached (bounded).
+// A long log repeats the same few frames thousands of times: the lookup is pure, so it is cached (bounded).
 const SOURCE_PATHS = new Map<string, string | undefined>();
-const PROJECT_CLASSES = new Map<string, boolean>();
 
 function memo<T>(cache: Map<string, T>, key: string, compute: () => T): T {
   if (cache.has(key)) return cache.get(key)!;
@@ -52,21 +51,68 @@ function sourcePath(cls: string, fileName: string): string | undefined {
   return `src/${isTestClass(outer) ? 'test' : 'main'}/${lang}/${dir}${fileName}`;
 }
 
-/** One `at …(File.java:N)` frame, or null. `inProject` follows the test class's package, else the library list. */
-export function jvmFrame(line: string, ctx: JvmContext = {}): Frame | null {
+/** What a frame line says whatever the failure it is in; `project` is memoised for the last test class asked. */
+interface AtLine {
+  cls: string;
+  fn: string;
+  fileName: string;
+  path: string;
+  line: number;
+  library: boolean;
+  projectFor: string | null;
+  project: boolean;
+}
+
+// Framework frames (`at org.junit…`, `at java.base/…`) recur in every failure: each distinct line is parsed once.
+const AT_LINES = new Map<string, AtLine | null>();
+const MAX_CACHED_LINE = 1024;
+
+function atLine(line: string): AtLine | null {
+  const cached = AT_LINES.get(line);
+  if (cached !== undefined) return cached;
+  const parsed = parseAtLine(line);
+  if (line.length <= MAX_CACHED_LINE) {
+    if (AT_LINES.size >= 10_000) AT_LINES.clear();
+    AT_LINES.set(line, parsed);
+  }
+  return parsed;
+}
+
+function parseAtLine(line: string): AtLine | null {
   const m = AT.exec(line);
   if (!m) return null;
   const [, cls, method, fileName, ln] = m;
   if (!ln) return null;
-  const path = jvmSourcePath(cls!, fileName!);
+  const path = sourcePath(cls!, fileName!);
   if (!path) return null;
-  const inProject = isProjectClass(cls!, ctx);
-  // A library's frame keeps the file name it printed: its path is not in the repository.
-  return { file: inProject ? path : fileName!, line: Number(ln), function: `${cls}.${method}`, inProject };
+  const library = LIBRARY.test(cls!);
+  return {
+    cls: cls!,
+    fn: `${cls}.${method}`,
+    fileName: fileName!,
+    path,
+    line: Number(ln),
+    library,
+    projectFor: null,
+    project: false,
+  };
 }
 
-function isProjectClass(cls: string, ctx: JvmContext): boolean {
-  return memo(PROJECT_CLASSES, `${ctx.testClass ?? ''}\0${cls}`, () => projectClass(cls, ctx));
+/** One `at …(File.java:N)` frame, or null. `inProject` follows the test class's package, else the library list. */
+export function jvmFrame(line: string, ctx: JvmContext = {}): Frame | null {
+  const at = atLine(line);
+  if (!at) return null;
+  let inProject = false;
+  if (!at.library) {
+    const testClass = ctx.testClass ?? '';
+    if (at.projectFor !== testClass) {
+      at.project = projectClass(at.cls, ctx);
+      at.projectFor = testClass;
+    }
+    inProject = at.project;
+  }
+  // A library's frame keeps the file name it printed: its path is not in the repository.
+  return { file: inProject ? at.path : at.fileName, line: at.line, function: at.fn, inProject };
 }
 
 function projectClass(cls: string, ctx: JvmContext): boolean {

@@ -10,7 +10,7 @@ import type { TestReport } from '../types.js';
 import { jvmCompileError } from './javac.js';
 import { parseJvmError } from './jvm.js';
 
-const LEVEL = /^\[(INFO|ERROR|WARNING|WARN|DEBUG)\] ?/;
+const FRAME_LINE = /^\s+at /;
 const TOTALS =
   /^Tests run: (\d+), Failures: (\d+), Errors: (\d+), Skipped: (\d+)(?:, Flakes: \d+)?(,\s+Time elapsed: .*)?$/;
 const TEST_3 =
@@ -22,9 +22,17 @@ const MODULE = /^\s+from (?:(\S+)\/)?pom\.xml$/;
 const COMPILER = /^(\S.*?\.(?:java|kt|scala|groovy)):\[(\d+),(\d+)\] (.*)$/;
 const KOTLIN_PLUGIN = /^(?:e: )?(\S.*?\.kt): \((\d+), (\d+)\):? (.*)$/;
 
+/** A failing test's lines; `framed` once a kept line is a stack frame. */
+interface Block {
+  test: string;
+  cls: string;
+  lines: string[];
+  framed: boolean;
+}
+
 export class MavenParser implements LineParser {
   private readonly builder: ReportBuilder;
-  private block: { test: string; cls: string; lines: string[] } | null = null;
+  private block: Block | null = null;
   private compile: { file: string; line: number; col: string; message: string[] } | null = null;
   private readonly seenCompile = new Set<string>();
   private perClass = { passed: 0, failed: 0, skipped: 0 };
@@ -40,22 +48,20 @@ export class MavenParser implements LineParser {
   }
 
   push(raw: string): void {
-    const level = raw.charCodeAt(0) === 0x5b /* [ */ ? LEVEL.exec(raw) : null;
-    const line = level ? raw.slice(level[0].length) : raw;
+    const prefix = levelLength(raw);
+    const level = prefix > 0;
+    const line = level ? raw.slice(prefix) : raw;
     if (level && line.charCodeAt(0) === 0x20 && line.endsWith('pom.xml')) {
       const from = MODULE.exec(line);
       if (from) this.module = from[1] ?? '';
-    } else if (level && line.startsWith('Running ')) {
+    } else if (level && line.charCodeAt(0) === 0x52 /* R */ && hasAt(line, 0, 'Running ')) {
       const pkg = packageOf(line.slice(8).trim());
       if (!this.packageModule.has(pkg)) this.packageModule.set(pkg, this.module);
     }
     if (this.block) {
-      if (level || /^(Running |Tests run: )/.test(line)) this.closeBlock();
-      else if (!line.trim() && this.block.lines.some((l) => /^\s+at /.test(l))) return this.closeBlock();
-      else {
-        this.block.lines = pushCapped(this.block.lines, raw);
-        return;
-      }
+      if (level || hasAt(line, 0, 'Running ') || hasAt(line, 0, 'Tests run: ')) this.closeBlock();
+      else if (this.block.framed && !line.trim()) return this.closeBlock();
+      else return this.holdLine(this.block, raw);
     }
     if (this.compile) {
       const detail = /^\s+(symbol|location|required|found|reason):\s+(.*)$/.exec(line);
@@ -66,22 +72,9 @@ export class MavenParser implements LineParser {
       this.closeCompile();
     }
     // Every per-test header ends `<<< FAILURE!` / `<<< ERROR!`: other lines skip the three header regexes.
-    const header = line.charCodeAt(line.length - 1) === 0x21; /* ! */
-    const in22 = !header || TEST_3.test(line) || TEST_2.test(line) ? null : TEST_22.exec(line);
-    if (in22) {
-      const cls = this.currentClass;
-      this.block = { test: cls ? `${cls}.${in22[1]}` : in22[1]!, cls, lines: [] };
-      return;
-    }
-    const three = header ? TEST_3.exec(line) : null;
-    const test = three ?? (header ? TEST_2.exec(line) : null);
-    if (test) {
-      const cls = three ? test[1]! : test[2]!;
-      const name = three ? test[2]! : test[1]!;
-      this.block = { test: `${cls}.${name}`, cls, lines: [] };
-      return;
-    }
-    const totals = line.startsWith('Tests run: ') ? TOTALS.exec(line) : null;
+    if (line.charCodeAt(line.length - 1) === 0x21 /* ! */ && this.header(line)) return;
+    const totals =
+      line.charCodeAt(0) === 0x54 /* T */ && hasAt(line, 0, 'Tests run: ') ? TOTALS.exec(line) : null;
     if (totals) {
       const [, run, failures, errors, skipped, perClass] = totals;
       const failed = Number(failures) + Number(errors);
@@ -94,7 +87,7 @@ export class MavenParser implements LineParser {
       } else this.builder.addSummary(counts);
       return;
     }
-    const compile = level?.[1] === 'ERROR' ? (COMPILER.exec(line) ?? KOTLIN_PLUGIN.exec(line)) : null;
+    const compile = level && raw.charCodeAt(1) === 0x45 /* [ERROR] */ ? compilerError(line) : null;
     if (compile) {
       this.compile = {
         file: compile[1]!,
@@ -127,6 +120,31 @@ export class MavenParser implements LineParser {
     return this.builder.report();
   }
 
+  /** Opens the block of a per-test header line; false for another line ending in `!`. */
+  private header(line: string): boolean {
+    const three = TEST_3.exec(line);
+    const test = three ?? TEST_2.exec(line);
+    if (test) {
+      const cls = three ? test[1]! : test[2]!;
+      const name = three ? test[2]! : test[1]!;
+      this.block = { test: `${cls}.${name}`, cls, lines: [], framed: false };
+      return true;
+    }
+    const in22 = TEST_22.exec(line);
+    if (!in22) return false;
+    const cls = this.currentClass;
+    this.block = { test: cls ? `${cls}.${in22[1]}` : in22[1]!, cls, lines: [], framed: false };
+    return true;
+  }
+
+  private holdLine(block: Block, raw: string): void {
+    const before = block.lines;
+    block.lines = pushCapped(before, raw);
+    // A blank line ends the block once it holds a stack frame (of the lines kept, when they were capped).
+    if (block.lines !== before) block.framed = block.lines.some((l) => FRAME_LINE.test(l));
+    else if (!block.framed && FRAME_LINE.test(raw)) block.framed = true;
+  }
+
   private closeBlock(): void {
     const block = this.block;
     this.block = null;
@@ -153,6 +171,46 @@ export class MavenParser implements LineParser {
     this.seenCompile.add(key);
     this.builder.add({ test: c.file, kind: 'CompilationError', message, frames: [frame(c.file, c.line)] });
   }
+}
+
+/** Length of the `[INFO] ` (or `[ERROR]`, …) prefix of a line, its one space included; 0 without one. */
+function levelLength(raw: string): number {
+  if (raw.charCodeAt(0) !== 0x5b /* [ */) return 0;
+  const name = levelName(raw);
+  if (name === 0) return 0;
+  return raw.charCodeAt(name + 1) === 0x20 ? name + 2 : name + 1;
+}
+
+/** Index of the `]` closing a level name (`[INFO]`, `[ERROR]`, `[WARNING]`, `[WARN]`, `[DEBUG]`), else 0. */
+function levelName(raw: string): number {
+  switch (raw.charCodeAt(1)) {
+    case 0x49 /* I */:
+      return hasAt(raw, 2, 'NFO]') ? 5 : 0;
+    case 0x45 /* E */:
+      return hasAt(raw, 2, 'RROR]') ? 6 : 0;
+    case 0x44 /* D */:
+      return hasAt(raw, 2, 'EBUG]') ? 6 : 0;
+    case 0x57 /* W */:
+      return hasAt(raw, 2, 'ARN]') ? 5 : hasAt(raw, 2, 'ARNING]') ? 8 : 0;
+    default:
+      return 0;
+  }
+}
+
+/** `text.startsWith(literal, at)` by character codes (ASCII literals; faster on the short prefixes here). */
+function hasAt(text: string, at: number, literal: string): boolean {
+  if (text.length < at + literal.length) return false;
+  for (let i = 0; i < literal.length; i++)
+    if (text.charCodeAt(at + i) !== literal.charCodeAt(i)) return false;
+  return true;
+}
+
+/** A maven-compiler-plugin (or Kotlin plugin) error line; the literal tests keep the lazy scans off other lines. */
+function compilerError(line: string): RegExpExecArray | null {
+  return (
+    (line.includes(':[') ? COMPILER.exec(line) : null) ??
+    (line.includes('.kt: (') ? KOTLIN_PLUGIN.exec(line) : null)
+  );
 }
 
 /** `com.acme.text` of `com.acme.text.Labels` (or of a nested `Labels$Inner`). */
