@@ -3,7 +3,7 @@
  * parsers look at a line's first characters in the chunk and slice only the lines they keep or must parse, so a
  * line they ignore costs an `indexOf` and a few character reads instead of the per-line chain.
  */
-import { isChainStop, scan } from '../bulk.js';
+import { isChainStop } from '../bulk.js';
 import { MAX_LINE } from '../text.js';
 
 /**
@@ -41,24 +41,4 @@ export function indentEnd(text: string, start: number, end: number): number {
 export function otherSpace(text: string, i: number): boolean {
   const c = text.charCodeAt(i);
   return c >= 0x80 && /\s/.test(text[i]!);
-}
-
-/**
- * For a state that reads only the lines `stops` (from `linePattern`) matches and stays in that state (a full
- * report): pushes each such line in the bulk pass instead of handing it back to the chain, skips the others.
- */
-export function pushMatches(
-  stops: RegExp,
-  text: string,
-  from: number,
-  to: number,
-  push: (line: string) => void,
-): number {
-  return scan(stops, text, from, to, (m) => {
-    const end = text.indexOf('\n', m.index);
-    if (end - m.index > MAX_LINE) return false;
-    push(text.slice(m.index, end));
-    stops.lastIndex = end;
-    return true;
-  });
 }
