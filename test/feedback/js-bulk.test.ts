@@ -1,5 +1,5 @@
 // The JS parsers' bulk pass reads every line of a chunk itself, also while failures are kept with details
-// (`src/feedback/parsers/line-loop.ts`): it must give the report of the same parser fed line by line, whatever the
+// (`bulk` of each JS parser): it must give the report of the same parser fed line by line, whatever the
 // chunk boundaries, including lines that start with a wider whitespace than space/tab, blank lines, a line
 // longer than the chain passes whole, and a JSON document's first line.
 import { readFileSync } from 'node:fs';
@@ -41,15 +41,38 @@ const ODD = [
   '\u00a0not ok 9 - odd',
   '\u00a0✖ odd',
   '\u00a0# odd',
+  // Result lines the hand-read plain shape must refuse (or read exactly as RESULT does).
+  'ok 11# SKIP odd',
+  'ok 12 - odd # skip later',
+  'not ok 13 -  odd',
+  'not ok 14\tdash - odd',
+  'not ok 15',
+  'not ok 16 ',
+  'OK 17 odd',
+  'ok  18 odd',
+  'ok 19odd',
+  'not ok 20 \u00a0odd',
+  'not ok 21 - ünïcode ✓',
+  '  not ok 22 - indented',
+  '  ---  ',
+  '  ...\t',
+  '  .... odd',
+  '# Subtest: odd',
+  '    # Subtest:odd',
+  // Mocha counts and entries.
+  '5) odd at column 0',
+  '  12 failing',
+  '   3)odd:',
+  '  Exception during run: odd',
 ].join('\n');
 
-const CASES: Array<[string, string[], () => LineParser, string]> = [
-  ['jest', ['jest/default.log', 'jest/verbose.log'], () => new JestParser(), 'jest'],
-  ['vitest', ['vitest/default.log'], () => new VitestParser(), 'vitest'],
-  ['mocha spec', ['mocha/spec.log', 'mocha/module-error.log'], () => new MochaParser(), 'mocha'],
-  ['mocha tap', ['mocha/tap.log'], () => new TapParser(), 'tap'],
-  ['node:test tap', ['node-test/tap.log'], () => new TapParser(), 'tap'],
-  ['node:test spec', ['node-test/spec.log'], () => new NodeTestSpecParser(), 'node-test'],
+const CASES: Array<[string, string[], (maxFailures?: number) => LineParser, string]> = [
+  ['jest', ['jest/default.log', 'jest/verbose.log'], (m) => new JestParser(m), 'jest'],
+  ['vitest', ['vitest/default.log'], (m) => new VitestParser(m), 'vitest'],
+  ['mocha spec', ['mocha/spec.log', 'mocha/module-error.log'], (m) => new MochaParser(m), 'mocha'],
+  ['mocha tap', ['mocha/tap.log'], (m) => new TapParser(m), 'tap'],
+  ['node:test tap', ['node-test/tap.log'], (m) => new TapParser(m), 'tap'],
+  ['node:test spec', ['node-test/spec.log'], (m) => new NodeTestSpecParser(m), 'node-test'],
 ];
 
 describe.each(CASES)('bulk pass of %s with details kept', (_name, files, make, runner) => {
@@ -64,6 +87,12 @@ describe.each(CASES)('bulk pass of %s with details kept', (_name, files, make, r
 
   it.each([1, 7, 61, 1000, 64 * 1024])('gives the same report in chunks of %i characters', (size) => {
     expect(chunked(text, size, runner)).toEqual(expected);
+  });
+
+  it.each([0, 1, 3])('gives the same report once full (maxFailures %i)', (maxFailures) => {
+    const stream = new FeedbackStream({ runner, maxFailures });
+    for (let o = 0; o < text.length; o += 4093) stream.write(text.slice(o, o + 4093));
+    expect(stream.end()).toEqual(perLine(make(maxFailures), text));
   });
 
   it('leaves a JSON document inside a bulk-read chunk to the JSON collector', () => {

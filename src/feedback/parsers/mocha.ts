@@ -2,16 +2,14 @@
 import { ReportBuilder, type LineParser } from '../builder.js';
 import { parseJsError } from '../extract.js';
 import { pathInText } from '../paths.js';
-import { linePattern } from '../bulk.js';
-import { pushCapped } from '../text.js';
+import { MAX_LINE, pushCapped } from '../text.js';
 import type { TestReport } from '../types.js';
 import { normalizeJsKind } from './js-errors.js';
-import { eachLine, indentEnd, otherSpace, pushMatches } from './line-loop.js';
+import { indentEnd, otherSpace } from './line-loop.js';
+import { isChainStop } from '../bulk.js';
 
 const COUNT = /^\s+(\d+) (passing|pending|failing)\b/;
 const ENTRY = /^\s{2}(\d+)\) (.*)$/;
-// Once full (blocks are counted, not read), only these lines are read.
-const FULL_STOPS = linePattern('[^\\S\\n]+\\d|[^\\S\\n]*Exception during run: ');
 
 export class MochaParser implements LineParser {
   private readonly builder: ReportBuilder;
@@ -56,24 +54,31 @@ export class MochaParser implements LineParser {
     this.block.lines = pushCapped(this.block.lines, line);
   }
 
-  /** Every line: one that may be a count, an entry or a crash (first characters), a block's title or a crash's
-   * closing `}` is pushed; another one is sliced only into a block. */
+  /** Every line: one that may be a count, an entry or a crash, a block's title or a crash's
+   * closing `}` is pushed; another one is sliced only into a block whose details are kept. One loop with the tests
+   * inline (see `JestParser.bulk`). */
   bulk(text: string, from: number, to: number): number {
-    if (this.builder.full) return pushMatches(FULL_STOPS, text, from, to, (line) => this.push(line));
-    return eachLine(text, from, to, (start, end) => {
-      const i = indentEnd(text, start, end);
+    for (let start = from; start < to;) {
+      const end = text.indexOf('\n', start);
+      if (end < 0 || end >= to || end - start > MAX_LINE) return start;
+      const c0 = text.charCodeAt(start);
+      let i = start;
+      if (c0 === 0x20 || c0 === 0x09) i = indentEnd(text, start, end);
+      else if (isChainStop(text, start)) return start;
       const c = text.charCodeAt(i);
       const block = this.block;
       if (
-        (i < end && ((c >= 0x30 && c <= 0x39) || c === 0x45 /* E */ || otherSpace(text, i))) ||
+        (i < end &&
+          ((i > start && c >= 0x30 && c <= 0x39 && countOrEntry(text, i)) ||
+            (c === 0x45 /* E */ && text.startsWith('Exception during run: ', i)) ||
+            otherSpace(text, i))) ||
         (block !== null && (!block.titleDone || (block.crash && end - start === 1)))
-      ) {
+      )
         this.push(text.slice(start, end));
-        return true;
-      }
-      if (block) block.lines = pushCapped(block.lines, text.slice(start, end));
-      return true;
-    });
+      else if (block && !this.builder.full) block.lines = pushCapped(block.lines, text.slice(start, end));
+      start = end + 1;
+    }
+    return to;
   }
 
   finish(): TestReport {
@@ -96,4 +101,11 @@ export class MochaParser implements LineParser {
     const info = normalizeJsKind(parseJsError(lines));
     this.builder.add({ test: title.join(' '), file: pathInText(info.message), ...info });
   }
+}
+
+/** True when the digits at `i` (after an indent) are followed as in a count (`3 failing`) or an entry (`3) …`). */
+function countOrEntry(text: string, i: number): boolean {
+  let c = text.charCodeAt(i);
+  while (c >= 0x30 && c <= 0x39) c = text.charCodeAt(++i);
+  return c === 0x20 || c === 0x29;
 }

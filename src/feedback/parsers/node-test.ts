@@ -1,10 +1,11 @@
 /** node:test's spec reporter (the tree, or its `failing tests` recap when present). */
 import { MAX_FAILURES, ReportBuilder, type LineParser } from '../builder.js';
 import { parseJsError, type ErrorInfo } from '../extract.js';
-import { pushCapped } from '../text.js';
+import { MAX_LINE, pushCapped } from '../text.js';
 import type { TestReport } from '../types.js';
 import { normalizeJsKind } from './js-errors.js';
-import { eachLine, indentEnd, otherSpace } from './line-loop.js';
+import { indentEnd, otherSpace } from './line-loop.js';
+import { isChainStop } from '../bulk.js';
 
 const ENTRY = /^(\s*)✖ (.+?)(?: \([\d.]+m?s\))?(?: # .*)?$/;
 const COUNT = /^ℹ (tests|pass|fail|cancelled|skipped|todo) (\d+)$/;
@@ -86,39 +87,46 @@ export class NodeTestSpecParser implements LineParser {
    * only closes the entry it is not under.
    */
   bulk(text: string, from: number, to: number): number {
-    return eachLine(text, from, to, (start, end) => {
-      const c0 = text.charCodeAt(start);
-      if (this.crash) {
-        if (
-          c0 === 0x4e /* N */ ||
-          c0 === 0x2716 ||
-          c0 === 0x2714 ||
-          c0 === 0x25b6 ||
-          c0 === 0x2139 ||
-          c0 === 0xfe63
-        )
-          this.push(text.slice(start, end));
-        else this.crash = pushCapped(this.crash, text.slice(start, end));
-        return true;
-      }
-      const i = indentEnd(text, start, end);
-      const c = text.charCodeAt(i);
+    for (let start = from; start < to;) {
+      const end = text.indexOf('\n', start);
+      if (end < 0 || end >= to || end - start > MAX_LINE || isChainStop(text, start)) return start;
+      this.take(text, start, end);
+      start = end + 1;
+    }
+    return to;
+  }
+
+  /** One line of `bulk`, [start, end). */
+  private take(text: string, start: number, end: number): void {
+    const c0 = text.charCodeAt(start);
+    if (this.crash) {
       if (
-        (i < end && (c === 0x2716 /* ✖ */ || otherSpace(text, i))) ||
-        c0 === 0x2139 /* ℹ */ ||
-        c0 === 0x74 /* t */ ||
-        (c0 >= 0x41 && c0 <= 0x5a)
-      ) {
+        c0 === 0x4e /* N */ ||
+        c0 === 0x2716 ||
+        c0 === 0x2714 ||
+        c0 === 0x25b6 ||
+        c0 === 0x2139 ||
+        c0 === 0xfe63
+      )
         this.push(text.slice(start, end));
-        return true;
-      }
-      const entry = this.entry;
-      if (entry === null) return true;
-      if (i === end || i - start > entry.indent)
-        entry.lines = pushCapped(entry.lines, text.slice(start, end));
-      else this.close();
-      return true;
-    });
+      else this.crash = pushCapped(this.crash, text.slice(start, end));
+      return;
+    }
+    const i = indentEnd(text, start, end);
+    const c = text.charCodeAt(i);
+    if (
+      (i < end && (c === 0x2716 /* ✖ */ || otherSpace(text, i))) ||
+      c0 === 0x2139 /* ℹ */ ||
+      c0 === 0x74 /* t */ ||
+      (c0 >= 0x41 && c0 <= 0x5a)
+    ) {
+      this.push(text.slice(start, end));
+      return;
+    }
+    const entry = this.entry;
+    if (entry === null) return;
+    if (i === end || i - start > entry.indent) entry.lines = pushCapped(entry.lines, text.slice(start, end));
+    else this.close();
   }
 
   finish(): TestReport {

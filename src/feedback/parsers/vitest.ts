@@ -1,17 +1,15 @@
 /** Vitest's default and verbose reporters: `FAIL  file > suite > test` blocks and the `Tests` summary. */
 import { ReportBuilder, type LineParser } from '../builder.js';
 import { parseJsError } from '../extract.js';
-import { linePattern } from '../bulk.js';
-import { pushCapped } from '../text.js';
+import { MAX_LINE, pushCapped } from '../text.js';
 import type { TestReport } from '../types.js';
 import { addTestsSummary, normalizeJsKind } from './js-errors.js';
-import { eachLine, indentEnd, otherSpace, pushMatches } from './line-loop.js';
+import { indentEnd, otherSpace } from './line-loop.js';
+import { isChainStop } from '../bulk.js';
 
 const BLOCK = /^\s*FAIL\s+(.+?)(?: \[ (.+) \])?$/;
 const TESTS = /^\s*Tests\s+(.*?)\s*\(\d+\)$/;
 const SEPARATOR = /^⎯{3,}/;
-// Once full (blocks are counted, not read), only these lines are read.
-const STOPS = linePattern('[^\\S\\n]*(?:FAIL[^\\S\\n]|Test)|⎯');
 
 export class VitestParser implements LineParser {
   private readonly builder: ReportBuilder;
@@ -43,22 +41,26 @@ export class VitestParser implements LineParser {
   }
 
   /** Every line: one that may be a marker (`FAIL`, `Test…`, `⎯`) is pushed, another one is sliced only when a block
-   * whose details are kept takes it. */
+   * whose details are kept takes it. One loop with the tests inline (see `JestParser.bulk`). */
   bulk(text: string, from: number, to: number): number {
-    if (this.builder.full) return pushMatches(STOPS, text, from, to, (line) => this.push(line));
-    return eachLine(text, from, to, (start, end) => {
-      const i = indentEnd(text, start, end);
-      const c = text.charCodeAt(i);
+    for (let start = from; start < to;) {
+      const end = text.indexOf('\n', start);
+      if (end < 0 || end >= to || end - start > MAX_LINE) return start;
+      const c = text.charCodeAt(start);
+      let i = start;
+      if (c === 0x20 || c === 0x09) i = indentEnd(text, start, end);
+      else if (isChainStop(text, start)) return start;
+      const d = text.charCodeAt(i);
       if (
-        (i < end && (c === 0x46 /* F */ || c === 0x54 /* T */ || otherSpace(text, i))) ||
-        text.charCodeAt(start) === 0x23af /* ⎯ */
-      ) {
+        (i < end && (d === 0x46 /* F */ || d === 0x54 /* T */ || otherSpace(text, i))) ||
+        c === 0x23af /* ⎯ */
+      )
         this.push(text.slice(start, end));
-        return true;
-      }
-      if (this.block) this.block.lines = pushCapped(this.block.lines, text.slice(start, end));
-      return true;
-    });
+      else if (this.block && !this.builder.full)
+        this.block.lines = pushCapped(this.block.lines, text.slice(start, end));
+      start = end + 1;
+    }
+    return to;
   }
 
   finish(): TestReport {
