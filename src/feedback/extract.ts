@@ -1,6 +1,7 @@
 /** Extractors shared by several parsers: Python tracebacks, JS error blocks, expected vs actual. */
 import { frame } from './paths.js';
-import { dedent, detach } from './text.js';
+import { Memo } from './memo.js';
+import { dedent } from './text.js';
 import type { Frame } from './types.js';
 
 export interface ErrorInfo {
@@ -117,22 +118,11 @@ const CODE_FRAME = /^\s*(?:>\s*)?\d+\s*\||^\s*\|\s*\^?|^\s*\d+\|/;
 export function jsFrame(line: string): Frame | null {
   // Stacks repeat the same frames (runtime internals, the same helper) across failures: each distinct line is
   // resolved once (bounded), and each caller gets its own copy.
-  let f = FRAMES.get(line);
-  if (f === undefined) {
-    f = resolveJsFrame(line);
-    if (FRAMES.size >= MAX_FRAMES) FRAMES.clear();
-    // Copies, or each entry would keep alive the chunk its line was sliced from (`detach`).
-    if (f) {
-      f = { ...f, file: detach(f.file) };
-      if (f.function !== undefined) f.function = detach(f.function);
-    }
-    FRAMES.set(detach(line), f);
-  }
+  const f = FRAMES.get(line);
   return f && { ...f };
 }
 
-const FRAMES = new Map<string, Frame | null>();
-const MAX_FRAMES = 4096;
+const FRAMES = new Memo(resolveJsFrame);
 
 function resolveJsFrame(line: string): Frame | null {
   const m = JS_AT.exec(line);

@@ -1,3 +1,4 @@
+import { Memo } from './memo.js';
 import type { Frame } from './types.js';
 
 // Locations that belong to a framework, a dependency, the language runtime or its standard library.
@@ -23,22 +24,12 @@ const OUTSIDE = [
   /^(native|anonymous|unknown location|evalmachine\.<anonymous>)$/,
 ];
 
-// A log names the same few files in frame after frame: each distinct path is tested against OUTSIDE once
-// (23 patterns), while the memo stays bounded on a log of many distinct paths. A key is copied: a path sliced
-// out of a line would otherwise keep the whole chunk it came from alive.
-const MAX_MEMO = 4_096;
-const memo = new Map<string, boolean>();
+// A log names the same few files in frame after frame: each distinct path is tested against OUTSIDE once.
+const PROJECT_PATHS = new Memo((file) => !OUTSIDE.some((re) => re.test(file)));
 
 /** True when a printed path is the project's own code, not a framework, dependency or runtime file. */
 export function isProjectPath(file: string): boolean {
-  if (!file) return false;
-  let inProject = memo.get(file);
-  if (inProject === undefined) {
-    inProject = !OUTSIDE.some((re) => re.test(file));
-    if (memo.size >= MAX_MEMO) memo.clear();
-    memo.set((' ' + file).slice(1), inProject);
-  }
-  return inProject;
+  return !!file && PROJECT_PATHS.get(file);
 }
 
 export function frame(file: string, line: number, fn?: string): Frame {

@@ -6,6 +6,7 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { jsFrame } from '../../src/feedback/extract.js';
 import { FeedbackStream } from '../../src/feedback/index.js';
+import { jvmFrame } from '../../src/feedback/parsers/jvm.js';
 
 const root = new URL('../fixtures/feedback/', import.meta.url).pathname;
 const MB = 1024 * 1024;
@@ -69,18 +70,22 @@ it('keeps only the failures, not the log, when the failures are spread over a lo
   expect(held).toBeLessThan(16 * MB);
 }, 600_000);
 
-// jsFrame's memo outlives a stream: a key or frame sliced out of a chunk would keep that chunk alive after it.
-it('remembers JS stack lines without keeping the chunks they were read from', () => {
+// The stack-line memos outlive a stream: a key or frame sliced out of a chunk would keep that chunk alive after it.
+it('remembers stack lines (JS, JVM) without keeping the chunks they were read from', () => {
   setFlagsFromString('--expose-gc');
   const gc = runInNewContext('gc') as () => void;
   gc();
   const before = process.memoryUsage().heapUsed;
   const pad = 'x'.repeat(64 * 1024);
-  for (let i = 0; i < 1000; i++) {
-    const chunk = `${pad}${i}\n    at total${i} (/app/src/cart${i}.js:${i + 1}:7)\n${pad}`;
-    const start = chunk.indexOf('\n') + 1;
-    const frame = jsFrame(chunk.slice(start, chunk.indexOf('\n', start)));
-    expect(frame).toMatchObject({ file: `/app/src/cart${i}.js`, line: i + 1, function: `total${i}` });
+  const lineOf = (text: string) => {
+    const chunk = `${pad}\n${text}\n${pad}`;
+    return chunk.slice(pad.length + 1, pad.length + 1 + text.length);
+  };
+  for (let i = 0; i < 500; i++) {
+    const js = jsFrame(lineOf(`    at total${i} (/app/src/cart${i}.js:${i + 1}:7)`));
+    expect(js).toMatchObject({ file: `/app/src/cart${i}.js`, line: i + 1, function: `total${i}` });
+    const jvm = jvmFrame(lineOf(`\tat com.acme.shop${i}.Cart.total(Cart.java:${i + 1})`));
+    expect(jvm).toMatchObject({ file: `src/main/java/com/acme/shop${i}/Cart.java`, line: i + 1 });
   }
   gc();
   // 1,000 chunks of 128 KiB: kept, they would be 125 MB.

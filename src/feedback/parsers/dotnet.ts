@@ -11,6 +11,7 @@ import { pushCapped } from '../text.js';
 import type { Frame, TestReport } from '../types.js';
 import { Needle } from './jvm-lines.js';
 import { eachLine } from './line-loop.js';
+import { Memo } from '../memo.js';
 
 const ENTRY = /^\s*(?:Failed|X) (\S.*?) \[[^\]]*\]$/;
 const OTHER_ENTRY = /^\s*(?:Passed|Skipped|√|!) \S.* \[[^\]]*\]$/;
@@ -134,19 +135,8 @@ interface AtLine {
 }
 
 // Frames of the runtime and the test frameworks recur in every failure: each distinct line is parsed once.
-const AT_LINES = new Map<string, AtLine | null>();
-const MAX_CACHED_LINE = 1024;
-
-function atLine(line: string): AtLine | null {
-  const cached = AT_LINES.get(line);
-  if (cached !== undefined) return cached;
-  const parsed = parseAtLine(line);
-  if (line.length <= MAX_CACHED_LINE) {
-    if (AT_LINES.size >= 10_000) AT_LINES.clear();
-    AT_LINES.set(line, parsed);
-  }
-  return parsed;
-}
+const AT_LINES = new Memo(parseAtLine, 10_000);
+const atLine = (line: string): AtLine | null => AT_LINES.get(line);
 
 function parseAtLine(line: string): AtLine | null {
   const at = AT.exec(line);

@@ -5,6 +5,7 @@ import { withExpectedActual } from '../extract.js';
 import { frame } from '../paths.js';
 import { pushCapped } from '../text.js';
 import type { Failure, Frame, TestReport } from '../types.js';
+import { Memo } from '../memo.js';
 
 const RUN = /^=== (?:RUN|CONT|PAUSE)\s+(\S+)/;
 const RESULT = /^\s*--- (FAIL|PASS|SKIP): (\S+) \([\d.]+m?s\)$/;
@@ -26,16 +27,11 @@ const HOSTS_WITH_OWNER =
  * module. `t.Errorf` prints the file relative to its package folder, so this makes it a repository path.
  */
 export function packageDir(importPath: string): string {
-  let dir = packageDirs.get(importPath);
-  if (dir === undefined) {
-    // A log names few packages, each on many lines: the guess is kept per import path (bounded).
-    if (packageDirs.size >= 1000) packageDirs.clear();
-    packageDirs.set(importPath, (dir = guessPackageDir(importPath)));
-  }
-  return dir;
+  return PACKAGE_DIRS.get(importPath);
 }
 
-const packageDirs = new Map<string, string>();
+// A log names few packages, each on many lines: the guess is kept per import path (bounded).
+const PACKAGE_DIRS = new Memo((importPath) => guessPackageDir(importPath), 1_000);
 
 function guessPackageDir(importPath: string): string {
   const parts = importPath.split('/');

@@ -5,6 +5,7 @@
  */
 import { withExpectedActual, type ErrorInfo } from '../extract.js';
 import type { Frame } from '../types.js';
+import { Memo } from '../memo.js';
 
 const AT = /^\s*at (?:[\w.-]+(?:@[^/]*)?\/)*([\w$.<>]+)\.([\w$<>-]+)\(([^():]+?)(?::(\d+))?\)\s*$/;
 const HEADER = /^\s*(?:Caused by: )?([a-zA-Z_$][\w$]*(?:\.[a-zA-Z_$][\w$]*)+)(?::\s?(.*))?$/;
@@ -27,19 +28,14 @@ export function isTestClass(cls: string): boolean {
 
 /** The repository path of a source file named by a frame: `src/{main|test}/{java|kotlin}/<package>/<File>`. */
 export function jvmSourcePath(cls: string, fileName: string): string | undefined {
-  return memo(SOURCE_PATHS, `${cls}\0${fileName}`, () => sourcePath(cls, fileName));
+  return SOURCE_PATHS.get(`${cls}\0${fileName}`);
 }
 
 // A long log repeats the same few frames thousands of times: the lookup is pure, so it is cached (bounded).
-const SOURCE_PATHS = new Map<string, string | undefined>();
-
-function memo<T>(cache: Map<string, T>, key: string, compute: () => T): T {
-  if (cache.has(key)) return cache.get(key)!;
-  if (cache.size >= 10_000) cache.clear();
-  const value = compute();
-  cache.set(key, value);
-  return value;
-}
+const SOURCE_PATHS = new Memo((key) => {
+  const [cls, fileName] = key.split('\0') as [string, string];
+  return sourcePath(cls, fileName);
+}, 10_000);
 
 function sourcePath(cls: string, fileName: string): string | undefined {
   const ext = /\.(\w+)$/.exec(fileName)?.[1];
@@ -64,19 +60,8 @@ interface AtLine {
 }
 
 // Framework frames (`at org.junit…`, `at java.base/…`) recur in every failure: each distinct line is parsed once.
-const AT_LINES = new Map<string, AtLine | null>();
-const MAX_CACHED_LINE = 1024;
-
-function atLine(line: string): AtLine | null {
-  const cached = AT_LINES.get(line);
-  if (cached !== undefined) return cached;
-  const parsed = parseAtLine(line);
-  if (line.length <= MAX_CACHED_LINE) {
-    if (AT_LINES.size >= 10_000) AT_LINES.clear();
-    AT_LINES.set(line, parsed);
-  }
-  return parsed;
-}
+const AT_LINES = new Memo(parseAtLine, 10_000);
+const atLine = (line: string): AtLine | null => AT_LINES.get(line);
 
 function parseAtLine(line: string): AtLine | null {
   const m = AT.exec(line);
