@@ -8,12 +8,15 @@
  */
 import { Buffer } from 'node:buffer';
 
-/** How the bytes of a decoded chunk look: plain ASCII, ASCII with controls, or holding non-ASCII bytes. */
-export type ChunkKind = 'plain' | 'controls' | 'unicode';
+/** How the bytes of a decoded chunk look: ASCII or holding non-ASCII bytes, with control bytes or without. */
+export type ChunkKind = 'plain' | 'controls' | 'unicode' | 'unicode-controls';
 
 export interface Decoded {
   text: string;
   kind: ChunkKind;
+  /** Whether the text holds a character that keeps it off the bulk path (`bulk.ts` hasBlockers), told without a
+   * regex scan of the text: a control byte is one; beyond ASCII only U+FFFD, U+2028 and U+2029 can be. */
+  blockers: boolean;
 }
 
 export class ChunkDecoder {
@@ -25,14 +28,18 @@ export class ChunkDecoder {
 
   decode(chunk: Uint8Array): Decoded {
     const kind = classify(chunk);
+    const unicode = kind === 'unicode' || kind === 'unicode-controls';
+    let blockers = kind === 'controls' || kind === 'unicode-controls';
     let text: string;
-    if (kind === 'unicode' || this.pending) {
+    if (unicode || this.pending) {
       text = this.utf8.decode(chunk, { stream: true });
-      this.pending = kind === 'unicode' && completeLength(chunk) < chunk.length;
+      this.pending = unicode && completeLength(chunk) < chunk.length;
+      // Three indexOf calls are ~6x faster than the blockers regex on such a chunk.
+      blockers ||= text.includes('\ufffd') || text.includes('\u2028') || text.includes('\u2029');
     } else {
       text = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength).toString('latin1');
     }
-    return { text: this.dropBom(text), kind };
+    return { text: this.dropBom(text), kind, blockers };
   }
 
   /** The text of a sequence left incomplete at the end of the stream (a replacement character), or ''. */
@@ -72,8 +79,8 @@ const plainByte = (c: number): boolean => (c >= 0x20 && c < 0x7f) || c === 0x09 
 
 /**
  * One pass over the bytes, four at a time: a byte with its high bit set makes the chunk `unicode`; a byte below
- * 0x20 other than tab and newline, or DEL, makes it `controls`. The per-byte tests are exact (no carry crosses a
- * byte: every operand byte is at most 0x7f).
+ * 0x20 other than tab and newline, or DEL, makes it `controls` (`unicode-controls` with both). The per-byte tests
+ * are exact (no carry crosses a byte: every operand byte is at most 0x7f).
  */
 export function classify(bytes: Uint8Array): ChunkKind {
   const len = bytes.length;
@@ -84,28 +91,28 @@ export function classify(bytes: Uint8Array): ChunkKind {
   for (; i < head; i++) {
     const c = bytes[i]!;
     high |= c;
-    if (!plainByte(c)) bad = 0x80;
+    if (c < 0x80 && !plainByte(c)) bad = 0x80;
   }
   const words = (len - i) >>> 2;
   if (words > 0) {
     const w = new Int32Array(bytes.buffer, bytes.byteOffset + i, words);
     for (let k = 0; k < words; k++) {
-      // A chunk holding non-ASCII text is usually told within its first kilobyte.
-      if ((k & 0xff) === 0xff && high & 0x80808080) return 'unicode';
       const x = w[k]!;
       high |= x;
       const t = x & 0x7f7f7f7f;
-      // High bit of each byte: t < 0x09, or 0x0b <= t < 0x20, or t == 0x7f.
+      // High bit of each byte: t < 0x09, or 0x0b <= t < 0x20, or t == 0x7f; only for the ASCII bytes of x.
       bad |=
-        ~((t + 0x77777777) | 0) | (~((t + 0x60606060) | 0) & ((t + 0x75757575) | 0)) | ((t + 0x01010101) | 0);
+        (~((t + 0x77777777) | 0) | (~((t + 0x60606060) | 0) & ((t + 0x75757575) | 0)) | ((t + 0x01010101) | 0)) &
+        ~x;
     }
     i += words * 4;
   }
   for (; i < len; i++) {
     const c = bytes[i]!;
     high |= c;
-    if (!plainByte(c)) bad = 0x80;
+    if (c < 0x80 && !plainByte(c)) bad = 0x80;
   }
-  if (high & 0x80808080) return 'unicode';
-  return bad & 0x80808080 ? 'controls' : 'plain';
+  const controls = (bad & 0x80808080) !== 0;
+  if (high & 0x80808080) return controls ? 'unicode-controls' : 'unicode';
+  return controls ? 'controls' : 'plain';
 }

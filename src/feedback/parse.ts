@@ -149,8 +149,8 @@ export class FeedbackStream {
     } else {
       const decoded = this.decoder.decode(chunk);
       text = decoded.text;
-      // The bytes were classified while decoding: plain ASCII needs no scan of the text (the usual case).
-      textBlockers = decoded.kind !== 'plain' && hasBlockers(text);
+      // The bytes were classified while decoding: no regex scan of the text.
+      textBlockers = decoded.blockers;
     }
     let start = 0;
     const data = this.partial ? this.partial + text : text;

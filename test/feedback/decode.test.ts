@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
+import { hasBlockers } from '../../src/feedback/bulk.js';
 import { ChunkDecoder, classify, type ChunkKind } from '../../src/feedback/decode.js';
 import { FeedbackStream, parseTestOutput } from '../../src/feedback/index.js';
 
@@ -61,12 +62,14 @@ function splitDecode(bytes: Uint8Array, next: () => number): string {
 }
 
 function naiveKind(bytes: Uint8Array): ChunkKind {
-  let kind: ChunkKind = 'plain';
+  let unicode = false;
+  let controls = false;
   for (const c of bytes) {
-    if (c >= 0x80) return 'unicode';
-    if ((c < 0x20 && c !== 0x09 && c !== 0x0a) || c === 0x7f) kind = 'controls';
+    if (c >= 0x80) unicode = true;
+    if ((c < 0x20 && c !== 0x09 && c !== 0x0a) || c === 0x7f) controls = true;
   }
-  return kind;
+  if (unicode) return controls ? 'unicode-controls' : 'unicode';
+  return controls ? 'controls' : 'plain';
 }
 
 describe('ChunkDecoder', () => {
@@ -77,6 +80,25 @@ describe('ChunkDecoder', () => {
       const expected = new TextDecoder('utf-8').decode(bytes);
       expect({ seed, text: splitDecode(bytes, next) }).toEqual({ seed, text: expected });
     }
+  });
+
+  it('tells whether each decoded chunk holds a bulk blocker exactly as a scan of its text does', () => {
+    for (let seed = 1; seed <= 300; seed++) {
+      const next = random(seed);
+      const bytes = messyBytes(next, 40 + Math.floor(next() * 200));
+      const decoder = new ChunkDecoder();
+      for (let i = 0; i < bytes.length;) {
+        const size = 1 + Math.floor(next() * 9);
+        const decoded = decoder.decode(bytes.subarray(i, i + size));
+        expect({ seed, i, blockers: decoded.blockers }).toEqual({ seed, i, blockers: hasBlockers(decoded.text) });
+        i += size;
+      }
+    }
+    // A plain chunk after a cut sequence: the decoder's replacement character at its start is a blocker.
+    const decoder = new ChunkDecoder();
+    decoder.decode(Uint8Array.from([0x61, 0xe2, 0x80]));
+    expect(decoder.decode(Buffer.from('bc\n'))).toMatchObject({ text: '\ufffdbc\n', blockers: true });
+    expect(decoder.decode(Buffer.from('\u2028\n'))).toMatchObject({ kind: 'unicode', blockers: true });
   });
 
   it('drops one byte-order mark at the start of the stream, even when it arrives split, and keeps later ones', () => {
@@ -102,8 +124,9 @@ describe('ChunkDecoder', () => {
       const view = pool.subarray(offset, offset + length);
       for (let i = 0; i < length; i++) view[i] = 0x20 + Math.floor(next() * 0x5f);
       for (let i = 0; i < length; i += 1 + Math.floor(next() * 40)) view[i] = next() < 0.5 ? 0x0a : 0x09;
-      const odd = next();
-      if (length > 0 && odd < 0.6) {
+      // Up to two odd bytes: a control, a byte beyond ASCII, or one of each.
+      for (let k = 0; k < 2; k++) {
+        if (length === 0 || next() >= 0.6) continue;
         const bytes = [0x00, 0x08, 0x0b, 0x0d, 0x1b, 0x1f, 0x7f, 0x80, 0xc3, 0xff];
         view[Math.floor(next() * length)] = bytes[Math.floor(next() * bytes.length)]!;
       }
