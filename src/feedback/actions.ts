@@ -107,7 +107,8 @@ const digits = (text: string, at: number, n: number) => {
 function stampLength(text: string, at: number): number {
   const c = (i: number) => text.charCodeAt(at + i);
   if (!(digits(text, at, 4) && c(4) === 0x2d && digits(text, at + 5, 2) && c(7) === 0x2d)) return 0;
-  if (!(digits(text, at + 8, 2) && c(10) === 0x54 /* T */ && digits(text, at + 11, 2) && c(13) === 0x3a)) return 0;
+  if (!(digits(text, at + 8, 2) && c(10) === 0x54 /* T */ && digits(text, at + 11, 2) && c(13) === 0x3a))
+    return 0;
   if (!(digits(text, at + 14, 2) && c(16) === 0x3a && digits(text, at + 17, 2))) return 0;
   let end = 19;
   if (c(end) === 0x2e /* . */ && isDigit(c(end + 1))) {

@@ -92,7 +92,8 @@ function hasColumnStamp(text: string): boolean {
   for (let t = text.indexOf('\t'); t >= 0; t = text.indexOf('\t', t + 1)) {
     const c = (i: number) => text.charCodeAt(t + i);
     if (!isDigit(c(1)) || !isDigit(c(2)) || !isDigit(c(3)) || !isDigit(c(4)) || c(5) !== 0x2d) continue;
-    if (isDigit(c(6)) && isDigit(c(7)) && c(8) === 0x2d && isDigit(c(9)) && isDigit(c(10)) && c(11) === 0x54) return true;
+    if (isDigit(c(6)) && isDigit(c(7)) && c(8) === 0x2d && isDigit(c(9)) && isDigit(c(10)) && c(11) === 0x54)
+      return true;
   }
   return false;
 }

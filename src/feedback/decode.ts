@@ -102,7 +102,9 @@ export function classify(bytes: Uint8Array): ChunkKind {
       const t = x & 0x7f7f7f7f;
       // High bit of each byte: t < 0x09, or 0x0b <= t < 0x20, or t == 0x7f; only for the ASCII bytes of x.
       bad |=
-        (~((t + 0x77777777) | 0) | (~((t + 0x60606060) | 0) & ((t + 0x75757575) | 0)) | ((t + 0x01010101) | 0)) &
+        (~((t + 0x77777777) | 0) |
+          (~((t + 0x60606060) | 0) & ((t + 0x75757575) | 0)) |
+          ((t + 0x01010101) | 0)) &
         ~x;
     }
     i += words * 4;

@@ -90,7 +90,11 @@ describe('ChunkDecoder', () => {
       for (let i = 0; i < bytes.length;) {
         const size = 1 + Math.floor(next() * 9);
         const decoded = decoder.decode(bytes.subarray(i, i + size));
-        expect({ seed, i, blockers: decoded.blockers }).toEqual({ seed, i, blockers: hasBlockers(decoded.text) });
+        expect({ seed, i, blockers: decoded.blockers }).toEqual({
+          seed,
+          i,
+          blockers: hasBlockers(decoded.text),
+        });
         i += size;
       }
     }

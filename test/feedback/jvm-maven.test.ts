@@ -43,7 +43,13 @@ describe('maven console prefixes', () => {
 
 describe('maven failure blocks', () => {
   it('ends a block at a blank line once it holds a frame', () => {
-    const report = parse([header, 'java.lang.AssertionError: x', '\tat com.acme.A.f(A.java:3)', '', 'after blank']);
+    const report = parse([
+      header,
+      'java.lang.AssertionError: x',
+      '\tat com.acme.A.f(A.java:3)',
+      '',
+      'after blank',
+    ]);
     expect(report.failures[0]!.message).toBe('x');
   });
 
@@ -56,7 +62,12 @@ describe('maven failure blocks', () => {
   });
 
   it('ends a capped block at a blank line when a kept line is a frame', () => {
-    const lines = [header, 'java.lang.AssertionError: x', '\tat com.acme.A.f(A.java:3)', ...plain(900, 'more')];
+    const lines = [
+      header,
+      'java.lang.AssertionError: x',
+      '\tat com.acme.A.f(A.java:3)',
+      ...plain(900, 'more'),
+    ];
     lines.push('', 'after blank');
     const failure = parse(lines).failures[0]!;
     expect(failure.message).toBe('x');

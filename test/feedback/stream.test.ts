@@ -59,7 +59,8 @@ it('keeps only the failures, not the log, when the failures are spread over a lo
   const stream = new FeedbackStream();
   let units = 0;
   for (let written = 0; written < 48 * MB; written += piece.length, units++) {
-    for (let o = 0; o < piece.length; o += 64 * 1024) stream.write(Buffer.from(piece.slice(o, o + 64 * 1024)));
+    for (let o = 0; o < piece.length; o += 64 * 1024)
+      stream.write(Buffer.from(piece.slice(o, o + 64 * 1024)));
   }
   const report = stream.end();
   gc();

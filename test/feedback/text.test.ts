@@ -44,7 +44,24 @@ const LINES = [
 it('strips colour codes by position exactly as the regexes do', () => {
   for (const line of LINES) expect([line, cleanLine(line)]).toEqual([line, reference(line)]);
   // Random mixes of colour codes, text, escapes and controls.
-  const parts = ['\x1b[', '\x1b', '1', ';', '31', 'm', '?', ' ', '!', 'abc', '\r', '\x07', ']', '\x00', 'é', '\t'];
+  const parts = [
+    '\x1b[',
+    '\x1b',
+    '1',
+    ';',
+    '31',
+    'm',
+    '?',
+    ' ',
+    '!',
+    'abc',
+    '\r',
+    '\x07',
+    ']',
+    '\x00',
+    'é',
+    '\t',
+  ];
   let seed = 7;
   const next = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) % parts.length;
   for (let n = 0; n < 5000; n++) {
@@ -84,9 +101,9 @@ it('reads `gh run view --log` columns, and a downloaded line that holds tabs by 
     name: 'test / Run mvn -B test',
   });
   expect(framer.takePending()).toBe('[INFO] Scanning');
-  expect(framer.frame('test\tRun mvn -B test\t2026-11-30T10:00:00.2Z \tat com.acme.A.b(A.java:3)', true)).toBe(
-    '\tat com.acme.A.b(A.java:3)',
-  );
+  expect(
+    framer.frame('test\tRun mvn -B test\t2026-11-30T10:00:00.2Z \tat com.acme.A.b(A.java:3)', true),
+  ).toBe('\tat com.acme.A.b(A.java:3)');
   // A stamped line whose text is tab-separated values with a stamp in them is the step's output, not a new step.
   const downloaded = new ActionsFramer();
   expect(downloaded.frame('2026-11-30T10:00:00.1Z id\tname\t2026-11-30T10:00:01Z created', true)).toBe(
