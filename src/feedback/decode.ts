@@ -97,6 +97,8 @@ export function classify(bytes: Uint8Array): ChunkKind {
   if (words > 0) {
     const w = new Int32Array(bytes.buffer, bytes.byteOffset + i, words);
     for (let k = 0; k < words; k++) {
+      // Both told (a coloured log with non-ASCII marks): nothing more to learn from the rest.
+      if ((k & 0xff) === 0xff && high & 0x80808080 && bad & 0x80808080) return 'unicode-controls';
       const x = w[k]!;
       high |= x;
       const t = x & 0x7f7f7f7f;
