@@ -34,6 +34,8 @@ export class ReportBuilder {
   constructor(
     readonly runner: string,
     private readonly maxFailures = MAX_FAILURES,
+    /** False when the failures' strings are their own already (from `JSON.parse`, not sliced out of a chunk). */
+    private readonly copyStrings = true,
   ) {}
 
   /** True once the report holds `maxFailures`: parsers then only count further failures, without details. */
@@ -50,7 +52,7 @@ export class ReportBuilder {
   add(failure: Failure): void {
     this.seen.failed++;
     if (this.full) return;
-    this.failures.push(ordered(failure));
+    this.failures.push(ordered(failure, this.copyStrings));
   }
 
   pass(n = 1): void {
@@ -86,20 +88,22 @@ export class ReportBuilder {
 }
 
 /**
- * Copies a failure with its location resolved and keys in the order of the CLI contract. Its strings are
- * detached from the text they were read from (`detach`), so a kept failure holds only its own characters.
+ * Copies a failure with its location resolved and keys in the order of the CLI contract. With `copy`, its strings
+ * are detached from the text they were read from (`detach`), so a kept failure holds only its own characters.
  */
-function ordered(failure: Failure): Failure {
+function ordered(failure: Failure, copy: boolean): Failure {
+  const own = copy ? detach : (text: string) => text;
   const loc = innermost(failure.frames) ?? { file: failure.file, line: failure.line };
-  const out: Failure = { test: detach(failure.test) } as Failure;
-  if (loc.file) out.file = detach(loc.file);
+  const out: Failure = { test: own(failure.test) } as Failure;
+  if (loc.file) out.file = own(loc.file);
   if (loc.file && loc.line !== undefined) out.line = loc.line;
-  out.kind = detach(failure.kind || 'Error');
-  out.message = detach(failure.message.trim());
-  if (failure.expected !== undefined) out.expected = detach(failure.expected);
-  if (failure.actual !== undefined) out.actual = detach(failure.actual);
-  out.frames = failure.frames.map(detachFrame);
-  if (failure.locals && Object.keys(failure.locals).length) out.locals = detachLocals(failure.locals);
+  out.kind = own(failure.kind || 'Error');
+  out.message = own(failure.message.trim());
+  if (failure.expected !== undefined) out.expected = own(failure.expected);
+  if (failure.actual !== undefined) out.actual = own(failure.actual);
+  out.frames = copy ? failure.frames.map(detachFrame) : failure.frames;
+  if (failure.locals && Object.keys(failure.locals).length)
+    out.locals = copy ? detachLocals(failure.locals) : failure.locals;
   return out;
 }
 

@@ -46,7 +46,7 @@ function jestLike(doc: Obj, maxFailures?: number): TestReport {
     arr(doc.testResults).some(
       (r) => isObj(r) && arr(r.assertionResults).some((a) => isObj(a) && 'meta' in a),
     );
-  const builder = new ReportBuilder(vitest ? 'vitest' : 'jest', maxFailures);
+  const builder = new ReportBuilder(vitest ? 'vitest' : 'jest', maxFailures, false);
   let suiteErrors = 0;
   for (const suite of arr(doc.testResults).filter(isObj)) {
     const file = str(suite.name);
@@ -83,7 +83,7 @@ function jestLike(doc: Obj, maxFailures?: number): TestReport {
 }
 
 function mocha(doc: Obj, maxFailures?: number): TestReport {
-  const builder = new ReportBuilder('mocha', maxFailures);
+  const builder = new ReportBuilder('mocha', maxFailures, false);
   for (const f of arr(doc.failures).filter(isObj)) {
     if (builder.full) {
       builder.countOnly();
@@ -104,7 +104,7 @@ function mocha(doc: Obj, maxFailures?: number): TestReport {
 }
 
 function eslint(doc: unknown[], maxFailures?: number): TestReport {
-  const builder = new ReportBuilder('eslint', maxFailures);
+  const builder = new ReportBuilder('eslint', maxFailures, false);
   for (const file of doc.filter(isObj)) {
     const path = str(file.filePath);
     for (const m of arr(file.messages).filter(isObj)) {
@@ -127,7 +127,7 @@ function eslint(doc: unknown[], maxFailures?: number): TestReport {
 }
 
 function ruff(doc: unknown[], maxFailures?: number): TestReport {
-  const builder = new ReportBuilder('ruff', maxFailures);
+  const builder = new ReportBuilder('ruff', maxFailures, false);
   for (const d of doc.filter(isObj)) {
     if (builder.full) {
       builder.countOnly();
@@ -147,7 +147,7 @@ function ruff(doc: unknown[], maxFailures?: number): TestReport {
 }
 
 function pylint(doc: unknown[], maxFailures?: number): TestReport {
-  const builder = new ReportBuilder('pylint', maxFailures);
+  const builder = new ReportBuilder('pylint', maxFailures, false);
   for (const d of doc.filter(isObj)) {
     if (builder.full) {
       builder.countOnly();
@@ -166,7 +166,7 @@ function pylint(doc: unknown[], maxFailures?: number): TestReport {
 }
 
 function flake8(doc: Obj, maxFailures?: number): TestReport {
-  const builder = new ReportBuilder('flake8', maxFailures);
+  const builder = new ReportBuilder('flake8', maxFailures, false);
   for (const [file, list] of Object.entries(doc)) {
     for (const d of arr(list).filter(isObj)) {
       if (builder.full) {
