@@ -4,6 +4,7 @@
  * removed, each step becomes its own section, and a step's `##[error]Process completed with exit code N.` marks
  * it as the failing one. Text that is not such a log passes through unchanged.
  */
+import { isDigit, isStampDateAt } from './bulk.js';
 
 /** A line's text (a plain string, the common case: no object per line), or what the framing line meant. */
 export type Framed = string | { type: 'step'; name: string } | { type: 'failed' } | { type: 'drop' };
@@ -94,11 +95,7 @@ export class ActionsFramer {
   }
 }
 
-const isDigit = (c: number) => c >= 0x30 && c <= 0x39;
-const digits = (text: string, at: number, n: number) => {
-  for (let i = at; i < at + n; i++) if (!isDigit(text.charCodeAt(i))) return false;
-  return true;
-};
+const twoDigits = (c: (i: number) => number, i: number) => isDigit(c(i)) && isDigit(c(i + 1));
 
 /**
  * The length of an Actions stamp (`2026-11-30T10:00:00.1234567Z `, the fraction optional, the space too) at
@@ -106,10 +103,9 @@ const digits = (text: string, at: number, n: number) => {
  */
 function stampLength(text: string, at: number): number {
   const c = (i: number) => text.charCodeAt(at + i);
-  if (!(digits(text, at, 4) && c(4) === 0x2d && digits(text, at + 5, 2) && c(7) === 0x2d)) return 0;
-  if (!(digits(text, at + 8, 2) && c(10) === 0x54 /* T */ && digits(text, at + 11, 2) && c(13) === 0x3a))
+  if (!isStampDateAt(text, at)) return 0;
+  if (!(twoDigits(c, 11) && c(13) === 0x3a && twoDigits(c, 14) && c(16) === 0x3a && twoDigits(c, 17)))
     return 0;
-  if (!(digits(text, at + 14, 2) && c(16) === 0x3a && digits(text, at + 17, 2))) return 0;
   let end = 19;
   if (c(end) === 0x2e /* . */ && isDigit(c(end + 1))) {
     end += 2;

@@ -47,15 +47,29 @@ export function scan(
 
 const never = () => false;
 
-const STAMP_AT = /\d{4}-\d\d-\d\dT/y;
+export const isDigit = (c: number): boolean => c >= 0x30 && c <= 0x39;
+const digits = (text: string, at: number, n: number) => {
+  for (let i = at; i < at + n; i++) if (!isDigit(text.charCodeAt(i))) return false;
+  return true;
+};
+
+/** True when the date of an Actions timestamp (`2026-11-30T`, the `\d{4}-\d\d-\d\dT` of CHAIN_STOPS) starts at `at`. */
+export function isStampDateAt(text: string, at: number): boolean {
+  return (
+    digits(text, at, 4) &&
+    text.charCodeAt(at + 4) === 0x2d &&
+    digits(text, at + 5, 2) &&
+    text.charCodeAt(at + 7) === 0x2d &&
+    digits(text, at + 8, 2) &&
+    text.charCodeAt(at + 10) === 0x54 /* T */
+  );
+}
 
 /** True when the line starting at `start` is one the chain must see itself (CHAIN_STOPS, without a regex per line). */
 export function isChainStop(text: string, start: number): boolean {
   const c = text.charCodeAt(start);
   if (c === 0x7b /* { */ || c === 0x5b /* [ */ || c === 0xfeff) return true;
-  if (c < 0x30 || c > 0x39) return false;
-  STAMP_AT.lastIndex = start;
-  return STAMP_AT.test(text);
+  return isDigit(c) && isStampDateAt(text, start);
 }
 
 /**
@@ -81,8 +95,6 @@ export function nextStop(stop: RegExp, text: string, from: number, to: number): 
  * separators that a regex's `.` and `^` treat as line ends. */
 // eslint-disable-next-line no-control-regex
 const BLOCKERS = /[\x00-\x08\x0b-\x1f\x7f\ufffd\u2028\u2029]/;
-const isDigit = (c: number) => c >= 0x30 && c <= 0x39;
-
 /**
  * True when a tab in `text` is followed by the date of a timestamp (`\t2026-11-30T`, a `gh run view --log` line:
  * `job<TAB>step<TAB>2026-…`); other tabs are harmless. By position from each tab: Go and JVM output hold a tab
@@ -90,10 +102,7 @@ const isDigit = (c: number) => c >= 0x30 && c <= 0x39;
  */
 function hasColumnStamp(text: string): boolean {
   for (let t = text.indexOf('\t'); t >= 0; t = text.indexOf('\t', t + 1)) {
-    const c = (i: number) => text.charCodeAt(t + i);
-    if (!isDigit(c(1)) || !isDigit(c(2)) || !isDigit(c(3)) || !isDigit(c(4)) || c(5) !== 0x2d) continue;
-    if (isDigit(c(6)) && isDigit(c(7)) && c(8) === 0x2d && isDigit(c(9)) && isDigit(c(10)) && c(11) === 0x54)
-      return true;
+    if (isStampDateAt(text, t + 1)) return true;
   }
   return false;
 }
