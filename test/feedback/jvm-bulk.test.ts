@@ -8,21 +8,11 @@ import { FeedbackStream } from '../../src/feedback/parse.js';
 import { DotnetParser } from '../../src/feedback/parsers/dotnet.js';
 import { GradleParser } from '../../src/feedback/parsers/gradle.js';
 import { JavacParser } from '../../src/feedback/parsers/javac.js';
-import { cleanLine } from '../../src/feedback/text.js';
 import type { TestReport } from '../../src/feedback/types.js';
+import { perLine } from '../helpers/per-line.js';
 
 const root = new URL('../fixtures/feedback/', import.meta.url).pathname;
 const fixture = (path: string) => readFileSync(join(root, path), 'utf8');
-
-function perLine(parser: LineParser, text: string): TestReport {
-  const lines = text.split('\n');
-  if (lines[lines.length - 1] === '') lines.pop();
-  for (const line of lines) {
-    const clean = cleanLine(line);
-    if (clean !== null) parser.push(clean);
-  }
-  return parser.finish();
-}
 
 function streamed(runner: string, text: string, maxFailures: number | undefined, chunk: number): TestReport {
   const stream = new FeedbackStream({ runner, maxFailures });

@@ -11,7 +11,7 @@ import { PytestParser } from '../../src/feedback/parsers/pytest.js';
 import { PythonLintParser } from '../../src/feedback/parsers/python-lint.js';
 import { RspecParser } from '../../src/feedback/parsers/rspec.js';
 import { UnittestParser } from '../../src/feedback/parsers/unittest.js';
-import { cleanLine } from '../../src/feedback/text.js';
+import { perLine } from '../helpers/per-line.js';
 
 const root = new URL('../fixtures/feedback/', import.meta.url).pathname;
 
@@ -53,17 +53,6 @@ const ODD = [
   '# comment',
   'rspec ./spec/x_spec.rb:1 # odd',
 ].join('\n');
-
-function perLine(parser: LineParser, text: string): TestReport {
-  const lines = text.split('\n');
-  if (lines[lines.length - 1] === '') lines.pop();
-  // As the stream does: colours and carriage returns are cleaned before a parser sees a line.
-  for (const line of lines) {
-    const clean = cleanLine(line);
-    if (clean !== null) parser.push(clean);
-  }
-  return parser.finish();
-}
 
 function chunked(text: string, size: number, runner: string, maxFailures?: number): TestReport {
   const stream = new FeedbackStream({ runner, ...(maxFailures === undefined ? {} : { maxFailures }) });
