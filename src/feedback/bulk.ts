@@ -4,7 +4,8 @@
  *
  * The stream offers a parser `bulk(text, from, to)` only on lines that the per-line chain would pass through
  * unchanged: no Actions framing seen, and no control character (tabs aside), U+2028/U+2029 or `gh run view` column
- * stamp in the chunk (so `.` and `^`/`$` of a multiline regex see the lines the stream splits). Lines that the chain itself must see (a JSON
+ * stamp in the range (so `.` and `^`/`$` of a multiline regex see the lines the stream splits). A chunk with such
+ * lines is read in bulk between them; `to` is always a line start, not always the chunk's last. Lines that the chain itself must see (a JSON
  * document's `{`/`[`, a byte-order mark, an Actions timestamp) are in every pattern, so they are never
  * skipped. A parser's pattern must match every line its current state does not ignore; where the line's
  * treatment depends on more than its first characters the match must run to the line's end, so that a line
@@ -91,33 +92,41 @@ export function nextStop(stop: RegExp, text: string, from: number, to: number): 
   return scan(stop, text, from, to, never);
 }
 
-/** Characters that keep a chunk off the bulk path: controls but `\n` and tab (cleanLine's), U+FFFD and the line
+/** Characters that keep a line off the bulk path: controls but `\n` and tab (cleanLine's), U+FFFD and the line
  * separators that a regex's `.` and `^` treat as line ends. */
 // eslint-disable-next-line no-control-regex
 const BLOCKERS = /[\x00-\x08\x0b-\x1f\x7f\ufffd\u2028\u2029]/;
+// eslint-disable-next-line no-control-regex
+const BLOCKER_AT = /[\x00-\x08\x0b-\x1f\x7f\ufffd\u2028\u2029]/g;
+/** The characters `cleanLine` acts on (text.ts ANY_CONTROL): a line without one is passed on as it is. */
+// eslint-disable-next-line no-control-regex
+const CONTROL_AT = /[\x00-\x08\x0b-\x1f\x7f\ufffd]/g;
+
+/** Position of the first character of `chars` (a global one-character class) at or after `from`, or Infinity. */
+function firstOf(chars: RegExp, text: string, from: number): number {
+  chars.lastIndex = from;
+  return chars.test(text) ? chars.lastIndex - 1 : Infinity;
+}
+
+/** Position of the first bulk blocker (see BLOCKERS) at or after `from`, or Infinity. */
+export const blockerAt = (text: string, from: number): number => firstOf(BLOCKER_AT, text, from);
+
+/** Position of the first character `cleanLine` acts on at or after `from`, or Infinity. */
+export const controlAt = (text: string, from: number): number => firstOf(CONTROL_AT, text, from);
+
 /**
- * True when a tab in `text` is followed by the date of a timestamp (`\t2026-11-30T`, a `gh run view --log` line:
- * `job<TAB>step<TAB>2026-…`); other tabs are harmless. By position from each tab: Go and JVM output hold a tab
- * on many lines, where a regex scan of the chunk cost ~3 % of a run.
+ * Position of the first tab at or after `from` that is followed by the date of a timestamp (`\t2026-11-30T`, a
+ * `gh run view --log` line: `job<TAB>step<TAB>2026-…`), or Infinity; other tabs are harmless. By position from
+ * each tab: Go and JVM output hold a tab on many lines, where a regex scan of the chunk cost ~3 % of a run.
  */
-function hasColumnStamp(text: string): boolean {
-  for (let t = text.indexOf('\t'); t >= 0; t = text.indexOf('\t', t + 1)) {
-    if (isStampDateAt(text, t + 1)) return true;
+export function columnStampAt(text: string, from: number): number {
+  for (let t = text.indexOf('\t', from); t >= 0; t = text.indexOf('\t', t + 1)) {
+    if (isStampDateAt(text, t + 1)) return t;
   }
-  return false;
+  return Infinity;
 }
 
 /** True when `text` holds a character that keeps it off the bulk path (a control but tab and newline, U+FFFD, U+2028/9). */
 export function hasBlockers(text: string): boolean {
   return BLOCKERS.test(text);
-}
-
-/**
- * True when the per-line chain would pass every line of `text` through unchanged: no control character for
- * cleanLine (tabs aside), no line separator other than `\n`, no `gh run view` stamp after a tab. On such a chunk
- * the framer's tab-aware timestamp match is the plain one, so the stream tells it there are no tabs. `blockers`
- * is `hasBlockers(text)` when the caller knows it already (from the bytes).
- */
-export function bulkable(text: string, blockers = hasBlockers(text)): boolean {
-  return !blockers && !hasColumnStamp(text);
 }

@@ -25,12 +25,12 @@ import { TscParser } from './parsers/tsc.js';
 import { UnittestParser } from './parsers/unittest.js';
 import { VitestParser } from './parsers/vitest.js';
 import { ActionsFramer } from './actions.js';
-import { bulkable, hasBlockers } from './bulk.js';
+import { blockerAt, columnStampAt, controlAt, hasBlockers } from './bulk.js';
 import { ChunkDecoder } from './decode.js';
 import { withDeclarations } from './declarations.js';
 import { JsonCollector, MAX_JSON_BYTES } from './json-collector.js';
 import { combine, Section } from './section.js';
-import { cleanLine, hasControl, MAX_LINE } from './text.js';
+import { cleanLine, MAX_LINE } from './text.js';
 import type { TestReport } from './types.js';
 
 const FACTORIES: Record<RunnerName, (maxFailures?: number) => LineParser> = {
@@ -87,6 +87,9 @@ const ALIASES: Record<string, RunnerName> = {
   pylint: 'flake8',
   pycodestyle: 'flake8',
 };
+
+/** True when the character at `at` is U+2028 or U+2029 (a bulk blocker that is no control character). */
+const isSeparator = (text: string, at: number) => (text.charCodeAt(at) | 1) === 0x2029;
 
 const STAMP_PREFIX = /^\ufeff?(?:[^\t\n]+\t[^\t\n]*\t)?\d{4}-\d\d-\d\dT[\d:.]+Z ?/;
 
@@ -155,16 +158,27 @@ export class FeedbackStream {
     let start = 0;
     const data = this.partial ? this.partial + text : text;
     const blockers = this.partialBlockers || textBlockers;
-    const clean = bulkable(data, blockers);
-    const controls = blockers && hasControl(data);
-    const tabs = !clean && data.includes('\t');
-    // Whole lines a parser may read in bulk (`bulk.ts`): only where the chain would pass them through unchanged.
-    const whole = clean ? data.lastIndexOf('\n') + 1 : 0;
+    // Where the next line that the chain must treat itself is (a bulk blocker, among them the control characters
+    // cleanLine acts on; a `gh run view` column stamp for the framer), by position: the lines before it are passed
+    // on as they are and may be read in bulk (`bulk.ts`). Each is searched again only once the lines have passed it.
+    let blocker = blockers ? blockerAt(data, 0) : Infinity;
+    let control = blocker;
+    let column = data.includes('\t') ? columnStampAt(data, 0) : Infinity;
+    const whole = data.lastIndexOf('\n') + 1;
     for (;;) {
-      if (start < whole && !this.framer.framed) start = this.section.bulk(data, start, whole);
+      if (blocker < start) blocker = blockerAt(data, start);
+      if (column < start) column = columnStampAt(data, start);
+      if (start < whole && !this.framer.framed) {
+        const stop = blocker < column ? blocker : column;
+        const to = stop === Infinity ? whole : data.lastIndexOf('\n', stop) + 1;
+        // The bulk path stops before `to`: the blocker and the column stamp are still ahead.
+        if (start < to) start = this.section.bulk(data, start, to);
+      }
       const nl = data.indexOf('\n', start);
       if (nl < 0) break;
-      this.line(data.slice(start, nl), controls, tabs);
+      // Controls are blockers: the first blocker ahead is the first control unless it is a line separator.
+      if (control < start) control = isSeparator(data, blocker) ? controlAt(data, start) : blocker;
+      this.line(data.slice(start, nl), control < nl, column < nl);
       start = nl + 1;
     }
     this.partial = start === 0 ? data : data.slice(start);

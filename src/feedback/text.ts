@@ -13,11 +13,6 @@ const HAS_CONTROL = /[\x00-\x08\x0e-\x1a\x1c-\x1f\x7f\ufffd]/;
 /** Longest line kept (characters); the rest of a longer line is dropped. */
 export const MAX_LINE = 16_384;
 
-/** True when `text` holds a character `cleanLine` acts on (ESC, CR, binary noise); tabs and newlines do not count. */
-export function hasControl(text: string): boolean {
-  return ANY_CONTROL.test(text);
-}
-
 export function stripAnsi(text: string): string {
   return text.includes('\x1b') ? text.replace(ANSI, '') : text;
 }

@@ -25,6 +25,7 @@ import { VitestParser } from '../../src/feedback/parsers/vitest.js';
 import { longLine } from '../../src/feedback/parsers/xml-scan.js';
 import { chainStopIn, linePattern, nextStop } from '../../src/feedback/bulk.js';
 import { MAX_LINE } from '../../src/feedback/text.js';
+import { perLine as perCleanLine } from '../helpers/per-line.js';
 
 const root = new URL('../fixtures/feedback/', import.meta.url).pathname;
 const fixture = (name: string) => readFileSync(join(root, name), 'utf8');
@@ -93,6 +94,21 @@ describe.each(CASES)('bulk path of %s', (_name, file, make, runner, least = 4 * 
 
   it('detects the runner from the text and reads the same', () => {
     expect(chunked(text, 4096)).toEqual({ ...expected, runner: parseTestOutput(unit).runner });
+  });
+});
+
+describe.each(CASES)('bulk path of %s between lines the chain must clean', (_name, file, make, runner) => {
+  const unit = fixture(file).replace(/\n?$/, '\n');
+  // Some lines coloured, some carrying a U+2028: the chunk is read in bulk between them, and they one by one.
+  const text = unit
+    .repeat(12)
+    .split('\n')
+    .map((l, i) => (i % 13 === 5 && l ? `\x1b[1m${l}\x1b[0m` : i % 29 === 11 ? `${l}\u2028` : l))
+    .join('\n');
+  const expected = perCleanLine(make(), text);
+
+  it.each([61, 1000, 64 * 1024])('gives the report of the lines read one by one, in chunks of %i', (size) => {
+    expect(chunked(text, size, runner)).toEqual(expected);
   });
 });
 

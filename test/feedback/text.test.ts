@@ -1,7 +1,7 @@
 // Line hygiene, Actions stamps and line walks by position must agree with the regexes they replace (the general
 // path), on the lines a CI log really holds and on the odd ones around them.
 import { ActionsFramer } from '../../src/feedback/actions.js';
-import { bulkable } from '../../src/feedback/bulk.js';
+import { blockerAt, columnStampAt, controlAt } from '../../src/feedback/bulk.js';
 import { firstChars, NEXT, walkLines } from '../../src/feedback/parsers/line-scan.js';
 import { cleanLine } from '../../src/feedback/text.js';
 
@@ -112,8 +112,8 @@ it('reads `gh run view --log` columns, and a downloaded line that holds tabs by 
   expect(downloaded.frame('no stamp\there\t2026-11', true)).toBe('no stamp\there\t2026-11');
 });
 
-it('keeps a chunk off the bulk path only for a tab followed by a timestamp (a `gh run view --log` line)', () => {
-  const COLUMN = /\t\d{4}-\d\d-\d\dT/;
+it('keeps a line off the bulk path only for a tab followed by a timestamp (a `gh run view --log` line)', () => {
+  const COLUMN = /\t\d{4}-\d\d-\d\dT/g;
   const texts = [
     'test\tRun mvn\t2026-11-30T10:00:00.1Z [INFO] x\n',
     'FAIL\texample.com/shop/cart\t0.005s\n\t/usr/lib/go-1.19/src/testing/testing.go:1446 +0x10b\n',
@@ -124,8 +124,54 @@ it('keeps a chunk off the bulk path only for a tab followed by a timestamp (a `g
     '\t\t2026-1-30T\n',
     'no tab at all\n',
   ];
-  for (const text of texts) expect([text, bulkable(text, false)]).toEqual([text, !COLUMN.test(text)]);
-  expect(bulkable('plain\n', true)).toBe(false);
+  const all = texts.join('');
+  for (let from = 0; from <= all.length; from++) {
+    COLUMN.lastIndex = from;
+    expect([from, columnStampAt(all, from)]).toEqual([from, COLUMN.exec(all)?.index ?? Infinity]);
+  }
+});
+
+it('finds the next bulk blocker and the next control character by position, as the regexes do', () => {
+  // eslint-disable-next-line no-control-regex
+  const BLOCKER = /[\x00-\x08\x0b-\x1f\x7f\ufffd\u2028\u2029]/g;
+  // eslint-disable-next-line no-control-regex
+  const CONTROL = /[\x00-\x08\x0b-\x1f\x7f\ufffd]/g;
+  const alphabet = [
+    'a',
+    ' ',
+    '\t',
+    '\n',
+    '\x1b',
+    '\r',
+    '\x00',
+    '\x7f',
+    '\x08',
+    '\x0b',
+    '\ufffd',
+    '\u2028',
+    '\u2029',
+    'é',
+    '\x1f',
+    '\x20',
+  ];
+  let seed = 7;
+  const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+  for (let n = 0; n < 200; n++) {
+    let text = '';
+    const length = Math.floor(random() * 40);
+    for (let i = 0; i < length; i++)
+      text += random() < 0.8 ? 'x' : alphabet[Math.floor(random() * alphabet.length)];
+    for (let from = 0; from <= text.length; from++) {
+      BLOCKER.lastIndex = from;
+      CONTROL.lastIndex = from;
+      expect([text, from, blockerAt(text, from), controlAt(text, from)]).toEqual([
+        text,
+        from,
+        BLOCKER.exec(text)?.index ?? Infinity,
+        CONTROL.exec(text)?.index ?? Infinity,
+      ]);
+    }
+  }
 });
 
 it('walks a text whose last line has no line end to its end, not around again', () => {
