@@ -95,22 +95,28 @@ export class ActionsFramer {
   }
 }
 
-const twoDigits = (c: (i: number) => number, i: number) => isDigit(c(i)) && isDigit(c(i + 1));
+const twoDigitsAt = (text: string, at: number) =>
+  isDigit(text.charCodeAt(at)) && isDigit(text.charCodeAt(at + 1));
 
 /**
  * The length of an Actions stamp (`2026-11-30T10:00:00.1234567Z `, the fraction optional, the space too) at
  * `at`, or 0: read by position, as every line of a downloaded log starts with one.
  */
 function stampLength(text: string, at: number): number {
-  const c = (i: number) => text.charCodeAt(at + i);
   if (!isStampDateAt(text, at)) return 0;
-  if (!(twoDigits(c, 11) && c(13) === 0x3a && twoDigits(c, 14) && c(16) === 0x3a && twoDigits(c, 17)))
+  if (
+    !twoDigitsAt(text, at + 11) ||
+    text.charCodeAt(at + 13) !== 0x3a /* : */ ||
+    !twoDigitsAt(text, at + 14) ||
+    text.charCodeAt(at + 16) !== 0x3a ||
+    !twoDigitsAt(text, at + 17)
+  )
     return 0;
-  let end = 19;
-  if (c(end) === 0x2e /* . */ && isDigit(c(end + 1))) {
+  let end = at + 19;
+  if (text.charCodeAt(end) === 0x2e /* . */ && isDigit(text.charCodeAt(end + 1))) {
     end += 2;
-    while (isDigit(c(end))) end++;
+    while (isDigit(text.charCodeAt(end))) end++;
   }
-  if (c(end) !== 0x5a /* Z */) return 0;
-  return c(end + 1) === 0x20 ? end + 2 : end + 1;
+  if (text.charCodeAt(end) !== 0x5a /* Z */) return 0;
+  return (text.charCodeAt(end + 1) === 0x20 ? end + 2 : end + 1) - at;
 }
