@@ -22,11 +22,19 @@ export class ActionsFramer {
   /** True once a line carried an Actions timestamp: only then are `##[…]` lines workflow commands. */
   framed = false;
 
-  /** `tabs`: false when the caller knows the line holds no tab (saves a scan per line). */
-  frame(raw: string, tabs = true): Framed {
+  /** True inside a step's header group, whose lines are dropped. */
+  get dropping(): boolean {
+    return this.inHeader;
+  }
+
+  /**
+   * `tabs`: false when the caller knows the line holds no tab (saves a scan per line); `stamped`: false when the
+   * line's stamp was already cut (`withoutStamps`, on a log already framed).
+   */
+  frame(raw: string, tabs = true, stamped = true): Framed {
     let text = raw.charCodeAt(0) === 0xfeff ? raw.slice(1) : raw;
     let boundary: string | null = null;
-    if (text.length >= 20) {
+    if (stamped && text.length >= 20) {
       // A downloaded log's line starts with its stamp; only a line without one may be `gh run view --log`'s.
       let stamp = text.charCodeAt(4) === 0x2d /* - */ ? stampLength(text, 0) : 0;
       if (stamp === 0 && tabs) {
@@ -93,6 +101,30 @@ export class ActionsFramer {
     this.pendingAfterStep = null;
     return p;
   }
+}
+
+/** A downloaded line's stamp, as `stampLength` reads it at a line start (`\d` is [0-9] without the u flag). */
+const STAMPS = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z ?/gm;
+
+/**
+ * The whole lines of `text` before `end` with their stamps cut in one pass, as the framer cuts them line by line,
+ * and the rest of `text` as it is; null where a line needs the framer's own reading: a byte-order mark, or a
+ * carriage return or U+2028/U+2029, where `^` would see a line start that the stream does not (`controls`: the
+ * text may hold them). The caller rules out `gh run view` columns (bulk.ts `columnStampAt`).
+ */
+export function withoutStamps(text: string, end: number, controls: boolean): string | null {
+  if (text.includes('\ufeff')) return null;
+  if (controls && (text.includes('\r') || text.includes('\u2028') || text.includes('\u2029'))) return null;
+  const lines = end === text.length ? text : text.slice(0, end);
+  const cut = lines.replace(STAMPS, '');
+  return end === text.length ? cut : cut + text.slice(end);
+}
+
+/** Start of the first line at or after the line start `from` that is a workflow command (`##[…`), or Infinity. */
+export function commandLineAt(text: string, from: number): number {
+  if (text.startsWith('##[', from)) return from;
+  const at = text.indexOf('\n##[', from);
+  return at < 0 ? Infinity : at + 1;
 }
 
 const twoDigitsAt = (text: string, at: number) =>

@@ -24,7 +24,7 @@ import { TapParser } from './parsers/tap.js';
 import { TscParser } from './parsers/tsc.js';
 import { UnittestParser } from './parsers/unittest.js';
 import { VitestParser } from './parsers/vitest.js';
-import { ActionsFramer } from './actions.js';
+import { ActionsFramer, commandLineAt, withoutStamps } from './actions.js';
 import { blockerAt, columnStampAt, controlAt, hasBlockers } from './bulk.js';
 import { ChunkDecoder } from './decode.js';
 import { withDeclarations } from './declarations.js';
@@ -156,29 +156,43 @@ export class FeedbackStream {
       textBlockers = decoded.blockers;
     }
     let start = 0;
-    const data = this.partial ? this.partial + text : text;
+    let data = this.partial ? this.partial + text : text;
     const blockers = this.partialBlockers || textBlockers;
     // Where the next line that the chain must treat itself is (a bulk blocker, among them the control characters
     // cleanLine acts on; a `gh run view` column stamp for the framer), by position: the lines before it are passed
     // on as they are and may be read in bulk (`bulk.ts`). Each is searched again only once the lines have passed it.
+    let column = data.includes('\t') ? columnStampAt(data, 0) : Infinity;
+    let whole = data.lastIndexOf('\n') + 1;
+    // A downloaded Actions log: the stamps of the chunk's whole lines cut in one pass; its lines are then read as
+    // unframed text is (in bulk too), but for the workflow commands and a step's header, which the framer reads.
+    let stamped = true;
+    if (this.framer.framed && whole > 0 && column === Infinity) {
+      const cut = withoutStamps(data, whole, blockers);
+      if (cut !== null) {
+        whole -= data.length - cut.length;
+        data = cut;
+        stamped = false;
+      }
+    }
     let blocker = blockers ? blockerAt(data, 0) : Infinity;
     let control = blocker;
-    let column = data.includes('\t') ? columnStampAt(data, 0) : Infinity;
-    const whole = data.lastIndexOf('\n') + 1;
+    let command = stamped ? Infinity : commandLineAt(data, 0);
     for (;;) {
       if (blocker < start) blocker = blockerAt(data, start);
       if (column < start) column = columnStampAt(data, start);
-      if (start < whole && !this.framer.framed) {
+      if (command < start) command = commandLineAt(data, start);
+      if (start < whole && (stamped ? !this.framer.framed : !this.framer.dropping)) {
         const stop = blocker < column ? blocker : column;
-        const to = stop === Infinity ? whole : data.lastIndexOf('\n', stop) + 1;
-        // The bulk path stops before `to`: the blocker and the column stamp are still ahead.
+        let to = stop === Infinity ? whole : data.lastIndexOf('\n', stop) + 1;
+        if (command < to) to = command;
+        // The bulk path stops before `to`: the blocker, the column stamp and the command are still ahead.
         if (start < to) start = this.section.bulk(data, start, to);
       }
       const nl = data.indexOf('\n', start);
       if (nl < 0) break;
       // Controls are blockers: the first blocker ahead is the first control unless it is a line separator.
       if (control < start) control = isSeparator(data, blocker) ? controlAt(data, start) : blocker;
-      this.line(data.slice(start, nl), control < nl, column < nl);
+      this.line(data.slice(start, nl), control < nl, column < nl, stamped);
       start = nl + 1;
     }
     this.partial = start === 0 ? data : data.slice(start);
@@ -218,8 +232,8 @@ export class FeedbackStream {
     }
   }
 
-  private line(raw: string, controls = true, tabs = true): void {
-    let framed = this.framer.frame(raw, tabs);
+  private line(raw: string, controls = true, tabs = true, stamped = true): void {
+    let framed = this.framer.frame(raw, tabs, stamped);
     if (typeof framed !== 'string') {
       if (framed.type === 'step') {
         this.closeSection();

@@ -266,3 +266,28 @@ describe('bulk path by first character (line-scan.ts)', () => {
     for (const size of [64 * 1024, 61, 7]) expect(chunked(text, size, 'pytest')).toEqual(expected);
   });
 });
+
+describe('bulk path in a downloaded Actions log', () => {
+  it("drops a step's header group, whose script may echo a runner's lines, as line-by-line reading does", () => {
+    const unit = fixture('tsc/plain.log').replace(/\n?$/, '\n');
+    const diagnostics = unit.split('\n').filter((l) => / error TS\d+:/.test(l));
+    const stamped = (lines: string[]) => lines.map((l) => `2026-11-30T10:00:00.1234567Z ${l}\n`).join('');
+    const log = (header: string[]) =>
+      stamped(['Current runner version', '##[group]Run npx tsc', ...header, '##[endgroup]']) +
+      stamped(unit.trimEnd().split('\n')) +
+      stamped(['##[error]Process completed with exit code 2.']);
+    const echoed = log(diagnostics);
+    const plain = log(diagnostics.map(() => 'echo'));
+    expect(diagnostics.length).toBeGreaterThan(0);
+    // maxFailures 0: the report is full from the first line, so the parser reads in bulk wherever it is offered.
+    for (const size of [64 * 1024, 333]) {
+      const read = (text: string) => {
+        const stream = new FeedbackStream({ maxFailures: 0, runner: 'tsc' });
+        for (let o = 0; o < text.length; o += size) stream.write(Buffer.from(text.slice(o, o + size)));
+        return stream.end();
+      };
+      expect(read(echoed)).toEqual(read(plain));
+      expect(read(echoed).failed).toBe(parseTestOutput(unit, { runner: 'tsc' }).failed);
+    }
+  });
+});
