@@ -1,8 +1,8 @@
 /** Extractors shared by several parsers: Python tracebacks, JS error blocks, expected vs actual. */
 import { frame } from './paths.js';
 import { Memo } from './memo.js';
-import { dedent } from './text.js';
 import type { Frame } from './types.js';
+import { dedentedText, endsWithBrace, isSpaceAt } from './parsers/js-errors.js';
 
 export interface ErrorInfo {
   kind: string;
@@ -145,26 +145,27 @@ function lead(line: string): number {
 }
 
 export function isJsStackLine(line: string): boolean {
-  const i = lead(line);
-  const c = i < 0 ? -1 : line.charCodeAt(i);
-  if (c === 0x61 /* a */ || i < 0) {
-    if (/^\s*at \S/.test(line)) return true;
-    if (i >= 0) return false;
-  }
-  return (c === 0x276f /* ❯ */ || i < 0) && VITEST_AT.test(line);
+  return isStackAt(line, lead(line));
 }
 
-/** `JS_HEADER.test`, after a look at the first character (a header starts with a capital). */
-function isHeader(line: string): boolean {
-  const i = lead(line);
-  if (i < 0) return JS_HEADER.test(line);
+/** `isJsStackLine` with `i = lead(line)`: `^\s*at \S` by position after a plain indent. */
+function isStackAt(line: string, i: number): boolean {
+  if (i < 0) return /^\s*at \S/.test(line) || VITEST_AT.test(line);
   const c = line.charCodeAt(i);
-  return c >= 0x41 && c <= 0x5a && JS_HEADER.test(line);
+  if (c === 0x61 /* a */)
+    return line.startsWith('t ', i + 1) && i + 3 < line.length && !isSpaceAt(line, i + 3);
+  return c === 0x276f /* ❯ */ && VITEST_AT.test(line);
 }
 
-/** `CODE_FRAME.test`, after a look at the first character (`>`, `|` or a digit). */
-function isCodeFrame(line: string): boolean {
-  const i = lead(line);
+/** `isHeader(line) ? JS_HEADER.exec(line) : null` with `i = lead(line)` (a header starts with a capital). */
+function headerAt(line: string, i: number): RegExpExecArray | null {
+  if (i < 0) return JS_HEADER.exec(line);
+  const c = line.charCodeAt(i);
+  return c >= 0x41 && c <= 0x5a ? JS_HEADER.exec(line) : null;
+}
+
+/** `CODE_FRAME.test` with `i = lead(line)`, after a look at the first character (`>`, `|` or a digit). */
+function isCodeFrameAt(line: string, i: number): boolean {
   if (i < 0) return CODE_FRAME.test(line);
   const c = line.charCodeAt(i);
   return (c === 0x3e || c === 0x7c || (c >= 0x30 && c <= 0x39)) && CODE_FRAME.test(line);
@@ -175,23 +176,36 @@ const DUMPED = /^\s+(actual|expected): (.+?),?$/;
 /**
  * A JS error block: header (`TypeError: …`), message lines, stack frames. Lines of code frames and the
  * `{ code: … }` dump Node appends are not message. Frames are innermost first, as V8 prints them.
+ * One pass, each line's indent found once.
  */
 export function parseJsError(all: string[]): ErrorInfo {
-  // What a crash prints before the error itself (`file:line`, the code line, a caret) is not its message.
-  const first = all.findIndex((l) => isHeader(l) || isJsStackLine(l));
-  const lines = first > 0 && isHeader(all[first]!) ? all.slice(first) : all;
   const frames: Frame[] = [];
   const message: string[] = [];
   let kind = '';
   let headline = '';
   let inMessage = true;
   let dumped: Record<string, string> = {};
-  for (const line of lines) {
-    if (isJsStackLine(line)) {
+  // What a crash prints before the error itself (`file:line`, the code line, a caret) is not its message: when
+  // the first line that is a header or a frame is a header after other lines, reading starts over at it.
+  let looking = true;
+  for (let k = 0; k < all.length; k++) {
+    const line = all[k]!;
+    const i = lead(line);
+    const stack = isStackAt(line, i);
+    let header: RegExpExecArray | null | undefined;
+    if (looking && (stack || (header = headerAt(line, i)) !== null)) {
+      looking = false;
+      if (!stack && k > 0) {
+        message.length = 0;
+        inMessage = true;
+        dumped = {};
+      }
+    }
+    if (stack) {
       const f = jsFrame(line);
       if (f) frames.push(f);
       inMessage = false;
-      if (line.trimEnd().endsWith('{')) dumped = {};
+      if (endsWithBrace(line)) dumped = {};
       continue;
     }
     if (!inMessage) {
@@ -199,11 +213,12 @@ export function parseJsError(all: string[]): ErrorInfo {
       if (prop) dumped[prop[1]!] = prop[2]!;
       continue;
     }
-    if (isCodeFrame(line)) {
+    if (isCodeFrameAt(line, i)) {
       inMessage = false;
       continue;
     }
-    const header = kind || message.length || !isHeader(line) ? null : JS_HEADER.exec(line);
+    if (kind || message.length) header = null;
+    else if (header === undefined) header = headerAt(line, i);
     if (header) {
       kind = header[1]!;
       headline = header[2] ?? '';
@@ -211,9 +226,8 @@ export function parseJsError(all: string[]): ErrorInfo {
     }
     message.push(line);
   }
-  const text = (kind ? [headline, ...dedent(message)].filter((l, i) => i > 0 || l) : dedent(message))
-    .join('\n')
-    .trim();
+  const body = dedentedText(message);
+  const text = (kind && headline ? (body ? `${headline}\n${body}` : headline) : body).trim();
   const info: ErrorInfo = { kind: kind || 'Error', message: text, frames };
   if (dumped.actual !== undefined && dumped.expected !== undefined) {
     info.actual = dumped.actual;

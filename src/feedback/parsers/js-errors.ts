@@ -32,3 +32,57 @@ export function addTestsSummary(builder: ReportBuilder, text: string, suiteError
 }
 
 const COUNT_WORD = /(\d+) (\w+)/g;
+
+/** `/\s/.test(line[i])` for an index inside the line (by code unit, as `\s` of a regex without `u`). */
+export function isSpaceAt(line: string, i: number): boolean {
+  const c = line.charCodeAt(i);
+  if (c < 0x80) return c === 0x20 || (c >= 0x09 && c <= 0x0d);
+  return /\s/.test(line[i]!);
+}
+
+/** `line.trimEnd().endsWith('{')`, by position when the line ends in a plain character. */
+export function endsWithBrace(line: string): boolean {
+  let j = line.length - 1;
+  let c = line.charCodeAt(j);
+  while (c === 0x20 || c === 0x09) c = line.charCodeAt(--j);
+  if (c === 0x7b /* { */) return true;
+  return j >= 0 && isSpaceAt(line, j) ? line.trimEnd().endsWith('{') : false;
+}
+
+/** `dedent(lines).join('\n')` without its arrays: each line's indent by position when it starts plainly. */
+export function dedentedText(lines: string[]): string {
+  let min = Infinity;
+  let first = -1;
+  let last = -1;
+  for (let k = 0; k < lines.length; k++) {
+    const n = indentOf(lines[k]!);
+    if (n < 0) continue;
+    if (first < 0) first = k;
+    last = k;
+    if (n < min) min = n;
+  }
+  let out = '';
+  for (let k = first; k >= 0 && k <= last; k++) {
+    const line = lines[k]!;
+    if (k > first) out += '\n';
+    if (indentOf(line) >= 0) out += trimmedEnd(line.slice(min));
+  }
+  return out;
+}
+
+/** `line.length - line.trimStart().length`, or -1 for a blank line (`!line.trim()`). */
+function indentOf(line: string): number {
+  let i = 0;
+  let c = line.charCodeAt(0);
+  while (c === 0x20 || c === 0x09) c = line.charCodeAt(++i);
+  if (i === line.length) return -1;
+  if (c < 0x80 && !(c >= 0x0a && c <= 0x0d)) return i;
+  const rest = line.trimStart();
+  return rest ? line.length - rest.length : -1;
+}
+
+/** `text.trimEnd()`, without a call when the last character is plainly no whitespace. */
+function trimmedEnd(text: string): string {
+  const c = text.charCodeAt(text.length - 1);
+  return c < 0x80 && c !== 0x20 && !(c >= 0x09 && c <= 0x0d) ? text : text.trimEnd();
+}

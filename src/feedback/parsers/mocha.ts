@@ -21,7 +21,13 @@ export class MochaParser implements LineParser {
     this.builder = new ReportBuilder('mocha', maxFailures);
   }
   push(line: string): void {
-    const count = COUNT.exec(line);
+    // Each marker's pattern needs a certain first character after spaces and tabs (a digit for a count or an
+    // entry, `E` for a crash); a line that starts with another plain character is tested against none of them.
+    const i = indentEnd(line, 0, line.length);
+    const c = line.charCodeAt(i);
+    const odd = !(c > 0x20 && c < 0x7f);
+    const digit = c >= 0x30 && c <= 0x39;
+    const count = (digit && i > 0) || odd ? COUNT.exec(line) : null;
     if (count) {
       this.close();
       this.counts ??= {};
@@ -29,13 +35,13 @@ export class MochaParser implements LineParser {
       if (count[2] === 'failing') this.listing = true;
       return;
     }
-    const crash = /^\s*Exception during run: (.*)$/.exec(line);
+    const crash = c === 0x45 /* E */ || odd ? /^\s*Exception during run: (.*)$/.exec(line) : null;
     if (crash) {
       this.close();
       this.block = { title: ['Exception during run'], titleDone: true, lines: [crash[1]!], crash: true };
       return;
     }
-    const entry = this.listing ? ENTRY.exec(line) : null;
+    const entry = this.listing && (digit || odd) ? ENTRY.exec(line) : null;
     if (entry) {
       this.close();
       const title = entry[2]!;

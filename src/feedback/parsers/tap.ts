@@ -38,7 +38,10 @@ export class TapParser implements LineParser {
       this.inYaml = true;
       return;
     }
-    const result = RESULT.exec(line);
+    // A result starts with `ok` or `not ok` (any case) after the indent: a comment line skips RESULT.
+    const c = line.charCodeAt(indentEnd(line, 0, line.length));
+    const mayResult = !(c > 0x20 && c < 0x7f) || c === 0x6f || c === 0x4f || c === 0x6e || c === 0x4e;
+    const result = mayResult ? RESULT.exec(line) : null;
     if (result) {
       this.close();
       if (result[4]) return this.builder.skip();
@@ -63,8 +66,9 @@ export class TapParser implements LineParser {
       return;
     }
     const comment = /^\s*# ?(.*)$/.exec(line);
-    if (comment && /^Subtest: /.test(comment[1]!)) this.nodeTest = true;
-    if (comment && !/^Subtest: /.test(comment[1]!)) {
+    const subtest = comment !== null && comment[1]!.startsWith('Subtest: ');
+    if (subtest) this.nodeTest = true;
+    if (comment && !subtest) {
       if (/^Node\.js v\d/.test(comment[1]!)) {
         this.crashes.push(new Crash(this.comments));
         if (this.crashes.length > 50) this.crashes.shift(); // only recent crashes can match a later failure
