@@ -9,6 +9,10 @@ import { pushCapped } from '../text.js';
 import type { TestReport } from '../types.js';
 import { jvmCompileError } from './javac.js';
 import { parseJvmError } from './jvm.js';
+import { blankLine, hasAt, levelLength, Needle } from './jvm-lines.js';
+import { indentEnd, otherSpace } from './line-loop.js';
+import { isChainStop } from '../bulk.js';
+import { MAX_LINE } from '../text.js';
 
 const FRAME_LINE = /^\s+at /;
 const TOTALS =
@@ -28,7 +32,25 @@ interface Block {
   cls: string;
   lines: string[];
   framed: boolean;
+  /** Set for a failure only counted (the report is full): its lines are not kept, only followed for `framed`. */
+  counted: Counted | null;
 }
+
+/**
+ * What `pushCapped` (head and tail of CAP lines each side) would keep of a counted block's lines, by position:
+ * `framed` is whether a kept line is a frame, so a frame cut from the middle no longer counts.
+ */
+interface Counted {
+  /** Lines held so far, and the length the capped list would have. */
+  held: number;
+  size: number;
+  /** Whether one of the first CAP/2 lines (always kept) is a frame; the index of the last frame (-1: none). */
+  headFramed: boolean;
+  lastFrame: number;
+}
+
+const CAP = 400;
+const CAP_HEAD = Math.ceil(CAP / 2);
 
 export class MavenParser implements LineParser {
   private readonly builder: ReportBuilder;
@@ -61,6 +83,7 @@ export class MavenParser implements LineParser {
     if (this.block) {
       if (level || hasAt(line, 0, 'Running ') || hasAt(line, 0, 'Tests run: ')) this.closeBlock();
       else if (this.block.framed && !line.trim()) return this.closeBlock();
+      else if (this.block.counted) return holdCounted(this.block, this.block.counted, FRAME_LINE.test(raw));
       else return this.holdLine(this.block, raw);
     }
     if (this.compile) {
@@ -111,6 +134,59 @@ export class MavenParser implements LineParser {
     }
   }
 
+  /**
+   * Skips the lines `push` ignores and holds a block's lines without the per-line chain; hands the lines it cannot
+   * tell by position to `push`. Unlike `eachLine` it reads on at a `[INFO]`-like line (`[` is a chain stop): a
+   * level prefix is no JSON document's start (`[`, `[]`, `[{"`), so the chain passes such a line through.
+   */
+  bulk(text: string, from: number, to: number): number {
+    this.javaFile.reset();
+    this.kotlinFile.reset();
+    this.compilerAt.reset();
+    this.kotlinAt.reset();
+    let start = from;
+    while (start < to) {
+      const end = text.indexOf('\n', start);
+      if (end < 0 || end >= to || end - start > MAX_LINE) return start;
+      const prefix = levelLength(text, start);
+      if (prefix === 0 && isChainStop(text, start)) return start;
+      if (!this.bulkLine(text, start, end, prefix)) this.push(text.slice(start, end));
+      start = end + 1;
+    }
+    return start;
+  }
+
+  private readonly javaFile = new Needle('.java:');
+  private readonly kotlinFile = new Needle('.kt');
+  private readonly compilerAt = new Needle(':[');
+  private readonly kotlinAt = new Needle('.kt: (');
+
+  /** Takes a line `push` would ignore or hold; false for a line `push` must read. */
+  private bulkLine(text: string, start: number, end: number, prefix: number): boolean {
+    const block = this.block;
+    if (block !== null) {
+      if (prefix > 0 || hasAt(text, start, 'Running ') || hasAt(text, start, 'Tests run: ')) return false;
+      const blank = blankLine(text, start, end);
+      if (blank === null || (blank && block.framed)) return false;
+      if (block.counted === null) this.holdLine(block, text.slice(start, end));
+      else {
+        const i = indentEnd(text, start, end);
+        if (i < end && otherSpace(text, i)) return false;
+        holdCounted(block, block.counted, i > start && hasAt(text, i, 'at '));
+      }
+      return true;
+    }
+    if (this.compile !== null || text.charCodeAt(end - 1) === 0x21 /* ! */) return false;
+    const c = text.charCodeAt(start + prefix);
+    if (c === 0x54 /* T */) return false;
+    if (prefix === 0) return !this.javaFile.in(text, start, end) && !this.kotlinFile.in(text, start, end);
+    if (c === 0x20 || c === 0x52 /* R */) return false;
+    return (
+      text.charCodeAt(start + 1) !== 0x45 /* [ERROR] */ ||
+      (!this.compilerAt.in(text, start, end) && !this.kotlinAt.in(text, start, end))
+    );
+  }
+
   finish(): TestReport {
     this.closeBlock();
     this.closeCompile();
@@ -127,14 +203,20 @@ export class MavenParser implements LineParser {
     if (test) {
       const cls = three ? test[1]! : test[2]!;
       const name = three ? test[2]! : test[1]!;
-      this.block = { test: `${cls}.${name}`, cls, lines: [], framed: false };
+      this.block = { test: `${cls}.${name}`, cls, lines: [], framed: false, counted: this.counted() };
       return true;
     }
     const in22 = TEST_22.exec(line);
     if (!in22) return false;
     const cls = this.currentClass;
-    this.block = { test: cls ? `${cls}.${in22[1]}` : in22[1]!, cls, lines: [], framed: false };
+    const name = cls ? `${cls}.${in22[1]}` : in22[1]!;
+    this.block = { test: name, cls, lines: [], framed: false, counted: this.counted() };
     return true;
+  }
+
+  /** A new block's `counted`: set when the report is full (it stays full until the block closes). */
+  private counted(): Counted | null {
+    return this.builder.full ? { held: 0, size: 0, headFramed: false, lastFrame: -1 } : null;
   }
 
   private holdLine(block: Block, raw: string): void {
@@ -173,36 +255,18 @@ export class MavenParser implements LineParser {
   }
 }
 
-/** Length of the `[INFO] ` (or `[ERROR]`, …) prefix of a line, its one space included; 0 without one. */
-function levelLength(raw: string): number {
-  if (raw.charCodeAt(0) !== 0x5b /* [ */) return 0;
-  const name = levelName(raw);
-  if (name === 0) return 0;
-  return raw.charCodeAt(name + 1) === 0x20 ? name + 2 : name + 1;
-}
-
-/** Index of the `]` closing a level name (`[INFO]`, `[ERROR]`, `[WARNING]`, `[WARN]`, `[DEBUG]`), else 0. */
-function levelName(raw: string): number {
-  switch (raw.charCodeAt(1)) {
-    case 0x49 /* I */:
-      return hasAt(raw, 2, 'NFO]') ? 5 : 0;
-    case 0x45 /* E */:
-      return hasAt(raw, 2, 'RROR]') ? 6 : 0;
-    case 0x44 /* D */:
-      return hasAt(raw, 2, 'EBUG]') ? 6 : 0;
-    case 0x57 /* W */:
-      return hasAt(raw, 2, 'ARN]') ? 5 : hasAt(raw, 2, 'ARNING]') ? 8 : 0;
-    default:
-      return 0;
+/** `holdLine` of a counted block: `framed` as the capped list of its lines would say, without the lines. */
+function holdCounted(block: Block, c: Counted, frame: boolean): void {
+  const i = c.held++;
+  if (frame) {
+    c.lastFrame = i;
+    if (i < CAP_HEAD) c.headFramed = true;
   }
-}
-
-/** `text.startsWith(literal, at)` by character codes (ASCII literals; faster on the short prefixes here). */
-function hasAt(text: string, at: number, literal: string): boolean {
-  if (text.length < at + literal.length) return false;
-  for (let i = 0; i < literal.length; i++)
-    if (text.charCodeAt(at + i) !== literal.charCodeAt(i)) return false;
-  return true;
+  if (++c.size > CAP * 2) {
+    // Capped: the first CAP_HEAD lines, a marker (no frame) and the last CAP - CAP_HEAD lines are kept.
+    c.size = CAP + 1;
+    block.framed = c.headFramed || c.lastFrame >= c.held - (CAP - CAP_HEAD);
+  } else if (frame) block.framed = true;
 }
 
 /** A maven-compiler-plugin (or Kotlin plugin) error line; the literal tests keep the lazy scans off other lines. */
