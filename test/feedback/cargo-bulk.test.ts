@@ -1,0 +1,125 @@
+// cargo's bulk path reads a failure's block by its lines' first characters (kept until full, counted after): each
+// fixture, repeated with odd lines inside its blocks, must give the report of the parser fed line by line, whatever
+// the chunking and the cap; the first-character test is the multiline pattern it replaced, on many lines.
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { FeedbackStream, type TestReport } from '../../src/feedback/index.js';
+import { isBlockStop, CargoParser } from '../../src/feedback/parsers/cargo.js';
+import { perLine } from '../helpers/per-line.js';
+
+const root = new URL('../fixtures/feedback/cargo/', import.meta.url).pathname;
+
+// The pattern of the previous bulk path (`linePattern` of bulk.ts, chain stops in front).
+const BLOCK_STOPS =
+  /^(?:([{[\ufeff]|\d{4}-\d\d-\d\dT)|-{3}|test result: |failures:$|[^\S\n]*(?:PASS|FAIL|SKIP|FLAKY|TIMEOUT|SIG|ABORT|LEAK|TRY|SLOW|Summary))/;
+
+// Lines that look like a block's end or a nextest line at their first characters only, blanks of every kind.
+const ODD = [
+  '',
+  '\t',
+  '\u00a0',
+  '\u00a0PASS',
+  '\ufeffx',
+  '--',
+  '---',
+  '----',
+  '---- not a block',
+  'failures',
+  'failures:',
+  'failures: x',
+  'test result:',
+  'test result: ok. 1 passed; 0 failed; 0 ignored',
+  'test x ... ok',
+  '  PASS [ 0.1s] a b',
+  '    FAIL',
+  'SLOWLY',
+  'Summary',
+  'TRY 2 FAIL',
+  'ABORTED',
+  'LEAK',
+  'A',
+  'L',
+  'T',
+  '2026-11-30 not a stamp',
+  '   0: core::panicking::panic',
+  '             at ./src/lib.rs:3:5',
+  'note: run with `RUST_BACKTRACE=1`',
+  "thread 'x' panicked at src/lib.rs:1:1:",
+];
+
+function chunked(text: string, size: number, maxFailures?: number): TestReport {
+  const stream = new FeedbackStream({
+    runner: 'cargo',
+    ...(maxFailures === undefined ? {} : { maxFailures }),
+  });
+  for (let o = 0; o < text.length; o += size) stream.write(text.slice(o, o + size));
+  return stream.end();
+}
+
+describe('cargo bulk path', () => {
+  it('tells a block stop as the multiline pattern did', () => {
+    const fixtures = readdirSync(root)
+      .filter((f) => f.endsWith('.log'))
+      .flatMap((f) => readFileSync(join(root, f), 'utf8').split('\n'));
+    const chars = [
+      '-',
+      't',
+      'f',
+      ' ',
+      '\t',
+      'P',
+      'F',
+      'S',
+      'T',
+      'A',
+      'L',
+      'x',
+      '{',
+      '[',
+      '1',
+      '\u00a0',
+      '\ufeff',
+    ];
+    const words = [
+      '--',
+      'PASS',
+      'FAIL',
+      'Summary',
+      'test result: ',
+      'failures:',
+      'SIG',
+      'TRY',
+      '2026-11-30T',
+      'x',
+    ];
+    let seed = 7;
+    const rand = (n: number) => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) % n;
+    const random = Array.from({ length: 5000 }, () => {
+      let line = '';
+      for (let k = rand(5); k >= 0; k--)
+        line += rand(2) ? chars[rand(chars.length)] : words[rand(words.length)];
+      return line;
+    });
+    for (const line of [...ODD, ...fixtures, ...random]) {
+      const text = `${line}\n`;
+      expect([line, isBlockStop(text, 0, line.length)]).toEqual([line, BLOCK_STOPS.test(line)]);
+    }
+  });
+
+  const files = readdirSync(root).filter((f) => f.endsWith('.log'));
+  describe.each(files)('%s', (file) => {
+    const unit = readFileSync(join(root, file), 'utf8').replace(/\n?$/, '\n');
+    // The odd lines between copies, and those that end no block inside the first block of each copy (before its
+    // panic line and inside its backtrace; a nextest status line would make the rest nextest's).
+    const odd = ODD.join('\n');
+    const kept = ODD.filter((l) => !/^(failures:$|test result: |thread | {2}PASS \[)/.test(l)).join('\n');
+    const inside = unit
+      .replace(/( stdout ----\n)/, `$1${kept}\n`)
+      .replace(/(stack backtrace:\n)/, `$1${kept}\n`);
+    const text = `${inside.repeat(3)}${odd}\n${unit.repeat(3)}`;
+    it.each([undefined, 0, 1, 2])('reads as line by line with the cap %s', (max) => {
+      const expected = perLine(new CargoParser(max), text);
+      for (const size of [text.length, 61, 7]) expect(chunked(text, size, max)).toEqual(expected);
+    });
+  });
+});
