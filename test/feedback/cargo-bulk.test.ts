@@ -123,3 +123,48 @@ describe('cargo bulk path', () => {
     });
   });
 });
+
+describe('libtest json events', () => {
+  // Failed events whose output holds lines that `push` reads itself (a block's end, a summary, a nested event, a
+  // nextest status): the report must be that of the text lines the events stand for, before and after the cap.
+  const outputs = [
+    "\nthread 'a' panicked at src/lib.rs:1:5:\nboom\n",
+    '\nfailures:\nafter\n',
+    '\nfailures: x\ntest result: ok. 5 passed; 0 failed; 0 ignored\n',
+    "---- other stdout ----\nthread 'other' panicked at src/lib.rs:2:5:\nbang\n",
+    '{ "type": "suite", "event": "ok", "passed": 3, "failed": 0, "ignored": 0 }\n',
+    '{"type":"test","name":"inner","event":"failed","stdout":"x"}',
+    '\r\u00a0FAIL\n',
+    '',
+  ];
+  const names = ['tests::a', 'tests::b\nwith a line end', 'tests::c'];
+  const events: string[] = [];
+  const text: string[] = [];
+  for (let i = 0; i < 30; i++) {
+    const name = names[i % names.length]!;
+    const stdout = outputs[i % outputs.length]!;
+    events.push(JSON.stringify({ type: 'test', name, event: 'failed', stdout }));
+    text.push(`---- ${name} stdout ----`, ...stdout.split('\n'), 'failures:');
+    events.push('{ "type": "test", "event": "started", "name": "tests::x" }');
+    if (i % 7 === 6) {
+      events.push('{ "type": "suite", "event": "started", "test_count": 5 }');
+      events.push('{ "type": "suite", "event": "\\u006fk", "passed": 2, "failed": 1, "ignored": 1 }');
+      text.push('test result: ok. 2 passed; 1 failed; 1 ignored');
+    }
+  }
+  // A nextest status line last: the log is nextest's from there.
+  const status = '  PASS [   0.010s] shop tests::ok';
+  events.push(JSON.stringify({ type: 'test', name: 'tests::d', event: 'failed', stdout: `${status}\nx` }));
+  text.push('---- tests::d stdout ----', status, 'x', 'failures:');
+  const feed = (lines: string[], max?: number) => {
+    const parser = new CargoParser(max);
+    for (const line of lines) parser.push(line);
+    return parser.finish();
+  };
+  it.each([undefined, 0, 1, 2, 5])('reads as the lines they stand for with the cap %s', (max) => {
+    const expected = feed(text, max);
+    expect(expected.failed).toBe(4);
+    expect(expected.failures.length).toBe(Math.min(max ?? 29, 29));
+    expect(feed(events, max)).toEqual(expected);
+  });
+});

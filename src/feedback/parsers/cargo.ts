@@ -15,6 +15,9 @@ const RESULT = /^test result: \w+\. (\d+) passed; (\d+) failed; (\d+) ignored/;
 const TEST_LINE = /^test (\S+) \.\.\. (ok|FAILED|ignored)/;
 const DIAGNOSTIC = /^(error|warning)(?:\[(E\d+)\])?: (.*)$/;
 const ARROW = /^\s*--> (.+?):(\d+):(\d+)$/;
+// A line of a failed event's output that `push` reads itself (a superset: at any line start, whatever follows).
+const OUTPUT_STOP =
+  /(?:^|\n)(?:-{3}|test result: |failures:|\{|[^\S\n]*(?:PASS|FAIL|SKIP|FLAKY|TIMEOUT|SIG|ABORT|LEAK|TRY|SLOW|Summary))/;
 const FN_LINE = /^\s+\d+: (.+)$/;
 const AT_LINE = /^\s+at (.+?):(\d+)(?::\d+)?$/;
 // Inside a failure's block (its lines kept, or only counted once full), by a line's first characters: the lines
@@ -136,7 +139,12 @@ export class CargoParser implements LineParser {
   /** libtest's `--format json` events, replayed as the text lines they stand for. */
   private event(line: string): void {
     // Only failed tests and a suite's end are read: skip the started/ok events without parsing them.
-    if (!line.includes('failed') && !line.includes('suite')) return;
+    // A suite's `started` event has neither `failed` nor `ok` (nor an escape that could spell them).
+    if (
+      !line.includes('failed') &&
+      (!line.includes('suite') || (!line.includes('ok') && !line.includes('\\')))
+    )
+      return;
     let e: { type?: string; event?: string; name?: string; stdout?: string } & Record<string, unknown>;
     try {
       e = JSON.parse(line) as typeof e;
@@ -145,6 +153,11 @@ export class CargoParser implements LineParser {
     }
     if (e.type === 'test' && e.event === 'failed' && e.name) {
       this.push(`---- ${e.name} stdout ----`);
+      // Once full, a block's lines are only counted: without one that ends it or is nextest's, the block just closes.
+      const out = e.stdout;
+      const skip = this.block !== null && this.builder.full && !this.nextest.seen;
+      if (skip && (out === undefined || (typeof out === 'string' && !OUTPUT_STOP.test(out))))
+        return this.close();
       for (const l of (e.stdout ?? '').split('\n')) this.push(l);
       this.push('failures:');
     } else if (e.type === 'suite' && (e.event === 'ok' || e.event === 'failed')) {
