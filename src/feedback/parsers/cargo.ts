@@ -2,7 +2,7 @@
 import { ReportBuilder, type LineParser } from '../builder.js';
 import { withExpectedActual } from '../extract.js';
 import { frame } from '../paths.js';
-import { linePattern, nextStop } from '../bulk.js';
+import { isChainStop } from '../bulk.js';
 import { MAX_LINE, pushCapped } from '../text.js';
 import type { Failure, Frame, TestReport } from '../types.js';
 import { NextestCollector } from './nextest.js';
@@ -15,11 +15,38 @@ const RESULT = /^test result: \w+\. (\d+) passed; (\d+) failed; (\d+) ignored/;
 const TEST_LINE = /^test (\S+) \.\.\. (ok|FAILED|ignored)/;
 const DIAGNOSTIC = /^(error|warning)(?:\[(E\d+)\])?: (.*)$/;
 const ARROW = /^\s*--> (.+?):(\d+):(\d+)$/;
-// Inside a failure's block once full (counted, not read): the lines that end it (a block, `failures:`, `test
-// result:`) or that nextest's collector reads (`--- STDOUT:`, status and summary lines).
-const BLOCK_STOPS = linePattern(
-  '-{3}|test result: |failures:$|[^\\S\\n]*(?:PASS|FAIL|SKIP|FLAKY|TIMEOUT|SIG|ABORT|LEAK|TRY|SLOW|Summary)',
-);
+// A line of a failed event's output that `push` reads itself (a superset: at any line start, whatever follows).
+const OUTPUT_STOP =
+  /(?:^|\n)(?:-{3}|test result: |failures:|\{|[^\S\n]*(?:PASS|FAIL|SKIP|FLAKY|TIMEOUT|SIG|ABORT|LEAK|TRY|SLOW|Summary))/;
+const FN_LINE = /^\s+\d+: (.+)$/;
+const AT_LINE = /^\s+at (.+?):(\d+)(?::\d+)?$/;
+// Inside a failure's block (its lines kept, or only counted once full), by a line's first characters: the lines
+// that end it (a block, `failures:`, `test result:`) or that nextest's collector reads (`--- STDOUT:`, status and
+// summary lines); the rest only go to the block.
+const NEXTEST_WORD = /[^\S\n]*(?:PASS|FAIL|SKIP|FLAKY|TIMEOUT|SIG|ABORT|LEAK|TRY|SLOW|Summary)/y;
+
+export function isBlockStop(text: string, start: number, end: number): boolean {
+  if (isChainStop(text, start)) return true;
+  const c = text.charCodeAt(start);
+  if (c === 0x2d /* - */) return text.startsWith('---', start);
+  if (c === 0x74 /* t */) return text.startsWith('test result: ', start);
+  if (c === 0x66 /* f */) return end - start === 9 && text.startsWith('failures:', start);
+  if (
+    c === 0x20 ||
+    c === 0x09 ||
+    c > 0x7f ||
+    c === 0x50 ||
+    c === 0x46 ||
+    c === 0x53 ||
+    c === 0x54 ||
+    c === 0x41 ||
+    c === 0x4c
+  ) {
+    NEXTEST_WORD.lastIndex = start;
+    return NEXTEST_WORD.test(text);
+  }
+  return false;
+}
 
 export class CargoParser implements LineParser {
   private readonly builder: ReportBuilder;
@@ -93,10 +120,18 @@ export class CargoParser implements LineParser {
         from = nl + 1;
         continue;
       }
-      if (!this.block || !this.builder.full || this.nextest.seen) return from;
-      const next = nextStop(BLOCK_STOPS, text, from, to);
-      if (next === from) return from;
-      from = next;
+      const block = this.block;
+      if (block === null || this.nextest.seen) return from;
+      // A block's lines go to it as `push` would, without the per-line chain (or are skipped once full).
+      const keep = !this.builder.full;
+      const start = from;
+      for (;;) {
+        const nl = text.indexOf('\n', from);
+        if (nl < 0 || nl >= to || nl - from > MAX_LINE || isBlockStop(text, from, nl)) break;
+        if (keep) block.lines = pushCapped(block.lines, text.slice(from, nl));
+        from = nl + 1;
+      }
+      if (from === start) return from;
     }
     return from;
   }
@@ -104,7 +139,12 @@ export class CargoParser implements LineParser {
   /** libtest's `--format json` events, replayed as the text lines they stand for. */
   private event(line: string): void {
     // Only failed tests and a suite's end are read: skip the started/ok events without parsing them.
-    if (!line.includes('failed') && !line.includes('suite')) return;
+    // A suite's `started` event has neither `failed` nor `ok` (nor an escape that could spell them).
+    if (
+      !line.includes('failed') &&
+      (!line.includes('suite') || (!line.includes('ok') && !line.includes('\\')))
+    )
+      return;
     let e: { type?: string; event?: string; name?: string; stdout?: string } & Record<string, unknown>;
     try {
       e = JSON.parse(line) as typeof e;
@@ -113,6 +153,11 @@ export class CargoParser implements LineParser {
     }
     if (e.type === 'test' && e.event === 'failed' && e.name) {
       this.push(`---- ${e.name} stdout ----`);
+      // Once full, a block's lines are only counted: without one that ends it or is nextest's, the block just closes.
+      const out = e.stdout;
+      const skip = this.block !== null && this.builder.full && !this.nextest.seen;
+      if (skip && (out === undefined || (typeof out === 'string' && !OUTPUT_STOP.test(out))))
+        return this.close();
       for (const l of (e.stdout ?? '').split('\n')) this.push(l);
       this.push('failures:');
     } else if (e.type === 'suite' && (e.event === 'ok' || e.event === 'failed')) {
@@ -152,27 +197,32 @@ function panicFailure(test: string, lines: string[]): Failure {
   let state: 'before' | 'message' | 'trace' | 'done' = 'before';
   let fn = '';
   for (const line of lines) {
-    const panic = PANIC.exec(line);
-    if (panic && state === 'before') {
-      location = frame(panic[3]!, Number(panic[4]));
-      if (panic[2] !== undefined) message.push(panic[2]);
-      state = 'message';
-      continue;
+    if (state === 'before') {
+      const panic = PANIC.exec(line);
+      if (panic) {
+        location = frame(panic[3]!, Number(panic[4]));
+        if (panic[2] !== undefined) message.push(panic[2]);
+        state = 'message';
+        continue;
+      }
     }
-    if (/^stack backtrace:/.test(line)) {
+    if (line.startsWith('stack backtrace:')) {
       state = 'trace';
       continue;
     }
     if (state === 'message') {
-      if (/^note: /.test(line) || !line.trim()) state = 'done';
+      if (line.startsWith('note: ') || !line.trim()) state = 'done';
       else message.push(line);
       continue;
     }
     if (state === 'trace') {
-      const fnLine = /^\s+\d+: (.+)$/.exec(line);
+      // `   4: name` or `             at file:line:col` (the two never match the same line).
+      const fnLine = FN_LINE.exec(line);
       if (fnLine) fn = fnLine[1]!;
-      const at = /^\s+at (.+?):(\d+)(?::\d+)?$/.exec(line);
-      if (at) frames.push(frame(at[1]!.replace(/^\.\//, ''), Number(at[2]), fn));
+      else {
+        const at = AT_LINE.exec(line);
+        if (at) frames.push(frame(at[1]!.replace(/^\.\//, ''), Number(at[2]), fn));
+      }
     }
   }
   // rustdoc's panic line is off by one inside its generated `main` (Rust 1.85 points at the line after the failing
