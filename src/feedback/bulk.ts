@@ -3,15 +3,17 @@
  * a block whose details are not kept) skips them with one regex scan instead of taking them one by one.
  *
  * The stream offers a parser `bulk(text, from, to)` only on lines that the per-line chain would pass through
- * unchanged: no Actions framing seen, and no control character (tabs aside), U+2028/U+2029 or `gh run view` column
- * stamp in the range (so `.` and `^`/`$` of a multiline regex see the lines the stream splits). A chunk with such
- * lines is read in bulk between them; `to` is always a line start, not always the chunk's last. Lines that the chain itself must see (a JSON
- * document's `{`/`[`, a byte-order mark, an Actions timestamp) are in every pattern, so they are never
- * skipped. A parser's pattern must match every line its current state does not ignore; where the line's
- * treatment depends on more than its first characters the match must run to the line's end, so that a line
- * longer than MAX_LINE (cut before a parser sees it) is left to the per-line path.
+ * unchanged: no control character (tabs aside), U+2028/U+2029 or `gh run view` column stamp in the range (so `.`
+ * and `^`/`$` of a multiline regex see the lines the stream splits); in a framed Actions log only once the chunk's
+ * stamps are cut, and never over a workflow command or a step's header (parse.ts). A chunk with such lines is read
+ * in bulk between them; `to` is always a line start, not always the chunk's last. Lines that the chain itself must
+ * see (a JSON document's `{`/`[`, a byte-order mark, an Actions timestamp) are in every pattern, so they are never
+ * skipped; maven's loop lets `[INFO]`-style level lines through, which can start no JSON document. A parser's
+ * pattern must match every line its current state does not ignore; where the line's treatment depends on more than
+ * its first characters the match must run to the line's end, so that a line longer than MAX_LINE (cut before a
+ * parser sees it) is left to the per-line path.
  */
-import { MAX_LINE } from './text.js';
+import { ANY_CONTROL, MAX_LINE } from './text.js';
 
 /** Lines that the chain (JSON collector, Actions framer) must see whatever the parser's state. */
 const CHAIN_STOPS = '[{[\\ufeff]|\\d{4}-\\d\\d-\\d\\dT';
@@ -95,12 +97,9 @@ export function nextStop(stop: RegExp, text: string, from: number, to: number): 
 /** Characters that keep a line off the bulk path: controls but `\n` and tab (cleanLine's), U+FFFD and the line
  * separators that a regex's `.` and `^` treat as line ends. */
 // eslint-disable-next-line no-control-regex
-const BLOCKERS = /[\x00-\x08\x0b-\x1f\x7f\ufffd\u2028\u2029]/;
-// eslint-disable-next-line no-control-regex
 const BLOCKER_AT = /[\x00-\x08\x0b-\x1f\x7f\ufffd\u2028\u2029]/g;
-/** The characters `cleanLine` acts on (text.ts ANY_CONTROL): a line without one is passed on as it is. */
-// eslint-disable-next-line no-control-regex
-const CONTROL_AT = /[\x00-\x08\x0b-\x1f\x7f\ufffd]/g;
+/** The characters `cleanLine` acts on: a line without one is passed on as it is. */
+const CONTROL_AT = new RegExp(ANY_CONTROL.source, 'g');
 
 /** Position of the first character of `chars` (a global one-character class) at or after `from`, or Infinity. */
 function firstOf(chars: RegExp, text: string, from: number): number {
@@ -108,7 +107,7 @@ function firstOf(chars: RegExp, text: string, from: number): number {
   return chars.test(text) ? chars.lastIndex - 1 : Infinity;
 }
 
-/** Position of the first bulk blocker (see BLOCKERS) at or after `from`, or Infinity. */
+/** Position of the first bulk blocker (see BLOCKER_AT) at or after `from`, or Infinity. */
 export const blockerAt = (text: string, from: number): number => firstOf(BLOCKER_AT, text, from);
 
 /** Position of the first character `cleanLine` acts on at or after `from`, or Infinity. */
@@ -128,5 +127,5 @@ export function columnStampAt(text: string, from: number): number {
 
 /** True when `text` holds a character that keeps it off the bulk path (a control but tab and newline, U+FFFD, U+2028/9). */
 export function hasBlockers(text: string): boolean {
-  return BLOCKERS.test(text);
+  return blockerAt(text, 0) !== Infinity;
 }

@@ -6,7 +6,7 @@ const ANSI = /\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[@-Z
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\x00-\x08\x0e-\x1a\x1c-\x1f\x7f\ufffd]/g;
 // eslint-disable-next-line no-control-regex
-const ANY_CONTROL = /[\x00-\x08\x0b-\x1f\x7f\ufffd]/;
+export const ANY_CONTROL = /[\x00-\x08\x0b-\x1f\x7f\ufffd]/;
 // eslint-disable-next-line no-control-regex
 const HAS_CONTROL = /[\x00-\x08\x0e-\x1a\x1c-\x1f\x7f\ufffd]/;
 
